@@ -1,0 +1,5 @@
+import sys
+
+from yingshang.cli import main
+
+sys.exit(main(sys.argv))

@@ -1,0 +1,70 @@
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yingshang import audit
+from yingshang.apiaccess.models import ApiToken
+from yingshang.errors import DomainError
+from yingshang.org.roles import Role
+from yingshang.org.scope import grants
+
+TOKEN_PREFIX = "ys_"
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, actor, name: str, kind: str = ApiToken.Kind.PERSONAL, user=None, unit=None,
+                 role: str = "", expires_at=None) -> tuple[ApiToken, str]:
+    """Create a token; returns it and the secret, which is shown once and never stored."""
+    if kind == ApiToken.Kind.INTEGRATION:
+        if not grants(actor).has(Role.ADMIN):
+            raise DomainError("TOKEN_FORBIDDEN", _("只有系统管理员可以创建系统集成密钥"), status=403)
+        if unit is None or not role:
+            raise DomainError("TOKEN_UNIT_REQUIRED", _("系统集成密钥必须限定单位和角色"), status=400)
+        from yingshang.org import services as org_services
+
+        user = org_services.system_account_create(actor=actor, name=name, unit=unit, role=role)
+    else:
+        user = actor
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        kind=kind, name=name[:80], user=user, unit=unit, prefix=secret[:10], digest=digest(secret),
+        created_by=actor, expires_at=expires_at,
+    )
+    audit.record(actor=actor, action="apitoken.create", obj=token, after={"name": name, "kind": kind, "unit": unit})
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken, reason: str) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != actor.pk and not grants(actor).has(Role.ADMIN):
+        raise DomainError("TOKEN_FORBIDDEN", _("不能撤销他人的令牌"), status=403)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoke_reason = reason[:200]
+        token.save(update_fields=["revoked_at", "revoke_reason"])
+        audit.record(actor=actor, action="apitoken.revoke", obj=token, reason=reason)
+    return token
+
+
+def authenticate(secret: str):
+    """The user a bearer secret acts as, or None."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=digest(secret), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.expires_at and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.user._api_token = token
+    return token.user

@@ -1,0 +1,13 @@
+"""Audit: `audit.record(...)` inside every service's transaction; see services.py."""
+
+
+def record(**kwargs):
+    from yingshang.audit.services import record as _record
+
+    return _record(**kwargs)
+
+
+def record_return(**kwargs):
+    from yingshang.audit.services import record_return as _record_return
+
+    return _record_return(**kwargs)

@@ -1,0 +1,125 @@
+"""Writing the audit log. Every service calls record() inside its own transaction."""
+
+import datetime as dt
+
+from django.db import connection
+from django.utils import timezone
+
+from yingshang.audit.chain import GENESIS, event_hash, jsonable
+from yingshang.audit.context import current
+from yingshang.audit.models import AuditEvent, ReturnRecord
+
+# Arbitrary constant key of the PostgreSQL advisory lock that serialises appends to the chain.
+_CHAIN_LOCK_KEY = 7_120_345_001
+
+
+def object_label(obj) -> tuple[str, str]:
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def diff(before: dict | None, after: dict | None) -> dict:
+    """{field: [before, after]} for the fields that changed (or were set)."""
+    before = before or {}
+    after = after or {}
+    out = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = jsonable(before.get(key)), jsonable(after.get(key))
+        if old != new:
+            out[key] = [old, new]
+    return out
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        # Held until commit: the next writer reads the head only after this event is
+        # committed, so two transactions can never append to the same predecessor (fork).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite: transactions are BEGIN IMMEDIATE (settings.py), so we already hold the only
+    # write lock of the database.
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str | None = None,
+    object_id=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    changes: dict | None = None,
+    reason: str = "",
+    role: str = "",
+    unit=None,
+) -> AuditEvent:
+    """Append one event. Must run inside the transaction of the change it records."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside the service's transaction.atomic()")
+    if obj is not None:
+        object_type, object_id = object_label(obj)
+    if not object_type or object_id is None:
+        raise ValueError("audit.record() needs obj or object_type + object_id")
+    if changes is None:
+        changes = diff(before, after)
+    else:
+        changes = jsonable(changes)
+    actor_id = getattr(actor, "pk", None)
+    unit_id = getattr(unit, "pk", unit)
+    ip = current().ip
+
+    _lock_chain()
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    created_at = timezone.now()
+    # Two events in the same microsecond keep their order through seq; the hash covers both.
+    fields = {
+        "seq": seq,
+        "created_at": created_at,
+        "actor_id": actor_id,
+        "role": role or "",
+        "unit_id": unit_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "changes": changes,
+        "reason": reason or "",
+        "ip": ip,
+        "prev_hash": prev_hash,
+    }
+    return AuditEvent.objects.create(
+        actor_name=(getattr(actor, "display_name", "") or "")[:60] if actor is not None else "",
+        hash=event_hash(**fields),
+        **fields,
+    )
+
+
+def record_return(
+    *,
+    event: AuditEvent,
+    kind: str,
+    unit=None,
+    due_at: dt.datetime | None = None,
+    label: str = "",
+) -> ReturnRecord:
+    """Feed the suspicious-returns report with a return/withdrawal already recorded as `event`."""
+    from yingshang.workcal import calendar
+
+    left = None
+    if due_at is not None:
+        now_day = timezone.localdate(event.created_at)
+        due_day = timezone.localdate(due_at)
+        left = calendar.working_days_between(now_day, due_day)
+    return ReturnRecord.objects.create(
+        event=event,
+        kind=kind,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        object_label=label[:120],
+        unit=unit,
+        at=event.created_at,
+        due_at=due_at,
+        working_days_left=left,
+    )
+
+

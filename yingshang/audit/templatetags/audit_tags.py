@@ -1,0 +1,21 @@
+from django import template
+
+from yingshang.audit import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("audit/timeline.html")
+def audit_timeline(obj, hide_fields: str = ""):
+    """The object's history. `obj` must already have been fetched through its scope; fields
+    listed in hide_fields (comma-separated) are shown as changed without their values (e.g. a
+    confidential caller's identity on a handling unit's page)."""
+    hidden = {f.strip() for f in hide_fields.split(",") if f.strip()}
+    return {"events": selectors.timeline(obj), "hidden": hidden}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    from yingshang.audit.labels import label
+
+    return label(action)

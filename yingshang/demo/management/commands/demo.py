@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from yingshang.demo.registry import DemoContext, load_demo
+from yingshang.org.demo import DEMO_PASSWORD, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Load the demo county (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="do not print the logins")
+
+    def handle(self, *args, quiet=False, **options):
+        self.stdout.write("加载演示县数据 / loading the demo county …")
+        load_demo(DemoContext(stdout=self.stdout))
+        if quiet:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("演示账号 / demo logins (密码 password: %s)" % DEMO_PASSWORD))
+        for role, username, name, unit in demo_logins():
+            self.stdout.write(f"  {role:<18} {username:<14} {name}{' · ' + unit if unit else ''}")

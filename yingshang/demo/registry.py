@@ -1,0 +1,67 @@
+"""The demo county and the data generator framework.
+
+Each app may have a `demo.py` with either or both of:
+
+    def load_demo(ctx: DemoContext) -> None      # small, realistic, idempotent demo records
+    def generate(ctx: DemoContext, scale: Scale) -> dict   # volume for benchmarks (counts made)
+
+They run in INSTALLED_APPS order, so an app's generator can use what the apps before it made
+(org first: units and people; then catalogue, cases, hotline, ratings, supervision)."""
+
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+
+SCALES = {
+    # name: multiplier of a county-year (≈ 200,000 cases, 150,000 work orders …)
+    "demo": 0.0,
+    "small": 0.01,
+    "county-year": 1.0,
+    "province": 20.0,
+}
+
+
+@dataclass
+class Scale:
+    name: str
+    factor: float
+
+    def n(self, county_year_count: int) -> int:
+        return int(county_year_count * self.factor)
+
+
+@dataclass
+class DemoContext:
+    seed: int = 20261122
+    rng: random.Random = field(default_factory=lambda: random.Random(20261122))
+    stdout: object = None
+    data: dict = field(default_factory=dict)  # what earlier generators made, for later ones
+
+    def log(self, message: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(message)
+
+
+def _modules():
+    for config in apps.get_app_configs():
+        if config.name.startswith("yingshang.") and find_spec(f"{config.name}.demo"):
+            yield config.label, import_module(f"{config.name}.demo")
+
+
+def load_demo(ctx: DemoContext) -> None:
+    for label, module in _modules():
+        if hasattr(module, "load_demo"):
+            ctx.log(f"  · {label}")
+            module.load_demo(ctx)
+
+
+def generate(ctx: DemoContext, scale: Scale) -> dict:
+    made = {}
+    for label, module in _modules():
+        if hasattr(module, "generate"):
+            ctx.log(f"  · {label} …")
+            made[label] = module.generate(ctx, scale)
+    return made

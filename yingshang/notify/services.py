@@ -1,0 +1,107 @@
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from yingshang.notify.models import Message
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+
+
+def send(
+    *,
+    channel: str,
+    body: str,
+    recipient=None,
+    address: str = "",
+    subject: str = "",
+    link: str = "",
+    related=None,
+) -> Message:
+    """Queue one message. Call inside the transaction of the event that causes it: the message
+    exists if and only if the event committed."""
+    if channel != Message.Channel.INAPP and not address and recipient is not None:
+        address = (recipient.mobile or "") if channel == Message.Channel.SMS else (recipient.email or "")
+    message = Message.objects.create(
+        channel=channel, recipient=recipient, address=address, subject=subject[:200], body=body, link=link[:300],
+        related_type=related._meta.label_lower if related is not None else "",
+        related_id=str(related.pk) if related is not None else "",
+        status=Message.Status.SENT if channel == Message.Channel.INAPP else Message.Status.PENDING,
+        sent_at=timezone.now() if channel == Message.Channel.INAPP else None,
+        next_attempt_at=None if channel == Message.Channel.INAPP else timezone.now(),
+    )
+    if message.status == Message.Status.PENDING:
+        from yingshang.notify.tasks import deliver_message
+
+        transaction.on_commit(lambda: _enqueue(deliver_message, message.pk))
+    return message
+
+
+def _enqueue(task, pk: int) -> None:
+    try:
+        task.enqueue(pk)
+    except Exception:  # the periodic retry job picks it up
+        log.exception("could not enqueue delivery of message %s", pk)
+
+
+def inbox(user, *, unread_only: bool = False):
+    qs = Message.objects.filter(recipient=user, channel=Message.Channel.INAPP)
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def unread_count(user) -> int:
+    return inbox(user, unread_only=True).count()
+
+
+def mark_read(*, user, message_id: int) -> int:
+    return inbox(user, unread_only=True).filter(pk=message_id).update(read_at=timezone.now())
+
+
+def mark_all_read(*, user) -> int:
+    return inbox(user, unread_only=True).update(read_at=timezone.now())
+
+
+def deliver(message_id: int) -> str:
+    """Deliver one pending message; on failure schedule a retry with backoff."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id, status=Message.Status.PENDING).first()
+        if message is None:
+            return "skipped"
+        message.attempts += 1
+        try:
+            if message.channel == Message.Channel.SMS:
+                if not message.address:
+                    raise ValueError("no phone number")
+                adapter = import_string(settings.SMS_ADAPTER)()
+                message.provider_id = str(adapter.send(message.address, f"{settings.SMS_SIGNATURE}{message.body}"))[:100]
+            elif message.channel == Message.Channel.EMAIL:
+                if not message.address:
+                    raise ValueError("no e-mail address")
+                send_mail(message.subject or "营商通", message.body, settings.DEFAULT_FROM_EMAIL, [message.address])
+            message.status = Message.Status.SENT
+            message.sent_at = timezone.now()
+            message.next_attempt_at = None
+        except Exception as exc:
+            message.last_error = str(exc)[:300]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = Message.Status.FAILED
+                message.next_attempt_at = None
+            else:
+                message.next_attempt_at = timezone.now() + dt.timedelta(minutes=2 ** message.attempts)
+        message.save()
+        return message.status
+
+
+def retry_due(limit: int = 500) -> int:
+    ids = list(
+        Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        deliver(pk)
+    return len(ids)

@@ -1,0 +1,52 @@
+"""`yingshang worker`: the task worker plus the periodic scheduler, in one process.
+
+Without REDIS_URL it runs django-tasks-db's database worker (the embedded default, no extra
+service); with REDIS_URL it runs an RQ worker. A scheduler thread enqueues periodic jobs."""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from yingshang.scheduler.registry import run_due
+
+log = logging.getLogger(__name__)
+
+
+def _scheduler_loop(stop: threading.Event, interval: float) -> None:
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            run_due()
+        except Exception:
+            log.exception("scheduler tick failed")
+        finally:
+            close_old_connections()
+        stop.wait(interval)
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker and the periodic scheduler."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-scheduler", action="store_true")
+        parser.add_argument("--tick", type=float, default=15.0, help="seconds between scheduler checks")
+
+    def handle(self, *args, no_scheduler=False, tick=15.0, **options):
+        stop = threading.Event()
+        if not no_scheduler:
+            threading.Thread(target=_scheduler_loop, args=(stop, tick), daemon=True, name="scheduler").start()
+        try:
+            if settings.REDIS_URL:
+                call_command("rqworker", "default", "--with-scheduler")
+            else:
+                call_command("db_worker", "--interval", "1")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            time.sleep(0)

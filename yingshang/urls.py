@@ -1,0 +1,35 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.contrib import admin
+from django.urls import include, path
+
+from yingshang.api import api
+from yingshang.org import views as org_views
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("login/", org_views.LoginView.as_view(), name="login"),
+    path("logout/", org_views.logout_view, name="logout"),
+]
+
+# Each app with a urls.py is mounted at the prefix it declares (URL_PREFIX, default "<label>/").
+for _config in apps.get_app_configs():
+    if not _config.name.startswith("yingshang.") or _config.label in ("portal",):
+        continue
+    _module_name = f"{_config.name}.urls"
+    if find_spec(_module_name) is None:
+        continue
+    _module = import_module(_module_name)
+    urlpatterns.append(path(getattr(_module, "URL_PREFIX", f"{_config.label}/"), include(_module_name)))
+
+# the portal owns the root
+urlpatterns.append(path("", include("yingshang.portal.urls")))
+
+handler403 = "yingshang.portal.views.error_403"
+handler404 = "yingshang.portal.views.error_404"
+handler500 = "yingshang.portal.views.error_500"
+

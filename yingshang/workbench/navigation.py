@@ -1,0 +1,77 @@
+"""Navigation assembled from the apps: each app may have a `nav.py` with
+
+    WORKBENCH = [NavItem(_("办件受理"), "cases:queue", roles={Role.WINDOW_CLERK}, icon="inbox", order=20)]
+    PORTAL = [NavItem(_("办事指南"), "catalog:guide_list", order=10)]
+    HOME_CARDS = [HomeCard("cases/_home_card.html", roles={...}, context=callable(user) -> dict, order=10)]
+
+so adding a module adds its menu entries and home-page widgets without editing the shell."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | set[str] = field(default_factory=frozenset)  # empty: everyone (logged in for workbench)
+    icon: str = "circle"
+    order: int = 100
+    group: str = ""
+
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return ""
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    template: str
+    roles: frozenset[str] | set[str] = field(default_factory=frozenset)
+    context: Callable | None = None
+    order: int = 100
+
+
+@cache
+def _collect(attr: str) -> tuple:
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("yingshang."):
+            continue
+        name = f"{config.name}.nav"
+        if find_spec(name) is None:
+            continue
+        found.extend(getattr(import_module(name), attr, []))
+    return tuple(sorted(found, key=lambda item: item.order))
+
+
+def workbench_items(roles: frozenset[str]) -> list[dict]:
+    items = []
+    for item in _collect("WORKBENCH"):
+        if item.roles and not (roles & set(item.roles)):
+            continue
+        url = item.url()
+        if url:
+            items.append({"label": item.label, "url": url, "icon": item.icon, "group": item.group})
+    return items
+
+
+def portal_items() -> list[dict]:
+    return [{"label": i.label, "url": i.url(), "icon": i.icon} for i in _collect("PORTAL") if i.url()]
+
+
+def home_cards(user, roles: frozenset[str]) -> list[dict]:
+    cards = []
+    for card in _collect("HOME_CARDS"):
+        if card.roles and not (roles & set(card.roles)):
+            continue
+        cards.append({"template": card.template, "context": card.context(user) if card.context else {}})
+    return cards

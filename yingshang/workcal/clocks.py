@@ -1,0 +1,326 @@
+"""Deadline clocks any module attaches to its items (DESIGN.md §3).
+
+A clock starts with a limit (amount + unit), can pause (补正, 特别程序, 挂起) and resume, be
+extended (延期), and stops (met / missed). Pauses are measured in the clock's own calendar:
+the limit left at the pause is carried to the resume. Every change persists due_at and warn_at
+(indexed) and writes a ClockEvent. The periodic sweep moves clocks to warning/overdue with a
+conditional UPDATE, so two workers never fire the same transition twice, and hands the moved
+clocks to the owning module's handler (reminders, 催办).
+
+Functions here must be called inside the owning service's transaction.
+"""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from yingshang.workcal import calendar
+from yingshang.workcal.models import Clock, ClockEvent, WorkSchedule
+
+State = Clock.State
+
+
+@dataclass(frozen=True)
+class Moved:
+    clock_id: int
+    owner_id: str
+    purpose: str
+
+
+Handler = Callable[[str, list[Moved]], None]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def on_transition(owner_type: str, handler: Handler) -> None:
+    """Register `handler(new_state, moved)` for clocks of `owner_type` moved by the sweep.
+    It runs inside the sweep's transaction, once per batch."""
+    _handlers[owner_type].append(handler)
+
+
+def _thresholds() -> tuple[float, int]:
+    row = WorkSchedule.objects.filter(pk=1).values_list("warning_ratio", "warning_days").first()
+    return (float(row[0]), int(row[1])) if row else (0.2, 1)
+
+
+def _warn_at(cal: calendar.WorkCalendar, due: dt.datetime, limit: float, unit: str) -> dt.datetime:
+    """Warning (黄牌) begins when what is left is ≤ ratio × limit or, for day limits,
+    ≤ `warning_days` working days — whichever comes first."""
+    ratio, days = _thresholds()
+    if unit in ("working_days", "natural_days"):
+        k = min(max(math.ceil(ratio * limit - 1e-9), days), max(int(limit), 1))
+    else:
+        k = ratio * limit
+    return cal.subtract(due, k, unit)
+
+
+def _state_at(clock: Clock, now: dt.datetime) -> str:
+    if clock.due_at is not None and now > clock.due_at:
+        return State.OVERDUE
+    if clock.warn_at is not None and now >= clock.warn_at:
+        return State.WARNING
+    return State.RUNNING
+
+
+def _from_remaining(cal, at: dt.datetime, remaining: float, unit: str) -> dt.datetime:
+    if unit == "working_days":
+        return calendar.end_of_day(cal.add_working_days(calendar.local_date(at), int(round(remaining))))
+    if unit == "working_hours":
+        return cal.add_working_hours(at, remaining)
+    if unit == "natural_days":
+        return calendar.end_of_day(calendar.local_date(at) + dt.timedelta(days=int(round(remaining))))
+    return at + dt.timedelta(hours=remaining)
+
+
+def _extend_due(cal, due: dt.datetime, amount: float, unit: str) -> dt.datetime:
+    if unit == "working_days":
+        return calendar.end_of_day(cal.add_working_days(calendar.local_date(due), int(amount)))
+    if unit == "working_hours":
+        return cal.add_working_hours(due, amount)
+    if unit == "natural_days":
+        return due + dt.timedelta(days=amount)
+    return due + dt.timedelta(hours=amount)
+
+
+def _event(clock: Clock, kind: str, at: dt.datetime, due_before, detail: dict | None = None) -> ClockEvent:
+    return ClockEvent.objects.create(
+        clock=clock, kind=kind, at=at, due_before=due_before, due_after=clock.due_at, detail=detail or {}
+    )
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in calendar.UNITS:
+        raise ValueError(f"unknown limit unit {unit!r}")
+
+
+def owner_key(owner) -> tuple[str, str]:
+    return owner._meta.label_lower, str(owner.pk)
+
+
+def clock_start(*, owner, purpose: str, amount, unit: str, started_at: dt.datetime | None = None) -> Clock:
+    _check_unit(unit)
+    if Decimal(str(amount)) <= 0:
+        raise ValueError("a clock needs a positive limit")
+    started_at = started_at or timezone.now()
+    cal = calendar.get_calendar()
+    result = cal.deadline(started_at, amount, unit)
+    owner_type, owner_id = owner_key(owner)
+    clock = Clock(
+        owner_type=owner_type, owner_id=owner_id, purpose=purpose, limit_amount=Decimal(str(amount)),
+        limit_unit=unit, started_at=started_at, due_at=result.due_at,
+        calendar_incomplete=result.calendar_incomplete,
+    )
+    clock.warn_at = _warn_at(cal, clock.due_at, float(amount), unit)
+    clock.state = _state_at(clock, timezone.now())
+    clock.save()
+    _event(clock, ClockEvent.Kind.START, started_at, None, {"amount": str(amount), "unit": unit})
+    return clock
+
+
+def _lock(clock: Clock) -> Clock:
+    return Clock.objects.select_for_update().get(pk=clock.pk)
+
+
+def clock_pause(*, clock: Clock, kind: str, at: dt.datetime | None = None, reason: str = "") -> Clock:
+    clock = _lock(clock)
+    if clock.state in (State.PAUSED, State.STOPPED):
+        return clock
+    at = at or timezone.now()
+    cal = calendar.get_calendar()
+    before = clock.due_at
+    clock.remaining_at_pause = Decimal(str(round(cal.remaining(at, clock.due_at, clock.limit_unit), 4)))
+    clock.paused_at = at
+    clock.pause_kind = kind
+    clock.state = State.PAUSED
+    clock.due_at = None
+    clock.warn_at = None
+    clock.save()
+    _event(clock, ClockEvent.Kind.PAUSE, at, before,
+           {"kind": kind, "reason": reason, "remaining": str(clock.remaining_at_pause)})
+    return clock
+
+
+def clock_resume(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
+    clock = _lock(clock)
+    if clock.state != State.PAUSED:
+        return clock
+    at = at or timezone.now()
+    cal = calendar.get_calendar()
+    clock.due_at = _from_remaining(cal, at, float(clock.remaining_at_pause), clock.limit_unit)
+    clock.warn_at = _warn_at(cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit)
+    clock.calendar_incomplete = not cal.covers(calendar.local_date(clock.started_at), calendar.local_date(clock.due_at))
+    paused_for = {"paused_at": clock.paused_at.isoformat(), "kind": clock.pause_kind}
+    clock.paused_at = None
+    clock.pause_kind = ""
+    clock.remaining_at_pause = None
+    clock.state = _state_at(clock, at)
+    clock.save()
+    _event(clock, ClockEvent.Kind.RESUME, at, None, paused_for)
+    return clock
+
+
+def clock_extend(*, clock: Clock, amount, reason: str = "", at: dt.datetime | None = None) -> Clock:
+    clock = _lock(clock)
+    if clock.state == State.STOPPED:
+        raise ValueError("a stopped clock cannot be extended")
+    if Decimal(str(amount)) <= 0:
+        raise ValueError("an extension must be positive")
+    at = at or timezone.now()
+    amount_d = Decimal(str(amount))
+    cal = calendar.get_calendar()
+    before = clock.due_at
+    clock.extended_amount += amount_d
+    if clock.state == State.PAUSED:
+        clock.remaining_at_pause += amount_d
+    else:
+        clock.due_at = _extend_due(cal, clock.due_at, float(amount_d), clock.limit_unit)
+        clock.warn_at = _warn_at(cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit)
+        clock.calendar_incomplete = not cal.covers(calendar.local_date(clock.started_at), calendar.local_date(clock.due_at))
+        clock.state = _state_at(clock, at)
+    clock.save()
+    _event(clock, ClockEvent.Kind.EXTEND, at, before, {"amount": str(amount_d), "reason": reason})
+    return clock
+
+
+def clock_stop(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
+    clock = _lock(clock)
+    if clock.state == State.STOPPED:
+        return clock
+    at = at or timezone.now()
+    if clock.state == State.PAUSED:
+        met = clock.remaining_at_pause is not None and clock.remaining_at_pause >= 0
+    else:
+        met = at <= clock.due_at
+    clock.outcome = Clock.Outcome.MET if met else Clock.Outcome.MISSED
+    clock.state = State.STOPPED
+    clock.stopped_at = at
+    clock.save()
+    _event(clock, ClockEvent.Kind.STOP, at, clock.due_at, {"outcome": clock.outcome})
+    return clock
+
+
+def remaining(clock: Clock, now: dt.datetime | None = None) -> float | None:
+    """Limit units left (negative when overdue), in the clock's unit."""
+    if clock.state == State.STOPPED:
+        return None
+    if clock.state == State.PAUSED:
+        return float(clock.remaining_at_pause)
+    return calendar.get_calendar().remaining(now or timezone.now(), clock.due_at, clock.limit_unit)
+
+
+def clocks_of(owner, purpose: str | None = None):
+    owner_type, owner_id = owner_key(owner)
+    qs = Clock.objects.filter(owner_type=owner_type, owner_id=owner_id)
+    return qs.filter(purpose=purpose) if purpose else qs
+
+
+# --- the sweep ---------------------------------------------------------------------------
+_SWEEPS = (
+    # (new state, allowed current states, the time column that must have passed)
+    (State.OVERDUE, (State.RUNNING, State.WARNING), "due_at"),
+    (State.WARNING, (State.RUNNING,), "warn_at"),
+)
+
+
+def sweep(now: dt.datetime | None = None, *, batch: int = 5000) -> dict[str, int]:
+    """Move due clocks to warning/overdue. Safe to run concurrently: each row is claimed by a
+    conditional UPDATE … WHERE state IN (…) RETURNING, so only one worker sees it move."""
+    now = now or timezone.now()
+    counts = {State.OVERDUE: 0, State.WARNING: 0}
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    for new_state, sources, column in _SWEEPS:
+        while True:
+            with transaction.atomic():
+                placeholders = ",".join(["%s"] * len(sources))
+                lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+                sql = (
+                    f"UPDATE {table} SET state = %s, updated_at = %s "
+                    f"WHERE id IN (SELECT id FROM {table} WHERE state IN ({placeholders}) AND {column} <= %s"
+                    f" ORDER BY {column} LIMIT %s{lock}) AND state IN ({placeholders}) "
+                    f"RETURNING id, owner_type, owner_id, purpose, due_at"
+                )
+                params = [new_state, now, *sources, now, batch, *sources]
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    rows = cursor.fetchall()
+                if not rows:
+                    break
+                kind = ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
+                ClockEvent.objects.bulk_create(
+                    [ClockEvent(clock_id=r[0], kind=kind, at=now, due_before=r[4], due_after=r[4]) for r in rows],
+                    batch_size=1000,
+                )
+                by_owner: dict[str, list[Moved]] = defaultdict(list)
+                for clock_id, owner_type, owner_id, purpose, _due in rows:
+                    by_owner[owner_type].append(Moved(clock_id, owner_id, purpose))
+                for owner_type, moved in by_owner.items():
+                    for handler in _handlers.get(owner_type, ()):
+                        handler(new_state, moved)
+                counts[new_state] += len(rows)
+            if len(rows) < batch:
+                break
+    return counts
+
+
+# --- recomputation when a year's calendar is entered -----------------------------------------
+def replay(clock: Clock, cal: calendar.WorkCalendar) -> tuple[dt.datetime | None, Decimal | None]:
+    """Recompute (due_at, remaining_at_pause) of a clock from its event history on `cal`."""
+    due = None
+    remaining_left = None
+    for event in clock.events.order_by("at", "id"):
+        if event.kind == ClockEvent.Kind.START:
+            due = cal.deadline(clock.started_at, clock.limit_amount, clock.limit_unit).due_at
+        elif event.kind == ClockEvent.Kind.PAUSE:
+            remaining_left = cal.remaining(event.at, due, clock.limit_unit)
+            due = None
+        elif event.kind == ClockEvent.Kind.RESUME:
+            due = _from_remaining(cal, event.at, remaining_left, clock.limit_unit)
+            remaining_left = None
+        elif event.kind == ClockEvent.Kind.EXTEND:
+            amount = float(event.detail.get("amount", 0))
+            if due is None:
+                remaining_left += amount
+            else:
+                due = _extend_due(cal, due, amount, clock.limit_unit)
+    return due, (None if remaining_left is None else Decimal(str(round(remaining_left, 4))))
+
+
+def recompute_incomplete(*, actor, years: list[int]) -> int:
+    """After `years` were entered: recompute every open clock flagged calendar_incomplete whose
+    deadline crosses into one of them; each recomputation is a clock event and an audit event."""
+    from yingshang import audit
+
+    cal = calendar.get_calendar()
+    now = timezone.now()
+    changed = 0
+    candidates = Clock.objects.filter(calendar_incomplete=True).exclude(state=State.STOPPED)
+    for clock in candidates.iterator():
+        with transaction.atomic():
+            clock = _lock(clock)
+            due, left = replay(clock, cal)
+            end = due or now
+            if not any(y in years for y in range(calendar.local_date(clock.started_at).year, calendar.local_date(end).year + 1)):
+                continue
+            before = clock.due_at
+            clock.due_at = due
+            clock.remaining_at_pause = left if clock.state == State.PAUSED else clock.remaining_at_pause
+            if due is not None:
+                clock.warn_at = _warn_at(cal, due, float(clock.limit_amount + clock.extended_amount), clock.limit_unit)
+                clock.state = _state_at(clock, now)
+                clock.calendar_incomplete = not cal.covers(calendar.local_date(clock.started_at), calendar.local_date(due))
+            else:
+                clock.calendar_incomplete = False
+            clock.save()
+            _event(clock, ClockEvent.Kind.RECOMPUTE, now, before, {"years": years})
+            audit.record(
+                actor=actor, action="clock.recompute", obj=clock,
+                before={"due_at": before}, after={"due_at": clock.due_at},
+                reason=f"录入{'、'.join(map(str, years))}年工作日历后重算",
+            )
+            changed += 1
+    return changed
