@@ -56,6 +56,11 @@ DEMO_USERS = [
     ("supervisor", "营商办-周敏", Role.SUPERVISOR, "yshj", "13900000007"),
     ("leader", "县领导-范文", Role.LEADER, "county", "13900000008"),
     ("chengguan", "城关镇-邱实", Role.DEPT_HANDLER, "chengguan", "13900000009"),
+    ("xzsp_handler", "审批局-孔洁", Role.DEPT_HANDLER, "xzsp", "13900000010"),
+    ("xzsp_head", "审批局-王建华", Role.DEPT_HEAD, "xzsp", "13900000011"),
+    ("zrzy_handler", "自然资源-白露", Role.DEPT_HANDLER, "zrzy", "13900000012"),
+    ("wjj_handler", "卫健-方圆", Role.DEPT_HANDLER, "wjj", "13900000013"),
+    ("gaj_handler", "公安-石磊", Role.DEPT_HANDLER, "gaj", "13900000014"),
 ]
 DEMO_APPLICANTS = [
     # username, name, kind, id number, mobile, firm (uscc, name)
