@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "yingshang.catalog",
     "yingshang.cases",
     "yingshang.hotline",
+    "yingshang.knowledge",
+    "yingshang.open311",
     "yingshang.ratings",
     "yingshang.supervision",
     # interfaces
