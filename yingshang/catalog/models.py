@@ -40,6 +40,9 @@ class Matter(models.Model):
     deactivate_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
     # Denormalised copy of the current version's name: lists sort and search on it without a join.
     name_cache = models.CharField(_("事项名称"), max_length=200, blank=True, db_index=True, editable=False)
+    # Name, conditions, materials, themes and package names of the current version, rebuilt by the
+    # services: the portal search matches jieba tokens against it.
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
 
     class Meta:
         ordering = ["unit__sort_order", "implementation_code"]
@@ -60,12 +63,6 @@ class Matter(models.Model):
 class MatterVersion(models.Model):
     """One published, immutable version of a matter's guide. A change = version N+1."""
 
-    class Visits(models.IntegerChoices):
-        NONE = 0, _("一次不用跑")
-        ONCE = 1, _("最多跑一次")
-        TWICE = 2, _("最多跑两次")
-        MORE = 3, _("需多次到现场")
-
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="versions", verbose_name=_("事项"))
     version = models.PositiveIntegerField(_("版本号"))
     name = models.CharField(_("事项名称"), max_length=200)
@@ -74,7 +71,9 @@ class MatterVersion(models.Model):
     legal_limit_days = models.PositiveIntegerField(_("法定办结时限（工作日）"))
     promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"))
     fee = models.CharField(_("收费标准"), max_length=200, default="不收费")
-    max_visits = models.PositiveSmallIntegerField(_("到现场次数"), choices=Visits.choices, default=Visits.ONCE)
+    max_visits = models.PositiveSmallIntegerField(
+        _("到现场次数"), default=1, help_text=_("0 = 一次不用跑，1 = 最多跑一次，N = 最多跑 N 次")
+    )
     online = models.BooleanField(_("全程网办"), default=False)
     conditions = models.TextField(_("受理条件"), blank=True)
     legal_basis = models.TextField(_("设定依据"), blank=True)
@@ -122,6 +121,14 @@ class MatterVersion(models.Model):
     @property
     def is_instant(self) -> bool:
         return self.handling_kind == HandlingKind.INSTANT
+
+    @property
+    def visits_label(self) -> str:
+        if self.max_visits == 0:
+            return str(_("一次不用跑"))
+        if self.max_visits == 1:
+            return str(_("最多跑一次"))
+        return str(_("最多跑 %(n)s 次")) % {"n": self.max_visits}
 
 
 def _material_upload(instance, filename: str) -> str:
