@@ -1,0 +1,124 @@
+"""Who sees which work orders, what they may do, and whether they may see the caller
+(one place decides: pages, API and exports all ask here)."""
+
+from django.db.models import Q
+
+from yingshang.org import masking, scope
+from yingshang.org.roles import Role
+
+from yingshang.hotline.transitions import ORDER
+
+# the hotline centre: registers, dispatches, reviews, calls back
+CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+UNIT_ROLES = (Role.DEPT_HANDLER, Role.DEPT_HEAD)
+
+
+def is_centre(grants) -> bool:
+    return grants.has(*CENTRE_ROLES)
+
+
+def sees_all(grants) -> bool:
+    return grants.has(Role.HOTLINE_OPERATOR, Role.ADMIN) or grants.countywide
+
+
+def order_rule(grants, qs):
+    if not grants.is_authenticated:
+        return qs.none()
+    if sees_all(grants):
+        return qs
+    units = grants.units(*UNIT_ROLES)
+    q = Q(created_by=grants.user) if grants.has(Role.APPLICANT) else Q(pk__in=[])
+    if units:
+        # main unit, co-unit, or a unit that returned it (its own history stays visible)
+        q |= Q(main_unit_id__in=units) | Q(co_unit_links__unit_id__in=units)
+        return qs.filter(q).distinct()
+    return qs.filter(q)
+
+
+def child_rule(grants, qs):
+    from yingshang.hotline.models import WorkOrder
+
+    visible = order_rule(grants, WorkOrder.objects.all()).values("pk")
+    return qs.filter(order_id__in=visible)
+
+
+def topic_rule(grants, qs):
+    return qs  # the classification tree is public (portal and Open311 list it)
+
+
+def handles(grants, order) -> bool:
+    """The user holds a unit role in the order's main unit."""
+    return order.main_unit_id is not None and order.main_unit_id in grants.units(*UNIT_ROLES)
+
+
+def may_see_caller(grants, order) -> bool:
+    """Confidential callers are hidden from handling units (GB/T 33358); everyone in the
+    centre and county-wide supervisors may see them."""
+    if sees_all(grants) or is_centre(grants):
+        return True
+    if grants.is_authenticated and order.created_by_id == grants.user.pk:
+        return True
+    return not order.confidential and not order.anonymous
+
+
+def may_see_full_phone(grants, order) -> bool:
+    """Full phone for the centre (it calls back) and the main unit (it contacts the caller)
+    when the order is not confidential; masked everywhere else."""
+    if not may_see_caller(grants, order):
+        return False
+    return is_centre(grants) or handles(grants, order)
+
+
+def caller(grants, order, *, full: bool = True) -> dict:
+    """What this user may see of the caller. `full=False` for lists and exports (masked)."""
+    if order.anonymous and not (is_centre(grants) or sees_all(grants)):
+        return {"name": "匿名", "phone": "", "hidden": True}
+    if not may_see_caller(grants, order):
+        return {"name": "保密", "phone": "", "hidden": True}
+    phone = order.caller_phone
+    if not (full and may_see_full_phone(grants, order)):
+        phone = masking.mask_phone(phone)
+    name = order.caller_name if full or is_centre(grants) else masking.mask_name(order.caller_name)
+    return {"name": name, "phone": phone, "hidden": False}
+
+
+def abilities(grants, order) -> dict[str, bool]:
+    state = order.status
+    centre = grants.has(Role.HOTLINE_OPERATOR, Role.ADMIN)
+    supervisor = grants.has(Role.SUPERVISOR)
+    unit = handles(grants, order)
+    head = order.main_unit_id in grants.units(Role.DEPT_HEAD) if order.main_unit_id else False
+
+    def can(action):
+        return ORDER.can(action, state)
+
+    return {
+        "answer_directly": centre and can("answer_directly"),
+        "dispatch": centre and can("dispatch"),
+        "sign": unit and can("sign"),
+        "return": unit and can("return"),
+        "rule_return": centre or supervisor,
+        "ask_extension": unit and can("ask_extension"),
+        "decide_extension": (centre or supervisor) and can("decide_extension"),
+        "reply": unit and can("reply"),
+        "approve_reply": centre and can("approve_reply"),
+        "send_back": centre and can("send_back"),
+        "callback": centre and can("callback"),
+        "redo": centre and can("redo"),
+        "close": centre and can("close"),
+        "merge": centre and can("merge"),
+        "reclassify": centre and can("reclassify"),
+        "supervise": (centre or supervisor) and can("supervise"),
+        "urge": (centre or supervisor or head) and can("urge"),
+    }
+
+
+def register_scopes() -> None:
+    from yingshang.hotline import models as m
+
+    scope.register(m.WorkOrder, order_rule)
+    scope.register(m.Topic, topic_rule)
+    for model in (m.WorkOrderAttachment, m.Extension, m.ReturnRequest, m.Redo, m.Reclassification,
+                  m.Supervision, m.CityReport, m.CoUnit):
+        scope.register(model, child_rule)
+    scope.register_abilities(m.WorkOrder, abilities)

@@ -1,0 +1,3 @@
+from yingshang.hotline.rules import register_scopes
+
+register_scopes()
