@@ -72,6 +72,10 @@ class Case(models.Model):
     applicant_name = models.CharField(_("申请人名称"), max_length=120)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     form_data = models.JSONField(_("申请表"), default=dict, blank=True)
+    # the materials list the case was submitted under: [{key, name, required, deficit_allowed, commitment_replaces}]
+    materials = models.JSONField(_("材料清单"), default=list, blank=True)
+    # package cases: {matter_id: version_id} of the member matters at submission
+    member_versions = models.JSONField(default=dict, blank=True)
     channel = models.CharField(_("申请渠道"), max_length=12, choices=Channel.choices)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     decision = models.CharField(_("决定"), max_length=14, choices=Decision.choices, blank=True)
@@ -108,6 +112,14 @@ class Case(models.Model):
     deficit_open = models.BooleanField(_("容缺待补"), default=False)
     deficit_items = models.JSONField(_("容缺材料"), default=list, blank=True)
     deficit_due_at = models.DateTimeField(_("容缺补齐期限"), null=True, blank=True)
+    # what the applicant signed when applying (容缺受理承诺书 / 告知承诺书), kept for acceptance
+    deficit_signed_text = models.ForeignKey("credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="+")
+    deficit_signed_at = models.DateTimeField(null=True, blank=True)
+    certificate_keys = models.JSONField(_("以承诺替代的证明"), default=list, blank=True)
+    certificate_signed_text = models.ForeignKey("credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT,
+                                                related_name="+")
+    visits = models.PositiveSmallIntegerField(_("实际到现场次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,171 @@
+"""Reads for cases: the forms and materials of a matter or package, queues and counts."""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+
+from yingshang.cases.models import ApprovalTask, Case, Document, Status
+
+
+def _material_dict(m) -> dict:
+    return {
+        "key": m.key, "name": m.name, "required": bool(m.required), "deficit_allowed": bool(m.deficit_allowed),
+        "commitment_replaces": bool(m.commitment_replaces),
+    }
+
+
+def _field_dict(f) -> dict:
+    return {
+        "key": f.key, "label": f.label, "field_type": f.field_type, "required": bool(f.required),
+        "choices": list(getattr(f, "choices", []) or []), "profile_source": f.profile_source or "",
+    }
+
+
+def package_versions(package) -> list:
+    members = package.members.select_related("matter__current_version", "matter__unit").order_by("order", "id")
+    return [m.matter.current_version for m in members if m.matter.current_version_id]
+
+
+def _merge(items: list[dict], key: str) -> list[dict]:
+    out: dict[str, dict] = {}
+    for item in items:
+        k = item[key]
+        if k not in out:
+            out[k] = dict(item)
+        else:  # the stricter wins: required if any member requires it; 容缺/承诺 only if all allow it
+            have = out[k]
+            have["required"] = have["required"] or item["required"]
+            for flag in ("deficit_allowed", "commitment_replaces"):
+                if flag in have:
+                    have[flag] = have[flag] and item[flag]
+    return list(out.values())
+
+
+def materials_for(*, version=None, package=None) -> list[dict]:
+    if version is not None:
+        return [_material_dict(m) for m in version.materials.all()]
+    try:
+        from yingshang.catalog.selectors import merged_materials
+
+        return [_material_dict(m) if not isinstance(m, dict) else m for m in merged_materials(package)]
+    except (ImportError, AttributeError):
+        items = [_material_dict(m) for v in package_versions(package) for m in v.materials.all()]
+        return _merge(items, "key")
+
+
+def form_fields_for(*, version=None, package=None) -> list[dict]:
+    if version is not None:
+        return [_field_dict(f) for f in version.form_fields.all()]
+    try:
+        from yingshang.catalog.selectors import merged_form_fields
+
+        return [_field_dict(f) if not isinstance(f, dict) else f for f in merged_form_fields(package)]
+    except (ImportError, AttributeError):
+        items = [_field_dict(f) for v in package_versions(package) for f in v.form_fields.all()]
+        return _merge(items, "key")
+
+
+PROFILE_SOURCES = {
+    # profile_source → how to read it from (user, firm)
+    "user.real_name": lambda u, f: u.real_name,
+    "user.name": lambda u, f: u.real_name,
+    "user.mobile": lambda u, f: u.mobile or "",
+    "user.id_number": lambda u, f: u.id_number or "",
+    "user.email": lambda u, f: u.email,
+    "firm.name": lambda u, f: f.name if f else "",
+    "firm.uscc": lambda u, f: f.uscc if f else "",
+    "firm.legal_representative": lambda u, f: f.legal_representative if f else "",
+    "firm.address": lambda u, f: f.address if f else "",
+    "firm.contact_name": lambda u, f: f.contact_name if f else "",
+    "firm.contact_phone": lambda u, f: f.contact_phone if f else "",
+    "firm.firm_type": lambda u, f: f.firm_type if f else "",
+}
+
+
+def prefill(fields: list[dict], user, *, previous: dict | None = None) -> dict:
+    """Data entered once: profile fields first, then what the user typed in earlier cases."""
+    firm = getattr(user, "firm", None)
+    data = {}
+    if previous is None:
+        previous = {}
+        for form in Case.objects.filter(applicant=user).order_by("-created_at").values_list("form_data", flat=True)[:5]:
+            for k, v in (form or {}).items():
+                previous.setdefault(k, v)
+    for field in fields:
+        source = field.get("profile_source") or ""
+        getter = PROFILE_SOURCES.get(source)
+        value = getter(user, firm) if getter else ""
+        if not value:
+            value = previous.get(field["key"], "")
+        if value:
+            data[field["key"]] = value
+    return data
+
+
+def current_documents(case: Case):
+    return Document.objects.filter(case=case, superseded_by__isnull=True).exclude(purpose=Document.Purpose.RESULT)
+
+
+def present_keys(case: Case) -> set[str]:
+    return set(current_documents(case).exclude(material_key="").values_list("material_key", flat=True))
+
+
+def missing_materials(case: Case, *, present: set[str] | None = None) -> list[dict]:
+    present = present_keys(case) if present is None else present
+    replaced = set(case.certificate_keys or [])
+    return [m for m in case.materials if m["required"] and m["key"] not in present and m["key"] not in replaced]
+
+
+def flag(due_at, clock_state: str = "", now=None) -> str:
+    """'overdue' / 'warning' / '' for the badge of a queue row."""
+    if clock_state in ("overdue", "warning"):
+        return clock_state
+    now = now or timezone.now()
+    if due_at and due_at < now:
+        return "overdue"
+    return ""
+
+
+def queue(user, name: str, *, now=None):
+    from yingshang.org import scope
+    from yingshang.org.roles import Role
+    from yingshang.org.scope import grants
+
+    now = now or timezone.now()
+    g = grants(user)
+    qs = scope.visible_to(user, Case).select_related("unit", "matter", "package")
+    open_q = Q(status__in=[Status.ACCEPTED, Status.IN_REVIEW, Status.SUBMITTED, Status.AWAITING_CORRECTION])
+    if name == "to_accept":
+        return qs.filter(status=Status.SUBMITTED).order_by("due_at", "id")
+    if name == "to_review":
+        return qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW], unit_id__in=g.units() if not g.countywide else
+                         Case.objects.values("unit_id")).order_by("due_at", "id")
+    if name == "due_soon":
+        return qs.filter(open_q, clock_state="warning").order_by("due_at", "id")
+    if name == "overdue":
+        return qs.filter(open_q, due_at__lt=now).order_by("due_at", "id")
+    if name == "handover":
+        return qs.filter(status=Status.DECIDED).order_by("decided_at", "id")
+    if name == "corrections":
+        return qs.filter(status=Status.AWAITING_CORRECTION).order_by("due_at", "id")
+    if name == "second_corrections" and g.has(Role.SUPERVISOR):
+        return qs.filter(corrections__status="pending_approval").order_by("id")
+    return qs.none()
+
+
+def my_tasks(user):
+    from yingshang.org import scope
+    from yingshang.org.scope import grants
+
+    units = grants(user).units("dept_handler", "dept_head")
+    return (scope.visible_to(user, ApprovalTask).filter(unit_id__in=units, status=ApprovalTask.Status.PENDING)
+            .select_related("case", "unit").order_by("due_at", "id"))
+
+
+def period_bounds(since: dt.date | None, until: dt.date | None):
+    from yingshang.workcal import calendar
+
+    start = calendar.end_of_day(since - dt.timedelta(days=1)) if since else None
+    end = calendar.end_of_day(until) if until else None
+    return start, end
