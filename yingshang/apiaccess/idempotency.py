@@ -14,11 +14,12 @@ from collections.abc import Callable
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from ninja.responses import Status
 
 from yingshang.apiaccess.models import IdempotencyRecord
 from yingshang.errors import DomainError
 
-HEADER = "HTTP_IDEMPOTENCY_KEY"
+HEADER = "Idempotency-Key"
 
 
 def _principal(request) -> str:
@@ -34,10 +35,18 @@ def _to_json(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def idempotent(request, endpoint: str, payload, create: Callable[[], tuple[int, object]]):
-    key = request.META.get(HEADER, "").strip()
+def _split(result) -> tuple[int, object]:
+    if isinstance(result, Status):
+        return result.status_code, result.value
+    return result
+
+
+def idempotent(request, endpoint: str, payload, create: Callable[[], tuple[int, object] | Status]) -> Status:
+    """Run `create` once per Idempotency-Key; `create` returns (status, body) or Status(status, body)
+    with a schema instance or a dict as body."""
+    key = (request.headers.get(HEADER) or "").strip()
     if not key:
-        return create()
+        return Status(*_split(create()))
     if len(key) > 100:
         raise DomainError("IDEMPOTENCY_KEY_INVALID", _("Idempotency-Key 过长（最多100个字符）"), status=400)
     principal = _principal(request)
@@ -47,14 +56,14 @@ def idempotent(request, endpoint: str, payload, create: Callable[[], tuple[int, 
     def replay(record: IdempotencyRecord):
         if record.request_digest != request_digest:
             raise DomainError("IDEMPOTENCY_KEY_REUSED", _("该 Idempotency-Key 已用于内容不同的请求"))
-        return record.status_code, record.response
+        return Status(record.status_code, record.response)
 
     existing = IdempotencyRecord.objects.filter(principal=principal, endpoint=endpoint, key=key).first()
     if existing:
         return replay(existing)
     try:
         with transaction.atomic():
-            status, result = create()
+            status, result = _split(create())
             IdempotencyRecord.objects.create(
                 principal=principal, key=key, endpoint=endpoint, request_digest=request_digest,
                 status_code=status, response=_to_json(result),
@@ -66,4 +75,4 @@ def idempotent(request, endpoint: str, payload, create: Callable[[], tuple[int, 
         if existing is None:
             raise
         return replay(existing)
-    return status, result
+    return Status(status, result)

@@ -1,0 +1,83 @@
+# Yingshang — the two commands of the quick start are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+YS := $(PY) -m yingshang
+PG_URL ?= postgres://postgres@127.0.0.1:5432/yingshang
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-pg lint format bench demo messages install install-test chromium clean help
+
+help:
+	@echo "make run      install, migrate, load the demo county, start web + worker on http://127.0.0.1:8000"
+	@echo "make test     install test tools (and Debian chromium), run the whole suite on SQLite"
+	@echo "make test-pg  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
+	@echo "make lint     ruff check + format check"
+	@echo "make bench    benchmarks (PostgreSQL), results in bench/results and docs/performance.md"
+	@echo "make demo     reset the demo data (embedded SQLite database)"
+
+$(VENV)/bin/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV) || { echo "python3-venv is missing: sudo apt-get install -y python3-venv"; exit 1; }
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+messages: $(VENV)/.installed
+	$(YS) compiletranslations
+
+# Debian's chromium drives the browser tests (Playwright's own download does not work offline).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian chromium for the browser tests …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install -y chromium fonts-noto-cjk' (browser tests need it)"; exit 1; \
+	  fi; \
+	fi
+
+run: $(VENV)/.installed messages
+	YINGSHANG_DEMO=1 $(YS) migrate --no-input -v0
+	YINGSHANG_DEMO=1 $(YS) createcachetable
+	YINGSHANG_DEMO=1 $(YS) demo
+	@echo ""
+	@echo "营商通 is starting on http://127.0.0.1:8000  (Ctrl-C stops the web server and the worker)"
+	YINGSHANG_DEMO=1 $(YS) serve
+
+demo: $(VENV)/.installed messages
+	rm -f data/yingshang.sqlite3 data/yingshang.sqlite3-wal data/yingshang.sqlite3-shm
+	YINGSHANG_DEMO=1 $(YS) migrate --no-input -v0
+	YINGSHANG_DEMO=1 $(YS) createcachetable
+	YINGSHANG_DEMO=1 $(YS) demo
+
+test: $(VENV)/.installed-test messages chromium
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+test-pg: $(VENV)/.installed-test messages chromium
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.installed-test messages
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) data/static test-artifacts

@@ -1,0 +1,61 @@
+import pytest
+from django.urls import reverse
+
+from yingshang.testing.personas import PASSWORD
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login_name", ["handler_a", "13900000003"])
+def test_login_with_username_or_mobile(client, personas, login_name):
+    response = client.post(reverse("login"), {"username": login_name, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("workbench:home")
+    assert client.session["_auth_user_id"] == str(personas.handler_a.pk)
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_chinese_error_and_keeps_username(client, personas):
+    response = client.post(reverse("login"), {"username": "handler_a", "password": "wrong-password-1"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "用户名/手机号或密码不正确" in text
+    assert 'value="handler_a"' in text
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_account_even_with_the_right_password(client, personas, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "handler_a", "password": "wrong-password-1"})
+    response = client.post(reverse("login"), {"username": "handler_a", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "账号已暂时锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_lockout_of_one_account_does_not_lock_others_from_the_same_address(client, personas, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post(reverse("login"), {"username": "handler_a", "password": "wrong-password-1"})
+    response = client.post(reverse("login"), {"username": "handler_b", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_workbench_requires_login(client):
+    response = client.get(reverse("workbench:home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_logout_is_post_only(login, personas):
+    client = login(personas.clerk)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("workbench:home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2_in_production_settings(settings):
+    from yingshang import settings as project_settings
+
+    assert "Argon2PasswordHasher" in [h for h in project_settings.PASSWORD_HASHERS if "Argon2" in h][0]
