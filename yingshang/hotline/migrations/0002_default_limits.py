@@ -2,19 +2,7 @@
 
 from django.db import migrations
 
-DEFAULTS = [
-    # purpose, category, urgency, amount, unit, same_day, note
-    ("sign", "", "", 2, "working_hours", False, "签收：派单后2个工作小时内"),
-    ("handle", "", "urgent", 4, "working_hours", True, "紧急：当日答复（当日剩余不足1小时则4个工作小时）"),
-    ("handle", "", "critical", 2, "working_hours", False, "特急：2个工作小时"),
-    ("handle", "consult", "", 3, "working_days", False, "咨询：3个工作日"),
-    ("handle", "help", "", 3, "working_days", False, "求助：3个工作日"),
-    ("handle", "praise", "", 3, "working_days", False, "表扬：3个工作日"),
-    ("handle", "complaint", "", 13, "working_days", False, "投诉：派单次日起13个工作日"),
-    ("handle", "report", "", 13, "working_days", False, "举报：派单次日起13个工作日"),
-    ("handle", "suggestion", "", 13, "working_days", False, "建议：派单次日起13个工作日"),
-    ("callback", "", "", 1, "working_days", False, "回访：答复后1个工作日内"),
-]
+from yingshang.hotline.limits import DEFAULTS
 
 
 def seed(apps, schema_editor):
