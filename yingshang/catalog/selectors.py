@@ -1,0 +1,248 @@
+"""Reads of the catalogue: the merged form and materials of a 一件事 package, guide lists and the
+Chinese search (jieba)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from yingshang.catalog.models import FormField, Material, Matter, MatterVersion, Package, PackageMember
+from yingshang.org import scope
+
+
+# --- packages: one form, one set of materials ------------------------------------------------
+@dataclass
+class MergedField:
+    key: str
+    label: str
+    field_type: str
+    required: bool
+    choices: list
+    profile_source: str
+    order: int
+    fields: list[FormField] = field(default_factory=list)  # one per member version that asks it
+    matters: list[Matter] = field(default_factory=list)
+
+    def get_field_type_display(self) -> str:
+        return str(FormField.FieldType(self.field_type).label)
+
+
+@dataclass
+class MergedMaterial:
+    key: str
+    name: str
+    required: bool
+    form: str
+    copies: int
+    deficit_allowed: bool
+    commitment_replaces: bool
+    notes: str
+    materials: list[Material] = field(default_factory=list)
+    matters: list[Matter] = field(default_factory=list)
+
+    @property
+    def template(self):
+        return next((m for m in self.materials if m.template), None)
+
+    @property
+    def example(self):
+        return next((m for m in self.materials if m.example), None)
+
+    def get_form_display(self) -> str:
+        return str(Material.Form(self.form).label)
+
+
+def package_versions(package: Package) -> list[MatterVersion]:
+    """The current versions of the package's active members, in member order, with their
+    materials and form fields prefetched (one query each)."""
+    members = (
+        PackageMember.objects.filter(package=package, matter__is_active=True, matter__current_version__isnull=False)
+        .select_related("matter__unit", "matter__current_version")
+        .prefetch_related(
+            Prefetch("matter__current_version__materials", queryset=Material.objects.order_by("order", "id")),
+            Prefetch("matter__current_version__form_fields", queryset=FormField.objects.order_by("order", "id")),
+        )
+        .order_by("order", "id")
+    )
+    versions = []
+    for pm in members:
+        version = pm.matter.current_version
+        version.matter = pm.matter  # keep the loaded unit
+        versions.append(version)
+    return versions
+
+
+def merged_form_fields(package: Package, versions: list[MatterVersion] | None = None) -> list[MergedField]:
+    """Fields of every member version, de-duplicated by key: a shared field appears once (required
+    if any member requires it) and feeds every member matter listed in `.matters`."""
+    versions = package_versions(package) if versions is None else versions
+    merged: dict[str, MergedField] = {}
+    position = 0
+    for version in versions:
+        for f in version.form_fields.all():
+            item = merged.get(f.key)
+            if item is None:
+                item = merged[f.key] = MergedField(
+                    key=f.key, label=f.label, field_type=f.field_type, required=f.required, choices=list(f.choices or []),
+                    profile_source=f.profile_source, order=position,
+                )
+                position += 1
+            else:
+                item.required = item.required or f.required
+                item.profile_source = item.profile_source or f.profile_source
+                for choice in f.choices or []:
+                    if choice not in item.choices:
+                        item.choices.append(choice)
+            item.fields.append(f)
+            if version.matter not in item.matters:
+                item.matters.append(version.matter)
+    return list(merged.values())
+
+
+def merged_materials(package: Package, versions: list[MatterVersion] | None = None) -> list[MergedMaterial]:
+    """Materials of every member version, de-duplicated by key, each with the member matters that
+    need it. Required if any member requires it; 容缺 / 告知承诺 only if every member allows it;
+    the form and number of copies asked are the most demanding ones."""
+    versions = package_versions(package) if versions is None else versions
+    form_rank = {Material.Form.ELECTRONIC: 0, Material.Form.COPY: 1, Material.Form.ORIGINAL: 2,
+                 Material.Form.ORIGINAL_AND_COPY: 3}
+    merged: dict[str, MergedMaterial] = {}
+    for version in versions:
+        for m in version.materials.all():
+            item = merged.get(m.key)
+            if item is None:
+                item = merged[m.key] = MergedMaterial(
+                    key=m.key, name=m.name, required=m.required, form=m.form, copies=m.copies,
+                    deficit_allowed=m.deficit_allowed, commitment_replaces=m.commitment_replaces, notes=m.notes,
+                )
+            else:
+                item.required = item.required or m.required
+                item.deficit_allowed = item.deficit_allowed and m.deficit_allowed
+                item.commitment_replaces = item.commitment_replaces and m.commitment_replaces
+                item.copies = max(item.copies, m.copies)
+                if form_rank.get(m.form, 0) > form_rank.get(item.form, 0):
+                    item.form = m.form
+            item.materials.append(m)
+            if version.matter not in item.matters:
+                item.matters.append(version.matter)
+    return list(merged.values())
+
+
+def package_members(package: Package) -> list[Matter]:
+    return [v.matter for v in package_versions(package)]
+
+
+# --- guide lists -------------------------------------------------------------------------------
+def matters_for(user, *, unit_code: str = "", theme: str = "", life_event: str = ""):
+    qs = (
+        scope.visible_to(user, Matter)
+        .filter(is_active=True, current_version__isnull=False)
+        .select_related("unit", "current_version")
+    )
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if theme:
+        qs = qs.filter(search_text__icontains=_label_text("theme", theme)) if _label_text("theme", theme) else qs.none()
+    if life_event:
+        label = _label_text("life_event", life_event)
+        qs = qs.filter(search_text__icontains=label) if label else qs.none()
+    return qs.order_by("unit__sort_order", "name_cache", "id")
+
+
+def _label_text(kind: str, code: str) -> str:
+    from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
+
+    table = THEMES if kind == "theme" else LIFE_EVENTS
+    return str(table[code]).lower() if code in table else ""
+
+
+def filter_by_codes(matters, *, theme: str = "", life_event: str = ""):
+    """Exact filter on the version's JSON lists (the icontains pre-filter can over-match)."""
+    out = []
+    for m in matters:
+        v = m.current_version
+        if theme and theme not in (v.themes or []):
+            continue
+        if life_event and life_event not in (v.life_events or []):
+            continue
+        out.append(m)
+    return out
+
+
+def packages_for(user, *, theme: str = "", life_event: str = "", unit_code: str = ""):
+    qs = scope.visible_to(user, Package).filter(is_active=True).select_related("lead_unit")
+    if theme:
+        qs = qs.filter(theme=theme)
+    if life_event:
+        qs = qs.filter(life_event=life_event)
+    if unit_code:
+        qs = qs.filter(Q(lead_unit__code=unit_code) | Q(members__matter__unit__code=unit_code)).distinct()
+    return qs.order_by("id")
+
+
+# --- search ------------------------------------------------------------------------------------
+_STOP = set("的 了 和 与 及 或 在 是 我 要 想 办 怎么 如何 哪里 什么 需要 办理 申请 一个".split())
+
+
+def tokens(query: str) -> list[str]:
+    """jieba search-mode tokens of the query, most specific first, without stop words."""
+    import jieba
+
+    query = (query or "").strip().lower()
+    if not query:
+        return []
+    seen, out = set(), []
+    for token in sorted(jieba.lcut_for_search(query), key=len, reverse=True):
+        token = token.strip()
+        if not token or token in seen or token in _STOP or not any(ch.isalnum() for ch in token):
+            continue
+        seen.add(token)
+        out.append(token)
+    multi = [t for t in out if len(t) > 1]
+    return multi or out
+
+
+@dataclass
+class SearchResult:
+    matters: list[Matter]
+    packages: list[Package]
+    tokens: list[str]
+
+
+def search(user, query: str, *, limit: int = 50) -> SearchResult:
+    words = tokens(query)
+    if not words:
+        return SearchResult([], [], [])
+    q_lower = query.strip().lower()
+    cond = Q()
+    for w in words:
+        cond |= Q(search_text__icontains=w)
+    candidates = (
+        scope.visible_to(user, Matter).filter(is_active=True, current_version__isnull=False)
+        .filter(cond).select_related("unit", "current_version")[:500]
+    )
+    scored = []
+    for m in candidates:
+        name = m.name_cache.lower()
+        text = m.search_text
+        score = 30 if q_lower and q_lower in name else 0
+        for w in words:
+            if w in name:
+                score += 10 * len(w)
+            elif w in text:
+                score += 2 * len(w)
+        scored.append((score, m.name_cache, m.pk, m))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+
+    pcond = Q()
+    for w in words:
+        pcond |= Q(name__icontains=w) | Q(description__icontains=w) | Q(members__matter__name_cache__icontains=w)
+    packages = list(scope.visible_to(user, Package).filter(is_active=True).filter(pcond).distinct().select_related("lead_unit")[:50])
+    pscored = []
+    for p in packages:
+        name = p.name.lower()
+        score = 30 if q_lower in name else 0
+        for w in words:
+            score += (10 if w in name else 2 if w in p.description.lower() else 1) * len(w)
+        pscored.append((score, p.pk, p))
+    pscored.sort(key=lambda s: (-s[0], s[1]))
+    return SearchResult([s[3] for s in scored[:limit]], [s[2] for s in pscored], words)
