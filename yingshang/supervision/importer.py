@@ -1,0 +1,292 @@
+"""Excel import of the county's existing ledger: header detection, a column-mapping guess,
+row-by-row validation with Chinese reasons, an all-or-nothing commit, progress on an ImportJob."""
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+
+from yingshang import audit
+from yingshang.org.models import Unit
+from yingshang.supervision import services
+from yingshang.supervision import transitions as t
+from yingshang.supervision.models import Category, ImportJob, Problem
+
+# field → (label, header names that suggest it), in the order the guess is made
+FIELDS = [
+    ("seq", gettext_lazy("序号"), ["序号", "编号"]),
+    ("category", gettext_lazy("问题类别"), ["问题类别", "问题类型", "类别", "类型"]),
+    ("status", gettext_lazy("状态"), ["状态", "整改状态", "完成情况", "是否完成"]),
+    ("progress", gettext_lazy("进展"), ["进展", "整改进展", "进展情况", "推进情况"]),
+    ("measures", gettext_lazy("整改措施"), ["整改措施", "措施"]),
+    ("description", gettext_lazy("问题描述"), ["问题描述", "问题", "存在问题", "问题清单", "具体问题"]),
+    ("co_units", gettext_lazy("配合单位"), ["配合单位", "协办单位", "协同单位"]),
+    ("unit", gettext_lazy("责任单位"), ["责任单位", "牵头单位", "承办单位", "单位"]),
+    ("leader", gettext_lazy("责任领导"), ["责任领导", "分管领导", "牵头领导", "领导"]),
+    ("deadline", gettext_lazy("时限"), ["完成时限", "整改时限", "时限", "完成时间"]),
+]
+FIELD_LABELS = {k: label for k, label, _names in FIELDS}
+REQUIRED = ("description", "unit")
+
+STATUS_WORDS = {
+    t.CLOSED: ["已完成", "已整改", "已销号", "完成", "已办结"],
+    t.RECTIFYING: ["整改中", "正在整改", "推进中", "持续整改", "未完成", "进行中"],
+    t.CLAIMED: ["已认领"],
+    t.ASSIGNED: ["待认领", "未启动", "未开始", "已交办"],
+}
+DAY_WORDS = {"立行立改": 5, "长期坚持": 250}
+HEADER_SCAN_ROWS = 10
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def read_sheet(path) -> tuple[int, list[str], list[list[str]], int]:
+    """(header row number, headers, first rows for the preview, data rows count)."""
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        header_no, headers, preview, count = 0, [], [], 0
+        for no, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if not header_no:
+                cells = [_text(c) for c in row]
+                if sum(1 for c in cells if c) >= 3 or no >= HEADER_SCAN_ROWS:
+                    header_no, headers = no, cells
+                    while headers and not headers[-1]:
+                        headers.pop()
+                continue
+            if not any(_text(c) for c in row):
+                continue
+            count += 1
+            if len(preview) < 5:
+                preview.append([_display(c) for c in row[: len(headers)]])
+        return header_no, headers, preview, count
+    finally:
+        wb.close()
+
+
+def _display(v) -> str:
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d") if v.time() == dt.time() else v.strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return _text(v)
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int | None]:
+    norm = [re.sub(r"\s+", "", h or "") for h in headers]
+    used: set[int] = set()
+    mapping: dict[str, int | None] = {}
+    for exact in (True, False):
+        for field, _label, names in FIELDS:
+            if mapping.get(field) is not None:
+                continue
+            mapping[field] = None
+            for name in names:
+                for i, h in enumerate(norm):
+                    if i in used or not h:
+                        continue
+                    if (h == name) if exact else (name in h):
+                        mapping[field] = i
+                        used.add(i)
+                        break
+                if mapping[field] is not None:
+                    break
+    return mapping
+
+
+class _Lookups:
+    def __init__(self):
+        self.units: dict[str, Unit] = {}
+        for unit in Unit.objects.filter(is_active=True):
+            for key in (unit.name, unit.short_name, unit.code):
+                if key:
+                    self.units.setdefault(key.strip(), unit)
+        services.ensure_categories()
+        self.categories = {}
+        for c in Category.objects.filter(is_active=True):
+            self.categories[c.name] = c
+            self.categories[c.code] = c
+
+    def unit(self, name: str) -> Unit | None:
+        return self.units.get(name.strip()) or self.units.get(re.sub(r"\s+", "", name))
+
+
+def parse_date(v) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, int | float):
+        if 20000 < v < 80000:  # an Excel serial date without a date format
+            return from_excel(v).date()
+        raise ValueError
+    s = _text(v)
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", s)
+    if not m:
+        raise ValueError
+    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+
+
+def parse_row(values, mapping, lookups: _Lookups, row_no: int) -> tuple[dict | None, list[dict]]:
+    errors = []
+
+    def cell(field):
+        i = mapping.get(field)
+        return values[i] if i is not None and i < len(values) else None
+
+    def err(field, message):
+        errors.append({"row": row_no, "column": str(FIELD_LABELS[field]), "message": message})
+
+    data = {"row": row_no}
+    description = _text(cell("description"))
+    if not description:
+        err("description", _("问题描述为空"))
+    data["description"] = description
+    unit_name = _text(cell("unit"))
+    data["unit"] = None
+    co_units = []
+    if not unit_name:
+        err("unit", _("责任单位为空"))
+    else:
+        unit = lookups.unit(unit_name)
+        names = [unit_name] if unit else [n for n in re.split(r"[、,，;；/\s]+", unit_name) if n]
+        # "A、B" in the unit column: the first leads, the others co-operate
+        for k, n in enumerate(names):
+            u = unit if unit else lookups.unit(n)
+            if u is None:
+                err("unit", _("未知的责任单位“%(name)s”") % {"name": n})
+            elif k == 0:
+                data["unit"] = u
+            else:
+                co_units.append(u)
+    for n in [n for n in re.split(r"[、,，;；/\s]+", _text(cell("co_units"))) if n]:
+        u = lookups.unit(n)
+        if u is None:
+            err("co_units", _("未知的配合单位“%(name)s”") % {"name": n})
+        else:
+            co_units.append(u)
+    data["co_units"] = [u for u in co_units if u != data["unit"]]
+    data["leader_name"] = _text(cell("leader"))[:60]
+    data["measures"] = _text(cell("measures"))
+    data["progress"] = _text(cell("progress"))
+    raw_deadline = cell("deadline")
+    data["deadline"] = None
+    data["deadline_days"] = None
+    if _text(raw_deadline):
+        word = _text(raw_deadline)
+        if word in DAY_WORDS:
+            data["deadline_days"] = DAY_WORDS[word]
+        else:
+            try:
+                data["deadline"] = parse_date(raw_deadline)
+            except (ValueError, OverflowError):
+                err("deadline", _("日期无法识别“%(value)s”（应为2026-12-31这样的日期）") % {"value": word})
+    status_text = _text(cell("status"))
+    data["status"] = t.ASSIGNED
+    if status_text:
+        found = next((s for s, words in STATUS_WORDS.items() if status_text in words), None)
+        if found is None:
+            err("status", _("未知的状态“%(value)s”（可填：已完成、整改中、已认领、待认领）") % {"value": status_text})
+        else:
+            data["status"] = found
+    category_text = _text(cell("category"))
+    data["category"] = None
+    if category_text:
+        data["category"] = lookups.categories.get(category_text)
+        if data["category"] is None:
+            err("category", _("未知的问题类别“%(value)s”") % {"value": category_text})
+    return (None if errors else data), errors
+
+
+def _rows(job: ImportJob):
+    header_no = job.mapping.get("_header_row", 1)
+    wb = load_workbook(job.file.path, read_only=True, data_only=True)
+    try:
+        for no, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            if no <= header_no or not any(_text(c) for c in row):
+                continue
+            yield no, list(row)
+    finally:
+        wb.close()
+
+
+PROGRESS_EVERY = 100
+
+
+def run(job_id: int) -> ImportJob:
+    """Validate every row (progress written as it goes), then write all rows in one transaction
+    (nothing when a row is bad and the job is all-or-nothing)."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.UPLOADED):
+        return job
+    try:
+        return _run(job)
+    except Exception as exc:  # a broken file must end the job visibly, never leave it spinning
+        services.log.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+                                                   message=_("导入失败：%(error)s") % {"error": str(exc)[:200]})
+        return ImportJob.objects.get(pk=job.pk)
+
+
+def _run(job: ImportJob) -> ImportJob:
+    mapping = {k: v for k, v in job.mapping.items() if not k.startswith("_")}
+    lookups = _Lookups()
+    job.status = ImportJob.Status.VALIDATING
+    job.processed = 0
+    job.save(update_fields=["status", "processed"])
+    good, errors = [], []
+    for i, (no, values) in enumerate(_rows(job), start=1):
+        data, row_errors = parse_row(values, mapping, lookups, no)
+        if data:
+            good.append(data)
+        errors.extend(row_errors)
+        if i % PROGRESS_EVERY == 0:
+            ImportJob.objects.filter(pk=job.pk).update(processed=i)
+    job.total = len(good) + len({e["row"] for e in errors})
+    job.processed = job.total
+    job.errors = errors[:2000]
+    if errors and job.all_or_nothing:
+        job.status = ImportJob.Status.REJECTED
+        job.message = _("共%(rows)d行有错误，按“全部成功才导入”的要求，本次未导入任何问题。") % {
+            "rows": len({e["row"] for e in errors})}
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    job.status = ImportJob.Status.SAVING
+    job.save(update_fields=["status", "total", "processed", "errors"])
+    actor = job.created_by
+    with transaction.atomic():
+        units_touched = set()
+        for data in good:
+            services.problem_create(
+                actor=actor, unit=data["unit"], description=data["description"], source=Problem.Source.IMPORT,
+                category=data["category"], co_units=data["co_units"], leader_name=data["leader_name"],
+                measures=data["measures"], deadline=data["deadline"], deadline_days=data["deadline_days"],
+                status=data["status"], progress=data["progress"], source_type="import",
+                source_id=f"{job.pk}:{data['row']}", check_rights=False, notify_unit=False,
+                import_job=job, import_row=data["row"],
+            )
+            units_touched.add(data["unit"].pk)
+        job.created_count = len(good)
+        job.status = ImportJob.Status.DONE
+        job.finished_at = timezone.now()
+        job.message = _("已导入%(n)d个问题。") % {"n": len(good)} + (
+            _("%(rows)d行有错误未导入。") % {"rows": len({e["row"] for e in errors})} if errors else "")
+        job.save()
+        role, unit = services._role_unit(actor)
+        audit.record(actor=actor, action="problem.import", object_type="supervision.importjob", object_id=job.pk,
+                     after={"file": job.original_name, "created": len(good), "rejected_rows": len({e["row"] for e in errors})},
+                     role=role, unit=unit)
+        services.notify_new_assignments(units_touched)
+    return job
