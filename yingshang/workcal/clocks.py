@@ -272,7 +272,7 @@ def replay(clock: Clock, cal: calendar.WorkCalendar) -> tuple[dt.datetime | None
     """Recompute (due_at, remaining_at_pause) of a clock from its event history on `cal`."""
     due = None
     remaining_left = None
-    for event in clock.events.order_by("at", "id"):
+    for event in clock.events.order_by("id"):  # the order they happened in
         if event.kind == ClockEvent.Kind.START:
             due = cal.deadline(clock.started_at, clock.limit_amount, clock.limit_unit).due_at
         elif event.kind == ClockEvent.Kind.PAUSE:

@@ -146,5 +146,5 @@ class ClockEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["id"]
         indexes = [models.Index(fields=["clock", "at"])]
