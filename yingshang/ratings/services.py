@@ -1,0 +1,332 @@
+"""Writes of ratings: window visits, rating submission (every channel), optional details,
+invitations. The 差评 loop (rectifications, appeals) is in rectifications.py.
+
+Integrity rules (DESIGN.md §7, GB/T 39734 "forcing or interfering with a rating is prohibited"):
+- nobody rates on behalf of the person served: a staff actor is refused, except the window pad
+  in the applicant's hands (proved by the visit's token) and the 12345 operator recording the
+  caller's answer on the callback;
+- a rating is never changed by staff; its giver may add optional details once, right after the
+  one-click rating;
+- an anonymous rating stores no link to a person, and its audit event has no actor either.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from yingshang import audit
+from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
+from yingshang.notify import services as notify
+from yingshang.org.roles import Role
+from yingshang.org.scope import grants
+from yingshang.ratings import links, schemes
+from yingshang.ratings import targets as T
+from yingshang.ratings.models import BAD_LEVELS, Channel, Level, Point, Rating, RatingInvitation, WindowVisit
+
+# the optional details page follows the click; after this it is closed
+DETAILS_WINDOW = dt.timedelta(minutes=30)
+COMMENT_MAX = 500
+# a window visit can be rated from the window's QR code for this long after it ended
+VISIT_RATABLE_AFTER_END = dt.timedelta(minutes=30)
+
+
+# --- window visits ----------------------------------------------------------------------------
+def _check_window_clerk(actor, window) -> None:
+    g = grants(actor)
+    if window.clerk_id != actor.pk and window.hall_id not in g.units(Role.WINDOW_CLERK):
+        raise PermissionDeniedError("VISIT_FORBIDDEN", _("只有本窗口的工作人员可以开始窗口服务"))
+
+
+@transaction.atomic
+def visit_start(*, actor, window, at: dt.datetime | None = None) -> WindowVisit:
+    """Start serving the next person at `window`; the previous open visit ends now."""
+    _check_window_clerk(actor, window)
+    at = at or timezone.now()
+    for open_visit in WindowVisit.objects.select_for_update().filter(window=window, ended_at__isnull=True):
+        open_visit.ended_at = at
+        open_visit.save(update_fields=["ended_at"])
+        audit.record(actor=actor, action="visit.end", obj=open_visit, after={"ended_at": at}, unit=open_visit.unit)
+    visit = WindowVisit.objects.create(window=window, clerk=actor, unit=window.hall, started_at=at)
+    audit.record(actor=actor, action="visit.start", obj=visit, after={"window": str(window), "clerk": actor.display_name},
+                 unit=window.hall, role=Role.WINDOW_CLERK)
+    return visit
+
+
+@transaction.atomic
+def visit_end(*, actor, visit: WindowVisit, at: dt.datetime | None = None) -> WindowVisit:
+    _check_window_clerk(actor, visit.window)
+    visit = WindowVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.ended_at is None:
+        visit.ended_at = at or timezone.now()
+        visit.save(update_fields=["ended_at"])
+        audit.record(actor=actor, action="visit.end", obj=visit, after={"ended_at": visit.ended_at}, unit=visit.unit)
+    return visit
+
+
+def current_visit(window) -> WindowVisit | None:
+    """The visit the window's pad or QR code rates now: the open one, else the last one that
+    ended a moment ago — and only while it has no rating (一次一评)."""
+    visit = WindowVisit.objects.filter(window=window).order_by("-started_at", "-pk").first()
+    if visit is None:
+        return None
+    if visit.ended_at is not None and timezone.now() - visit.ended_at > VISIT_RATABLE_AFTER_END:
+        return None
+    if Rating.objects.filter(visit=visit).exists():
+        return None
+    return visit
+
+
+# --- validation -------------------------------------------------------------------------------
+def _clean_level(level) -> int:
+    try:
+        value = int(level)
+    except (TypeError, ValueError):
+        value = 0
+    if value not in Level.values:
+        raise InvalidInput("RATING_LEVEL_INVALID", _("请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）"))
+    return value
+
+
+def _clean_dimensions(scheme, dimensions) -> dict:
+    if not dimensions:
+        return {}
+    if not isinstance(dimensions, dict):
+        raise InvalidInput("RATING_DIMENSIONS_INVALID", _("分项评价格式有误"))
+    allowed = scheme.dimension_codes()
+    out = {}
+    for code, value in dimensions.items():
+        if code not in allowed:
+            raise InvalidInput("RATING_DIMENSIONS_INVALID", _("分项评价“%(code)s”不在当前评价指标中") % {"code": code},
+                               details={"allowed": sorted(allowed)})
+        if value in (None, ""):
+            continue
+        out[code] = _clean_level(value)
+    return out
+
+
+def _clean_problems(scheme, problems) -> list[str]:
+    if not problems:
+        return []
+    allowed = scheme.problem_codes()
+    codes = [str(p) for p in problems]
+    unknown = [c for c in codes if c not in allowed]
+    if unknown:
+        raise InvalidInput("RATING_PROBLEMS_INVALID", _("问题选项无效：%(codes)s") % {"codes": "、".join(unknown)},
+                           details={"allowed": sorted(allowed)})
+    return list(dict.fromkeys(codes))
+
+
+def _clean_comment(comment) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise InvalidInput("RATING_COMMENT_TOO_LONG", _("意见建议最多%(n)d个字") % {"n": COMMENT_MAX})
+    return comment
+
+
+# --- who may rate -----------------------------------------------------------------------------
+def _is_staff(actor) -> bool:
+    return actor is not None and actor.is_authenticated and (
+        actor.kind == "staff" or grants(actor).is_staff_member
+    )
+
+
+def _authorise(*, actor, target: T.Target, channel: str, point: str, link_token: str, visit_token: str) -> str:
+    """How this rating is allowed: "pad", "callback", "owner", "link" or "visit_qr"; raise otherwise."""
+    if _is_staff(actor):
+        if (channel in (Channel.WINDOW_PAD, Channel.TERMINAL) and target.kind == T.KIND_VISIT and visit_token
+                and constant_time_compare(visit_token, target.obj.token)):
+            return "pad"
+        if (channel == Channel.HOTLINE_CALLBACK and target.kind == T.KIND_WORK_ORDER
+                and grants(actor).has(Role.HOTLINE_OPERATOR)):
+            return "callback"
+        raise PermissionDeniedError("STAFF_CANNOT_RATE", _("工作人员不能代替办事群众评价"))
+    if channel == Channel.HOTLINE_CALLBACK:
+        raise PermissionDeniedError("RATING_CHANNEL_FORBIDDEN", _("12345回访评价只能由话务员记录"))
+    if link_token:
+        data = links.read_token(link_token)
+        if data["k"] != target.kind or str(data["i"]) != str(target.pk) or data["p"] != point:
+            raise DomainError("RATING_LINK_INVALID", _("评价链接无效"), status=400)
+        return "link"
+    if target.kind == T.KIND_VISIT:
+        if visit_token and constant_time_compare(visit_token, target.obj.token):
+            return "visit_qr"
+        raise DomainError("RATING_VISIT_TOKEN_INVALID", _("本次服务已结束或评价码无效，请重新扫码"), status=400)
+    if target.is_owner(actor):
+        return "owner"
+    raise PermissionDeniedError("RATING_NOT_YOURS", _("只有办事人本人可以评价"))
+
+
+def _already_rated(target: T.Target, point: str) -> DomainError:
+    if target.kind == T.KIND_VISIT:
+        return DomainError("RATING_ALREADY_GIVEN", _("本次窗口服务已评价（一次一评）"))
+    if target.kind == T.KIND_WORK_ORDER:
+        return DomainError("RATING_ALREADY_GIVEN", _("该工单已评价"))
+    return DomainError("RATING_ALREADY_GIVEN", _("该办件在“%(point)s”环节已评价（一事一评）") % {"point": Point(point).label})
+
+
+# --- submit -----------------------------------------------------------------------------------
+def rating_submit(
+    *,
+    actor,
+    target: T.Target,
+    level,
+    channel: str,
+    point: str | None = None,
+    dimensions: dict | None = None,
+    problems: list | None = None,
+    comment: str = "",
+    anonymous: bool = False,
+    link_token: str = "",
+    visit_token: str = "",
+    at: dt.datetime | None = None,
+) -> Rating:
+    """Record one rating. The click is the rating: only `level` is required; details may follow
+    with rating_add_details. A 差评 opens its rectification in the same transaction."""
+    if channel not in Channel.values:
+        raise InvalidInput("RATING_CHANNEL_INVALID", _("评价渠道无效"))
+    point = point or target.default_point()
+    level = _clean_level(level)
+    target.check_ratable(point)
+    how = _authorise(actor=actor, target=target, channel=channel, point=point, link_token=link_token,
+                     visit_token=visit_token)
+    scheme = schemes.current(target.scheme_kind)
+    dimensions = _clean_dimensions(scheme, dimensions)
+    problems = _clean_problems(scheme, problems) if level in BAD_LEVELS else []
+    comment = _clean_comment(comment)
+
+    rater, phone = None, ""
+    if how == "owner":
+        rater, phone = actor, (actor.mobile or "")
+    elif how == "callback":
+        phone = target.owner_phone()
+    elif how == "link" and target.is_owner(actor):
+        rater, phone = actor, (actor.mobile or "")
+    elif how == "link" and target.kind == T.KIND_CASE:
+        # the SMS invitation went to the applicant's phone: a real-name rating unless they opt out
+        owner = target.owner()
+        rater, phone = owner, (target.owner_phone() or "")
+    if how in ("pad", "visit_qr") or (rater is None and not phone):
+        anonymous = True  # nobody identified: it cannot be anything else
+    if anonymous:
+        rater, phone = None, ""
+
+    counts = target.counts_for()
+    if counts["unit"] is None:
+        raise DomainError("RATING_NO_UNIT", _("该办理对象尚无责任单位，暂不能评价"))
+    at = at or timezone.now()
+    try:
+        with transaction.atomic():
+            if Rating.objects.filter(**target.rating_filter(point)).exists():
+                raise _already_rated(target, point)
+            rating = Rating.objects.create(
+                level=level, is_bad=level in BAD_LEVELS, scheme=scheme, dimensions=dimensions, problems=problems,
+                comment=comment, details_added_at=at if (dimensions or problems or comment) else None,
+                channel=channel, point=point, anonymous=anonymous, rater=rater, rater_phone=phone[:20],
+                case=target.obj if target.kind == T.KIND_CASE else None,
+                work_order=target.obj if target.kind == T.KIND_WORK_ORDER else None,
+                visit=target.obj if target.kind == T.KIND_VISIT else None,
+                created_at=at, **counts,
+            )
+            # The event of an anonymous rating names nobody: not the rater, and not the clerk
+            # whose session ran the pad (GB/T 39734: the evaluator's information is protected).
+            audit.record(
+                actor=None if anonymous else actor, action="rating.submit", obj=rating, unit=rating.unit,
+                after={"level": level, "channel": channel, "point": point, "anonymous": anonymous},
+                role="" if anonymous else (Role.HOTLINE_OPERATOR if how == "callback" else Role.APPLICANT),
+            )
+            if rating.is_bad:
+                from yingshang.ratings.rectifications import rectification_open
+
+                rectification_open(rating=rating, at=at)
+    except IntegrityError:
+        # the partial unique index caught a concurrent second rating of the same object/point
+        raise _already_rated(target, point) from None
+    return rating
+
+
+@transaction.atomic
+def rating_add_details(*, rating: Rating, dimensions: dict | None = None, problems: list | None = None,
+                       comment: str = "", at: dt.datetime | None = None) -> Rating:
+    """The optional page after the click: dimensions, problems (for a 差评) and a comment, once,
+    by whoever just gave the rating (the view checks that from the session)."""
+    rating = Rating.objects.select_for_update().select_related("scheme").get(pk=rating.pk)
+    at = at or timezone.now()
+    if rating.details_added_at is not None or at - rating.created_at > DETAILS_WINDOW:
+        raise DomainError("RATING_DETAILS_CLOSED", _("评价已提交，不能再修改"))
+    dims = _clean_dimensions(rating.scheme, dimensions)
+    probs = _clean_problems(rating.scheme, problems) if rating.is_bad else []
+    comment = _clean_comment(comment)
+    rating.dimensions, rating.problems, rating.comment, rating.details_added_at = dims, probs, comment, at
+    rating.save(update_fields=["dimensions", "problems", "comment", "details_added_at"])
+    audit.record(actor=None if rating.anonymous else rating.rater, action="rating.add_details", obj=rating,
+                 unit=rating.unit, after={"dimensions": dims, "problems": probs, "comment": bool(comment)})
+    return rating
+
+
+# --- invitations (智能邀评) --------------------------------------------------------------------
+def invitation_link(target: T.Target, point: str) -> str:
+    from django.urls import reverse
+
+    return reverse("ratings:link", args=[links.make_token(target.kind, target.pk, point)])
+
+
+def invite_due(now: dt.datetime | None = None, *, limit: int = 2000) -> int:
+    """Invite the applicants of cases delivered N days ago (and the callers of closed work
+    orders) that have no rating yet (亳州: SMS invitation 3 days after completion)."""
+    from yingshang.ratings.models import RatingSettings
+    from yingshang.workcal import calendar
+
+    now = now or timezone.now()
+    conf = RatingSettings.current()
+    cutoff = calendar.get_calendar().subtract(now, conf.invite_after_days, "natural_days")
+    expires = calendar.deadline(now, conf.link_valid_days, "natural_days").due_at
+    sent = 0
+    Case = T.case_model()
+    if Case is not None:
+        cases = (
+            Case.objects.filter(status__in=("delivered", "closed"), delivered_at__isnull=False, delivered_at__lte=cutoff)
+            .exclude(ratings__point=Point.DELIVER)
+            .exclude(pk__in=RatingInvitation.objects.filter(case__isnull=False, point=Point.DELIVER).values("case_id"))
+            .select_related("applicant")[:limit]
+        )
+        for case in cases:
+            sent += _invite(T.for_case(case), Point.DELIVER, now, expires)
+    WorkOrder = T.work_order_model()
+    if WorkOrder is not None:
+        orders = (
+            WorkOrder.objects.filter(status="closed", closed_at__isnull=False, closed_at__lte=cutoff, anonymous=False)
+            .exclude(caller_phone="")
+            .exclude(ratings__isnull=False)
+            .exclude(pk__in=RatingInvitation.objects.filter(work_order__isnull=False).values("work_order_id"))[:limit]
+        )
+        for order in orders:
+            sent += _invite(T.for_work_order(order), Point.WORKORDER, now, expires)
+    return sent
+
+
+def _invite(target: T.Target, point: str, now, expires) -> int:
+    from django.conf import settings as dj_settings
+
+    try:
+        with transaction.atomic():
+            RatingInvitation.objects.create(
+                case=target.obj if target.kind == T.KIND_CASE else None,
+                work_order=target.obj if target.kind == T.KIND_WORK_ORDER else None,
+                point=point, sent_at=now, expires_at=expires,
+            )
+            link = invitation_link(target, point)
+            base = getattr(dj_settings, "SITE_URL", "").rstrip("/")
+            body = _("您办理的%(what)s已办结，请对本次服务进行评价：%(link)s") % {"what": target.label, "link": base + link}
+            owner = target.owner()
+            if owner is not None:
+                notify.send(channel="inapp", recipient=owner, subject=_("邀请您评价"), body=body, link=link,
+                            related=target.obj)
+            phone = target.owner_phone()
+            if phone:
+                notify.send(channel="sms", address=phone, body=body, related=target.obj)
+    except IntegrityError:
+        return 0
+    return 1
