@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import re
 import threading
 import time
 from collections import defaultdict
@@ -53,8 +54,17 @@ def training_rows(limit: int | None = None):
     return qs.iterator(chunk_size=5000) if not limit else iter(qs)
 
 
-def _features(content: str) -> tuple[str, ...]:
-    return textmod.tokens_cached((content or "")[:2000])
+_CLAUSE = re.compile(r"[，。！？；、,.!?;:：\s\n]+")
+
+
+def _features(content: str) -> list[str]:
+    """Tokens of a text, segmented clause by clause with a cache: hotline texts repeat their
+    clauses (greetings, places, stock phrases), so 300,000 orders tokenise in seconds."""
+    out: list[str] = []
+    for clause in _CLAUSE.split((content or "")[:2000]):
+        if clause:
+            out.extend(textmod.tokens_cached(clause))
+    return out
 
 
 class _Counts:
@@ -236,7 +246,7 @@ def current_model() -> Model | None:
 
 
 def _text_features(content: str) -> frozenset:
-    return frozenset(textmod.tokens((content or "")[:2000])[:MAX_TOKENS])
+    return frozenset(_features(content)[:MAX_TOKENS])
 
 
 def suggest_ids(content: str, k: int = 3) -> list[tuple[int, float]]:
