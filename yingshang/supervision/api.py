@@ -156,41 +156,6 @@ def create_problem(request, payload: ProblemIn):
     return idempotent(request, "supervision.create", payload, make)
 
 
-class TransitionIn(Schema):
-    reason: str = ""
-    text: str = ""
-    leader_name: str = ""
-    measures: str = ""
-    flag: str = ""
-    on: bool = True
-
-
-ACTIONS = ("claim", "request_closure", "close", "reopen", "void", "flag")
-
-
-@router.post("/problems/{pk}/{action}", response=ProblemDetailOut,
-             summary="状态变更：claim / request_closure / close / reopen / void / flag")
-def transition(request, pk: int, action: str, payload: TransitionIn):
-    p = scope.get_for(request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit"))
-    user = request.user
-    if action == "claim":
-        services.problem_claim(actor=user, problem=p, leader_name=payload.leader_name, measures=payload.measures)
-    elif action == "request_closure":
-        services.problem_request_closure(actor=user, problem=p, text=payload.text or payload.reason)
-    elif action == "close":
-        services.problem_close(actor=user, problem=p, reason=payload.reason)
-    elif action == "reopen":
-        services.problem_reopen(actor=user, problem=p, reason=payload.reason)
-    elif action == "void":
-        services.problem_void(actor=user, problem=p, reason=payload.reason)
-    elif action == "flag":
-        services.problem_flag(actor=user, problem=p, flag=payload.flag, on=payload.on, reason=payload.reason)
-    else:
-        raise InvalidInput("ACTION_UNKNOWN", _("未知的操作“%(action)s”") % {"action": action}, status=404)
-    p = Problem.objects.select_related("owner_unit", "category").get(pk=p.pk)
-    return _detail(user, p)
-
-
 class ProgressIn(Schema):
     text: str
     percent: int = 0
@@ -225,3 +190,38 @@ def add_progress(request, pk: int, payload: ProgressIn):
         return 201, _progress_out(r)
 
     return idempotent(request, f"supervision.progress.{pk}", payload, make)
+
+
+class TransitionIn(Schema):
+    reason: str = ""
+    text: str = ""
+    leader_name: str = ""
+    measures: str = ""
+    flag: str = ""
+    on: bool = True
+
+
+ACTIONS = ("claim", "request_closure", "close", "reopen", "void", "flag")
+
+
+@router.post("/problems/{pk}/{action}", response=ProblemDetailOut,
+             summary="状态变更：claim / request_closure / close / reopen / void / flag")
+def transition(request, pk: int, action: str, payload: TransitionIn):
+    p = scope.get_for(request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit"))
+    user = request.user
+    if action == "claim":
+        services.problem_claim(actor=user, problem=p, leader_name=payload.leader_name, measures=payload.measures)
+    elif action == "request_closure":
+        services.problem_request_closure(actor=user, problem=p, text=payload.text or payload.reason)
+    elif action == "close":
+        services.problem_close(actor=user, problem=p, reason=payload.reason)
+    elif action == "reopen":
+        services.problem_reopen(actor=user, problem=p, reason=payload.reason)
+    elif action == "void":
+        services.problem_void(actor=user, problem=p, reason=payload.reason)
+    elif action == "flag":
+        services.problem_flag(actor=user, problem=p, flag=payload.flag, on=payload.on, reason=payload.reason)
+    else:
+        raise InvalidInput("ACTION_UNKNOWN", _("未知的操作“%(action)s”") % {"action": action}, status=404)
+    p = Problem.objects.select_related("owner_unit", "category").get(pk=p.pk)
+    return _detail(user, p)
