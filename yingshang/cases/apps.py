@@ -8,8 +8,34 @@ class CasesConfig(AppConfig):
     verbose_name = _("办件")
 
     def ready(self) -> None:
-        from importlib import import_module
-        from importlib.util import find_spec
+        from yingshang.audit import labels
+        from yingshang.cases import scopes, tasks  # noqa: F401  (scope rules, clock handlers)
 
-        if find_spec(f"{self.name}.scopes"):
-            import_module(f"{self.name}.scopes")
+        labels.register({
+            "case.submit": _("提交申请"),
+            "case.accept": _("受理"),
+            "case.accept_with_deficit": _("容缺受理"),
+            "case.deem_accept": _("视为受理"),
+            "case.request_correction": _("一次性告知补正"),
+            "case.request_second_correction": _("申请第二次补正（待督查审批）"),
+            "case.approve_correction": _("批准第二次补正"),
+            "case.refuse_correction": _("不批准第二次补正"),
+            "case.resubmit": _("补正后重新提交"),
+            "case.reject_intake": _("不予受理"),
+            "case.start_review": _("开始审查"),
+            "case.task_decide": _("并联审批意见"),
+            "case.task_done": _("并联审批意见返回"),
+            "case.add_opinion_task": _("征求意见"),
+            "case.special_procedure_start": _("特别程序开始（暂停计时）"),
+            "case.special_procedure_end": _("特别程序结束（恢复计时）"),
+            "case.decide": _("作出决定"),
+            "case.deliver": _("送达结果"),
+            "case.close": _("办结"),
+            "case.withdraw": _("申请人撤回"),
+            "case.terminate": _("终止办理"),
+            "case.supply_documents": _("补交材料"),
+            "case.verify": _("告知承诺核查"),
+            "case.revoke_decision": _("撤销决定"),
+            "appointment.book": _("预约"),
+            "appointment.cancel": _("取消预约"),
+        })

@@ -8,8 +8,15 @@ class CreditConfig(AppConfig):
     verbose_name = _("信用")
 
     def ready(self) -> None:
-        from importlib import import_module
-        from importlib.util import find_spec
+        from yingshang.audit import labels
+        from yingshang.credit import scopes  # noqa: F401
 
-        if find_spec(f"{self.name}.scopes"):
-            import_module(f"{self.name}.scopes")
+        labels.register({
+            "credit.commitment_sign": _("签署信用承诺"),
+            "credit.commitment_kept": _("承诺已履行"),
+            "credit.commitment_broken": _("承诺未履行（违诺）"),
+            "credit.commitment_false": _("认定虚假承诺"),
+            "credit.list": _("列入失信名单"),
+            "credit.delist": _("移出失信名单"),
+            "credit.text_publish": _("发布承诺书新版本"),
+        })
