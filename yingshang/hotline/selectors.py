@@ -98,7 +98,8 @@ def criticism_list(user, now=None):
     answered (an approved extension moves the deadline, so it is the approved reason)."""
     now = now or timezone.now()
     today = calendar.local_date(now)
-    cutoff = calendar.end_of_day(calendar.add_working_days(today, -5))
+    # five full working days have passed since the deadline day (today itself not counted)
+    cutoff = calendar.end_of_day(calendar.add_working_days(today, -6))
     late = orders(user).filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], handle_due_at__lte=cutoff)
     return (
         late.values("main_unit_id", "main_unit__name")

@@ -1,0 +1,31 @@
+// Operator console: keyboard-first entry, accept a dispatch suggestion, cite a knowledge article.
+(function () {
+  const form = document.getElementById("console-form");
+  if (!form) { return; }
+  const unit = document.getElementById("id_main_unit");
+  const suggested = document.getElementById("id_suggested_unit");
+  document.addEventListener("click", function (event) {
+    const s = event.target.closest(".js-suggest");
+    if (s && unit) {
+      unit.value = s.dataset.unitId;
+      if (suggested) { suggested.value = s.dataset.unitId; }
+      unit.focus();
+      return;
+    }
+    const c = event.target.closest(".js-cite");
+    if (c) {
+      const reply = document.getElementById("id_reply");
+      const art = document.getElementById("id_article_id");
+      if (reply && !reply.value) { reply.value = c.dataset.answer; }
+      if (art) { art.value = c.dataset.articleId; }
+      if (reply) { reply.focus(); }
+    }
+  });
+  // Ctrl+Enter (or Cmd+Enter) in a textarea submits with the default action (登记并派单)
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.querySelector("button[name=mode][value=dispatch]").click();
+    }
+  });
+})();
