@@ -185,8 +185,9 @@ def document(request, pk: int):
 
 
 def lookup(request):
-    """Progress lookup by number + phone; masked; rate-limited per IP."""
-    form = LookupForm(request.GET or None)
+    """Progress lookup by number + phone; masked; rate-limited per IP. POST, so the phone number
+    never appears in URLs or access logs."""
+    form = LookupForm(request.POST if request.method == "POST" else None)
     result = None
     limited = False
     if form.is_bound and form.is_valid():
