@@ -224,9 +224,8 @@ class RatingInvitation(models.Model):
                                     name="invite_once_workorder"),
         ]
 
-    class Meta:
-        verbose_name = _("评价邀请")
-        verbose_name_plural = _("评价邀请")
+    def __str__(self) -> str:
+        return f"{_('评价邀请')} #{self.pk}"
 
 
 class Outcome(models.TextChoices):
@@ -319,6 +318,9 @@ class Appeal(models.Model):
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="appeal_queue")]
 
+    def __str__(self) -> str:
+        return f"{_('差评申诉')} #{self.pk}"
+
 
 class LedgerIntent(models.Model):
     """A "fixed by plan" outcome to be put on the supervision ledger (问题台账). Written in the
@@ -340,3 +342,6 @@ class LedgerIntent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"], name="ledger_intent_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.rectification_id} → {self.get_status_display()}"

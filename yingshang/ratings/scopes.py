@@ -12,7 +12,14 @@ from django.db.models import Q
 
 from yingshang.org import scope
 from yingshang.org.roles import Role
-from yingshang.ratings.models import Appeal, LedgerIntent, Rating, RatingScheme, Rectification, WindowVisit
+from yingshang.ratings.models import (
+    Appeal,
+    LedgerIntent,
+    Rating,
+    RatingScheme,
+    Rectification,
+    WindowVisit,
+)
 from yingshang.ratings.rectifications import UNIT_ROLES, appeal_abilities, rectification_abilities
 
 

@@ -24,7 +24,15 @@ from yingshang.org.roles import Role
 from yingshang.org.scope import grants
 from yingshang.ratings import links, schemes
 from yingshang.ratings import targets as T
-from yingshang.ratings.models import BAD_LEVELS, Channel, Level, Point, Rating, RatingInvitation, WindowVisit
+from yingshang.ratings.models import (
+    BAD_LEVELS,
+    Channel,
+    Level,
+    Point,
+    Rating,
+    RatingInvitation,
+    WindowVisit,
+)
 
 # the optional details page follows the click; after this it is closed
 DETAILS_WINDOW = dt.timedelta(minutes=30)
@@ -213,6 +221,19 @@ def rating_submit(
     if anonymous:
         rater, phone = None, ""
 
+    return _record(target=target, level=level, scheme=scheme, dimensions=dimensions, problems=problems,
+                   comment=comment, channel=channel, point=point, anonymous=anonymous, rater=rater, phone=phone,
+                   audit_actor=None if anonymous or not _is_authenticated(actor) else actor,
+                   audit_role="" if anonymous else (Role.HOTLINE_OPERATOR if how == "callback" else Role.APPLICANT),
+                   at=at)
+
+
+def _is_authenticated(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def _record(*, target, level, scheme, dimensions, problems, comment, channel, point, anonymous, rater, phone,
+            audit_actor, audit_role, at) -> Rating:
     counts = target.counts_for()
     if counts["unit"] is None:
         raise DomainError("RATING_NO_UNIT", _("该办理对象尚无责任单位，暂不能评价"))
@@ -233,9 +254,9 @@ def rating_submit(
             # The event of an anonymous rating names nobody: not the rater, and not the clerk
             # whose session ran the pad (GB/T 39734: the evaluator's information is protected).
             audit.record(
-                actor=None if anonymous else actor, action="rating.submit", obj=rating, unit=rating.unit,
+                actor=audit_actor, action="rating.submit", obj=rating, unit=rating.unit,
                 after={"level": level, "channel": channel, "point": point, "anonymous": anonymous},
-                role="" if anonymous else (Role.HOTLINE_OPERATOR if how == "callback" else Role.APPLICANT),
+                role=audit_role,
             )
             if rating.is_bad:
                 from yingshang.ratings.rectifications import rectification_open
@@ -245,6 +266,39 @@ def rating_submit(
         # the partial unique index caught a concurrent second rating of the same object/point
         raise _already_rated(target, point) from None
     return rating
+
+
+def rating_import_hotline_callback(*, order, at: dt.datetime | None = None) -> Rating | None:
+    """Turn the 12345 callback answer the hotline recorded (satisfied yes/no) into the work
+    order's rating (channel hotline_callback): satisfied → 满意, not satisfied → 不满意 (a 差评,
+    which opens its rectification). The hotline module records the answer; this reads it, so
+    the operator answers once. A confidential or anonymous caller gives an anonymous rating."""
+    if order.status != "closed" or order.satisfied is None:
+        return None
+    target = T.for_work_order(order)
+    if Rating.objects.filter(work_order=order).exists():
+        return None
+    level = Level.SATISFIED if order.satisfied else Level.DISSATISFIED
+    anonymous = bool(order.anonymous or order.confidential or not order.caller_phone)
+    try:
+        return _record(
+            target=target, level=int(level), scheme=schemes.current(target.scheme_kind), dimensions={}, problems=[],
+            comment="", channel=Channel.HOTLINE_CALLBACK, point=Point.WORKORDER, anonymous=anonymous, rater=None,
+            phone="" if anonymous else order.caller_phone, audit_actor=None, audit_role="",
+            at=at or order.callback_at or order.closed_at or timezone.now(),
+        )
+    except DomainError:
+        return None
+
+
+def import_hotline_callbacks(limit: int = 2000) -> int:
+    WorkOrder = T.work_order_model()
+    if WorkOrder is None or not T.has_field(WorkOrder, "satisfied"):
+        return 0
+    orders = (WorkOrder.objects.filter(status="closed", satisfied__isnull=False, main_unit__isnull=False)
+              .exclude(pk__in=Rating.objects.filter(work_order__isnull=False).values("work_order_id"))
+              .order_by("closed_at")[:limit])
+    return sum(1 for order in orders if rating_import_hotline_callback(order=order) is not None)
 
 
 @transaction.atomic

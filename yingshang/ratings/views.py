@@ -22,10 +22,18 @@ from yingshang.org.masking import mask_name, mask_phone
 from yingshang.org.models import Window
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.org.scope import grants
-from yingshang.ratings import links, ratelimit, rectifications, schemes, selectors, services
+from yingshang.ratings import links, ratelimit, rectifications, selectors, services
 from yingshang.ratings import targets as T
 from yingshang.ratings.models import (
-    BAD_LEVELS, Appeal, Channel, Level, Outcome, Point, Rating, RatingScheme, Rectification, WindowVisit,
+    BAD_LEVELS,
+    Appeal,
+    Channel,
+    Level,
+    Outcome,
+    Point,
+    Rating,
+    Rectification,
+    WindowVisit,
 )
 from yingshang.workbench.access import login_required_view, staff_required
 
@@ -175,7 +183,6 @@ def rate_case(request, case_id: int):
 def qr_png(request, kind: str, pk: int):
     """A PNG QR code served locally: per window (public) and per case (its staff or applicant)."""
     import qrcode
-
     from django.conf import settings
 
     if kind == "window":
@@ -314,9 +321,8 @@ def rating_detail(request, pk: int):
         "rater_display": _rater_display(rating), "object_display": _object_display(rating),
         "dimension_rows": [(d["label"], Level(rating.dimensions[d["code"]]).label)
                            for d in rating.scheme.dimensions if d["code"] in rating.dimensions],
-        "can_appeal": rect is not None and scope.abilities(request.user, rect)["appeal"]
-        or (rect is None and rating.is_bad and rating.unit_id in grants(request.user).units(*rectifications.UNIT_ROLES)
-            and not rating.excluded),
+        # every 差评 has its rectification; the appeal is allowed while the loop is open
+        "can_appeal": rect is not None and scope.abilities(request.user, rect)["appeal"],
         "appeal_kinds": Appeal.Kind.choices,
     })
 
