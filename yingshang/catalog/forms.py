@@ -1,0 +1,186 @@
+"""Forms of the catalogue workbench."""
+
+import os
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+
+from yingshang.catalog.models import HandlingKind, Material, MatterType
+from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
+from yingshang.org.models import Unit
+
+ALLOWED_FILES = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def _styled(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        else:
+            widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+def validate_material_file(upload) -> None:
+    ext = os.path.splitext(upload.name)[1].lower()
+    if ext not in ALLOWED_FILES:
+        raise forms.ValidationError(_("只能上传 PDF、Word、Excel 或图片（png/jpg）文件"))
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(_("文件不能超过 %(n)s MB") % {"n": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in ALLOWED_FILES[ext]):
+        raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的 %(ext)s 文件") % {"ext": ext})
+
+
+def save_material_file(upload) -> str:
+    ext = os.path.splitext(upload.name)[1].lower()
+    return default_storage.save(f"catalog/materials/{uuid.uuid4().hex}{ext}", upload)
+
+
+class MatterFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称或编码"), required=False)
+    unit = forms.ModelChoiceField(label=_("实施单位"), queryset=Unit.objects.filter(matters__isnull=False).distinct(), required=False)
+    matter_type = forms.ChoiceField(label=_("事项类型"), choices=[("", _("全部"))] + MatterType.choices, required=False)
+    handling_kind = forms.ChoiceField(label=_("办件类型"), choices=[("", _("全部"))] + HandlingKind.choices, required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部")), ("active", _("启用")), ("inactive", _("已停用"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+def _lines(text: str, kind: str):
+    out = []
+    for line in [x.strip() for x in (text or "").splitlines() if x.strip()]:
+        parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
+        if kind == "faq":
+            if len(parts) != 2 or not all(parts):
+                raise forms.ValidationError(_("每行一条，格式“问题｜答案”：%(v)s") % {"v": line})
+            out.append({"q": parts[0], "a": parts[1]})
+        else:
+            if len(parts) not in (2, 3) or not parts[0] or not parts[1].isdigit():
+                raise forms.ValidationError(_("每行一条，格式“名称｜最长工作日｜是否计入时限”：%(v)s") % {"v": line})
+            out.append({"name": parts[0], "max_days": int(parts[1]), "counted": len(parts) == 3 and parts[2] in ("是", "1")})
+    return out
+
+
+class ReviseForm(forms.Form):
+    name = forms.CharField(label=_("事项名称"), max_length=200)
+    matter_type = forms.ChoiceField(label=_("事项类型"), choices=MatterType.choices)
+    handling_kind = forms.ChoiceField(label=_("办件类型"), choices=HandlingKind.choices)
+    legal_limit_days = forms.IntegerField(label=_("法定办结时限（工作日）"), min_value=0)
+    promised_limit_days = forms.IntegerField(label=_("承诺办结时限（工作日）"), min_value=0)
+    fee = forms.CharField(label=_("收费标准"), max_length=200)
+    max_visits = forms.IntegerField(label=_("到现场次数"), min_value=0, help_text=_("0 = 一次不用跑，1 = 最多跑一次"))
+    online = forms.BooleanField(label=_("全程网办"), required=False)
+    appointment = forms.BooleanField(label=_("可预约窗口"), required=False)
+    conditions = forms.CharField(label=_("受理条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    legal_basis = forms.CharField(label=_("设定依据"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    address = forms.CharField(label=_("办理地点"), max_length=200, required=False)
+    hours = forms.CharField(label=_("办理时间"), max_length=200, required=False)
+    phone = forms.CharField(label=_("咨询电话"), max_length=60, required=False)
+    themes = forms.MultipleChoiceField(label=_("主题"), choices=list(THEMES.items()), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    life_events = forms.MultipleChoiceField(label=_("生命周期事件"), choices=list(LIFE_EVENTS.items()), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    faq = forms.CharField(label=_("常见问题"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                          help_text=_("每行一条：问题｜答案"))
+    special_procedures = forms.CharField(label=_("特别程序"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                         help_text=_("每行一条：名称｜最长工作日｜是否计入时限（是/否）"))
+    note = forms.CharField(label=_("变更说明"), max_length=300, help_text=_("发布后形成新版本，已受理的办件仍按原版本办理"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    @staticmethod
+    def initial_from(version) -> dict:
+        data = {f: getattr(version, f) for f in (
+            "name", "matter_type", "handling_kind", "legal_limit_days", "promised_limit_days", "fee", "max_visits",
+            "online", "appointment", "conditions", "legal_basis", "address", "hours", "phone", "themes", "life_events")}
+        data["faq"] = "\n".join(f"{i['q']}｜{i['a']}" for i in version.faq or [])
+        data["special_procedures"] = "\n".join(
+            f"{i['name']}｜{i['max_days']}｜{'是' if i.get('counted') else '否'}" for i in version.special_procedures or [])
+        return data
+
+    def clean_faq(self):
+        return _lines(self.cleaned_data["faq"], "faq")
+
+    def clean_special_procedures(self):
+        return _lines(self.cleaned_data["special_procedures"], "special")
+
+    def clean(self):
+        data = super().clean()
+        legal, promised = data.get("legal_limit_days"), data.get("promised_limit_days")
+        if legal is not None and promised is not None and promised > legal:
+            self.add_error("promised_limit_days", _("承诺办结时限（%(p)s 个工作日）不得超过法定办结时限（%(l)s 个工作日）")
+                           % {"p": promised, "l": legal})
+        return data
+
+    def version_changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "note"}
+
+
+class MaterialForm(forms.Form):
+    key = forms.SlugField(label=_("材料标识"), max_length=60)
+    name = forms.CharField(label=_("材料名称"), max_length=200)
+    required = forms.BooleanField(label=_("必要"), required=False, initial=True)
+    form = forms.ChoiceField(label=_("形式"), choices=Material.Form.choices, initial=Material.Form.ORIGINAL)
+    copies = forms.IntegerField(label=_("份数"), min_value=1, initial=1)
+    deficit_allowed = forms.BooleanField(label=_("可容缺"), required=False)
+    commitment_replaces = forms.BooleanField(label=_("可告知承诺"), required=False)
+    notes = forms.CharField(label=_("说明"), max_length=300, required=False)
+    template = forms.FileField(label=_("空白表格"), required=False, validators=[validate_material_file])
+    example = forms.FileField(label=_("示例样表"), required=False, validators=[validate_material_file])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def has_changed(self) -> bool:
+        # A blank extra row (no key, no name, no file) is ignored even if its checkboxes moved.
+        if self.is_bound and not self.initial:
+            filled = any((self.data.get(self.add_prefix(n)) or "").strip() for n in ("key", "name", "notes"))
+            if not filled and not any(self.add_prefix(n) in self.files for n in ("template", "example")):
+                return False
+        return super().has_changed()
+
+
+MaterialFormSet = forms.formset_factory(MaterialForm, extra=1, can_delete=True)
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label=_("停用原因"), max_length=200)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("事项目录 Excel 文件（.xlsx）"))
+    note = forms.CharField(label=_("导入说明"), max_length=300, required=False, help_text=_("记入审计日志和新版本的变更说明"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件"))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 10 MB"))
+        return upload
