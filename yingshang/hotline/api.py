@@ -153,9 +153,10 @@ def create_order(request, payload: OrderIn):
             external_number=data["external_number"], source_system=data["source_system"],
             attributes=data["attributes"],
         )
-        order = WorkOrder.objects.select_related("main_unit", "topic", "merged_into").get(pk=order.pk) \
-            if not getattr(order, "created", True) else order
-        return (201 if getattr(order, "created", True) else 200), order_out(user, order)
+        created = getattr(order, "created", True)
+        if not created:  # the same city order pushed again: answer with the existing one
+            order = WorkOrder.objects.select_related("main_unit", "topic", "merged_into").get(pk=order.pk)
+        return (201 if created else 200), order_out(user, order)
 
     return idempotent(request, "hotline.create", payload, create)
 
