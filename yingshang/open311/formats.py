@@ -1,0 +1,118 @@
+"""Open311 GeoReport v2 wire formats: XML (required) and JSON (the "Spark convention" mapping of
+the XML: wrapping list elements disappear, lists become arrays), W3C datetimes with a zone."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+FORMATS = ("xml", "json")
+CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+
+
+class ListOf:
+    """A list serialised in XML as <wrapper><item>…</item>…</wrapper> and in JSON as an array."""
+
+    def __init__(self, item: str, items):
+        self.item = item
+        self.items = list(items)
+
+
+def w3c(value: dt.datetime | None) -> str | None:
+    """2026-11-22T09:00:00+08:00 (local time of the county, always with its zone)."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+def parse_w3c(value: str) -> dt.datetime | None:
+    """A W3C datetime (zone optional: a missing zone means county time); a bare date means its
+    start. Tolerates a '+' decoded to a space by careless clients. None if unparseable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    candidates = [value]
+    if " " in value:
+        head, _sep, tail = value.rpartition(" ")
+        candidates.append(f"{head}+{tail}")
+    for candidate in candidates:
+        try:
+            parsed = parse_datetime(candidate)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    try:
+        day = parse_date(value)
+    except ValueError:
+        day = None
+    if day is not None:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return None
+
+
+def _json_value(value):
+    if isinstance(value, ListOf):
+        return [_json_value(v) for v in value.items]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return w3c(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _xml_scalar(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return w3c(value)
+    return escape(str(value))
+
+
+def _xml(name: str, value, out: list[str]) -> None:
+    if isinstance(value, ListOf):
+        out.append(f"<{name}>")
+        for item in value.items:
+            _xml(value.item, item, out)
+        out.append(f"</{name}>")
+    elif isinstance(value, dict):
+        out.append(f"<{name}>")
+        for key, child in value.items():
+            _xml(key, child, out)
+        out.append(f"</{name}>")
+    elif isinstance(value, list):  # repeated elements without a wrapper
+        for item in value:
+            _xml(name, item, out)
+    else:
+        text = _xml_scalar(value)
+        out.append(f"<{name}>{text}</{name}>" if text else f"<{name}></{name}>")
+
+
+def render(fmt: str, root: str, body, status: int = 200) -> HttpResponse:
+    """`body` is a ListOf (for list documents) or a dict (single documents); `root` is the XML
+    root element name (services, service_definition, service_requests, errors, discovery)."""
+    if fmt == "json":
+        payload = json.dumps(_json_value(body), ensure_ascii=False, separators=(",", ":"))
+    else:
+        out = [XML_DECLARATION]
+        _xml(root, body, out)
+        payload = "".join(out)
+    return HttpResponse(payload.encode("utf-8"), status=status, content_type=CONTENT_TYPES.get(fmt, CONTENT_TYPES["xml"]))
+
+
+def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
+    body = ListOf("error", [{"code": status, "description": d} for d in descriptions])
+    return render(fmt if fmt in FORMATS else "xml", "errors", body, status=status)

@@ -1,0 +1,392 @@
+"""Open311 GeoReport v2 at /open311/v2/ (reference/peers.md §1), plain Django views.
+
+Services are the active hotline topics (leaves of the tree); a service request is a work
+order. Reads are public and anonymous, so they never carry the caller: no name, phone or
+e-mail ever; phone and ID numbers written into the text are masked; confidential orders show
+nothing but their number, service, status and dates."""
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from yingshang.apiaccess.services import authenticate
+from yingshang.errors import DomainError
+from yingshang.hotline.models import Topic, WorkOrder, WorkOrderAttachment
+from yingshang.open311.formats import FORMATS, ListOf, errors, parse_w3c, render, w3c
+from yingshang.org import masking
+
+SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-22T00:00:00+08:00"  # when this endpoint's behaviour last changed
+MAX_ROWS = 1000
+WINDOW = dt.timedelta(days=90)
+MAX_DESCRIPTION = 4000
+DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+_ATTR = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_IDNO = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+
+def _fmt_ok(fmt: str):
+    if fmt not in FORMATS:
+        return errors("xml", 400, _("不支持的格式：%(f)s（仅支持 xml 与 json）") % {"f": fmt})
+    return None
+
+
+def _get(request, name: str) -> str:
+    """An optional argument: empty counts as absent (spec §1.1). POST body first, then query."""
+    value = request.POST.get(name) if request.method == "POST" else None
+    if value is None or value == "":
+        value = request.GET.get(name, "")
+    return (value or "").strip()
+
+
+# --- services ---------------------------------------------------------------------------------
+def _public_topics():
+    """Active topics without active children: what a citizen can pick."""
+    qs = Topic.objects.filter(is_active=True)
+    if any(f.name == "is_public" for f in Topic._meta.get_fields()):
+        qs = qs.filter(is_public=True)
+    has_children = Topic.objects.filter(parent=OuterRef("pk"), is_active=True)
+    return qs.annotate(_has_children=Exists(has_children)).filter(_has_children=False).select_related("parent")
+
+
+def _service(topic: Topic) -> dict:
+    return {
+        "service_code": topic.code,
+        "service_name": topic.name,
+        "description": topic.description or str(topic),
+        "metadata": bool(topic.extra_fields),
+        "type": "realtime",
+        "keywords": ",".join(w.strip() for w in re.split(r"[,，、\s]+", topic.keywords or "") if w.strip()),
+        "group": topic.parent.name if topic.parent_id else topic.name,
+    }
+
+
+def _attributes(topic: Topic) -> list[dict]:
+    out = []
+    for i, field in enumerate(topic.extra_fields or [], start=1):
+        datatype = field.get("datatype") or "string"
+        if datatype not in DATATYPES:
+            datatype = "string"
+        attr = {
+            "variable": bool(field.get("variable", True)),
+            "code": str(field.get("code", "")),
+            "datatype": datatype,
+            "required": bool(field.get("required", False)),
+            "datatype_description": field.get("datatype_description") or None,
+            "order": int(field.get("order") or i),
+            "description": field.get("description") or field.get("label") or str(field.get("code", "")),
+        }
+        if datatype in ("singlevaluelist", "multivaluelist"):
+            attr["values"] = ListOf("value", [{"key": str(v.get("key", "")), "name": str(v.get("name", v.get("key", "")))}
+                                              for v in field.get("values") or []])
+        out.append(attr)
+    return sorted(out, key=lambda a: a["order"])
+
+
+def service_list(request, fmt):
+    if bad := _fmt_ok(fmt):
+        return bad
+    if request.method != "GET":
+        return errors(fmt, 400, _("此资源只支持 GET"))
+    topics = _public_topics().order_by("sort_order", "id")
+    return render(fmt, "services", ListOf("service", [_service(t) for t in topics]))
+
+
+def service_definition(request, code, fmt):
+    if bad := _fmt_ok(fmt):
+        return bad
+    if request.method != "GET":
+        return errors(fmt, 400, _("此资源只支持 GET"))
+    topic = _public_topics().filter(code=code).first()
+    if topic is None:
+        return errors(fmt, 404, _("服务代码不存在：%(c)s") % {"c": code})
+    body = {"service_code": topic.code, "attributes": ListOf("attribute", _attributes(topic))}
+    return render(fmt, "service_definition", body)
+
+
+def discovery(request, fmt):
+    if bad := _fmt_ok(fmt):
+        return bad
+    base = request.build_absolute_uri("/open311/v2/")
+    changed = CHANGESET
+    contact = getattr(settings, "OPEN311_CONTACT", "") or _("12345政务服务便民热线分中心")
+    body = {
+        "changeset": changed,
+        "contact": contact,
+        "key_service": getattr(settings, "OPEN311_KEY_SERVICE", "") or _("向县营商环境建设局申请系统集成密钥"),
+        "endpoints": ListOf("endpoint", [{
+            "specification": SPEC_URL, "url": base.rstrip("/"), "changeset": changed, "type": "production",
+            "formats": ListOf("format", ["text/xml", "application/json"]),
+        }]),
+    }
+    return render(fmt, "discovery", body)
+
+
+# --- reading requests -------------------------------------------------------------------------
+def _scrub(text: str, order: WorkOrder) -> str:
+    text = _MOBILE.sub(lambda m: masking.mask_phone(m.group(0)), text or "")
+    text = _IDNO.sub(lambda m: masking.mask_id_number(m.group(0)), text)
+    text = _LANDLINE.sub(lambda m: masking.mask_phone(m.group(0)), text)
+    name = (order.caller_name or "").strip()
+    if len(name) >= 2:
+        text = text.replace(name, masking.mask_name(name))
+    return text
+
+
+def _request_row(order: WorkOrder) -> dict:
+    closed = order.status == WorkOrder.Status.CLOSED
+    topic = order.topic
+    confidential = order.confidential
+    notes = order.get_status_display()
+    if closed and order.reply and not confidential:
+        notes = f"{notes}：{_scrub(order.reply, order)}"
+    media = ""
+    if not confidential:
+        media = (order.attributes or {}).get("media_url", "") if isinstance(order.attributes, dict) else ""
+        if not media:
+            for att in getattr(order, "_media", []):
+                if att.media_url:
+                    media = att.media_url
+                    break
+    return {
+        "service_request_id": order.number,
+        "status": "closed" if closed else "open",
+        "status_notes": notes,
+        "service_name": topic.name if topic else "",
+        "service_code": topic.code if topic else "",
+        "description": _("（保密工单，内容不公开）") if confidential else _scrub(order.content, order),
+        "agency_responsible": order.main_unit.name if order.main_unit_id else "",
+        "service_notice": "",
+        "requested_datetime": order.registered_at,
+        "updated_datetime": (order.closed_at or order.updated_at) if closed else order.updated_at,
+        "expected_datetime": order.handle_due_at or order.due_at,
+        "address": "" if confidential else (order.address or ""),
+        "address_id": "",
+        "zipcode": "",
+        "lat": None if confidential or order.lat is None else float(order.lat),
+        "long": None if confidential or order.lng is None else float(order.lng),
+        "media_url": media,
+    }
+
+
+def _orders():
+    """The public projection of work orders (Open311 reads are anonymous by the spec; what
+    is shown is limited by _request_row, not by the staff scope rules)."""
+    return (WorkOrder.objects.select_related("topic", "main_unit")
+            .only("number", "status", "reply", "content", "confidential", "caller_name", "attributes", "topic__name",
+                  "topic__code", "main_unit__name", "registered_at", "closed_at", "updated_at", "handle_due_at",
+                  "due_at", "address", "lat", "lng")
+            .prefetch_related(Prefetch("attachments", queryset=WorkOrderAttachment.objects.exclude(media_url="")
+                                       .only("order_id", "media_url"), to_attr="_media")))
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@csrf_exempt
+def request_list(request, fmt):
+    if bad := _fmt_ok(fmt):
+        return bad
+    if request.method == "POST":
+        return create_request(request, fmt)
+    if request.method != "GET":
+        return errors(fmt, 400, _("此资源只支持 GET 与 POST"))
+    ids = _split(_get(request, "service_request_id"))
+    if ids:  # overrides every other filter
+        orders = list(_orders().filter(number__in=ids[:MAX_ROWS]).order_by("-registered_at", "-pk"))
+        return render(fmt, "service_requests", ListOf("request", [_request_row(o) for o in orders]))
+    problems = []
+    start_raw, end_raw = _get(request, "start_date"), _get(request, "end_date")
+    start = parse_w3c(start_raw) if start_raw else None
+    end = parse_w3c(end_raw) if end_raw else None
+    if start_raw and start is None:
+        problems.append(_("start_date 不是有效的 W3C 日期时间（如 2026-11-01T00:00:00+08:00）"))
+    if end_raw and end is None:
+        problems.append(_("end_date 不是有效的 W3C 日期时间（如 2026-11-22T23:59:59+08:00）"))
+    statuses = [s.lower() for s in _split(_get(request, "status"))]
+    bad_status = [s for s in statuses if s not in ("open", "closed")]
+    if bad_status:
+        problems.append(_("status 只能是 open 或 closed：%(s)s") % {"s": ",".join(bad_status)})
+    if problems:
+        return errors(fmt, 400, *problems)
+    if start and end and end < start:
+        return errors(fmt, 400, _("end_date 不能早于 start_date"))
+    if start and end and end - start > WINDOW:
+        return errors(fmt, 400, _("start_date 与 end_date 的间隔不能超过90天"))
+    if start is None and end is None:
+        end = timezone.now()
+        start = end - WINDOW
+    elif start is None:
+        start = end - WINDOW
+    elif end is None:
+        end = start + WINDOW
+    qs = _orders().filter(registered_at__gte=start, registered_at__lte=end)
+    codes = _split(_get(request, "service_code"))
+    if codes:
+        qs = qs.filter(topic__code__in=codes)
+    if statuses and set(statuses) != {"open", "closed"}:
+        qs = qs.filter(status=WorkOrder.Status.CLOSED) if statuses[0] == "closed" else qs.exclude(status=WorkOrder.Status.CLOSED)
+    orders = list(qs.order_by("-registered_at", "-pk")[:MAX_ROWS])
+    return render(fmt, "service_requests", ListOf("request", [_request_row(o) for o in orders]))
+
+
+def request_detail(request, request_id, fmt):
+    if bad := _fmt_ok(fmt):
+        return bad
+    if request.method != "GET":
+        return errors(fmt, 400, _("此资源只支持 GET"))
+    order = _orders().filter(number=request_id).first()
+    if order is None:
+        return errors(fmt, 404, _("服务请求不存在：%(i)s") % {"i": request_id})
+    return render(fmt, "service_requests", ListOf("request", [_request_row(order)]))
+
+
+def token(request, token, fmt):
+    """We are a realtime back end and answer with the id at once, so a token is only ever
+    the request id itself; anything else is unknown (404)."""
+    if bad := _fmt_ok(fmt):
+        return bad
+    number = WorkOrder.objects.filter(number=token).values_list("number", flat=True).first()
+    if number is None:
+        return errors(fmt, 404, _("令牌不存在：%(t)s") % {"t": token})
+    return render(fmt, "service_requests", ListOf("request", [{"service_request_id": number, "token": token}]))
+
+
+# --- creating a request -----------------------------------------------------------------------
+def _submitted_attributes(request) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for source in (request.GET, request.POST):
+        for key in source.keys():
+            m = _ATTR.match(key)
+            if m:
+                values = [v for v in source.getlist(key) if v != ""]
+                if values:
+                    found.setdefault(m.group(1), []).extend(values)
+    return found
+
+
+def _validate_attributes(topic: Topic, submitted: dict[str, list[str]]) -> tuple[dict, list[str]]:
+    problems, clean = [], {}
+    for attr in _attributes(topic):
+        code, datatype = attr["code"], attr["datatype"]
+        values = submitted.get(code, [])
+        if not attr["variable"]:
+            continue
+        if not values:
+            if attr["required"]:
+                problems.append(_("缺少必填属性 attribute[%(c)s]（%(d)s）") % {"c": code, "d": attr["description"]})
+            continue
+        if datatype == "multivaluelist":
+            keys = {v["key"] for v in attr["values"].items}
+            wrong = [v for v in values if v not in keys]
+            if wrong:
+                problems.append(_("attribute[%(c)s] 的取值无效：%(v)s") % {"c": code, "v": ",".join(wrong)})
+            else:
+                clean[code] = list(dict.fromkeys(values))
+            continue
+        if len(values) > 1:
+            problems.append(_("attribute[%(c)s] 只能有一个值") % {"c": code})
+            continue
+        value = values[0]
+        if datatype == "singlevaluelist":
+            if value not in {v["key"] for v in attr["values"].items}:
+                problems.append(_("attribute[%(c)s] 的取值无效：%(v)s") % {"c": code, "v": value})
+                continue
+        elif datatype == "number":
+            try:
+                float(value)
+            except ValueError:
+                problems.append(_("attribute[%(c)s] 应为数字") % {"c": code})
+                continue
+        elif datatype == "datetime":
+            if parse_w3c(value) is None:
+                problems.append(_("attribute[%(c)s] 应为 W3C 日期时间") % {"c": code})
+                continue
+        clean[code] = value
+    return clean, problems
+
+
+def _coordinate(value: str, low: float, high: float):
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+@csrf_exempt
+def create_request(request, fmt):
+    if bad := _fmt_ok(fmt):
+        return bad
+    if request.method != "POST":
+        return errors(fmt, 400, _("此资源只支持 POST"))
+    user = authenticate(_get(request, "api_key"))
+    if user is None:
+        return errors(fmt, 403, _("api_key 缺失或无效"))
+    code = _get(request, "service_code")
+    if not code:
+        return errors(fmt, 400, _("缺少 service_code"))
+    topic = _public_topics().filter(code=code).first()
+    if topic is None:
+        return errors(fmt, 404, _("服务代码不存在：%(c)s") % {"c": code})
+    problems = []
+    lat_raw, long_raw = _get(request, "lat"), _get(request, "long")
+    address, address_id = _get(request, "address_string"), _get(request, "address_id")
+    lat = lng = None
+    if lat_raw or long_raw:
+        lat, lng = _coordinate(lat_raw, -90, 90), _coordinate(long_raw, -180, 180)
+        if lat is None or lng is None:
+            problems.append(_("lat 与 long 须同时提供且为有效的 WGS84 坐标"))
+    elif not address and not address_id:
+        problems.append(_("须提供位置：lat 与 long，或 address_string，或 address_id"))
+    description = _get(request, "description")
+    if len(description) > MAX_DESCRIPTION:
+        problems.append(_("description 不能超过4000个字符"))
+    attributes, attr_problems = _validate_attributes(topic, _submitted_attributes(request))
+    problems.extend(attr_problems)
+    if problems:
+        return errors(fmt, 400, *problems)
+    name = (_get(request, "last_name") + _get(request, "first_name")).strip()
+    phone = _get(request, "phone")
+    extra = {k: _get(request, k) for k in ("email", "device_id", "account_id", "media_url") if _get(request, k)}
+    if address_id:
+        extra["address_id"] = address_id
+    content = description or _("【%(s)s】%(a)s") % {"s": topic.name, "a": address or address_id or _("见定位")}
+    if len(content) < 5:
+        content = f"{topic.name}：{content}"
+    try:
+        order = _register(user, topic, content, name, phone, address or address_id, lat, lng, attributes, extra)
+    except DomainError as exc:
+        status = exc.status if exc.status in (400, 403, 404) else 400
+        return errors(fmt, status, exc.message)
+    row = {"service_request_id": order.number, "service_notice": _("已受理，将由12345热线分中心派单办理")}
+    if extra.get("account_id"):
+        row["account_id"] = extra["account_id"]
+    return render(fmt, "service_requests", ListOf("request", [row]), status=201)
+
+
+def _register(user, topic, content, name, phone, address, lat, lng, attributes, extra):
+    from decimal import Decimal
+
+    from yingshang.hotline import services as hotline
+
+    data = dict(attributes)
+    if extra:
+        data["_open311"] = extra
+        if extra.get("media_url"):
+            data["media_url"] = extra["media_url"]
+    return hotline.register(
+        actor=user, content=content, channel=WorkOrder.Channel.OPEN311, topic=topic,
+        caller_name=name, caller_phone=phone, anonymous=not phone, address=address,
+        lat=None if lat is None else Decimal(str(round(lat, 6))),
+        lng=None if lng is None else Decimal(str(round(lng, 6))),
+        attributes=data,
+    )
