@@ -2,10 +2,10 @@
 built with openpyxl in the tests (no binaries committed); and a small PNG."""
 
 import io
-import struct
-import zlib
 
 from openpyxl import Workbook
+
+from yingshang.supervision.demo import png  # noqa: F401  (re-exported for the tests)
 
 HEADERS = ["序号", "问题类别", "问题描述", "责任单位", "责任领导", "整改措施", "完成时限", "进展情况", "状态"]
 
@@ -38,12 +38,3 @@ def ledger(units: list[str], rows: int = 72, *, title: bool = True, year: int = 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def png(width: int = 2, height: int = 2) -> bytes:
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
