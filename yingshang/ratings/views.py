@@ -4,8 +4,6 @@ kiosk, the staff pages (ratings, rectifications, appeals, statistics) and the pu
 The click is the rating (peers.md §3): every rating page posts the level from one big button and
 records it at once; the page that follows only offers optional details."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -182,8 +180,9 @@ def rate_case(request, case_id: int):
 
 def qr_png(request, kind: str, pk: int):
     """A PNG QR code served locally: per window (public) and per case (its staff or applicant)."""
-    import qrcode
     from django.conf import settings
+
+    from yingshang.ratings.qr import png
 
     if kind == "window":
         window = get_object_or_404(Window, pk=pk)
@@ -196,10 +195,7 @@ def qr_png(request, kind: str, pk: int):
         url = services.invitation_link(T.for_case(case), Point.DELIVER) + "?via=qr"
     else:
         raise Http404
-    image = qrcode.make(settings.SITE_URL + url, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response = HttpResponse(png(settings.SITE_URL + url), content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -395,7 +391,9 @@ def rectification_detail(request, pk: int):
             return redirect("ratings:rectification", pk=rect.pk)
     rating = rect.rating
     # the unit needs the number to call back a real-name rater (回访); nobody else sees it whole
-    show_phone = can["callback"] and not rating.anonymous
+    g = grants(request.user)
+    show_phone = (rect.callback_required and rect.is_open and not rating.anonymous
+                  and (rectifications.is_unit_staff(g, rect.unit_id) or rectifications.is_supervisor(g)))
     return render(request, "ratings/staff/rectification.html", {
         "rect": rect, "rating": rating, "can": can, "typed": typed, "outcomes": Outcome.choices,
         "callback_results": Rectification.CallbackResult.choices, "rater_display": _rater_display(rating),
