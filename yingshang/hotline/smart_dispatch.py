@@ -138,7 +138,7 @@ class _Classifier:
     def scores(self, feats) -> list[float]:
         known = [self.delta[t] for t in feats if t in self.delta]
         m = len(known)
-        s = [p + m * b for p, b in zip(self.prior, self.base_token)]
+        s = [p + m * b for p, b in zip(self.prior, self.base_token, strict=True)]
         for row in known:
             for ci, d in row:
                 s[ci] += d

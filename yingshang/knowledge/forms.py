@@ -22,7 +22,7 @@ class ArticleForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not revising:
             del self.fields["reason"]
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, (forms.Select, forms.SelectMultiple)) else "form-control"
             field.widget.attrs.setdefault("class", css)
 

@@ -71,7 +71,7 @@ def search_hits(query: str, *, limit: int = 10, on: dt.date | None = None, query
         .only("id", "title", "body", "kind", "topic_code", "version", "valid_from", "valid_until", "token_stats",
               "status", "updated_at")[:MAX_CANDIDATES]
     )
-    df = {t: 0 for t in terms}
+    df = dict.fromkeys(terms, 0)
     for art in candidates:
         st = art.token_stats
         for t in terms:

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from yingshang.apiaccess.services import authenticate
 from yingshang.errors import DomainError
 from yingshang.hotline.models import Topic, WorkOrder, WorkOrderAttachment
-from yingshang.open311.formats import FORMATS, ListOf, errors, parse_w3c, render, w3c
+from yingshang.open311.formats import FORMATS, ListOf, errors, parse_w3c, render
 from yingshang.org import masking
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -130,61 +130,75 @@ def discovery(request, fmt):
 
 
 # --- reading requests -------------------------------------------------------------------------
-def _scrub(text: str, order: WorkOrder) -> str:
+def _scrub(text: str, caller_name: str) -> str:
     text = _MOBILE.sub(lambda m: masking.mask_phone(m.group(0)), text or "")
     text = _IDNO.sub(lambda m: masking.mask_id_number(m.group(0)), text)
     text = _LANDLINE.sub(lambda m: masking.mask_phone(m.group(0)), text)
-    name = (order.caller_name or "").strip()
-    if len(name) >= 2:
+    name = (caller_name or "").strip()
+    if len(name) >= 2 and name in text:
         text = text.replace(name, masking.mask_name(name))
     return text
 
 
-def _request_row(order: WorkOrder) -> dict:
-    closed = order.status == WorkOrder.Status.CLOSED
-    topic = order.topic
-    confidential = order.confidential
-    notes = order.get_status_display()
-    if closed and order.reply and not confidential:
-        notes = f"{notes}：{_scrub(order.reply, order)}"
-    media = ""
+ROW_FIELDS = ("pk", "number", "status", "reply", "content", "confidential", "caller_name", "attributes",
+              "topic__name", "topic__code", "main_unit__name", "registered_at", "closed_at", "updated_at",
+              "handle_due_at", "due_at", "address", "lat", "lng")
+
+
+class _Labels:
+    """Translated texts looked up once per response, not once per row."""
+
+    def __init__(self):
+        self.status = {k: str(v) for k, v in WorkOrder.Status.choices}
+        self.hidden = _("（保密工单，内容不公开）")
+
+
+def _request_row(o: dict, labels: _Labels, media: dict) -> dict:
+    closed = o["status"] == WorkOrder.Status.CLOSED
+    confidential = o["confidential"]
+    notes = labels.status.get(o["status"], o["status"])
+    if closed and o["reply"] and not confidential:
+        notes = f"{notes}：{_scrub(o['reply'], o['caller_name'])}"
+    media_url = ""
     if not confidential:
-        media = (order.attributes or {}).get("media_url", "") if isinstance(order.attributes, dict) else ""
-        if not media:
-            for att in getattr(order, "_media", []):
-                if att.media_url:
-                    media = att.media_url
-                    break
+        attrs = o["attributes"] if isinstance(o["attributes"], dict) else {}
+        media_url = attrs.get("media_url") or media.get(o["pk"], "")
     return {
-        "service_request_id": order.number,
+        "service_request_id": o["number"],
         "status": "closed" if closed else "open",
         "status_notes": notes,
-        "service_name": topic.name if topic else "",
-        "service_code": topic.code if topic else "",
-        "description": _("（保密工单，内容不公开）") if confidential else _scrub(order.content, order),
-        "agency_responsible": order.main_unit.name if order.main_unit_id else "",
+        "service_name": o["topic__name"] or "",
+        "service_code": o["topic__code"] or "",
+        "description": labels.hidden if confidential else _scrub(o["content"], o["caller_name"]),
+        "agency_responsible": o["main_unit__name"] or "",
         "service_notice": "",
-        "requested_datetime": order.registered_at,
-        "updated_datetime": (order.closed_at or order.updated_at) if closed else order.updated_at,
-        "expected_datetime": order.handle_due_at or order.due_at,
-        "address": "" if confidential else (order.address or ""),
+        "requested_datetime": o["registered_at"],
+        "updated_datetime": (o["closed_at"] or o["updated_at"]) if closed else o["updated_at"],
+        "expected_datetime": o["handle_due_at"] or o["due_at"],
+        "address": "" if confidential else (o["address"] or ""),
         "address_id": "",
         "zipcode": "",
-        "lat": None if confidential or order.lat is None else float(order.lat),
-        "long": None if confidential or order.lng is None else float(order.lng),
-        "media_url": media,
+        "lat": None if confidential or o["lat"] is None else float(o["lat"]),
+        "long": None if confidential or o["lng"] is None else float(o["lng"]),
+        "media_url": media_url,
     }
 
 
 def _orders():
     """The public projection of work orders (Open311 reads are anonymous by the spec; what
-    is shown is limited by _request_row, not by the staff scope rules)."""
-    return (WorkOrder.objects.select_related("topic", "main_unit")
-            .only("number", "status", "reply", "content", "confidential", "caller_name", "attributes", "topic__name",
-                  "topic__code", "main_unit__name", "registered_at", "closed_at", "updated_at", "handle_due_at",
-                  "due_at", "address", "lat", "lng")
-            .prefetch_related(Prefetch("attachments", queryset=WorkOrderAttachment.objects.exclude(media_url="")
-                                       .only("order_id", "media_url"), to_attr="_media")))
+    is shown is limited to the fields of _request_row, not by the staff scope rules)."""
+    return WorkOrder.objects.all()
+
+
+def _rows(qs) -> ListOf:
+    rows = list(qs.values(*ROW_FIELDS))
+    media = {}
+    if rows:
+        for order_id, url in (WorkOrderAttachment.objects.filter(order_id__in=[r["pk"] for r in rows])
+                              .exclude(media_url="").values_list("order_id", "media_url")):
+            media.setdefault(order_id, url)
+    labels = _Labels()
+    return ListOf("request", [_request_row(r, labels, media) for r in rows])
 
 
 def _split(value: str) -> list[str]:
@@ -201,8 +215,7 @@ def request_list(request, fmt):
         return errors(fmt, 400, _("此资源只支持 GET 与 POST"))
     ids = _split(_get(request, "service_request_id"))
     if ids:  # overrides every other filter
-        orders = list(_orders().filter(number__in=ids[:MAX_ROWS]).order_by("-registered_at", "-pk"))
-        return render(fmt, "service_requests", ListOf("request", [_request_row(o) for o in orders]))
+        return render(fmt, "service_requests", _rows(_orders().filter(number__in=ids[:MAX_ROWS]).order_by("-registered_at", "-pk")))
     problems = []
     start_raw, end_raw = _get(request, "start_date"), _get(request, "end_date")
     start = parse_w3c(start_raw) if start_raw else None
@@ -234,8 +247,7 @@ def request_list(request, fmt):
         qs = qs.filter(topic__code__in=codes)
     if statuses and set(statuses) != {"open", "closed"}:
         qs = qs.filter(status=WorkOrder.Status.CLOSED) if statuses[0] == "closed" else qs.exclude(status=WorkOrder.Status.CLOSED)
-    orders = list(qs.order_by("-registered_at", "-pk")[:MAX_ROWS])
-    return render(fmt, "service_requests", ListOf("request", [_request_row(o) for o in orders]))
+    return render(fmt, "service_requests", _rows(qs.order_by("-registered_at", "-pk")[:MAX_ROWS]))
 
 
 def request_detail(request, request_id, fmt):
@@ -243,10 +255,10 @@ def request_detail(request, request_id, fmt):
         return bad
     if request.method != "GET":
         return errors(fmt, 400, _("此资源只支持 GET"))
-    order = _orders().filter(number=request_id).first()
-    if order is None:
+    rows = _rows(_orders().filter(number=request_id))
+    if not rows.items:
         return errors(fmt, 404, _("服务请求不存在：%(i)s") % {"i": request_id})
-    return render(fmt, "service_requests", ListOf("request", [_request_row(order)]))
+    return render(fmt, "service_requests", rows)
 
 
 def token(request, token, fmt):
@@ -264,7 +276,7 @@ def token(request, token, fmt):
 def _submitted_attributes(request) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for source in (request.GET, request.POST):
-        for key in source.keys():
+        for key in source:
             m = _ATTR.match(key)
             if m:
                 values = [v for v in source.getlist(key) if v != ""]
@@ -306,10 +318,9 @@ def _validate_attributes(topic: Topic, submitted: dict[str, list[str]]) -> tuple
             except ValueError:
                 problems.append(_("attribute[%(c)s] 应为数字") % {"c": code})
                 continue
-        elif datatype == "datetime":
-            if parse_w3c(value) is None:
-                problems.append(_("attribute[%(c)s] 应为 W3C 日期时间") % {"c": code})
-                continue
+        elif datatype == "datetime" and parse_w3c(value) is None:
+            problems.append(_("attribute[%(c)s] 应为 W3C 日期时间") % {"c": code})
+            continue
         clean[code] = value
     return clean, problems
 

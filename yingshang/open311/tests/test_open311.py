@@ -1,5 +1,4 @@
 import datetime as dt
-import json
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -340,8 +339,8 @@ def test_discovery_json_and_xml(client, topics):
 def test_georeport_client_reads_services_definitions_and_requests(_live_server_media_url, live_server, fmt):
     from georeport import GeoReport
 
-    from yingshang.testing.personas import make_personas
     from yingshang.hotline.models import Topic
+    from yingshang.testing.personas import make_personas
 
     from .conftest import EXTRA
 
