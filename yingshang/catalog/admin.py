@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from yingshang.catalog.models import FormField, Material, Matter, MatterVersion, Package, PackageMember
+from yingshang.catalog.models import (
+    FormField,
+    Material,
+    Matter,
+    MatterVersion,
+    Package,
+    PackageMember,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):

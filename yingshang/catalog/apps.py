@@ -25,3 +25,16 @@ class CatalogConfig(AppConfig):
             "package.update": _("修改一件事"),
             "catalog.import": _("导入事项目录"),
         })
+        _warm_up_search()
+
+
+def _warm_up_search() -> None:
+    """jieba loads its dictionary (seconds) on first use: in a web server, do it in the background
+    at start so the first portal search is not the slow one."""
+    import sys
+    import threading
+
+    if any(arg in ("serve", "runserver") for arg in sys.argv[1:2]):
+        import jieba
+
+        threading.Thread(target=jieba.initialize, name="jieba-warm-up", daemon=True).start()

@@ -24,9 +24,9 @@ from yingshang.catalog import services
 from yingshang.catalog.models import FormField, HandlingKind, Material, Matter, MatterType
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
 from yingshang.errors import DomainError, PermissionDeniedError
+from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
-from yingshang.org.models import Unit
 
 SHEET_MATTERS, SHEET_MATERIALS, SHEET_FIELDS = "事项", "材料", "表单字段"
 
@@ -325,7 +325,7 @@ def read_workbook(data) -> tuple[list[dict], ImportReport]:
     report = ImportReport()
     try:
         wb = load_workbook(data, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload is the same user error
+    except Exception:
         report.add("", 0, "", _("无法读取文件，请上传 .xlsx 格式的 Excel 文件（可先下载模板）"))
         return [], report
     if SHEET_MATTERS not in wb.sheetnames or SHEET_MATERIALS not in wb.sheetnames:

@@ -55,8 +55,8 @@ def save_material_file(upload) -> str:
 class MatterFilterForm(forms.Form):
     q = forms.CharField(label=_("名称或编码"), required=False)
     unit = forms.ModelChoiceField(label=_("实施单位"), queryset=Unit.objects.filter(matters__isnull=False).distinct(), required=False)
-    matter_type = forms.ChoiceField(label=_("事项类型"), choices=[("", _("全部"))] + MatterType.choices, required=False)
-    handling_kind = forms.ChoiceField(label=_("办件类型"), choices=[("", _("全部"))] + HandlingKind.choices, required=False)
+    matter_type = forms.ChoiceField(label=_("事项类型"), choices=[("", _("全部")), *MatterType.choices], required=False)
+    handling_kind = forms.ChoiceField(label=_("办件类型"), choices=[("", _("全部")), *HandlingKind.choices], required=False)
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部")), ("active", _("启用")), ("inactive", _("已停用"))])
 

@@ -3,7 +3,14 @@ department head also sees the inactive matters of their own units."""
 
 from django.db.models import Q
 
-from yingshang.catalog.models import FormField, Material, Matter, MatterVersion, Package, PackageMember
+from yingshang.catalog.models import (
+    FormField,
+    Material,
+    Matter,
+    MatterVersion,
+    Package,
+    PackageMember,
+)
 from yingshang.org import scope
 from yingshang.org.roles import Role
 

@@ -5,7 +5,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from yingshang.catalog.models import FormField, Material, Matter, MatterVersion, Package, PackageMember
+from yingshang.catalog.models import (
+    FormField,
+    Material,
+    Matter,
+    MatterVersion,
+    Package,
+    PackageMember,
+)
 from yingshang.org import scope
 
 
@@ -180,7 +187,7 @@ def packages_for(user, *, theme: str = "", life_event: str = "", unit_code: str 
 
 
 # --- search ------------------------------------------------------------------------------------
-_STOP = set("的 了 和 与 及 或 在 是 我 要 想 办 怎么 如何 哪里 什么 需要 办理 申请 一个".split())
+_STOP = {"的", "了", "和", "与", "及", "或", "在", "是", "我", "要", "想", "办", "怎么", "如何", "哪里", "什么", "需要", "办理", "申请", "一个"}
 
 
 def tokens(query: str) -> list[str]:

@@ -18,8 +18,8 @@ from yingshang.catalog import excel, selectors, services
 from yingshang.catalog.forms import (
     DeactivateForm,
     ImportForm,
-    MatterFilterForm,
     MaterialFormSet,
+    MatterFilterForm,
     ReviseForm,
     save_material_file,
 )
@@ -171,8 +171,8 @@ def staff_matter_detail(request, pk: int):
     shown = matter.current_version
     if request.GET.get("version", "").isdigit():
         shown = versions.filter(version=int(request.GET["version"])).first() or shown
-    from yingshang.audit.models import AuditEvent
     from yingshang.audit.labels import label
+    from yingshang.audit.models import AuditEvent
 
     events = AuditEvent.objects.filter(object_type="catalog.matter", object_id=str(matter.pk)).order_by("-seq")[:50]
     return render(request, "catalog/staff/matter_detail.html", {

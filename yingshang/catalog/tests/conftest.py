@@ -5,11 +5,11 @@ from yingshang.catalog import services
 
 def make_matter(actor, unit, *, base_code="XK09999000", name="测试许可事项", legal=20, promised=5,
                 materials=None, form_fields=None, **extra):
-    data = dict(
-        name=name, matter_type="licensing", handling_kind="promised", legal_limit_days=legal,
-        promised_limit_days=promised, fee="不收费", max_visits=1, online=True, conditions="符合条件的申请人",
-        legal_basis="《测试条例》第一条", themes=["market_entry"], life_events=["biz_entry"],
-    )
+    data = {
+        "name": name, "matter_type": "licensing", "handling_kind": "promised", "legal_limit_days": legal,
+        "promised_limit_days": promised, "fee": "不收费", "max_visits": 1, "online": True, "conditions": "符合条件的申请人",
+        "legal_basis": "《测试条例》第一条", "themes": ["market_entry"], "life_events": ["biz_entry"],
+    }
     data.update(extra)
     return services.matter_create(
         actor=actor, unit=unit, base_code=base_code,

@@ -108,7 +108,7 @@ def test_export_then_import_round_trips(demo_catalog):
 
 
 def test_export_parses_back_to_the_same_catalogue(demo_catalog):
-    admin = demo_catalog.data["admin"]
+    demo_catalog.data["admin"]
     data = excel.workbook_bytes(excel.build_workbook(Matter.objects.all()))
     snapshot = {m.implementation_code: (m.name, m.current_version.promised_limit_days,
                                         sorted(m.current_version.materials.values_list("key", flat=True)))

@@ -9,7 +9,7 @@ def test_search_canyin_finds_food_licence_and_restaurant_package(demo_catalog):
     result = selectors.search(None, "餐饮")
     names = [m.name for m in result.matters]
     assert "食品经营许可" in names
-    assert [p.name for p in result.packages][0] == "开办餐饮店"
+    assert next(p.name for p in result.packages) == "开办餐饮店"
     assert "居民身份证换领" not in names
 
 
