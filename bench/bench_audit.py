@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
+import common
 
 NAME = "audit"
 EXISTING = 1_000_000
@@ -91,16 +91,15 @@ def bulk_load(count: int) -> dict:
     hash_seconds = 0.0
     generator = _rows(count, actor_ids, 1, GENESIS, rng, event_hash)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                while True:
-                    t = time.perf_counter()
-                    chunk = next(generator, None)
-                    hash_seconds += time.perf_counter() - t
-                    if chunk is None:
-                        break
-                    for row in chunk:
-                        copy.write_row(row)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            while True:
+                t = time.perf_counter()
+                chunk = next(generator, None)
+                hash_seconds += time.perf_counter() - t
+                if chunk is None:
+                    break
+                for row in chunk:
+                    copy.write_row(row)
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {table}")
     else:

@@ -377,7 +377,7 @@ def gunicorn(env: dict, *, workers: int = 2, extra_args: tuple[str, ...] = ()):
                 raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{server.log_tail()}")
             if len(server.worker_pids()) >= workers:
                 with contextlib.suppress(OSError):
-                    urllib.request.urlopen(server.base + "/", timeout=10).read()  # noqa: S310 (loopback)
+                    urllib.request.urlopen(server.base + "/", timeout=10).read()
                     break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not answer within 60 s:\n{server.log_tail()}")
@@ -404,7 +404,7 @@ def http_get(url: str, *, headers: dict | None = None) -> tuple[int, str, dict]:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (loopback)
+    request = urllib.request.Request(url, headers=headers or {})
     try:
         with opener.open(request, timeout=30) as response:
             return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
@@ -440,6 +440,7 @@ def wrk(
     body: str | None = None,
     unique_key_header: str | None = None,
     timeout_s: int = 10,
+    ids_file: str | None = None,
 ) -> dict:
     """Run wrk against a loopback URL with bench/wrk_report.lua; returns its JSON summary.
 
@@ -454,6 +455,9 @@ def wrk(
         env["WRK_BODY"] = body
     if unique_key_header:
         env["WRK_UNIQUE_HEADER"] = unique_key_header
+    env["WRK_THREADS"] = str(threads)
+    if ids_file:
+        env["WRK_IDS_FILE"] = ids_file
     cmd = [
         ensure_wrk(), "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
         "--timeout", f"{timeout_s}s", "--latency", "-s", str(WRK_SCRIPT), url,
@@ -467,3 +471,211 @@ def wrk(
             result.update({"connections": connections, "threads": threads, "duration_s": duration, "path": "/" + url.split("/", 3)[-1]})
             return result
     raise RuntimeError(f"wrk gave no JSON (rc {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+
+
+# --- helpers for the module benchmarks ----------------------------------------------------
+def login_cookie(username: str) -> str:
+    """A session for `username` in the benchmark database (Django set up in this process)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from yingshang.org.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def bearer_token(username: str) -> str:
+    """A personal API token of `username`, created through the app's service."""
+    from yingshang.apiaccess import services
+    from yingshang.org.models import User
+
+    user = User.objects.get(username=username)
+    _token, secret = services.token_create(actor=user, name="benchmark")
+    return secret
+
+
+def http_request(url: str, *, method: str = "GET", body: str | None = None, headers: dict | None = None) -> tuple[int, str]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    data = body.encode("utf-8") if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def load_run(
+    server: Server,
+    path: str,
+    *,
+    label: str,
+    headers: dict | None = None,
+    method: str = "GET",
+    body: str | None = None,
+    unique_key_header: str | None = None,
+    expect_status: int = 200,
+    marker: str | None = None,
+    duration: int = 20,
+    connections: int = 50,
+    p95_ms: float | None = None,
+    p99_ms: float | None = None,
+    min_rps: float | None = None,
+    ids: list | None = None,
+    warm: bool = True,
+) -> dict:
+    """Check one request answers `expect_status` (and contains `marker`), warm up, run wrk, and
+    judge the run against the targets given."""
+    headers = dict(headers or {})
+    ids = [str(i) for i in ids] if ids else None
+    check_body = body.replace("{n}", f"check{time.time_ns()}") if body else None
+    ids_file = None
+    if ids:
+        # the check and the warm-up use ids of their own; the run gets the rest
+        check_body = check_body.replace("{id}", ids[0])
+        warm_ids, ids = ids[1:len(ids) // 4], ids[len(ids) // 4:]
+        with tempfile.NamedTemporaryFile("w", suffix=".ids", delete=False) as handle:
+            handle.write("\n".join(ids) + "\n")
+        ids_file = handle.name
+        with tempfile.NamedTemporaryFile("w", suffix=".ids", delete=False) as warm_handle:
+            warm_handle.write("\n".join(warm_ids) + "\n")
+    check_headers = dict(headers)
+    if unique_key_header:
+        check_headers[unique_key_header] = f"bench-check-{time.time_ns()}"
+    status, text = http_request(server.base + path, method=method, body=check_body, headers=check_headers)
+    if status != expect_status or (marker and marker not in text):
+        raise RuntimeError(f"{label}: {method} {path} answered {status} (expected {expect_status}"
+                           f"{', containing ' + repr(marker) if marker else ''}): {text[:800]}")
+    common_args = {"method": method, "headers": headers, "body": body, "unique_key_header": unique_key_header}
+    try:
+        if warm:
+            wrk(server.base + path, duration=3, connections=min(connections, 10),
+                ids_file=warm_handle.name if ids else None, **common_args)  # warm both workers
+        run = wrk(server.base + path, duration=duration, connections=connections, ids_file=ids_file, **common_args)
+    finally:
+        if ids:
+            os.unlink(ids_file)
+            os.unlink(warm_handle.name)
+    if ids:
+        run["ids_available"] = len(ids)
+    errors = sum(run["errors"].values()) + (run["responses_3xx"] if expect_status < 300 else 0)
+    run["label"] = label
+    run["errors_total"] = errors
+    verdicts = {"errors": "met" if errors == 0 else "MISSED"}
+    if p95_ms is not None:
+        verdicts["p95"] = verdict(run["latency_ms"]["p95"], p95_ms, higher_is_better=False)
+    if p99_ms is not None:
+        verdicts["p99"] = verdict(run["latency_ms"]["p99"], p99_ms, higher_is_better=False)
+    if min_rps is not None:
+        verdicts["requests_per_s"] = verdict(run["requests_per_s"], min_rps, higher_is_better=True)
+    run["verdict"] = verdicts
+    run["targets"] = {k: v for k, v in (("p95_ms", p95_ms), ("p99_ms", p99_ms), ("min_rps", min_rps)) if v is not None}
+    run["memory_after"] = server.memory()
+    return run
+
+
+def run_row(run: dict) -> dict:
+    """The summary line of a load run."""
+    return {
+        "requests_per_s": run["requests_per_s"], "p50_ms": run["latency_ms"]["p50"], "p95_ms": run["latency_ms"]["p95"],
+        "p99_ms": run["latency_ms"]["p99"], "errors": run["errors_total"], "connections": run["connections"],
+        "target": ", ".join(f"{k} {v}" for k, v in run["targets"].items()) or "—",
+        **{f"verdict_{k}": v for k, v in run["verdict"].items()},
+    }
+
+
+def not_available(name: str, reason: str) -> None:
+    write_result(name, {"status": "not available yet", "reason": reason, "summary": {"status": "not available yet"}})
+
+
+def plain_sql_reinsert(model, url: str, first_new_id: int, *, number_field: str | None = "number") -> dict:
+    """The baseline of an API that creates rows of `model`: insert the rows it created (id ≥
+    first_new_id) again with plain SQL — one INSERT … VALUES per row, each its own transaction —
+    over one connection, then over two in parallel (like two workers). A unique `number_field`
+    gets a new value."""
+    import threading
+
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    table = model._meta.db_table
+    fields = [f for f in model._meta.concrete_fields if f.column != "id"]
+    cols = [f.column for f in fields]
+    json_cols = {f.column for f in fields if f.get_internal_type() == "JSONField"}
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE id >= %s ORDER BY id", [first_new_id]).fetchall()
+    if not rows:
+        return {"rows": 0}
+    n_idx = cols.index(number_field) if number_field else None
+    width = next(f.max_length for f in fields if f.column == number_field) if number_field else 0
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+
+    def prepared(row, tag, i):
+        row = list(row)
+        if n_idx is not None:
+            row[n_idx] = f"Q{tag}{i:07d}{row[n_idx]}"[:width]
+        for j, c in enumerate(cols):
+            if c in json_cols and row[j] is not None:
+                row[j] = Jsonb(row[j])
+        return row
+
+    def one_connection(chunk, tag, out):
+        with psycopg.connect(url, autocommit=True) as conn:
+            started = time.perf_counter()
+            for i, row in enumerate(chunk):
+                conn.execute(sql, prepared(row, tag, i))
+            out.append(time.perf_counter() - started)
+
+    single: list[float] = []
+    one_connection(rows, "1", single)
+    times: list[float] = []
+    threads = [threading.Thread(target=one_connection, args=(rows[k::2], str(k + 2), times)) for k in range(2)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    parallel = time.perf_counter() - started
+    return {"rows": len(rows), "one_connection_inserts_per_s": round(len(rows) / single[0]),
+            "two_connections_inserts_per_s": round(len(rows) / parallel)}
+
+
+def copy_rows(model, *, copies: int, number_field: str = "number", where: str = "TRUE", limit_total: int | None = None) -> dict:
+    """Grow a table in SQL: INSERT … SELECT its rows again `copies` times, `number_field` made
+    unique by replacing its second character with the copy's digit (stops at limit_total rows)."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    cols = [f.column for f in model._meta.concrete_fields if f.column != "id"]
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(id), count(*) FROM {table}")
+        top, count = cursor.fetchone()
+        for k in range(1, copies + 1):
+            select = ", ".join(
+                f"substr({c}, 1, 1) || '{k}' || substr({c}, 2)" if c == number_field else c for c in cols
+            )
+            limit = ""
+            if limit_total is not None:
+                cursor.execute(f"SELECT count(*) FROM {table}")
+                room = limit_total - cursor.fetchone()[0]
+                if room <= 0:
+                    break
+                limit = f" ORDER BY id LIMIT {int(room)}"
+            cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {table} "
+                           f"WHERE id <= %s AND {where}{limit}", [top])
+        cursor.execute(f"VACUUM ANALYZE {table}")
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        total = cursor.fetchone()[0]
+    return {"rows_before": count, "rows_after": total, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def volume(n: int) -> int:
+    """Benchmark volumes scaled by YS_BENCH_VOLUME (default 1; smaller only for trying a script)."""
+    return max(1, int(n * float(os.environ.get("YS_BENCH_VOLUME", "1"))))

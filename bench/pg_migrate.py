@@ -16,7 +16,7 @@ import sys
 sys.path.insert(0, os.environ.get("YS_BENCH_SOURCE") or os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingshang.settings")
 
-from django.db.backends.postgresql.schema import DatabaseSchemaEditor  # noqa: E402
+from django.db.backends.postgresql.schema import DatabaseSchemaEditor
 
 _original = DatabaseSchemaEditor.execute
 

@@ -4,6 +4,8 @@
 --   WRK_BODY            request body; "{n}" is replaced by a value unique per request
 --   WRK_UNIQUE_HEADER   a header (e.g. Idempotency-Key) given a unique value per request
 --   WRK_RUN_ID          distinguishes runs, so unique values never repeat across runs
+--   WRK_IDS_FILE        one id a line; "{id}" in the body takes the next one (each thread its
+--                       own share: thread t of WRK_THREADS uses lines t, t+T, t+2T …)
 -- done() prints one line "WRK_JSON {...}" with requests/s, latency percentiles (ms) and errors.
 
 local threads = {}
@@ -12,6 +14,8 @@ local body_tpl = os.getenv("WRK_BODY")
 local unique_header = os.getenv("WRK_UNIQUE_HEADER")
 local header_lines = os.getenv("WRK_HEADERS") or ""
 local run_id = os.getenv("WRK_RUN_ID") or tostring(os.time())
+local ids_file = os.getenv("WRK_IDS_FILE")
+local nthreads = tonumber(os.getenv("WRK_THREADS") or "1")
 
 function setup(thread)
   thread:set("tid", #threads + 1)
@@ -26,6 +30,14 @@ function init(args)
     local k, v = line:match("^([^:]+):%s*(.*)$")
     if k then base_headers[k] = v end
   end
+  ids = {}
+  if ids_file then
+    local i = 0
+    for line in io.lines(ids_file) do
+      if i % nthreads == tid - 1 then table.insert(ids, line) end
+      i = i + 1
+    end
+  end
 end
 
 function request()
@@ -35,7 +47,12 @@ function request()
   for k, v in pairs(base_headers) do headers[k] = v end
   if unique_header then headers[unique_header] = "bench-" .. uniq end
   local body = nil
-  if body_tpl then body = (body_tpl:gsub("{n}", uniq)) end
+  if body_tpl then
+    body = (body_tpl:gsub("{n}", uniq))
+    if #ids > 0 then
+      body = (body:gsub("{id}", ids[(counter - 1) % #ids + 1]))
+    end
+  end
   return wrk.format(method, nil, headers, body)
 end
 
