@@ -274,7 +274,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded files are stored outside the web root and served only by views that check scope.
 MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "files")
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT directly (files go through permission-checking views); Django still
+# needs a non-empty value distinct from STATIC_URL.
+MEDIA_URL = "/_media_is_not_served_directly/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
