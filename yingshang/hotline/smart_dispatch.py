@@ -57,6 +57,20 @@ def training_rows(limit: int | None = None):
 _CLAUSE = re.compile(r"[，。！？；、,.!?;:：\s\n]+")
 
 
+def seed_rows() -> list[tuple[str, int, int]]:
+    """Prior knowledge that is always trained on (never held out, not counted): each active
+    topic's name, description and keywords → its default unit. It gives a sensible start
+    while a county has few past dispatches and fades as real decisions accumulate."""
+    from yingshang.hotline.models import Topic
+
+    rows = []
+    for topic in Topic.objects.filter(is_active=True, default_unit__isnull=False).select_related("parent"):
+        words = " ".join(filter(None, [topic.parent.name if topic.parent_id else "", topic.name, topic.description,
+                                       (topic.keywords or "").replace(",", " ").replace("，", " ")]))
+        rows.append((words, topic.default_unit_id, topic.pk))
+    return rows
+
+
 def _features(content: str) -> list[str]:
     """Tokens of a text, segmented clause by clause with a cache: hotline texts repeat their
     clauses (greetings, places, stock phrases), so 300,000 orders tokenise in seconds."""
@@ -107,7 +121,9 @@ class _Counts:
         if not classes:
             return {"classes": []}
         index = {c: i for i, c in enumerate(classes)}
-        vocab = [t for t, n in self.df.items() if n >= MIN_DF]
+        # small histories keep every token (the topic keywords occur once); large ones drop hapaxes
+        min_df = MIN_DF if sum(self.docs.values()) >= 5000 else 1
+        vocab = [t for t, n in self.df.items() if n >= min_df]
         if len(vocab) > MAX_VOCAB:
             vocab = sorted(vocab, key=lambda t: -self.df[t])[:MAX_VOCAB]
         v = len(vocab) or 1
@@ -203,6 +219,12 @@ def train(*, holdout: float = 0.2, actor=None, limit: int | None = None, seed: i
     if n == 0:
         log.info("smart dispatch: no dispatched orders to learn from")
         return None
+    if rows is None:  # prior knowledge from the topic tree, in every training set
+        for content, unit_id, topic_id in seed_rows():
+            feats = frozenset(_features(content))
+            if feats:
+                train_units.add(feats, unit_id)
+                train_topics.add(feats, topic_id)
     top1 = top3 = topic_top1 = None
     if held and train_units.docs:
         unit_clf = _Classifier(train_units.params())

@@ -160,3 +160,11 @@ def test_training_on_300k_orders_fits_the_two_minute_budget(county):
     model = smart_dispatch.train(rows=rows, holdout=0.2)
     assert time.perf_counter() - started < 60
     assert model.trained_on == 300_000 and model.top1_accuracy > 0.9
+
+
+def test_topic_keywords_give_a_sensible_start_when_history_is_thin(county):
+    units, topics = county
+    Topic.objects.filter(pk=topics["ybj"].pk).update(keywords="医保,异地就医,报销,备案")
+    _history(county, n=10)  # ten past orders, two per unit, none mentions 异地就医
+    smart_dispatch.train(holdout=0)
+    assert smart_dispatch.suggest("请问异地就医怎么备案")[0][0] == units["ybj"]
