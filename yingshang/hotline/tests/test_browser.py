@@ -1,0 +1,123 @@
+"""Browser journeys of the hotline (Playwright + Debian chromium against the live server)."""
+
+import re
+
+import pytest
+
+from yingshang.hotline.models import WorkOrder
+from yingshang.notify.models import Message
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def as_user(browser, live_server, browser_login):
+    contexts = []
+
+    def _open(username):
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        page = context.new_page()
+        browser_login(page, username)
+        return page
+
+    yield _open
+    for c in contexts:
+        c.close()
+
+
+def _order_page(page, order):
+    page.goto(f"/staff/hotline/orders/{order.pk}/")
+    page.get_by_test_id("order-number").wait_for()
+
+
+def _status(page, text):
+    page.get_by_test_id("order-status").filter(has_text=text).wait_for()
+
+
+def test_call_to_close_with_extension_and_redo(as_user, personas, topic):
+    op = as_user("operator")
+    op.goto("/staff/hotline/console/")
+    assert op.evaluate("document.activeElement.id") == "id_caller_phone"  # autofocus: type straight away
+    op.keyboard.type("13812345678")
+    op.get_by_label("来电人", exact=True).fill("李四")
+    op.get_by_role("combobox", name="诉求类别", exact=True).select_option("complaint")
+    op.get_by_role("combobox", name="分类", exact=True).select_option(str(topic.pk))
+    op.get_by_role("textbox", name="诉求内容", exact=True).fill("人民路老王面馆食品安全问题严重，后厨有老鼠，食品过期，请市场监管部门查处。")
+    suggestion = op.locator(".js-suggest").first
+    try:
+        suggestion.wait_for(timeout=5000)
+        suggestion.click()  # accept the dispatch suggestion
+    except Exception:
+        op.get_by_role("combobox", name="主办单位", exact=True).select_option(str(personas.unit_a.pk))
+    assert op.get_by_role("combobox", name="主办单位", exact=True).input_value() == str(personas.unit_a.pk)
+    op.get_by_test_id("register-dispatch").click()
+    op.get_by_text(re.compile(r"工单 GD\d+ 已登记")).wait_for()
+    order = WorkOrder.objects.get(caller_phone="13812345678")
+    assert order.status == "awaiting_sign" and order.main_unit == personas.unit_a
+
+    unit = as_user("handler_a")
+    _order_page(unit, order)
+    unit.get_by_test_id("sign").click()
+    _status(unit, "办理中")
+    unit.get_by_label("延期工作日", exact=True).fill("5")
+    unit.get_by_label("延期理由", exact=True).fill("需要联合检测机构抽检，结果需要时间")
+    unit.get_by_role("button", name="申请延期").click()
+    unit.get_by_text("延期申请 5 个工作日").wait_for()
+
+    _order_page(op, order)
+    op.get_by_role("button", name="批准延期").click()
+    op.get_by_text("已批准").first.wait_for()
+    assert Message.objects.filter(channel="sms", address="13812345678").exists()  # the caller is told
+
+    _order_page(unit, order)
+    unit.get_by_label("办理结果", exact=True).fill("已现场检查，责令停业整改，罚款五千元。")
+    unit.get_by_test_id("reply-submit").click()
+    _status(unit, "待审核")
+
+    _order_page(op, order)
+    op.get_by_role("button", name="审核通过").click()
+    _status(op, "待回访")
+    op.get_by_role("button", name="不满意").click()
+    op.get_by_test_id("callback-result").filter(has_text="满意 否").wait_for()
+    op.get_by_label("重办原因", exact=True).fill("来电人反映面馆仍在营业，未整改")
+    op.get_by_role("button", name="退回重办").click()
+    _status(op, "办理中")
+
+    _order_page(unit, order)
+    unit.get_by_label("办理结果", exact=True).fill("再次检查，面馆已停业整改完毕，复查合格。")
+    unit.get_by_test_id("reply-submit").click()
+    _status(unit, "待审核")
+
+    _order_page(op, order)
+    op.get_by_role("button", name="审核通过").click()
+    _status(op, "待回访")
+    op.get_by_role("button", name="已解决").click()
+    op.get_by_role("button", name="满意", exact=True).click()
+    op.get_by_test_id("callback-result").filter(has_text="满意 是").wait_for()
+    op.get_by_role("button", name="办结").click()
+    _status(op, "已办结")
+    order.refresh_from_db()
+    assert order.status == "closed" and order.redo_count == 1 and order.satisfied is True
+    assert op.get_by_test_id("timeline").get_by_text("重办").count() >= 1
+
+
+def test_citizen_submits_on_the_portal_and_looks_it_up(page, personas, topic):
+    page.goto("/")
+    page.get_by_role("link", name="我要反映").first.click()
+    page.get_by_role("textbox", name="姓名", exact=True).fill("孙七")
+    page.get_by_role("textbox", name="手机号码", exact=True).fill("13911112222")
+    page.get_by_role("combobox", name="诉求类别", exact=True).select_option("help")
+    page.get_by_role("textbox", name="诉求内容", exact=True).fill("小区门口路灯坏了一个月了，晚上很不安全，请尽快修复。")
+    page.get_by_test_id("portal-submit").click()
+    number = page.get_by_test_id("portal-number").inner_text()
+    assert WorkOrder.objects.get(number=number).channel == "web"
+
+    page.goto("/hotline/lookup/")
+    page.get_by_label("工单编号", exact=True).fill(number)
+    page.get_by_label("提交时填写的手机号码", exact=True).fill("13911112222")
+    page.get_by_test_id("lookup").click()
+    result = page.get_by_test_id("lookup-result")
+    result.wait_for()
+    assert "139****2222" in result.inner_text() and "已登记" in page.get_by_test_id("lookup-status").inner_text()
