@@ -97,6 +97,9 @@ class Problem(models.Model):
             models.Index(fields=["status", "deadline_at", "id"], name="sup_status_deadline"),
             models.Index(fields=["owner_unit", "status", "deadline_at"], name="sup_unit_status"),
             models.Index(fields=["overdue", "status"], name="sup_overdue"),
+            models.Index(fields=["deadline_at"], name="sup_deadline"),
+            models.Index(fields=["owner_unit", "status", "overdue"], name="sup_unit_overdue"),
+            models.Index(fields=["status", "closed_at", "id"], name="sup_status_closed"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Who sees which problems: a unit sees the problems it owns or co-owns; supervisors and
 leaders (countywide) and admins see all."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from yingshang.org import scope
 from yingshang.org.roles import Role
@@ -21,8 +21,8 @@ def _problems(grants, qs):
     units = grants.units()
     if not units:
         return qs.none()
-    co = ProblemCoUnit.objects.filter(problem_id=OuterRef("pk"), unit_id__in=units)
-    return qs.filter(Q(owner_unit_id__in=units) | Exists(co))
+    co = ProblemCoUnit.objects.filter(unit_id__in=units).values("problem_id")
+    return qs.filter(Q(owner_unit_id__in=units) | Q(pk__in=co))
 
 
 def _children(field):

@@ -52,12 +52,12 @@ def filtered(user, params) -> Problem.objects.none().__class__:
 
 
 def board(user, params, pages: dict[str, int]) -> list[dict]:
-    """Kanban columns: one grouped count (indexed) + one LIMITed query per column."""
+    """Kanban columns: per column one indexed count (status = … uses the status indexes; a
+    GROUP BY over all rows does not) and one LIMITed page ordered along an index."""
     base = filtered(user, {**params, "status": ""})
-    counts = dict(base.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     columns = []
     for status in BOARD_COLUMNS:
-        n = counts.get(status, 0)
+        n = base.filter(status=status).order_by().count()
         page = max(1, pages.get(status, 1))
         pages_total = max(1, -(-n // COLUMN_SIZE))
         page = min(page, pages_total)
@@ -70,18 +70,37 @@ def board(user, params, pages: dict[str, int]) -> list[dict]:
 
 
 def unit_summary(user, params) -> list[dict]:
+    """Per-unit counts from one GROUP BY (owner_unit, status, overdue): an index-only scan."""
     qs = filtered(user, {**params, "status": ""}).order_by()
-    rows = (qs.values("owner_unit").annotate(
-        total=Count("id"),
-        open=Count("id", filter=Q(status__in=t.OPEN)),
-        overdue=Count("id", filter=Q(overdue=True, status__in=t.OPEN)),
-        closure=Count("id", filter=Q(status=t.CLOSURE_REQUESTED)),
-        closed=Count("id", filter=Q(status=t.CLOSED)),
-    ))
-    units = Unit.objects.in_bulk([r["owner_unit"] for r in rows])
-    out = [{**r, "unit": units.get(r["owner_unit"])} for r in rows]
+    table: dict[int, dict] = defaultdict(lambda: {"total": 0, "open": 0, "overdue": 0, "closure": 0, "closed": 0})
+    for unit_id, status, overdue, n in qs.values_list("owner_unit", "status", "overdue").annotate(n=Count("id")):
+        row = table[unit_id]
+        row["total"] += n
+        if status in t.OPEN:
+            row["open"] += n
+            if overdue:
+                row["overdue"] += n
+        if status == t.CLOSURE_REQUESTED:
+            row["closure"] += n
+        elif status == t.CLOSED:
+            row["closed"] += n
+    units = Unit.objects.in_bulk(list(table))
+    out = [{**r, "owner_unit": uid, "unit": units.get(uid)} for uid, r in table.items()]
     out.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"].sort_order if r["unit"] else 0))
     return out
+
+
+def _of_visible(user, prefix: str = "problem") -> Q:
+    """Children (milestones, progress) of visible, non-voided problems: a join for countywide
+    users, an id subquery for units."""
+    g = scope.grants(user)
+    if g.countywide or g.has("admin"):
+        return ~Q(**{f"{prefix}__status": t.VOIDED})
+    return Q(**{f"{prefix}__in": problems(user).exclude(status=t.VOIDED).values("pk")})
+
+
+PER_DAY = 4
+MONTH_LIMIT = 600
 
 
 def month_milestones(user, year: int, month: int) -> tuple[list[list[dict]], int]:
@@ -92,18 +111,26 @@ def month_milestones(user, year: int, month: int) -> tuple[list[list[dict]], int
     end_at = calendar.end_of_day(nxt - dt.timedelta(days=1))
     visible = problems(user).exclude(status=t.VOIDED)
     by_day = defaultdict(list)
-    ms = (Milestone.objects.filter(problem__in=visible.values("pk"), due_at__gt=start_at, due_at__lte=end_at)
-          .select_related("problem__owner_unit").order_by("due_at")[:1000])
+    more = defaultdict(int)
     total = 0
+
+    def add(day, item):
+        nonlocal total
+        total += 1
+        if len(by_day[day]) < PER_DAY:
+            by_day[day].append(item)
+        else:
+            more[day] += 1
+
+    ms = (Milestone.objects.filter(_of_visible(user), due_at__gt=start_at, due_at__lte=end_at)
+          .select_related("problem__owner_unit").order_by("due_at")[:MONTH_LIMIT])
     for m in ms:
-        by_day[calendar.local_date(m.due_at)].append({"kind": "milestone", "title": m.title, "problem": m.problem,
-                                                       "done": m.done_at is not None, "overdue": m.overdue})
-        total += 1
+        add(calendar.local_date(m.due_at), {"kind": "milestone", "title": m.title, "problem": m.problem,
+                                            "done": m.done_at is not None, "overdue": m.overdue})
     for p in (visible.filter(deadline_at__gt=start_at, deadline_at__lte=end_at).select_related("owner_unit")
-              .order_by("deadline_at")[:1000]):
-        by_day[calendar.local_date(p.deadline_at)].append({"kind": "deadline", "title": p.description[:30], "problem": p,
-                                                            "done": p.status == t.CLOSED, "overdue": p.overdue})
-        total += 1
+              .order_by("deadline_at")[:MONTH_LIMIT]):
+        add(calendar.local_date(p.deadline_at), {"kind": "deadline", "title": p.description[:30], "problem": p,
+                                                 "done": p.status == t.CLOSED, "overdue": p.overdue})
     grid_start = first - dt.timedelta(days=first.weekday())
     weeks = []
     day = grid_start
@@ -111,6 +138,7 @@ def month_milestones(user, year: int, month: int) -> tuple[list[list[dict]], int
         if day.weekday() == 0:
             weeks.append([])
         weeks[-1].append({"date": day, "in_month": day.month == month, "items": by_day.get(day, []),
+                          "more": more.get(day, 0),
                           "workday": calendar.is_workday(day)})
         day += dt.timedelta(days=1)
     return weeks, total
@@ -168,17 +196,21 @@ def weekly(user, monday: dt.date) -> list[dict]:
 
 def progress_this_week(user, monday: dt.date):
     since = calendar.end_of_day(monday - dt.timedelta(days=1))
-    return (ProgressReport.objects.filter(problem__in=problems(user).values("pk"), created_at__gt=since)
+    return (ProgressReport.objects.filter(_of_visible(user), created_at__gt=since)
             .select_related("problem__owner_unit").order_by("-created_at")[:50])
 
 
 def home_card(user) -> dict:
+    """My unit's open / overdue problems (all problems for countywide roles), from one grouped
+    count on the (overdue, status) index."""
     g = scope.grants(user)
     qs = problems(user).filter(status__in=t.OPEN)
     if not g.countywide:
-        units = g.units()
-        qs = qs.filter(owner_unit_id__in=units)
-    agg = qs.aggregate(open=Count("id"), overdue=Count("id", filter=Q(overdue=True)),
-                       assigned=Count("id", filter=Q(status=t.ASSIGNED)),
-                       closure=Count("id", filter=Q(status=t.CLOSURE_REQUESTED)))
-    return {**agg, "countywide": g.countywide, "now": timezone.now()}
+        qs = qs.filter(owner_unit_id__in=g.units())
+    card = {"open": 0, "overdue": 0, "assigned": 0, "closure": 0}
+    for status, overdue, n in qs.order_by().values_list("status", "overdue").annotate(n=Count("id")):
+        card["open"] += n
+        card["overdue"] += n if overdue else 0
+        card["assigned"] += n if status == t.ASSIGNED else 0
+        card["closure"] += n if status == t.CLOSURE_REQUESTED else 0
+    return {**card, "countywide": g.countywide, "now": timezone.now()}
