@@ -57,6 +57,9 @@ class CaseCounter(models.Model):
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.day} #{self.last}"
+
 
 class Case(models.Model):
     number = models.CharField(_("办件编号"), max_length=24, unique=True)
@@ -252,6 +255,10 @@ class CorrectionRequest(models.Model):
         verbose_name = _("一次性告知")
         verbose_name_plural = _("一次性告知")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.sequence}"
+
+
 
 class Verification(models.Model):
     """告知承诺 核查: a certificate replaced by a commitment is checked later."""
@@ -276,6 +283,10 @@ class Verification(models.Model):
     class Meta:
         indexes = [models.Index(fields=["status", "due_at"], name="verification_due")]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.material_name}"
+
+
 
 class Delivery(models.Model):
     class Method(models.TextChoices):
@@ -295,6 +306,10 @@ class Delivery(models.Model):
         verbose_name = _("送达")
         verbose_name_plural = _("送达")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_method_display()}"
+
+
 
 class AppointmentSlot(models.Model):
     window = models.ForeignKey("org.Window", on_delete=models.PROTECT, related_name="slots")
@@ -310,9 +325,13 @@ class AppointmentSlot(models.Model):
         constraints = [models.UniqueConstraint(fields=["window", "date", "start"], name="slot_unique")]
         indexes = [models.Index(fields=["date", "window"], name="slot_day")]
 
+    def __str__(self) -> str:
+        return f"{self.window_id} {self.date} {self.start:%H:%M}"
+
     @property
     def remaining(self) -> int:
         return max(self.capacity - self.booked, 0)
+
 
 
 class Appointment(models.Model):
@@ -328,3 +347,7 @@ class Appointment(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+

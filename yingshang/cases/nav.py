@@ -28,7 +28,7 @@ def _counts(user) -> dict:
 def _mine(user) -> dict:
     from django.db.models import Q
 
-    from yingshang.cases.models import Case, OPEN_STATES
+    from yingshang.cases.models import OPEN_STATES, Case
 
     q = Q(applicant=user)
     if user.firm_id:

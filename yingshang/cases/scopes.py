@@ -10,7 +10,13 @@
 from django.db.models import Exists, OuterRef, Q
 
 from yingshang.cases.models import (
-    ApprovalTask, Appointment, Case, CorrectionRequest, Document, Status, Verification,
+    Appointment,
+    ApprovalTask,
+    Case,
+    CorrectionRequest,
+    Document,
+    Status,
+    Verification,
 )
 from yingshang.cases.transitions import CASE
 from yingshang.org import scope

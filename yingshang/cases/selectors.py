@@ -139,8 +139,10 @@ def queue(user, name: str, *, now=None):
     if name == "to_accept":
         return qs.filter(status=Status.SUBMITTED).order_by("due_at", "id")
     if name == "to_review":
-        return qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW], unit_id__in=g.units() if not g.countywide else
-                         Case.objects.values("unit_id")).order_by("due_at", "id")
+        qs = qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW])
+        if not (g.countywide or g.has(Role.ADMIN)):
+            qs = qs.filter(unit_id__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD))
+        return qs.order_by("due_at", "id")
     if name == "due_soon":
         return qs.filter(open_q, clock_state="warning").order_by("due_at", "id")
     if name == "overdue":

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.audit.models import ReturnRecord
-from yingshang.cases.models import Case, ClosureKind, OPEN_STATES
+from yingshang.cases.models import OPEN_STATES, Case, ClosureKind
 from yingshang.credit.models import Commitment
 from yingshang.org import scope
 from yingshang.workcal import calendar

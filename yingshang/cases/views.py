@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from yingshang.cases import selectors, services
 from yingshang.cases.forms import LookupForm, build_form, form_values
-from yingshang.cases.models import Appointment, AppointmentSlot, Case, CorrectionRequest, Document, Status
+from yingshang.cases.models import (
+    Appointment,
+    AppointmentSlot,
+    Case,
+    CorrectionRequest,
+    Document,
+)
 from yingshang.catalog.models import Matter, Package
 from yingshang.credit import selectors as credit_selectors
 from yingshang.credit import services as credit_services
@@ -20,8 +26,6 @@ from yingshang.credit.models import Commitment, CommitmentText
 from yingshang.errors import DomainError
 from yingshang.org import masking, scope
 from yingshang.org.models import User, Window
-from yingshang.org.roles import Role
-from yingshang.org.scope import grants
 from yingshang.workbench.access import login_required_view
 
 LOOKUP_LIMIT = 10  # per IP per 10 minutes

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from yingshang import audit
 from yingshang.credit.models import Commitment, CommitmentText, CreditSubject, DishonestListing
 from yingshang.credit.selectors import subject_for
-from yingshang.errors import DomainError, PermissionDeniedError
+from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
 
@@ -69,10 +69,11 @@ def commitment_sign(*, actor, subject_of, kind: str, text: CommitmentText, case=
 def commitment_resolve(*, actor, commitment: Commitment, status: str, note: str = "", at=None) -> Commitment:
     """Mark a commitment kept, broken or false (in the caller's transaction)."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    if commitment.status != Commitment.Status.PENDING:
-        # a kept certificate commitment may still turn out false on a later check
-        if not (status == Commitment.Status.FALSE and commitment.status == Commitment.Status.KEPT):
-            raise DomainError("COMMITMENT_ALREADY_RESOLVED", _("该承诺已认定，不能重复认定"))
+    # a kept certificate commitment may still turn out false on a later check
+    if commitment.status != Commitment.Status.PENDING and not (
+        status == Commitment.Status.FALSE and commitment.status == Commitment.Status.KEPT
+    ):
+        raise DomainError("COMMITMENT_ALREADY_RESOLVED", _("该承诺已认定，不能重复认定"))
     before = {"status": commitment.status}
     commitment.status = status
     commitment.resolved_at = at or timezone.now()
@@ -86,7 +87,7 @@ def commitment_resolve(*, actor, commitment: Commitment, status: str, note: str 
 def listing_add(*, actor, subject_of, reason: str, until=None) -> DishonestListing:
     _check_credit_admin(actor)
     if not (reason or "").strip():
-        raise DomainError("LISTING_REASON_REQUIRED", _("请填写列入失信名单的原因"), status=400)
+        raise InvalidInput("LISTING_REASON_REQUIRED", _("请填写列入失信名单的原因"))
     with transaction.atomic():
         subject = subject_for(subject_of, create=True)
         listing = DishonestListing.objects.create(subject=subject, reason=reason.strip(), listed_at=timezone.now(),
@@ -99,7 +100,7 @@ def listing_add(*, actor, subject_of, reason: str, until=None) -> DishonestListi
 def listing_remove(*, actor, listing: DishonestListing, reason: str) -> DishonestListing:
     _check_credit_admin(actor)
     if not (reason or "").strip():
-        raise DomainError("DELIST_REASON_REQUIRED", _("请填写移出失信名单的原因"), status=400)
+        raise InvalidInput("DELIST_REASON_REQUIRED", _("请填写移出失信名单的原因"))
     with transaction.atomic():
         listing = DishonestListing.objects.select_for_update().get(pk=listing.pk)
         if not listing.active:
@@ -113,4 +114,4 @@ def listing_remove(*, actor, listing: DishonestListing, reason: str) -> Dishones
     return listing
 
 
-__all__ = ["CreditSubject", "commitment_sign", "commitment_resolve", "listing_add", "listing_remove", "ensure_texts"]
+__all__ = ["CreditSubject", "commitment_resolve", "commitment_sign", "ensure_texts", "listing_add", "listing_remove"]

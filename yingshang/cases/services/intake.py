@@ -8,11 +8,31 @@ from django.utils.translation import gettext as _
 from yingshang import audit
 from yingshang.cases import selectors, uploads
 from yingshang.cases.models import (
-    ApprovalTask, Case, Channel, ClosureKind, CorrectionRequest, Document, Status, Verification,
+    ApprovalTask,
+    Case,
+    Channel,
+    ClosureKind,
+    CorrectionRequest,
+    Document,
+    Status,
+    Verification,
 )
 from yingshang.cases.services.common import (
-    INTAKE_DAYS, PURPOSE_CASE, PURPOSE_INTAKE, PURPOSE_TASK, atomic, cancel_tasks, clock_of, lock, next_number,
-    notify_applicant, now_or, record, start_case_clock, stop_all_case_clocks, stop_clock, sync_case_clock,
+    INTAKE_DAYS,
+    PURPOSE_INTAKE,
+    PURPOSE_TASK,
+    atomic,
+    cancel_tasks,
+    clock_of,
+    lock,
+    next_number,
+    notify_applicant,
+    now_or,
+    record,
+    start_case_clock,
+    stop_all_case_clocks,
+    stop_clock,
+    sync_case_clock,
     touch_first_responder,
 )
 from yingshang.cases.transitions import CASE

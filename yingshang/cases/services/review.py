@@ -3,11 +3,29 @@
 from django.utils.translation import gettext as _
 
 from yingshang import audit
-from yingshang.cases import scopes, uploads
-from yingshang.cases.models import ApprovalTask, Case, ClosureKind, Decision, Delivery, Document, Verification
+from yingshang.cases import uploads
+from yingshang.cases.models import (
+    ApprovalTask,
+    Case,
+    ClosureKind,
+    Decision,
+    Delivery,
+    Document,
+    Verification,
+)
 from yingshang.cases.services.common import (
-    PURPOSE_CASE, PURPOSE_TASK, atomic, clock_of, lock, notify_applicant, notify_unit, now_or, record, stop_clock,
-    sync_case_clock, touch_first_responder,
+    PURPOSE_CASE,
+    PURPOSE_TASK,
+    atomic,
+    clock_of,
+    lock,
+    notify_applicant,
+    notify_unit,
+    now_or,
+    record,
+    stop_clock,
+    sync_case_clock,
+    touch_first_responder,
 )
 from yingshang.cases.transitions import CASE
 from yingshang.credit import services as credit_services

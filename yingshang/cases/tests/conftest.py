@@ -24,15 +24,15 @@ def fake_pdf(name="evil.pdf"):
 
 
 MATERIALS = [
-    dict(key="application_form", name="申请书", required=True),
-    dict(key="id_card", name="身份证明", required=True),
-    dict(key="floor_plan", name="经营场所平面图", required=True, deficit_allowed=True),
-    dict(key="health_cert", name="健康证明", required=True, commitment_replaces=True),
+    {"key": "application_form", "name": "申请书", "required": True},
+    {"key": "id_card", "name": "身份证明", "required": True},
+    {"key": "floor_plan", "name": "经营场所平面图", "required": True, "deficit_allowed": True},
+    {"key": "health_cert", "name": "健康证明", "required": True, "commitment_replaces": True},
 ]
 FIELDS = [
-    dict(key="applicant.name", label="申请人姓名", field_type="text", required=True, profile_source="user.real_name"),
-    dict(key="applicant.mobile", label="联系电话", field_type="phone", required=True, profile_source="user.mobile"),
-    dict(key="shop.name", label="门店名称", field_type="text", required=True),
+    {"key": "applicant.name", "label": "申请人姓名", "field_type": "text", "required": True, "profile_source": "user.real_name"},
+    {"key": "applicant.mobile", "label": "联系电话", "field_type": "phone", "required": True, "profile_source": "user.mobile"},
+    {"key": "shop.name", "label": "门店名称", "field_type": "text", "required": True},
 ]
 
 
@@ -64,7 +64,7 @@ def cat(personas):
     RoleAssignment.objects.create(user=handler_c, role=Role.DEPT_HANDLER, unit=unit_c)
     m_a = _matter(p.admin, p.unit_a, "XK00201000", "食品经营许可")
     m_b = _matter(p.admin, p.unit_b, "XK00401000", "建设工程消防验收备案", promised=8,
-                  extra_fields=[dict(key="shop.area", label="经营场所面积", field_type="number", required=True)])
+                  extra_fields=[{"key": "shop.area", "label": "经营场所面积", "field_type": "number", "required": True}])
     m_c = _matter(p.admin, unit_c, "XK00301000", "公共场所卫生许可", promised=6)
     package = catalog.package_create(actor=p.admin, code="open-restaurant", name="开办餐饮店", lead_unit=p.unit_a,
                                      promised_limit_days=5, matters=[m_a, m_b, m_c])
