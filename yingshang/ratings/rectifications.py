@@ -295,3 +295,18 @@ def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str, at: dt.da
             audit.record(actor=actor, action="rectification.cancel", obj=rect, unit=rect.unit, role=Role.SUPERVISOR,
                          before=before, after={"status": rect.status}, reason=reason)
     return appeal
+
+
+# --- the clock sweep: warnings and overdue 差评 (黄牌/红牌) -------------------------------------
+def on_clock_transition(new_state: str, moved) -> None:
+    """Registered with workcal: tell the unit when a verify/reply clock turns warning or overdue."""
+    ids = {int(m.owner_id) for m in moved}
+    purposes = {int(m.owner_id): m.purpose for m in moved}
+    for rect in Rectification.objects.filter(pk__in=ids, status__in=[
+            Rectification.Status.VERIFYING, Rectification.Status.RECTIFYING]):
+        what = _("核实") if purposes.get(rect.pk) == VERIFY else _("整改答复")
+        subject = (_("差评%(what)s已逾期") if new_state == "overdue" else _("差评%(what)s即将到期")) % {"what": what}
+        _notify_unit(rect.unit_id, subject=subject, body=subject + f" #{rect.pk}", link=_link(rect), related=rect)
+
+
+clocks.on_transition("ratings.rectification", on_clock_transition)

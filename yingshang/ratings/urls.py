@@ -13,6 +13,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/case/<int:case_id>/", views.rate_case, name="rate_case"),
     path("qr/<str:kind>/<int:pk>.png", views.qr_png, name="qr"),
+    path("pad/", views.pad_home, name="pad_home"),
     path("pad/<int:window_id>/", views.pad, name="pad"),
     path("pad/<int:window_id>/state/", views.pad_state, name="pad_state"),
     path("pad/<int:window_id>/rate/", views.pad_rate, name="pad_rate"),

@@ -210,6 +210,18 @@ def _pad_window(request, window_id: int) -> Window:
 
 
 @staff_required(Role.WINDOW_CLERK)
+def pad_home(request):
+    """The clerk's own window's pad (the menu entry)."""
+    g = grants(request.user)
+    window = (Window.objects.filter(clerk=request.user, is_active=True).first()
+              or Window.objects.filter(hall_id__in=g.units(Role.WINDOW_CLERK), is_active=True).order_by("number").first())
+    if window is None:
+        messages.error(request, _("您尚未绑定窗口，请联系管理员"))
+        return redirect("workbench:home")
+    return redirect("ratings:pad", window_id=window.pk)
+
+
+@staff_required(Role.WINDOW_CLERK)
 def pad(request, window_id: int):
     window = _pad_window(request, window_id)
     return render(request, "ratings/pad.html", {"window": window, **_pad_state(window)})
