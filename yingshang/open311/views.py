@@ -370,7 +370,8 @@ def create_request(request, fmt):
     extra = {k: _get(request, k) for k in ("email", "device_id", "account_id", "media_url") if _get(request, k)}
     if address_id:
         extra["address_id"] = address_id
-    content = description or _("【%(s)s】%(a)s") % {"s": topic.name, "a": address or address_id or _("见定位")}
+    # stored text stays Chinese whatever language the client asked for
+    content = description or "【{}】{}".format(topic.name, address or address_id or "见定位")
     if len(content) < 5:
         content = f"{topic.name}：{content}"
     try:
