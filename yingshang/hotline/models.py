@@ -108,7 +108,8 @@ class WorkOrder(models.Model):
     close_kind = models.CharField(_("办结方式"), max_length=10, choices=CloseKind.choices, blank=True)
 
     reply = models.TextField(_("答复内容"), blank=True)
-    knowledge_article_id = models.PositiveIntegerField(_("引用知识"), null=True, blank=True)
+    knowledge_article = models.ForeignKey("knowledge.KnowledgeArticle", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="hotline_answers", verbose_name=_("引用知识"))
     resolved = models.BooleanField(_("是否解决"), null=True, blank=True)
     satisfied = models.BooleanField(_("是否满意"), null=True, blank=True)
     callback_at = models.DateTimeField(_("回访时间"), null=True, blank=True)

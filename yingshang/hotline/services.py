@@ -219,6 +219,10 @@ def answer_directly(*, actor, order: WorkOrder, reply: str, article_id: int | No
     reply = (reply or "").strip()
     if not reply:
         raise InvalidInput("HOTLINE_REPLY_REQUIRED", _("请填写答复内容"), details={"field": "reply"})
+    if article_id is not None:
+        from yingshang.knowledge.selectors import citable
+
+        citable(article_id)  # published and in force today, or a clear error
     with transaction.atomic():
         order = _lock(order)
         _require(actor, order, "answer_directly")

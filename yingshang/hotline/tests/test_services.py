@@ -246,10 +246,26 @@ def test_close_before_callback_is_refused(awaiting_callback, personas, in_progre
 
 
 def test_answer_directly_closes_and_cites_the_article(make_order, personas):
+    from yingshang.knowledge.services import article_create
+
+    article = article_create(actor=personas.operator, title="营业执照网上办理", body="营业执照可在政务服务网全程网办。",
+                             publish=True)
     order = services.answer_directly(actor=personas.operator, order=make_order(category="consult"),
-                                     reply="营业执照可在政务服务网全程网办。", article_id=7)
-    assert order.status == S.CLOSED and order.close_kind == "direct" and order.knowledge_article_id == 7
+                                     reply="营业执照可在政务服务网全程网办。", article_id=article.pk)
+    assert order.status == S.CLOSED and order.close_kind == "direct" and order.knowledge_article == article
     assert actions(order)[-1] == "hotline.answer_directly"
+
+
+def test_answer_directly_citing_an_unpublished_article_is_refused(make_order, personas):
+    from yingshang.knowledge.services import article_create
+
+    draft = article_create(actor=personas.operator, title="草稿", body="尚未发布的口径内容。")
+    order = make_order(category="consult")
+    with pytest.raises(DomainError) as exc:
+        services.answer_directly(actor=personas.operator, order=order, reply="答复内容", article_id=draft.pk)
+    assert exc.value.code == "KNOWLEDGE_NOT_CITABLE"
+    order.refresh_from_db()
+    assert order.status == S.REGISTERED
 
 
 def test_answer_directly_after_dispatch_is_refused(dispatched, personas):
