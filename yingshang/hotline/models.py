@@ -139,6 +139,7 @@ class WorkOrder(models.Model):
             models.Index(fields=["status", "main_unit", "due_at"], name="hl_order_queue"),
             models.Index(fields=["main_unit", "registered_at"], name="hl_order_unit_period"),
             models.Index(fields=["registered_at"], name="hl_order_registered"),
+            models.Index(fields=["dispatched_at", "main_unit"], name="hl_order_dispatched"),
             models.Index(fields=["caller_phone", "registered_at"], name="hl_order_phone"),
         ]
         constraints = [
