@@ -385,42 +385,84 @@ def load_demo(ctx) -> None:
     ctx.log(f"    {len(by_base)} matters, {Package.objects.count()} packages")
 
 
+# Matters a town's 便民服务中心 handles (for the benchmark volume).
+TOWN_MATTERS = [
+    ("GF10001", "农村村民宅基地申请审批", L, PR, 20, 15, ["application_form", "id_card", "hukou", "land_proof"], ["real_estate"], ["p_housing"],
+     "《中华人民共和国土地管理法》第六十二条", "本集体经济组织成员，一户一宅。"),
+    ("GF10002", "乡村建设规划许可", L, PR, 20, 10, ["application_form", "id_card", "design_scheme"], ["construction"], ["p_housing"],
+     "《中华人民共和国城乡规划法》第四十一条", "在乡、村庄规划区内进行农村村民住宅建设。"),
+    ("GF10003", "残疾人两项补贴申领", B, PR, 20, 10, ["application_form", "id_card", "bank_account"], ["civil_affairs"], ["p_relief"],
+     "《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》", "持有第二代残疾人证的困难残疾人、重度残疾人。"),
+    ("GF10004", "临时救助申请", B, PR, 10, 5, ["application_form", "id_card", "income_proof"], ["civil_affairs"], ["p_relief"],
+     "《社会救助暂行办法》第四十七条", "因突发事件、意外伤害等导致基本生活暂时出现严重困难的家庭或个人。"),
+    ("GF10005", "高龄津贴申领", B, PR, 15, 5, ["id_card", "hukou", "bank_account"], ["civil_affairs"], ["p_elderly"],
+     "本省老年人权益保障条例", "年满80周岁的本地户籍老年人。"),
+    ("GF10006", "生育登记", P, IN, 1, 0, ["id_card", "marriage_proof"], ["health"], ["p_birth"],
+     "《中华人民共和国人口与计划生育法》", "夫妻双方生育子女。"),
+    ("GF10007", "城乡居民医保参保缴费", P, IN, 1, 0, ["id_card", "hukou"], ["medical_insurance"], ["p_medical"],
+     "《中华人民共和国社会保险法》第二十五条", "未参加职工医保的城乡居民。"),
+    ("GF10008", "老年人优待证办理", P, IN, 5, 0, ["id_card", "photo"], ["civil_affairs"], ["p_elderly"],
+     "《中华人民共和国老年人权益保障法》第五十七条", "年满60周岁的老年人。"),
+    ("GF10009", "农机购置补贴申请", B, PR, 20, 15, ["application_form", "id_card", "bank_account"], ["employment"], ["biz_operation"],
+     "《农业机械购置与应用补贴实施指导意见》", "从事农业生产的个人和农业生产经营组织。"),
+    ("GF10010", "就业困难人员认定", C, PR, 10, 5, ["application_form", "id_card"], ["employment"], ["p_employment"],
+     "《中华人民共和国就业促进法》第五十二条", "法定劳动年龄内、有劳动能力和就业愿望的困难人员。"),
+    ("GF10011", "城乡居民养老保险参保登记", P, IN, 1, 0, ["id_card", "hukou"], ["social_security"], ["p_elderly"],
+     "《国务院关于建立统一的城乡居民基本养老保险制度的意见》", "年满16周岁、不符合职工基本养老保险参保条件的城乡居民。"),
+    ("GF10012", "居住证申领", C, PR, 15, 10, ["id_card", "residence_proof", "photo"], ["identity"], ["p_living"],
+     "《居住证暂行条例》第九条", "离开常住户口所在地，在本地居住半年以上。"),
+]
+SUB_ITEMS = ["变更", "延续", "注销"]
+
+
 def generate(ctx, scale) -> dict:
-    """A few hundred extra matters (bulk-created, no services) for benchmarks: copies of the demo
-    rows for the towns' service centres."""
+    """A few hundred extra matters (bulk-created, no services) for benchmarks: the sub-items
+    (变更/延续/注销) of the demo licences and the matters of every town's service centre."""
     from yingshang.org.models import Unit
 
-    count = min(400, max(0, scale.n(400)))
-    if count == 0:
+    if scale.factor <= 0:
         return {"matters": 0}
-    towns = list(Unit.objects.filter(kind=Unit.Kind.TOWN).order_by("id")) or list(Unit.objects.order_by("id")[:1])
+    units = {u.code: u for u in Unit.objects.all()}
+    towns = list(Unit.objects.filter(kind=Unit.Kind.TOWN).order_by("id"))
     existing = set(Matter.objects.values_list("implementation_code", flat=True))
-    made = 0
-    matters, pending = [], []
-    for i in range(count):
-        row = MATTERS[i % len(MATTERS)]
-        unit = towns[(i // len(MATTERS)) % len(towns)]
-        base = f"{row[0][:6]}{i:04d}"
-        code = services.implementation_code_for(base, unit)
-        if code in existing:
+    rows = []  # (base code, unit, version kwargs, material keys, field keys)
+    for row in MATTERS:
+        unit = units.get(row[1])
+        if unit is None or row[3] != MatterType.LICENSING:
             continue
-        m = Matter(base_code=base, implementation_code=code, unit=unit, name_cache=row[2])
-        matters.append(m)
-        pending.append(row)
+        for k, variant in enumerate(SUB_ITEMS, start=1):
+            kwargs = _version_kwargs(row)
+            kwargs.update(name=f"{row[2]}（{variant}）", faq=[], special_procedures=[],
+                          promised_limit_days=max(0, row[6] - 2), legal_limit_days=row[5])
+            rows.append((f"{row[0][:-3]}00{k}", unit, kwargs, row[10], row[11]))
+    for town in towns:
+        for base, name, mtype, kind, legal, promised, mats, themes, events, basis, conditions in TOWN_MATTERS:
+            kwargs = {
+                "name": name, "matter_type": mtype, "handling_kind": kind, "legal_limit_days": legal, "promised_limit_days": promised,
+                "fee": "不收费", "max_visits": 1, "online": False, "conditions": conditions, "legal_basis": basis,
+                "address": f"{town.name}便民服务中心", "hours": HOURS, "phone": town.phone, "faq": [], "themes": themes,
+                "life_events": events, "special_procedures": [], "appointment": True,
+            }
+            rows.append((f"{base}000", town, kwargs, mats, PERSON))
+    pending = []
+    for base, unit, kwargs, mats, fields in rows:
+        code = services.implementation_code_for(base, unit)
+        if code not in existing:
+            pending.append((Matter(base_code=base, implementation_code=code, unit=unit, name_cache=kwargs["name"]),
+                            kwargs, mats, fields))
+    matters = [p[0] for p in pending]
     Matter.objects.bulk_create(matters, batch_size=500)
-    versions = []
-    for m, row in zip(matters, pending, strict=True):
-        versions.append(MatterVersion(matter=m, version=1, change_note="批量生成", **_version_kwargs(row)))
+    versions = [MatterVersion(matter=m, version=1, change_note="批量生成", **kwargs) for m, kwargs, _m, _f in pending]
     MatterVersion.objects.bulk_create(versions, batch_size=500)
-    mats, fields = [], []
-    for v, row in zip(versions, pending, strict=True):
-        mats.extend(Material(version=v, **d) for d in material_rows(row[10], row[2]))
-        fields.extend(FormField(version=v, **d) for d in field_rows(row[11]))
-    Material.objects.bulk_create(mats, batch_size=1000)
+    materials, fields = [], []
+    for version, (_m, kwargs, mats, field_keys) in zip(versions, pending, strict=True):
+        materials.extend(Material(version=version, **d) for d in material_rows(mats, kwargs["name"]))
+        fields.extend(FormField(version=version, **d) for d in field_rows(field_keys))
+    Material.objects.bulk_create(materials, batch_size=1000)
     FormField.objects.bulk_create(fields, batch_size=1000)
-    for m, v, row in zip(matters, versions, pending, strict=True):
-        m.current_version = v
-        m.search_text = f"{row[2]}\n{m.unit.name}\n{row[15]}".lower()
-        made += 1
+    for matter, version, (_m, kwargs, mats, _f) in zip(matters, versions, pending, strict=True):
+        matter.current_version = version
+        names = " ".join(MATERIALS[k][0] for k in mats)
+        matter.search_text = f"{kwargs['name']}\n{names}\n{matter.unit.name}\n{kwargs['conditions']}".lower()
     Matter.objects.bulk_update(matters, ["current_version", "search_text"], batch_size=500)
-    return {"matters": made}
+    return {"matters": len(matters)}

@@ -187,7 +187,7 @@ def packages_for(user, *, theme: str = "", life_event: str = "", unit_code: str 
 
 
 # --- search ------------------------------------------------------------------------------------
-_STOP = {"的", "了", "和", "与", "及", "或", "在", "是", "我", "要", "想", "办", "怎么", "如何", "哪里", "什么", "需要", "办理", "申请", "一个"}
+_STOP = {"的", "了", "和", "与", "及", "或", "在", "是", "我", "要", "想", "我要", "我想", "想要", "办", "怎么", "怎么办", "如何", "哪里", "什么", "需要", "办理", "申请", "一个", "一家"}
 
 
 def tokens(query: str) -> list[str]:
@@ -208,6 +208,29 @@ def tokens(query: str) -> list[str]:
     return multi or out
 
 
+# What people type → how the catalogue says it (the catalogue speaks legal Chinese).
+SYNONYMS = {
+    "饭店": ["餐饮"], "饭馆": ["餐饮"], "餐馆": ["餐饮"], "餐厅": ["餐饮"], "小吃": ["餐饮"], "开饭店": ["餐饮"],
+    "营业执照": ["设立登记"], "执照": ["设立登记"], "开公司": ["企业设立", "企业开办"], "开店": ["设立登记"],
+    "社保": ["社会保险"], "医保": ["医疗保障", "医保"], "户口": ["户籍", "户口"], "买房": ["不动产转移"],
+    "过户": ["转移登记"], "房产证": ["不动产"], "盖房": ["建设工程", "宅基地"], "建房": ["宅基地", "乡村建设"],
+    "发票": ["发票"], "公章": ["印章"], "刻章": ["印章"], "通电": ["用电"], "通水": ["用水"], "宽带": ["宽带"],
+    "退休": ["养老"], "低保": ["最低生活保障"], "结婚": ["婚姻登记"],
+}
+
+
+def expanded(words: list[str]) -> list[tuple[str, float]]:
+    """(token, weight): the query's own tokens, then synonyms at a lower weight."""
+    out = [(w, 1.0) for w in words]
+    seen = set(words)
+    for w in words:
+        for alt in SYNONYMS.get(w, []):
+            if alt not in seen:
+                seen.add(alt)
+                out.append((alt, 0.8))
+    return out
+
+
 @dataclass
 class SearchResult:
     matters: list[Matter]
@@ -219,9 +242,10 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
     words = tokens(query)
     if not words:
         return SearchResult([], [], [])
+    weighted = expanded(words)
     q_lower = query.strip().lower()
     cond = Q()
-    for w in words:
+    for w, _weight in weighted:
         cond |= Q(search_text__icontains=w)
     candidates = (
         scope.visible_to(user, Matter).filter(is_active=True, current_version__isnull=False)
@@ -232,24 +256,27 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
         name = m.name_cache.lower()
         text = m.search_text
         score = 30 if q_lower and q_lower in name else 0
-        for w in words:
+        for w, weight in weighted:
             if w in name:
-                score += 10 * len(w)
+                score += 10 * len(w) * weight
             elif w in text:
-                score += 2 * len(w)
+                # more mentions (conditions, materials, packages) = more relevant, within reason
+                score += 2 * len(w) * min(text.count(w), 5) * weight
         scored.append((score, m.name_cache, m.pk, m))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
 
     pcond = Q()
-    for w in words:
+    for w, _weight in weighted:
         pcond |= Q(name__icontains=w) | Q(description__icontains=w) | Q(members__matter__name_cache__icontains=w)
-    packages = list(scope.visible_to(user, Package).filter(is_active=True).filter(pcond).distinct().select_related("lead_unit")[:50])
+    packages = list(
+        scope.visible_to(user, Package).filter(is_active=True).filter(pcond).distinct().select_related("lead_unit")[:50]
+    )
     pscored = []
     for p in packages:
         name = p.name.lower()
         score = 30 if q_lower in name else 0
-        for w in words:
-            score += (10 if w in name else 2 if w in p.description.lower() else 1) * len(w)
+        for w, weight in weighted:
+            score += (10 if w in name else 2 if w in p.description.lower() else 1) * len(w) * weight
         pscored.append((score, p.pk, p))
     pscored.sort(key=lambda s: (-s[0], s[1]))
     return SearchResult([s[3] for s in scored[:limit]], [s[2] for s in pscored], words)

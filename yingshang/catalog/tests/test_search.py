@@ -31,3 +31,10 @@ def test_search_hides_inactive_matters_from_the_public(demo_catalog):
     matter = Matter.objects.get(name_cache="药品零售企业经营许可")
     services.matter_deactivate(actor=demo_catalog.data["admin"], matter=matter, reason="划转")
     assert "药品零售企业经营许可" not in [m.name for m in selectors.search(None, "药品").matters]
+
+
+def test_search_understands_everyday_words(demo_catalog):
+    result = selectors.search(None, "我要开饭店")
+    assert "开办餐饮店" in [p.name for p in result.packages]
+    assert "食品经营许可" in [m.name for m in result.matters]
+    assert selectors.search(None, "营业执照").matters[0].name == "企业设立登记（有限责任公司）"
