@@ -34,7 +34,9 @@ class SubmitIn(Schema):
     channel: str = Field("mobile_api", description="mobile_api / online / terminal")
     contact_phone: str = ""
     deficit_sign: bool = Field(False, description="申请人签署当前版本的容缺受理承诺书")
-    certificate_keys: list[str] = Field(default_factory=list, description="以告知承诺代替的证明材料标识")
+    certificate_keys: list[str] = Field(
+        default_factory=list, description="以告知承诺代替的证明材料标识"
+    )
     files: list[FileIn] = Field(default_factory=list)
 
 
@@ -78,7 +80,9 @@ class CaseListOut(Schema):
 
 class TransitionIn(Schema):
     reason: str = ""
-    items: list[str] = Field(default_factory=list, description="request_correction：一次性告知的全部事项")
+    items: list[str] = Field(
+        default_factory=list, description="request_correction：一次性告知的全部事项"
+    )
     decision: str = Field("", description="decide / task_decide：approved 或 not_approved")
     reasons: str = ""
     opinion: str = ""
@@ -94,13 +98,35 @@ class TransitionIn(Schema):
 
 def _out(case: Case, *, with_tasks: bool = True) -> dict:
     return {
-        "number": case.number, "title": case.title, "status": case.status, "status_label": case.get_status_display(),
-        "channel": case.channel, "unit": case.unit.name, "received_at": case.received_at, "accepted_at": case.accepted_at,
-        "due_at": case.due_at, "clock_state": case.clock_state or "", "decision": case.decision,
-        "closure_kind": case.closure_kind, "deficit_open": case.deficit_open, "deficit_items": case.deficit_items,
+        "number": case.number,
+        "title": case.title,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "channel": case.channel,
+        "unit": case.unit.name,
+        "received_at": case.received_at,
+        "accepted_at": case.accepted_at,
+        "due_at": case.due_at,
+        "clock_state": case.clock_state or "",
+        "decision": case.decision,
+        "closure_kind": case.closure_kind,
+        "deficit_open": case.deficit_open,
+        "deficit_items": case.deficit_items,
         "deficit_due_at": case.deficit_due_at,
-        "tasks": [{"id": t.pk, "unit": t.unit.name, "title": t.title, "status": t.status, "due_at": t.due_at,
-                   "decision": t.decision, "late": t.late} for t in case.tasks.select_related("unit")] if with_tasks else [],
+        "tasks": [
+            {
+                "id": t.pk,
+                "unit": t.unit.name,
+                "title": t.title,
+                "status": t.status,
+                "due_at": t.due_at,
+                "decision": t.decision,
+                "late": t.late,
+            }
+            for t in case.tasks.select_related("unit")
+        ]
+        if with_tasks
+        else [],
     }
 
 
@@ -108,8 +134,11 @@ def _decode(f: FileIn) -> ContentFile:
     try:
         raw = base64.b64decode(f.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput("FILE_BASE64_INVALID", _("文件“%(name)s”的内容不是有效的 base64") % {"name": f.name},
-                           details={"field": f.material_key}) from None
+        raise InvalidInput(
+            "FILE_BASE64_INVALID",
+            _("文件“%(name)s”的内容不是有效的 base64") % {"name": f.name},
+            details={"field": f.material_key},
+        ) from None
     return ContentFile(raw, name=f.name)
 
 
@@ -125,14 +154,25 @@ def submit(request, payload: SubmitIn):
     def create():
         matter = package = None
         if payload.matter_id is not None:
-            matter = scope.get_for(request.user, Matter, payload.matter_id, queryset=Matter.objects.select_related("current_version"))
+            matter = scope.get_for(
+                request.user,
+                Matter,
+                payload.matter_id,
+                queryset=Matter.objects.select_related("current_version"),
+            )
         elif payload.package_code:
             package = scope.get_for(request.user, Package, payload.package_code, field="code")
         if payload.channel == "window":
             raise InvalidInput("CASE_CHANNEL_INVALID", _("接口不能以窗口渠道提交"))
         case = services.case_submit(
-            actor=request.user, matter=matter, package=package, form_data=payload.form_data, files=_files(payload.files),
-            channel=payload.channel, deficit_sign=payload.deficit_sign, certificate_keys=payload.certificate_keys,
+            actor=request.user,
+            matter=matter,
+            package=package,
+            form_data=payload.form_data,
+            files=_files(payload.files),
+            channel=payload.channel,
+            deficit_sign=payload.deficit_sign,
+            certificate_keys=payload.certificate_keys,
             contact_phone=payload.contact_phone,
         )
         return 201, _out(case, with_tasks=False)
@@ -141,19 +181,27 @@ def submit(request, payload: SubmitIn):
 
 
 @router.get("/cases", response=CaseListOut, summary="办件列表（调用者可见范围）")
-def list_cases(request, status: str = "", unit_id: int | None = None, limit: int = Query(50, le=200), offset: int = 0):
+def list_cases(
+    request,
+    status: str = "",
+    unit_id: int | None = None,
+    limit: int = Query(50, le=200),
+    offset: int = 0,
+):
     qs = scope.visible_to(request.user, Case).select_related("unit")
     if status:
         qs = qs.filter(status=status)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     qs = qs.order_by("-received_at", "-id")
-    rows = list(qs[offset: offset + limit])
+    rows = list(qs[offset : offset + limit])
     return {"count": qs.count(), "results": [_out(c, with_tasks=False) for c in rows]}
 
 
 def _case(request, number: str) -> Case:
-    return scope.get_for(request.user, Case, number, field="number", queryset=Case.objects.select_related("unit"))
+    return scope.get_for(
+        request.user, Case, number, field="number", queryset=Case.objects.select_related("unit")
+    )
 
 
 @router.get("/cases/{number}", response=CaseOut, summary="办件状态")
@@ -167,15 +215,33 @@ def supplement(request, number: str, payload: SupplementIn):
     if case.status == "awaiting_correction":
         case = services.case_resubmit(actor=request.user, case=case, files=_files(payload.files))
     else:
-        case = services.case_supply_documents(actor=request.user, case=case, files=_files(payload.files))
+        case = services.case_supply_documents(
+            actor=request.user, case=case, files=_files(payload.files)
+        )
     return _out(case)
 
 
-ACTIONS = ("accept", "accept_with_deficit", "request_correction", "reject_intake", "start_review", "task_decide", "decide",
-           "deliver", "close", "withdraw", "terminate", "verify")
+ACTIONS = (
+    "accept",
+    "accept_with_deficit",
+    "request_correction",
+    "reject_intake",
+    "start_review",
+    "task_decide",
+    "decide",
+    "deliver",
+    "close",
+    "withdraw",
+    "terminate",
+    "verify",
+)
 
 
-@router.post("/cases/{number}/transitions/{action}", response=CaseOut, summary="办件流转（受理、容缺受理、补正、审批、决定、送达、办结、撤回、终止、核查）")
+@router.post(
+    "/cases/{number}/transitions/{action}",
+    response=CaseOut,
+    summary="办件流转（受理、容缺受理、补正、审批、决定、送达、办结、撤回、终止、核查）",
+)
 def transition(request, number: str, action: str, payload: TransitionIn):
     case = _case(request, number)
     u = request.user
@@ -185,7 +251,9 @@ def transition(request, number: str, action: str, payload: TransitionIn):
     if action == "accept":
         case = services.case_accept(actor=u, case=case)
     elif action == "accept_with_deficit":
-        case = services.case_accept_with_deficit(actor=u, case=case, signed_at_window=p.signed_at_window)
+        case = services.case_accept_with_deficit(
+            actor=u, case=case, signed_at_window=p.signed_at_window
+        )
     elif action == "request_correction":
         services.case_request_correction(actor=u, case=case, items=p.items, note=p.reason)
     elif action == "reject_intake":
@@ -198,8 +266,14 @@ def transition(request, number: str, action: str, payload: TransitionIn):
     elif action == "decide":
         case = services.case_decide(actor=u, case=case, decision=p.decision, reasons=p.reasons)
     elif action == "deliver":
-        case = services.case_deliver(actor=u, case=case, method=p.method, tracking_number=p.tracking_number,
-                                     address=p.address, file=_decode(p.file) if p.file else None)
+        case = services.case_deliver(
+            actor=u,
+            case=case,
+            method=p.method,
+            tracking_number=p.tracking_number,
+            address=p.address,
+            file=_decode(p.file) if p.file else None,
+        )
     elif action == "close":
         case = services.case_close(actor=u, case=case)
     elif action == "withdraw":
@@ -208,6 +282,8 @@ def transition(request, number: str, action: str, payload: TransitionIn):
         case = services.case_terminate(actor=u, case=case, reason=p.reason)
     elif action == "verify":
         v = get_object_or_404(Verification, pk=p.verification_id or 0, case=case)
-        services.verification_check(actor=u, verification=v, truthful=bool(p.truthful), note=p.reason)
+        services.verification_check(
+            actor=u, verification=v, truthful=bool(p.truthful), note=p.reason
+        )
     case.refresh_from_db()
     return _out(case)

@@ -11,7 +11,11 @@ PDF = b"%PDF-1.4\n% yingshang demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _files(materials, skip=()):
-    return {m["key"]: [ContentFile(PDF, name=f"{m['key']}.pdf")] for m in materials if m["key"] not in skip}
+    return {
+        m["key"]: [ContentFile(PDF, name=f"{m['key']}.pdf")]
+        for m in materials
+        if m["key"] not in skip
+    }
 
 
 def _form(fields, user, shop="老街面馆"):
@@ -44,15 +48,29 @@ def load_demo(ctx) -> None:
 
     for window in Window.objects.filter(is_active=True):
         services.slots_ensure(window=window, days=10)
-    users = {u.username: u for u in User.objects.filter(username__in=["zhangsan", "firm_demo", "clerk", "scjg_handler", "xzsp_handler", "supervisor"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[
+                "zhangsan",
+                "firm_demo",
+                "clerk",
+                "scjg_handler",
+                "xzsp_handler",
+                "supervisor",
+            ]
+        )
+    }
     if Case.objects.filter(applicant__username__in=["zhangsan", "firm_demo"]).exists():
         ctx.log("    demo cases exist")
         return
     if len(users) < 4:
         ctx.log("    demo users missing; no demo cases")
         return
-    matter = Matter.objects.filter(base_code="XK00201000", current_version__isnull=False).first() or \
-        Matter.objects.filter(current_version__isnull=False).first()
+    matter = (
+        Matter.objects.filter(base_code="XK00201000", current_version__isnull=False).first()
+        or Matter.objects.filter(current_version__isnull=False).first()
+    )
     package = Package.objects.filter(code="open-restaurant").first()
     if matter is None:
         return
@@ -60,38 +78,76 @@ def load_demo(ctx) -> None:
     version = matter.current_version
     fields = selectors.form_fields_for(version=version)
     materials = selectors.materials_for(version=version)
-    deficit_key = next((m["key"] for m in materials if m["deficit_allowed"] and m["required"]), None)
+    deficit_key = next(
+        (m["key"] for m in materials if m["deficit_allowed"] and m["required"]), None
+    )
     now = timezone.now()
-    start = calendar.end_of_day(calendar.add_working_days(timezone.localdate(), -3)) - dt.timedelta(hours=7)
+    start = calendar.end_of_day(calendar.add_working_days(timezone.localdate(), -3)) - dt.timedelta(
+        hours=7
+    )
 
     def submit(user, at, skip=(), **kw):
-        return services.case_submit(actor=user, matter=matter, form_data=_form(fields, user), files=_files(materials, skip),
-                                    channel="online", at=at, **kw)
+        return services.case_submit(
+            actor=user,
+            matter=matter,
+            form_data=_form(fields, user),
+            files=_files(materials, skip),
+            channel="online",
+            at=at,
+            **kw,
+        )
 
     with transaction.atomic():
         submit(zhang, now - dt.timedelta(hours=2))  # waiting for intake
         c = submit(zhang, start)  # awaiting correction
-        services.case_request_correction(actor=clerk, case=c, items=["身份证复印件不清晰，请重新上传", "申请书缺少签名"], at=start + dt.timedelta(hours=1))
+        services.case_request_correction(
+            actor=clerk,
+            case=c,
+            items=["身份证复印件不清晰，请重新上传", "申请书缺少签名"],
+            at=start + dt.timedelta(hours=1),
+        )
         if deficit_key:
             c = submit(zhang, start, skip=(deficit_key,), deficit_sign=True)  # 容缺, open
-            services.case_accept_with_deficit(actor=clerk, case=c, at=start + dt.timedelta(minutes=30))
+            services.case_accept_with_deficit(
+                actor=clerk, case=c, at=start + dt.timedelta(minutes=30)
+            )
         done = submit(zhang, start)
         services.case_accept(actor=clerk, case=done, at=start + dt.timedelta(minutes=20))
-        handler = User.objects.filter(role_assignments__unit_id=matter.unit_id, role_assignments__role__in=["dept_handler", "dept_head"]).first()
+        handler = User.objects.filter(
+            role_assignments__unit_id=matter.unit_id,
+            role_assignments__role__in=["dept_handler", "dept_head"],
+        ).first()
         if handler is not None:
-            services.case_decide(actor=handler, case=done, decision="approved", at=start + dt.timedelta(days=1))
+            services.case_decide(
+                actor=handler, case=done, decision="approved", at=start + dt.timedelta(days=1)
+            )
             decided = submit(firm, start)
             services.case_accept(actor=clerk, case=decided, at=start + dt.timedelta(minutes=40))
-            services.case_decide(actor=handler, case=decided, decision="approved", at=start + dt.timedelta(days=1))
-            services.case_deliver(actor=clerk, case=done, method="window_pickup", at=start + dt.timedelta(days=1, hours=1))
+            services.case_decide(
+                actor=handler, case=decided, decision="approved", at=start + dt.timedelta(days=1)
+            )
+            services.case_deliver(
+                actor=clerk,
+                case=done,
+                method="window_pickup",
+                at=start + dt.timedelta(days=1, hours=1),
+            )
             services.case_close(actor=clerk, case=done, at=start + dt.timedelta(days=1, hours=1))
         if package is not None:
             pfields = selectors.form_fields_for(package=package)
             pmaterials = selectors.materials_for(package=package)
-            c = services.case_submit(actor=firm, package=package, form_data=_form(pfields, firm, "示范味道餐厅"),
-                                     files=_files(pmaterials), channel="online", at=start)
+            c = services.case_submit(
+                actor=firm,
+                package=package,
+                form_data=_form(pfields, firm, "示范味道餐厅"),
+                files=_files(pmaterials),
+                channel="online",
+                at=start,
+            )
             services.case_accept(actor=clerk, case=c, at=start + dt.timedelta(minutes=50))
-    ctx.log(f"    {Case.objects.filter(applicant__username__in=['zhangsan', 'firm_demo']).count()} demo cases")
+    ctx.log(
+        f"    {Case.objects.filter(applicant__username__in=['zhangsan', 'firm_demo']).count()} demo cases"
+    )
 
 
 def generate(ctx, scale) -> dict:
@@ -107,19 +163,47 @@ def generate(ctx, scale) -> dict:
         return {"cases": 0}
     rng = ctx.rng
     cal = calendar.get_calendar()
-    matters = list(Matter.objects.filter(is_active=True, current_version__isnull=False).select_related("current_version")
-                   .values_list("pk", "unit_id", "current_version_id", "current_version__name", "current_version__handling_kind",
-                                "current_version__legal_limit_days", "current_version__promised_limit_days",
-                                "current_version__max_visits"))
+    matters = list(
+        Matter.objects.filter(is_active=True, current_version__isnull=False)
+        .select_related("current_version")
+        .values_list(
+            "pk",
+            "unit_id",
+            "current_version_id",
+            "current_version__name",
+            "current_version__handling_kind",
+            "current_version__legal_limit_days",
+            "current_version__promised_limit_days",
+            "current_version__max_visits",
+        )
+    )
     if not matters:
         ctx.log("    no catalogue: no cases generated")
         return {"cases": 0}
     packages = []
     for p in Package.objects.filter(is_active=True):
-        members = list(p.members.select_related("matter__current_version").filter(matter__current_version__isnull=False))
+        members = list(
+            p.members.select_related("matter__current_version").filter(
+                matter__current_version__isnull=False
+            )
+        )
         if members:
-            packages.append((p, [(m.matter_id, m.matter.unit_id, m.matter.current_version_id, m.matter.current_version.name,
-                                  m.matter.current_version.promised_limit_days, m.matter.current_version.legal_limit_days) for m in members]))
+            packages.append(
+                (
+                    p,
+                    [
+                        (
+                            m.matter_id,
+                            m.matter.unit_id,
+                            m.matter.current_version_id,
+                            m.matter.current_version.name,
+                            m.matter.current_version.promised_limit_days,
+                            m.matter.current_version.legal_limit_days,
+                        )
+                        for m in members
+                    ],
+                )
+            )
     centre = Unit.objects.filter(kind=Unit.Kind.CENTRE).order_by("id").first()
     window = Window.objects.filter(hall=centre).order_by("number").first() if centre else None
     clerk = window.clerk if window else None
@@ -128,10 +212,23 @@ def generate(ctx, scale) -> dict:
     pool_size = max(200, min(20_000, total // 10))
     have = User.objects.filter(username__startswith="gen_applicant_").count()
     if have < pool_size:
-        User.objects.bulk_create([
-            User(username=f"gen_applicant_{i:06d}", kind=User.Kind.PERSON, real_name=f"申请人{i:06d}", password="!")
-            for i in range(have, pool_size)], batch_size=2000)
-    applicants = list(User.objects.filter(username__startswith="gen_applicant_").values_list("pk", "real_name")[:pool_size])
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"gen_applicant_{i:06d}",
+                    kind=User.Kind.PERSON,
+                    real_name=f"申请人{i:06d}",
+                    password="!",
+                )
+                for i in range(have, pool_size)
+            ],
+            batch_size=2000,
+        )
+    applicants = list(
+        User.objects.filter(username__startswith="gen_applicant_").values_list("pk", "real_name")[
+            :pool_size
+        ]
+    )
 
     today = timezone.localdate()
     first_day = today - dt.timedelta(days=365)
@@ -160,13 +257,29 @@ def generate(ctx, scale) -> dict:
         for idx, members in task_specs:
             case = batch[idx]
             for matter_id, unit_id, version_id, name, promised, _legal in members:
-                d = due(calendar.local_date(case.accepted_at), min(promised or 1, case.promised_limit_days or 1))
+                d = due(
+                    calendar.local_date(case.accepted_at),
+                    min(promised or 1, case.promised_limit_days or 1),
+                )
                 finished = case.decided_at is not None
-                tasks.append(ApprovalTask(case_id=case.pk, unit_id=unit_id, matter_id=matter_id, matter_version_id=version_id,
-                                          title=name, status="done" if finished else "pending", limit_days=promised or 1, due_at=d,
-                                          decided_at=case.decided_at if finished else None,
-                                          decision="approved" if finished else "", late=bool(finished and case.decided_at > d),
-                                          clock_state="stopped" if finished else ("overdue" if d < now else "running")))
+                tasks.append(
+                    ApprovalTask(
+                        case_id=case.pk,
+                        unit_id=unit_id,
+                        matter_id=matter_id,
+                        matter_version_id=version_id,
+                        title=name,
+                        status="done" if finished else "pending",
+                        limit_days=promised or 1,
+                        due_at=d,
+                        decided_at=case.decided_at if finished else None,
+                        decision="approved" if finished else "",
+                        late=bool(finished and case.decided_at > d),
+                        clock_state="stopped"
+                        if finished
+                        else ("overdue" if d < now else "running"),
+                    )
+                )
         if tasks:
             ApprovalTask.objects.bulk_create(tasks, batch_size=5000)
             tasks_made += len(tasks)
@@ -178,7 +291,9 @@ def generate(ctx, scale) -> dict:
         day = workdays[int(len(workdays) * (rng.random() ** 0.8)) if len(workdays) > 1 else 0]
         seq = counters.get(day, 0) + 1
         counters[day] = seq
-        received = dt.datetime.combine(day, dt.time(9 + rng.randrange(8), rng.randrange(60)), calendar.TZ)
+        received = dt.datetime.combine(
+            day, dt.time(9 + rng.randrange(8), rng.randrange(60)), calendar.TZ
+        )
         applicant_id, applicant_name = applicants[rng.randrange(len(applicants))]
         is_package = packages and rng.random() < 0.05
         if is_package:
@@ -190,14 +305,20 @@ def generate(ctx, scale) -> dict:
             kind, visits_max = "promised", 1
             package_id = package.pk
         else:
-            matter_id, unit_id, version_id, title, kind, legal, promised, visits_max = matters[rng.randrange(len(matters))]
+            matter_id, unit_id, version_id, title, kind, legal, promised, visits_max = matters[
+                rng.randrange(len(matters))
+            ]
             package_id = None
         r = rng.random()
         channel = Channel.ONLINE if r < 0.55 else Channel.WINDOW if r < 0.9 else Channel.MOBILE_API
         age = cal.working_days_between(day, today)
         outcome = rng.random()
         instant = kind == "instant"
-        used = 0 if instant else min(int(rng.triangular(0, (legal or 5) * 1.1, max(promised, 1) * 0.4)), 60)
+        used = (
+            0
+            if instant
+            else min(int(rng.triangular(0, (legal or 5) * 1.1, max(promised, 1) * 0.4)), 60)
+        )
         status, closure, decision, late = "closed", "completed", "approved", False
         accepted = received + dt.timedelta(minutes=rng.randrange(5, 120))
         decided_day = cal.add_working_days(day, used) if used else day
@@ -215,24 +336,50 @@ def generate(ctx, scale) -> dict:
         due_at = due(day, promised) if accepted_at else None
         decided_at = None
         if decision:
-            decided_at = dt.datetime.combine(decided_day, dt.time(15, rng.randrange(60)), calendar.TZ)
+            decided_at = dt.datetime.combine(
+                decided_day, dt.time(15, rng.randrange(60)), calendar.TZ
+            )
             late = decided_at > due_at
         open_ = status in ("accepted", "in_review")
         has_deficit = accepted_at is not None and rng.random() < 0.06
         case = Case(
-            number=f"YS{day:%Y%m%d}{seq:06d}", title=title, matter_id=matter_id, matter_version_id=version_id,
-            package_id=package_id, applicant_id=applicant_id, applicant_name=applicant_name, contact_phone="",
-            channel=channel, status=status, decision=decision, closure_kind=closure, unit_id=unit_id, centre=centre,
-            window=window if channel == Channel.WINDOW else None, received_by=clerk if channel == Channel.WINDOW else None,
-            first_responder=clerk, handling_kind=kind, legal_limit_days=legal, promised_limit_days=promised,
-            max_visits=visits_max, visits=(1 if channel == Channel.WINDOW else 0) + (1 if rng.random() < 0.15 else 0),
-            received_at=received, accepted_at=accepted_at, decided_at=decided_at,
+            number=f"YS{day:%Y%m%d}{seq:06d}",
+            title=title,
+            matter_id=matter_id,
+            matter_version_id=version_id,
+            package_id=package_id,
+            applicant_id=applicant_id,
+            applicant_name=applicant_name,
+            contact_phone="",
+            channel=channel,
+            status=status,
+            decision=decision,
+            closure_kind=closure,
+            unit_id=unit_id,
+            centre=centre,
+            window=window if channel == Channel.WINDOW else None,
+            received_by=clerk if channel == Channel.WINDOW else None,
+            first_responder=clerk,
+            handling_kind=kind,
+            legal_limit_days=legal,
+            promised_limit_days=promised,
+            max_visits=visits_max,
+            visits=(1 if channel == Channel.WINDOW else 0) + (1 if rng.random() < 0.15 else 0),
+            received_at=received,
+            accepted_at=accepted_at,
+            decided_at=decided_at,
             delivered_at=decided_at if status in ("delivered", "closed") and decided_at else None,
-            closed_at=(decided_at or received) if status == "closed" else None, due_at=due_at,
-            clock_state=("overdue" if due_at and due_at < now else "running") if open_ else ("stopped" if accepted_at else ""),
-            late=late, working_days_used=used if decided_at else None,
-            correction_count=1 if rng.random() < 0.08 else 0, has_deficit=has_deficit,
-            deficit_open=has_deficit and open_, deficit_items=[{"key": "floor_plan", "name": "经营场所平面图"}] if has_deficit else [],
+            closed_at=(decided_at or received) if status == "closed" else None,
+            due_at=due_at,
+            clock_state=("overdue" if due_at and due_at < now else "running")
+            if open_
+            else ("stopped" if accepted_at else ""),
+            late=late,
+            working_days_used=used if decided_at else None,
+            correction_count=1 if rng.random() < 0.08 else 0,
+            has_deficit=has_deficit,
+            deficit_open=has_deficit and open_,
+            deficit_items=[{"key": "floor_plan", "name": "经营场所平面图"}] if has_deficit else [],
             deficit_due_at=due_at if has_deficit else None,
         )
         if is_package and accepted_at:
@@ -243,7 +390,10 @@ def generate(ctx, scale) -> dict:
             ctx.log(f"    … {made} cases")
     flush()
     existing = set(CaseCounter.objects.filter(day__in=list(counters)).values_list("day", flat=True))
-    CaseCounter.objects.bulk_create([CaseCounter(day=d, last=n) for d, n in counters.items() if d not in existing], batch_size=2000)
+    CaseCounter.objects.bulk_create(
+        [CaseCounter(day=d, last=n) for d, n in counters.items() if d not in existing],
+        batch_size=2000,
+    )
     for d, n in counters.items():
         if d in existing:
             CaseCounter.objects.filter(day=d, last__lt=n).update(last=n)

@@ -14,7 +14,11 @@ def build_form(fields: list[dict], *, data=None, initial=None) -> forms.Form:
             attrs["required"] = "required"
         ftype = f.get("field_type")
         if ftype == "choice" and f.get("choices"):
-            field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in f["choices"]], widget=forms.Select(attrs={**attrs, "class": "form-select"}), **kw)
+            field = forms.ChoiceField(
+                choices=[("", "—")] + [(c, c) for c in f["choices"]],
+                widget=forms.Select(attrs={**attrs, "class": "form-select"}),
+                **kw,
+            )
         elif ftype == "textarea":
             field = forms.CharField(widget=forms.Textarea(attrs={**attrs, "rows": 3}), **kw)
         elif ftype == "date":
@@ -35,5 +39,11 @@ def form_values(fields: list[dict], post) -> dict:
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(label=_("办件编号"), max_length=24, widget=forms.TextInput(attrs={"class": "form-control"}))
-    phone = forms.CharField(label=_("申请时预留的手机号码"), max_length=11, widget=forms.TextInput(attrs={"class": "form-control"}))
+    number = forms.CharField(
+        label=_("办件编号"), max_length=24, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    phone = forms.CharField(
+        label=_("申请时预留的手机号码"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

@@ -25,7 +25,13 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已办结/已关闭")
 
 
-OPEN_STATES = (Status.DRAFT, Status.SUBMITTED, Status.AWAITING_CORRECTION, Status.ACCEPTED, Status.IN_REVIEW)
+OPEN_STATES = (
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.AWAITING_CORRECTION,
+    Status.ACCEPTED,
+    Status.IN_REVIEW,
+)
 
 
 class Decision(models.TextChoices):
@@ -64,14 +70,34 @@ class CaseCounter(models.Model):
 class Case(models.Model):
     number = models.CharField(_("办件编号"), max_length=24, unique=True)
     title = models.CharField(_("事项/一件事名称"), max_length=200)
-    matter = models.ForeignKey("catalog.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    matter_version = models.ForeignKey("catalog.MatterVersion", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="cases", verbose_name=_("事项版本"))
-    package = models.ForeignKey("catalog.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
-                                verbose_name=_("一件事"))
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases",
-                                  verbose_name=_("申请人"))
-    firm = models.ForeignKey("enterprises.Firm", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    matter = models.ForeignKey(
+        "catalog.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    matter_version = models.ForeignKey(
+        "catalog.MatterVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("事项版本"),
+    )
+    package = models.ForeignKey(
+        "catalog.Package",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("一件事"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("申请人"),
+    )
+    firm = models.ForeignKey(
+        "enterprises.Firm", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     applicant_name = models.CharField(_("申请人名称"), max_length=120)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     form_data = models.JSONField(_("申请表"), default=dict, blank=True)
@@ -80,21 +106,53 @@ class Case(models.Model):
     # package cases: {matter_id: version_id} of the member matters at submission
     member_versions = models.JSONField(default=dict, blank=True)
     channel = models.CharField(_("申请渠道"), max_length=12, choices=Channel.choices)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     decision = models.CharField(_("决定"), max_length=14, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField(_("决定理由"), blank=True)
-    closure_kind = models.CharField(_("关闭方式"), max_length=16, choices=ClosureKind.choices, blank=True)
+    closure_kind = models.CharField(
+        _("关闭方式"), max_length=16, choices=ClosureKind.choices, blank=True
+    )
     closure_reason = models.TextField(_("关闭原因"), blank=True)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("承办单位"))
-    centre = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("受理大厅"))
-    window = models.ForeignKey("org.Window", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("收件人"))
-    first_responder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+", verbose_name=_("首问负责人"))
-    assistant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("帮办代办员"))
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("承办单位")
+    )
+    centre = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("受理大厅"),
+    )
+    window = models.ForeignKey(
+        "org.Window", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("收件人"),
+    )
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("首问负责人"),
+    )
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("帮办代办员"),
+    )
     # snapshot of the accepted version's limits (statistics read these, never the catalogue)
     handling_kind = models.CharField(_("办件类型"), max_length=10, blank=True)
     legal_limit_days = models.PositiveIntegerField(_("法定时限"), default=0)
@@ -107,7 +165,9 @@ class Case(models.Model):
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     due_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
-    clock_state = models.CharField(_("时限状态"), max_length=8, choices=ClockState.choices, blank=True, default="")
+    clock_state = models.CharField(
+        _("时限状态"), max_length=8, choices=ClockState.choices, blank=True, default=""
+    )
     late = models.BooleanField(_("超期"), default=False)
     working_days_used = models.IntegerField(_("实际用时（工作日）"), null=True, blank=True)
     correction_count = models.PositiveSmallIntegerField(_("补正次数"), default=0)
@@ -116,12 +176,14 @@ class Case(models.Model):
     deficit_items = models.JSONField(_("容缺材料"), default=list, blank=True)
     deficit_due_at = models.DateTimeField(_("容缺补齐期限"), null=True, blank=True)
     # what the applicant signed when applying (容缺受理承诺书 / 告知承诺书), kept for acceptance
-    deficit_signed_text = models.ForeignKey("credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT,
-                                            related_name="+")
+    deficit_signed_text = models.ForeignKey(
+        "credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     deficit_signed_at = models.DateTimeField(null=True, blank=True)
     certificate_keys = models.JSONField(_("以承诺替代的证明"), default=list, blank=True)
-    certificate_signed_text = models.ForeignKey("credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT,
-                                                related_name="+")
+    certificate_signed_text = models.ForeignKey(
+        "credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     visits = models.PositiveSmallIntegerField(_("实际到现场次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,15 +228,25 @@ class ApprovalTask(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="approval_tasks")
-    matter = models.ForeignKey("catalog.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    matter_version = models.ForeignKey("catalog.MatterVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(
+        "catalog.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    matter_version = models.ForeignKey(
+        "catalog.MatterVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("任务名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.APPROVAL)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     limit_days = models.PositiveIntegerField(_("时限（工作日）"), default=0)
     due_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
-    clock_state = models.CharField(_("时限状态"), max_length=8, choices=ClockState.choices, blank=True, default="")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    clock_state = models.CharField(
+        _("时限状态"), max_length=8, choices=ClockState.choices, blank=True, default=""
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
     opinion = models.TextField(_("意见"), blank=True)
     decision = models.CharField(_("结论"), max_length=14, choices=Decision.choices, blank=True)
@@ -207,15 +279,21 @@ class Document(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     material_key = models.CharField(_("材料标识"), max_length=60, blank=True)
     material_name = models.CharField(_("材料名称"), max_length=200, blank=True)
-    purpose = models.CharField(_("用途"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION)
+    purpose = models.CharField(
+        _("用途"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION
+    )
     file = models.FileField(upload_to=_document_path, max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     content_type = models.CharField(_("文件类型"), max_length=100)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -244,9 +322,13 @@ class CorrectionRequest(models.Model):
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     counted_against_unit = models.BooleanField(_("计入单位考核"), default=False)
     status = models.CharField(_("状态"), max_length=18, choices=Status.choices, default=Status.OPEN)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField()
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -259,7 +341,6 @@ class CorrectionRequest(models.Model):
         return f"{self.case_id} #{self.sequence}"
 
 
-
 class Verification(models.Model):
     """告知承诺 核查: a certificate replaced by a commitment is checked later."""
 
@@ -269,14 +350,20 @@ class Verification(models.Model):
         FALSE = "false", _("承诺不实")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="verifications")
-    commitment = models.ForeignKey("credit.Commitment", on_delete=models.PROTECT, related_name="verifications")
+    commitment = models.ForeignKey(
+        "credit.Commitment", on_delete=models.PROTECT, related_name="verifications"
+    )
     material_key = models.CharField(max_length=60)
     material_name = models.CharField(max_length=200)
     method = models.CharField(_("核查方式"), max_length=100, default="部门间数据核验")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField(_("核查期限"))
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
 
@@ -285,7 +372,6 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.material_name}"
-
 
 
 class Delivery(models.Model):
@@ -298,8 +384,12 @@ class Delivery(models.Model):
     method = models.CharField(_("送达方式"), max_length=14, choices=Method.choices)
     tracking_number = models.CharField(_("快递单号"), max_length=40, blank=True)
     address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
-    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     delivered_at = models.DateTimeField()
 
     class Meta:
@@ -308,7 +398,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_method_display()}"
-
 
 
 class AppointmentSlot(models.Model):
@@ -322,7 +411,9 @@ class AppointmentSlot(models.Model):
 
     class Meta:
         ordering = ["date", "start"]
-        constraints = [models.UniqueConstraint(fields=["window", "date", "start"], name="slot_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "date", "start"], name="slot_unique")
+        ]
         indexes = [models.Index(fields=["date", "window"], name="slot_day")]
 
     def __str__(self) -> str:
@@ -333,21 +424,27 @@ class AppointmentSlot(models.Model):
         return max(self.capacity - self.booked, 0)
 
 
-
 class Appointment(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("已预约")
         CANCELLED = "cancelled", _("已取消")
 
     slot = models.ForeignKey(AppointmentSlot, on_delete=models.PROTECT, related_name="appointments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
-    matter = models.ForeignKey("catalog.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    package = models.ForeignKey("catalog.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    matter = models.ForeignKey(
+        "catalog.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    package = models.ForeignKey(
+        "catalog.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     code = models.CharField(_("预约号"), max_length=16, unique=True)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.code
-

@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from yingshang.org.roles import Role
 from yingshang.workbench.navigation import HomeCard, NavItem
 
-STAFF = {Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}
+STAFF = {
+    Role.WINDOW_CLERK,
+    Role.DEPT_HANDLER,
+    Role.DEPT_HEAD,
+    Role.SUPERVISOR,
+    Role.LEADER,
+    Role.ADMIN,
+}
 
 
 def _counts(user) -> dict:
@@ -21,7 +28,9 @@ def _counts(user) -> dict:
     for name, label in names:
         out.append({"name": name, "label": label, "count": selectors.queue(user, name).count()})
     if g.has(Role.DEPT_HANDLER, Role.DEPT_HEAD):
-        out.append({"name": "tasks", "label": _("我的并联任务"), "count": selectors.my_tasks(user).count()})
+        out.append(
+            {"name": "tasks", "label": _("我的并联任务"), "count": selectors.my_tasks(user).count()}
+        )
     return {"queues": out}
 
 
@@ -34,14 +43,29 @@ def _mine(user) -> dict:
     if user.firm_id:
         q |= Q(firm_id=user.firm_id)
     qs = Case.objects.filter(q)
-    return {"open": qs.filter(status__in=OPEN_STATES).count(), "deficit": qs.filter(deficit_open=True).count(),
-            "correction": qs.filter(status="awaiting_correction").count()}
+    return {
+        "open": qs.filter(status__in=OPEN_STATES).count(),
+        "deficit": qs.filter(deficit_open=True).count(),
+        "correction": qs.filter(status="awaiting_correction").count(),
+    }
 
 
 WORKBENCH = [
     NavItem(_("办件队列"), "cases:queue", roles=STAFF, icon="inbox", order=20),
-    NavItem(_("窗口收件"), "cases:window_submit", roles={Role.WINDOW_CLERK}, icon="person-plus", order=21),
-    NavItem(_("我的并联任务"), "cases:my_tasks", roles={Role.DEPT_HANDLER, Role.DEPT_HEAD}, icon="diagram-2", order=22),
+    NavItem(
+        _("窗口收件"),
+        "cases:window_submit",
+        roles={Role.WINDOW_CLERK},
+        icon="person-plus",
+        order=21,
+    ),
+    NavItem(
+        _("我的并联任务"),
+        "cases:my_tasks",
+        roles={Role.DEPT_HANDLER, Role.DEPT_HEAD},
+        icon="diagram-2",
+        order=22,
+    ),
     NavItem(_("办件统计"), "cases:statistics", roles=STAFF, icon="bar-chart", order=25),
     NavItem(_("我的办件"), "cases:my_cases", roles={Role.APPLICANT}, icon="folder2-open", order=20),
 ]

@@ -104,11 +104,19 @@ def role_allows(grants, case: Case, action: str) -> bool:
         return clerk
     if action == "approve_correction":
         return grants.has(Role.SUPERVISOR)
-    if action in ("start_review", "decide", "special_procedure_start", "special_procedure_end", "add_opinion_task",
-                  "verify"):
+    if action in (
+        "start_review",
+        "decide",
+        "special_procedure_start",
+        "special_procedure_end",
+        "add_opinion_task",
+        "verify",
+    ):
         return unit
     if action == "task_decide":
-        return bool(grants.units(*DEPT)) and (unit or case.tasks.filter(unit_id__in=grants.units(*DEPT)).exists())
+        return bool(grants.units(*DEPT)) and (
+            unit or case.tasks.filter(unit_id__in=grants.units(*DEPT)).exists()
+        )
     if action in ("deliver", "close"):
         return clerk or unit
     if action == "terminate":
@@ -123,7 +131,10 @@ def case_abilities(grants, case: Case) -> dict[str, bool]:
     for action in CASE.moves:
         out[action] = role_allows(grants, case, action) and CASE.can(action, case.status)
     if out["decide"]:
-        out["decide"] = not case.deficit_open and not case.tasks.filter(status=ApprovalTask.Status.PENDING).exists()
+        out["decide"] = (
+            not case.deficit_open
+            and not case.tasks.filter(status=ApprovalTask.Status.PENDING).exists()
+        )
     if out["accept_with_deficit"]:
         out["accept_with_deficit"] = bool(case.deficit_signed_text_id) or case.channel == "window"
     out["credit_file"] = is_owner(grants, case) or clerk_or_unit(grants, case) or grants.countywide

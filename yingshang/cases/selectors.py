@@ -10,20 +10,29 @@ from yingshang.cases.models import ApprovalTask, Case, Document, Status
 
 def _material_dict(m) -> dict:
     return {
-        "key": m.key, "name": m.name, "required": bool(m.required), "deficit_allowed": bool(m.deficit_allowed),
+        "key": m.key,
+        "name": m.name,
+        "required": bool(m.required),
+        "deficit_allowed": bool(m.deficit_allowed),
         "commitment_replaces": bool(m.commitment_replaces),
     }
 
 
 def _field_dict(f) -> dict:
     return {
-        "key": f.key, "label": f.label, "field_type": f.field_type, "required": bool(f.required),
-        "choices": list(getattr(f, "choices", []) or []), "profile_source": f.profile_source or "",
+        "key": f.key,
+        "label": f.label,
+        "field_type": f.field_type,
+        "required": bool(f.required),
+        "choices": list(getattr(f, "choices", []) or []),
+        "profile_source": f.profile_source or "",
     }
 
 
 def package_versions(package) -> list:
-    members = package.members.select_related("matter__current_version", "matter__unit").order_by("order", "id")
+    members = package.members.select_related("matter__current_version", "matter__unit").order_by(
+        "order", "id"
+    )
     return [m.matter.current_version for m in members if m.matter.current_version_id]
 
 
@@ -48,7 +57,9 @@ def materials_for(*, version=None, package=None) -> list[dict]:
     try:
         from yingshang.catalog.selectors import merged_materials
 
-        return [_material_dict(m) if not isinstance(m, dict) else m for m in merged_materials(package)]
+        return [
+            _material_dict(m) if not isinstance(m, dict) else m for m in merged_materials(package)
+        ]
     except (ImportError, AttributeError):
         items = [_material_dict(m) for v in package_versions(package) for m in v.materials.all()]
         return _merge(items, "key")
@@ -60,7 +71,9 @@ def form_fields_for(*, version=None, package=None) -> list[dict]:
     try:
         from yingshang.catalog.selectors import merged_form_fields
 
-        return [_field_dict(f) if not isinstance(f, dict) else f for f in merged_form_fields(package)]
+        return [
+            _field_dict(f) if not isinstance(f, dict) else f for f in merged_form_fields(package)
+        ]
     except (ImportError, AttributeError):
         items = [_field_dict(f) for v in package_versions(package) for f in v.form_fields.all()]
         return _merge(items, "key")
@@ -89,7 +102,11 @@ def prefill(fields: list[dict], user, *, previous: dict | None = None) -> dict:
     data = {}
     if previous is None:
         previous = {}
-        for form in Case.objects.filter(applicant=user).order_by("-created_at").values_list("form_data", flat=True)[:5]:
+        for form in (
+            Case.objects.filter(applicant=user)
+            .order_by("-created_at")
+            .values_list("form_data", flat=True)[:5]
+        ):
             for k, v in (form or {}).items():
                 previous.setdefault(k, v)
     for field in fields:
@@ -104,17 +121,25 @@ def prefill(fields: list[dict], user, *, previous: dict | None = None) -> dict:
 
 
 def current_documents(case: Case):
-    return Document.objects.filter(case=case, superseded_by__isnull=True).exclude(purpose=Document.Purpose.RESULT)
+    return Document.objects.filter(case=case, superseded_by__isnull=True).exclude(
+        purpose=Document.Purpose.RESULT
+    )
 
 
 def present_keys(case: Case) -> set[str]:
-    return set(current_documents(case).exclude(material_key="").values_list("material_key", flat=True))
+    return set(
+        current_documents(case).exclude(material_key="").values_list("material_key", flat=True)
+    )
 
 
 def missing_materials(case: Case, *, present: set[str] | None = None) -> list[dict]:
     present = present_keys(case) if present is None else present
     replaced = set(case.certificate_keys or [])
-    return [m for m in case.materials if m["required"] and m["key"] not in present and m["key"] not in replaced]
+    return [
+        m
+        for m in case.materials
+        if m["required"] and m["key"] not in present and m["key"] not in replaced
+    ]
 
 
 def flag(due_at, clock_state: str = "", now=None) -> str:
@@ -135,7 +160,9 @@ def queue(user, name: str, *, now=None):
     now = now or timezone.now()
     g = grants(user)
     qs = scope.visible_to(user, Case).select_related("unit", "matter", "package")
-    open_q = Q(status__in=[Status.ACCEPTED, Status.IN_REVIEW, Status.SUBMITTED, Status.AWAITING_CORRECTION])
+    open_q = Q(
+        status__in=[Status.ACCEPTED, Status.IN_REVIEW, Status.SUBMITTED, Status.AWAITING_CORRECTION]
+    )
     if name == "to_accept":
         return qs.filter(status=Status.SUBMITTED).order_by("due_at", "id")
     if name == "to_review":
@@ -161,8 +188,12 @@ def my_tasks(user):
     from yingshang.org.scope import grants
 
     units = grants(user).units("dept_handler", "dept_head")
-    return (scope.visible_to(user, ApprovalTask).filter(unit_id__in=units, status=ApprovalTask.Status.PENDING)
-            .select_related("case", "unit").order_by("due_at", "id"))
+    return (
+        scope.visible_to(user, ApprovalTask)
+        .filter(unit_id__in=units, status=ApprovalTask.Status.PENDING)
+        .select_related("case", "unit")
+        .order_by("due_at", "id")
+    )
 
 
 def period_bounds(since: dt.date | None, until: dt.date | None):

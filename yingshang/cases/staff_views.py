@@ -20,7 +20,14 @@ from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.workbench.access import staff_required
 
-STAFF = (Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+STAFF = (
+    Role.WINDOW_CLERK,
+    Role.DEPT_HANDLER,
+    Role.DEPT_HEAD,
+    Role.SUPERVISOR,
+    Role.LEADER,
+    Role.ADMIN,
+)
 QUEUES = [
     ("to_accept", gettext_lazy("待受理")),
     ("corrections", gettext_lazy("待补正")),
@@ -41,8 +48,11 @@ def queue(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(c, selectors.flag(c.due_at, c.clock_state, now)) for c in page]
-    return render(request, "cases/staff_queue.html", {"queues": QUEUES, "current": name, "page": page, "rows": rows,
-                                                      "query": f"q={name}"})
+    return render(
+        request,
+        "cases/staff_queue.html",
+        {"queues": QUEUES, "current": name, "page": page, "rows": rows, "query": f"q={name}"},
+    )
 
 
 @staff_required(Role.DEPT_HANDLER, Role.DEPT_HEAD)
@@ -55,19 +65,40 @@ def my_tasks(request):
 
 @staff_required(*STAFF)
 def case_page(request, pk: int):
-    case = scope.get_for(request.user, Case, pk, queryset=Case.objects.select_related("unit", "applicant", "package", "matter_version",
-                                                                                     "first_responder", "assistant", "window"))
+    case = scope.get_for(
+        request.user,
+        Case,
+        pk,
+        queryset=Case.objects.select_related(
+            "unit",
+            "applicant",
+            "package",
+            "matter_version",
+            "first_responder",
+            "assistant",
+            "window",
+        ),
+    )
     ctx = _case_context(request, case)
     from yingshang.org.scope import grants
 
     g = grants(request.user)
     my_units = g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD)
-    ctx["my_tasks"] = [t for t in ctx["tasks"] if t.status == ApprovalTask.Status.PENDING and t.unit_id in my_units
-                       and case.status in ("accepted", "in_review")]
+    ctx["my_tasks"] = [
+        t
+        for t in ctx["tasks"]
+        if t.status == ApprovalTask.Status.PENDING
+        and t.unit_id in my_units
+        and case.status in ("accepted", "in_review")
+    ]
     ctx["tasks_done"] = sum(1 for t in ctx["tasks"] if t.status == ApprovalTask.Status.DONE)
     ctx["tasks_total"] = sum(1 for t in ctx["tasks"] if t.status != ApprovalTask.Status.CANCELLED)
-    ctx["pending_second"] = case.corrections.filter(status=CorrectionRequest.Status.PENDING_APPROVAL).first()
-    ctx["units"] = Unit.objects.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWN], is_active=True).exclude(pk=case.unit_id)
+    ctx["pending_second"] = case.corrections.filter(
+        status=CorrectionRequest.Status.PENDING_APPROVAL
+    ).first()
+    ctx["units"] = Unit.objects.filter(
+        kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWN], is_active=True
+    ).exclude(pk=case.unit_id)
     return render(request, "cases/staff_case.html", ctx)
 
 
@@ -81,41 +112,72 @@ def case_action(request, pk: int, action: str):
         if action == "accept":
             services.case_accept(actor=u, case=case)
         elif action == "accept_with_deficit":
-            services.case_accept_with_deficit(actor=u, case=case, signed_at_window=p.get("signed_at_window") == "on")
+            services.case_accept_with_deficit(
+                actor=u, case=case, signed_at_window=p.get("signed_at_window") == "on"
+            )
         elif action == "request_correction":
-            services.case_request_correction(actor=u, case=case, items=p.get("items", "").splitlines(), note=p.get("note", ""))
+            services.case_request_correction(
+                actor=u, case=case, items=p.get("items", "").splitlines(), note=p.get("note", "")
+            )
         elif action == "approve_correction":
             correction = case.corrections.get(pk=p.get("correction"))
-            services.correction_approve(actor=u, correction=correction, approve=p.get("approve") == "1", reason=p.get("reason", ""))
+            services.correction_approve(
+                actor=u,
+                correction=correction,
+                approve=p.get("approve") == "1",
+                reason=p.get("reason", ""),
+            )
         elif action == "reject_intake":
             services.case_reject_intake(actor=u, case=case, reason=p.get("reason", ""))
         elif action == "start_review":
             services.case_start_review(actor=u, case=case)
         elif action == "task_decide":
             task = case.tasks.get(pk=p.get("task"))
-            services.task_decide(actor=u, task=task, decision=p.get("decision", ""), opinion=p.get("opinion", ""))
+            services.task_decide(
+                actor=u, task=task, decision=p.get("decision", ""), opinion=p.get("opinion", "")
+            )
         elif action == "add_opinion_task":
             unit = Unit.objects.get(pk=p.get("unit"))
             services.task_add_opinion(actor=u, case=case, unit=unit, days=int(p.get("days") or 0))
         elif action in ("special_procedure_start", "special_procedure_end"):
-            services.case_special_procedure(actor=u, case=case, start=action.endswith("start"), name=p.get("name", ""))
+            services.case_special_procedure(
+                actor=u, case=case, start=action.endswith("start"), name=p.get("name", "")
+            )
         elif action == "decide":
-            services.case_decide(actor=u, case=case, decision=p.get("decision", ""), reasons=p.get("reasons", ""))
+            services.case_decide(
+                actor=u, case=case, decision=p.get("decision", ""), reasons=p.get("reasons", "")
+            )
         elif action == "deliver":
-            services.case_deliver(actor=u, case=case, method=p.get("method", ""), tracking_number=p.get("tracking_number", ""),
-                                  address=p.get("address", ""), file=request.FILES.get("file"))
+            services.case_deliver(
+                actor=u,
+                case=case,
+                method=p.get("method", ""),
+                tracking_number=p.get("tracking_number", ""),
+                address=p.get("address", ""),
+                file=request.FILES.get("file"),
+            )
         elif action == "close":
             services.case_close(actor=u, case=case)
         elif action == "terminate":
             services.case_terminate(actor=u, case=case, reason=p.get("reason", ""))
         elif action == "supply":
-            services.case_supply_documents(actor=u, case=case, files=_files(request, case.materials))
+            services.case_supply_documents(
+                actor=u, case=case, files=_files(request, case.materials)
+            )
         elif action == "verify":
             v = case.verifications.get(pk=p.get("verification"))
-            services.verification_check(actor=u, verification=v, truthful=p.get("truthful") == "1", note=p.get("note", ""))
+            services.verification_check(
+                actor=u, verification=v, truthful=p.get("truthful") == "1", note=p.get("note", "")
+            )
         else:
             raise Http404
-    except (ValueError, ApprovalTask.DoesNotExist, CorrectionRequest.DoesNotExist, Verification.DoesNotExist, Unit.DoesNotExist):
+    except (
+        ValueError,
+        ApprovalTask.DoesNotExist,
+        CorrectionRequest.DoesNotExist,
+        Verification.DoesNotExist,
+        Unit.DoesNotExist,
+    ):
         messages.error(request, _("提交的数据有误"))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -135,23 +197,45 @@ def window_submit(request):
     if code:
         package = scope.get_for(request.user, Package, code, field="code")
         return _apply(request, package=package, staff=True)
-    matters = scope.visible_to(request.user, Matter).filter(is_active=True, current_version__isnull=False).select_related("unit").order_by("unit__sort_order", "name_cache")[:500]
+    matters = (
+        scope.visible_to(request.user, Matter)
+        .filter(is_active=True, current_version__isnull=False)
+        .select_related("unit")
+        .order_by("unit__sort_order", "name_cache")[:500]
+    )
     packages = scope.visible_to(request.user, Package).filter(is_active=True)
-    return render(request, "cases/staff_window_pick.html", {"matters": matters, "packages": packages})
+    return render(
+        request, "cases/staff_window_pick.html", {"matters": matters, "packages": packages}
+    )
 
 
-@staff_required(Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+@staff_required(
+    Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN
+)
 def statistics(request):
     ctx = stats.report(request.user, request.GET)
     return render(request, "cases/staff_stats.html", ctx)
 
 
-@staff_required(Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+@staff_required(
+    Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN
+)
 def statistics_cases(request):
     qs = stats.drill_down(request.user, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(c, selectors.flag(c.due_at, c.clock_state, now)) for c in page]
-    return render(request, "cases/staff_queue.html", {"queues": QUEUES, "current": "", "page": page, "rows": rows,
-                                                      "drill": True, "query": request.GET.copy().urlencode() if "page" not in request.GET else
-                                                      "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")})
+    return render(
+        request,
+        "cases/staff_queue.html",
+        {
+            "queues": QUEUES,
+            "current": "",
+            "page": page,
+            "rows": rows,
+            "drill": True,
+            "query": request.GET.copy().urlencode()
+            if "page" not in request.GET
+            else "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page"),
+        },
+    )

@@ -15,7 +15,11 @@ from yingshang.credit.models import Commitment
 from yingshang.org import scope
 from yingshang.workcal import calendar
 
-GROUPS = {"unit": ("unit_id", "unit__name"), "matter": ("matter_id", "matter__name_cache"), "package": ("package_id", "package__name")}
+GROUPS = {
+    "unit": ("unit_id", "unit__name"),
+    "matter": ("matter_id", "matter__name_cache"),
+    "package": ("package_id", "package__name"),
+}
 GROUP_LABELS = {"unit": _("单位"), "matter": _("事项"), "package": _("一件事")}
 
 
@@ -36,7 +40,9 @@ def period(params) -> tuple[dt.date, dt.date]:
 def base_queryset(user, params):
     since, until = period(params)
     qs = scope.visible_to(user, Case).filter(
-        received_at__gt=calendar.end_of_day(since - dt.timedelta(days=1)), received_at__lte=calendar.end_of_day(until))
+        received_at__gt=calendar.end_of_day(since - dt.timedelta(days=1)),
+        received_at__lte=calendar.end_of_day(until),
+    )
     return qs, since, until
 
 
@@ -50,7 +56,8 @@ def metric_filter(metric: str, now) -> Q:
         "one_visit": Q(visits__lte=1),
         "online": ~Q(channel="window"),
         "deficit": Q(has_deficit=True),
-        "returns": Q(correction_count__gt=0) | Q(closure_kind__in=[ClosureKind.REJECTED_INTAKE, ClosureKind.WITHDRAWN]),
+        "returns": Q(correction_count__gt=0)
+        | Q(closure_kind__in=[ClosureKind.REJECTED_INTAKE, ClosureKind.WITHDRAWN]),
     }.get(metric, Q())
 
 
@@ -84,32 +91,68 @@ def report(user, params) -> dict:
     rows = list(qs.values(key, label).annotate(**agg).order_by("-cases")[:200])
     ids = [r[key] for r in rows]
     used = defaultdict(list)
-    for gid, days in qs.filter(**{f"{key}__in": ids}, working_days_used__isnull=False).values_list(key, "working_days_used").iterator():
+    for gid, days in (
+        qs.filter(**{f"{key}__in": ids}, working_days_used__isnull=False)
+        .values_list(key, "working_days_used")
+        .iterator()
+    ):
         used[gid].append(days)
     kept = dict(
-        Commitment.objects.filter(kind=Commitment.Kind.DEFICIT, status=Commitment.Status.KEPT, case__in=qs.values("pk"))
-        .values_list(f"case__{key}").annotate(n=Count("id")).values_list(f"case__{key}", "n")
+        Commitment.objects.filter(
+            kind=Commitment.Kind.DEFICIT, status=Commitment.Status.KEPT, case__in=qs.values("pk")
+        )
+        .values_list(f"case__{key}")
+        .annotate(n=Count("id"))
+        .values_list(f"case__{key}", "n")
     )
     suspicious = {}
     if group == "unit":
         suspicious = dict(
-            ReturnRecord.objects.filter(object_type="cases.case", unit_id__in=ids, working_days_left__lte=1,
-                                        at__gt=calendar.end_of_day(since - dt.timedelta(days=1)), at__lte=calendar.end_of_day(until))
-            .values_list("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+            ReturnRecord.objects.filter(
+                object_type="cases.case",
+                unit_id__in=ids,
+                working_days_left__lte=1,
+                at__gt=calendar.end_of_day(since - dt.timedelta(days=1)),
+                at__lte=calendar.end_of_day(until),
+            )
+            .values_list("unit_id")
+            .annotate(n=Count("id"))
+            .values_list("unit_id", "n")
         )
     out = []
     for r in rows:
         n = r["cases"] or 1
-        out.append({
-            "id": r[key], "name": r[label] or "—", "cases": r["cases"], "decided": r["decided"],
-            "on_time_rate": (r["on_time"] / r["decided"] * 100) if r["decided"] else None,
-            "overdue": r["overdue"], "instant_share": r["instant"] / n * 100, "one_visit_share": r["one_visit"] / n * 100,
-            "online_share": r["online"] / n * 100, "deficit": r["deficit"], "kept": kept.get(r[key], 0),
-            "avg_used": r["avg_used"], "p90_used": _p90(used.get(r[key], [])), "avg_legal": r["avg_legal"],
-            "compression": (1 - r["avg_used"] / r["avg_legal"]) * 100 if r["avg_used"] is not None and r["avg_legal"] else None,
-            "returns": r["returns"], "suspicious": suspicious.get(r[key], 0),
-        })
-    return {"rows": out, "group": group, "group_label": GROUP_LABELS[group], "groups": GROUP_LABELS, "since": since, "until": until}
+        out.append(
+            {
+                "id": r[key],
+                "name": r[label] or "—",
+                "cases": r["cases"],
+                "decided": r["decided"],
+                "on_time_rate": (r["on_time"] / r["decided"] * 100) if r["decided"] else None,
+                "overdue": r["overdue"],
+                "instant_share": r["instant"] / n * 100,
+                "one_visit_share": r["one_visit"] / n * 100,
+                "online_share": r["online"] / n * 100,
+                "deficit": r["deficit"],
+                "kept": kept.get(r[key], 0),
+                "avg_used": r["avg_used"],
+                "p90_used": _p90(used.get(r[key], [])),
+                "avg_legal": r["avg_legal"],
+                "compression": (1 - r["avg_used"] / r["avg_legal"]) * 100
+                if r["avg_used"] is not None and r["avg_legal"]
+                else None,
+                "returns": r["returns"],
+                "suspicious": suspicious.get(r[key], 0),
+            }
+        )
+    return {
+        "rows": out,
+        "group": group,
+        "group_label": GROUP_LABELS[group],
+        "groups": GROUP_LABELS,
+        "since": since,
+        "until": until,
+    }
 
 
 def drill_down(user, params):
@@ -118,4 +161,8 @@ def drill_down(user, params):
     qs, _s, _u = base_queryset(user, params)
     if params.get("id", "").isdigit():
         qs = qs.filter(**{key: int(params["id"])})
-    return qs.filter(metric_filter(params.get("metric", "cases"), timezone.now())).select_related("unit").order_by("-received_at", "-id")
+    return (
+        qs.filter(metric_filter(params.get("metric", "cases"), timezone.now()))
+        .select_related("unit")
+        .order_by("-received_at", "-id")
+    )

@@ -20,7 +20,9 @@ def run_deemed_acceptance(now=None) -> int:
 
     now = now or timezone.now()
     done = 0
-    for pk in Case.objects.filter(status=Status.SUBMITTED, due_at__lt=now).values_list("pk", flat=True)[:1000]:
+    for pk in Case.objects.filter(status=Status.SUBMITTED, due_at__lt=now).values_list(
+        "pk", flat=True
+    )[:1000]:
         try:
             case_deem_accept(case=pk, at=now)
             done += 1
@@ -36,10 +38,14 @@ def run_deficit_breaches(now=None) -> int:
 
     now = now or timezone.now()
     done = 0
-    qs = Case.objects.filter(deficit_open=True, deficit_due_at__lt=now, status__in=[Status.ACCEPTED, Status.IN_REVIEW])
+    qs = Case.objects.filter(
+        deficit_open=True, deficit_due_at__lt=now, status__in=[Status.ACCEPTED, Status.IN_REVIEW]
+    )
     for pk in qs.values_list("pk", flat=True)[:1000]:
         try:
-            case_terminate(actor=None, case=pk, reason="容缺材料逾期未补齐，终止办理", at=now, system=True)
+            case_terminate(
+                actor=None, case=pk, reason="容缺材料逾期未补齐，终止办理", at=now, system=True
+            )
             done += 1
         except Exception:
             log.exception("deficit termination failed for case %s", pk)
@@ -55,12 +61,19 @@ def run_verification_reminders(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     since = now - timezone.timedelta(days=1)
-    for v in Verification.objects.filter(status=Verification.Status.PENDING, due_at__lt=now).select_related("case")[:1000]:
+    for v in Verification.objects.filter(
+        status=Verification.Status.PENDING, due_at__lt=now
+    ).select_related("case")[:1000]:
         with transaction.atomic():
-            if Message.objects.filter(related_type="cases.verification", related_id=str(v.pk), created_at__gte=since).exists():
+            if Message.objects.filter(
+                related_type="cases.verification", related_id=str(v.pk), created_at__gte=since
+            ).exists():
                 continue
-            notify_unit(v.unit_id, f"【催办】办件 {v.case.number} 的告知承诺核查（{v.material_name}）已超过核查期限，请尽快核查。",
-                        related=v)
+            notify_unit(
+                v.unit_id,
+                f"【催办】办件 {v.case.number} 的告知承诺核查（{v.material_name}）已超过核查期限，请尽快核查。",
+                related=v,
+            )
             sent += 1
     return sent
 
@@ -70,11 +83,17 @@ def _on_case_clock(new_state: str, moved) -> None:
     from yingshang.cases.services.common import notify_unit
 
     ids = [int(m.owner_id) for m in moved]
-    Case.objects.filter(pk__in=ids).exclude(clock_state__in=["paused", "stopped"]).update(clock_state=new_state)
+    Case.objects.filter(pk__in=ids).exclude(clock_state__in=["paused", "stopped"]).update(
+        clock_state=new_state
+    )
     word = "即将到期（黄牌预警）" if new_state == "warning" else "已逾期（红牌）"
     for case in Case.objects.filter(pk__in=ids).only("pk", "number", "unit_id", "status"):
         if case.status in ("accepted", "in_review"):
-            notify_unit(case.unit_id, f"【{'提醒' if new_state == 'warning' else '催办'}】办件 {case.number} {word}。", related=case)
+            notify_unit(
+                case.unit_id,
+                f"【{'提醒' if new_state == 'warning' else '催办'}】办件 {case.number} {word}。",
+                related=case,
+            )
 
 
 def _on_task_clock(new_state: str, moved) -> None:
@@ -85,8 +104,11 @@ def _on_task_clock(new_state: str, moved) -> None:
     ApprovalTask.objects.filter(pk__in=ids, status="pending").update(clock_state=new_state)
     word = "即将到期（黄牌预警）" if new_state == "warning" else "已逾期（红牌）"
     for t in ApprovalTask.objects.filter(pk__in=ids, status="pending").select_related("case"):
-        notify_unit(t.unit_id, f"【{'提醒' if new_state == 'warning' else '催办'}】并联审批任务 {t.case.number} {t.title} {word}。",
-                    related=t)
+        notify_unit(
+            t.unit_id,
+            f"【{'提醒' if new_state == 'warning' else '催办'}】并联审批任务 {t.case.number} {t.title} {word}。",
+            related=t,
+        )
 
 
 clocks.on_transition("cases.case", _on_case_clock)

@@ -12,7 +12,11 @@ CASE = TransitionTable(
         ("accept", {S.SUBMITTED}, S.ACCEPTED),
         ("accept_with_deficit", {S.SUBMITTED}, S.ACCEPTED),
         ("deem_accept", {S.SUBMITTED}, S.ACCEPTED),
-        ("request_correction", {S.SUBMITTED}, None),  # the first moves to awaiting_correction; a second waits for approval
+        (
+            "request_correction",
+            {S.SUBMITTED},
+            None,
+        ),  # the first moves to awaiting_correction; a second waits for approval
         ("approve_correction", {S.SUBMITTED}, S.AWAITING_CORRECTION),
         ("resubmit", {S.AWAITING_CORRECTION}, S.SUBMITTED),
         ("reject_intake", {S.SUBMITTED}, S.CLOSED),

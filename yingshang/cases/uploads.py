@@ -58,8 +58,11 @@ def sniff(upload) -> str | None:
     upload.seek(0)
     kind = filetype.guess(head)
     mime = kind.mime if kind else None
-    if mime in ("application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") or (mime is None and head[:2] == b"PK"):
+    if mime in (
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ) or (mime is None and head[:2] == b"PK"):
         mime = _zip_kind(upload)
     return mime
 
@@ -73,13 +76,17 @@ def check(upload, *, field: str = "file") -> Checked:
         size = upload.tell()
         upload.seek(0)
     if size == 0:
-        raise InvalidInput("UPLOAD_EMPTY", _("文件“%(name)s”是空文件，请重新选择") % {"name": name},
-                           details={"field": field, "name": name})
+        raise InvalidInput(
+            "UPLOAD_EMPTY",
+            _("文件“%(name)s”是空文件，请重新选择") % {"name": name},
+            details={"field": field, "name": name},
+        )
     limit = settings.UPLOAD_MAX_BYTES
     if size > limit:
         raise InvalidInput(
             "UPLOAD_TOO_LARGE",
-            _("文件“%(name)s”超过大小上限（%(mb)s MB），请压缩后重新上传") % {"name": name, "mb": limit // (1024 * 1024)},
+            _("文件“%(name)s”超过大小上限（%(mb)s MB），请压缩后重新上传")
+            % {"name": name, "mb": limit // (1024 * 1024)},
             details={"field": field, "name": name, "size": size, "limit": limit},
         )
     mime = sniff(upload)
@@ -98,6 +105,12 @@ def check(upload, *, field: str = "file") -> Checked:
     return Checked(file=upload, name=name, size=size, content_type=mime, sha256=digest.hexdigest())
 
 
-def check_all(files: dict[str, list], *, field_prefix: str = "material_") -> dict[str, list[Checked]]:
+def check_all(
+    files: dict[str, list], *, field_prefix: str = "material_"
+) -> dict[str, list[Checked]]:
     """{material_key: [upload, …]} → {material_key: [Checked, …]}; the first bad file raises."""
-    return {key: [check(f, field=f"{field_prefix}{key}") for f in uploads] for key, uploads in files.items() if uploads}
+    return {
+        key: [check(f, field=f"{field_prefix}{key}") for f in uploads]
+        for key, uploads in files.items()
+        if uploads
+    }

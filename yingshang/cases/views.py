@@ -32,7 +32,11 @@ LOOKUP_LIMIT = 10  # per IP per 10 minutes
 
 
 def _files(request, materials) -> dict:
-    return {m["key"]: request.FILES.getlist(f"material_{m['key']}") for m in materials if request.FILES.getlist(f"material_{m['key']}")}
+    return {
+        m["key"]: request.FILES.getlist(f"material_{m['key']}")
+        for m in materials
+        if request.FILES.getlist(f"material_{m['key']}")
+    }
 
 
 def _apply(request, *, matter=None, package=None, staff: bool = False):
@@ -49,22 +53,39 @@ def _apply(request, *, matter=None, package=None, staff: bool = False):
     applicant_error = ""
     if staff:
         who = (request.POST.get("applicant") or request.GET.get("applicant") or "").strip()
-        applicant = (User.objects.filter(kind__in=["person", "firm"]).filter(mobile=who).first()
-                     or User.objects.filter(kind__in=["person", "firm"], id_number=who).first()) if who else None
+        applicant = (
+            (
+                User.objects.filter(kind__in=["person", "firm"]).filter(mobile=who).first()
+                or User.objects.filter(kind__in=["person", "firm"], id_number=who).first()
+            )
+            if who
+            else None
+        )
         if who and applicant is None:
             applicant_error = _("未找到该申请人账号（按手机号或身份证号查找）")
     texts = credit_services.ensure_texts()
-    dishonest = applicant is not None and credit_selectors.is_dishonest(applicant.firm if applicant.kind == "firm" else applicant)
+    dishonest = applicant is not None and credit_selectors.is_dishonest(
+        applicant.firm if applicant.kind == "firm" else applicant
+    )
     error = None
     typed = {}
     if request.method == "POST" and applicant is not None:
         typed = form_values(fields, request.POST)
         try:
             case = services.case_submit(
-                actor=request.user, matter=matter, package=package, form_data=typed, files=_files(request, materials),
-                channel="window" if staff else "online", applicant=applicant if staff else None,
+                actor=request.user,
+                matter=matter,
+                package=package,
+                form_data=typed,
+                files=_files(request, materials),
+                channel="window" if staff else "online",
+                applicant=applicant if staff else None,
                 deficit_sign=request.POST.get("deficit_sign") == "on",
-                certificate_keys=[m["key"] for m in materials if request.POST.get(f"certificate_{m['key']}") == "on"],
+                certificate_keys=[
+                    m["key"]
+                    for m in materials
+                    if request.POST.get(f"certificate_{m['key']}") == "on"
+                ],
                 contact_phone=request.POST.get("contact_phone", ""),
             )
         except DomainError as exc:
@@ -82,18 +103,36 @@ def _apply(request, *, matter=None, package=None, staff: bool = False):
                 form.fields[f"f_{key}"].widget.attrs["class"] += " is-invalid"
                 form.fields[f"f_{key}"].help_text = msg
     template = "cases/staff_apply.html" if staff else "cases/apply.html"
-    return render(request, template, {
-        "title": title, "matter": matter, "package": package, "form": form, "materials": materials, "error": error,
-        "deficit_text": texts[CommitmentText.Kind.DEFICIT], "certificate_text": texts[CommitmentText.Kind.CERTIFICATE],
-        "dishonest": dishonest, "applicant": applicant, "applicant_error": applicant_error,
-        "post": request.POST if request.method == "POST" else {},
-        "members": selectors.package_versions(package) if package is not None else [],
-    }, status=400 if error is not None else 200)
+    return render(
+        request,
+        template,
+        {
+            "title": title,
+            "matter": matter,
+            "package": package,
+            "form": form,
+            "materials": materials,
+            "error": error,
+            "deficit_text": texts[CommitmentText.Kind.DEFICIT],
+            "certificate_text": texts[CommitmentText.Kind.CERTIFICATE],
+            "dishonest": dishonest,
+            "applicant": applicant,
+            "applicant_error": applicant_error,
+            "post": request.POST if request.method == "POST" else {},
+            "members": selectors.package_versions(package) if package is not None else [],
+        },
+        status=400 if error is not None else 200,
+    )
 
 
 @login_required_view
 def apply_matter(request, matter_id: int):
-    matter = scope.get_for(request.user, Matter, matter_id, queryset=Matter.objects.select_related("current_version", "unit"))
+    matter = scope.get_for(
+        request.user,
+        Matter,
+        matter_id,
+        queryset=Matter.objects.select_related("current_version", "unit"),
+    )
     if matter.current_version_id is None:
         raise Http404
     return _apply(request, matter=matter)
@@ -116,13 +155,28 @@ def my_cases(request):
 
 
 def _case_context(request, case: Case) -> dict:
-    docs = list(Document.objects.filter(case=case).select_related("uploaded_by").order_by("uploaded_at", "id"))
-    present = {d.material_key for d in docs if d.superseded_by_id is None and d.purpose != Document.Purpose.RESULT}
-    materials = [{**m, "present": m["key"] in present, "replaced": m["key"] in (case.certificate_keys or [])} for m in case.materials]
+    docs = list(
+        Document.objects.filter(case=case)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "id")
+    )
+    present = {
+        d.material_key
+        for d in docs
+        if d.superseded_by_id is None and d.purpose != Document.Purpose.RESULT
+    }
+    materials = [
+        {**m, "present": m["key"] in present, "replaced": m["key"] in (case.certificate_keys or [])}
+        for m in case.materials
+    ]
     outstanding = [i for i in (case.deficit_items or []) if i["key"] not in present]
     return {
-        "case": case, "documents": docs, "materials": materials, "outstanding": outstanding,
-        "corrections": list(case.corrections.order_by("sequence")), "tasks": list(case.tasks.select_related("unit")),
+        "case": case,
+        "documents": docs,
+        "materials": materials,
+        "outstanding": outstanding,
+        "corrections": list(case.corrections.order_by("sequence")),
+        "tasks": list(case.tasks.select_related("unit")),
         "deliveries": list(case.deliveries.select_related("document")),
         "commitments": list(Commitment.objects.filter(case=case).order_by("signed_at")),
         "verifications": list(case.verifications.all()),
@@ -133,7 +187,13 @@ def _case_context(request, case: Case) -> dict:
 
 @login_required_view
 def my_case(request, number: str):
-    case = scope.get_for(request.user, Case, number, field="number", queryset=Case.objects.select_related("unit", "package", "matter_version"))
+    case = scope.get_for(
+        request.user,
+        Case,
+        number,
+        field="number",
+        queryset=Case.objects.select_related("unit", "package", "matter_version"),
+    )
     return render(request, "cases/my_case.html", _case_context(request, case))
 
 
@@ -143,13 +203,19 @@ def my_case_action(request, number: str, action: str):
     case = scope.get_for(request.user, Case, number, field="number")
     try:
         if action == "supply":
-            services.case_supply_documents(actor=request.user, case=case, files=_files(request, case.materials))
+            services.case_supply_documents(
+                actor=request.user, case=case, files=_files(request, case.materials)
+            )
             messages.success(request, _("材料已补交"))
         elif action == "resubmit":
-            services.case_resubmit(actor=request.user, case=case, files=_files(request, case.materials))
+            services.case_resubmit(
+                actor=request.user, case=case, files=_files(request, case.materials)
+            )
             messages.success(request, _("已重新提交，请等待受理"))
         elif action == "withdraw":
-            services.case_withdraw(actor=request.user, case=case, reason=request.POST.get("reason", ""))
+            services.case_withdraw(
+                actor=request.user, case=case, reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("申请已撤回"))
         else:
             raise Http404
@@ -166,8 +232,16 @@ def notice(request, number: str, kind: str):
     if kind == "deficit" and not case.has_deficit:
         raise Http404
     if kind == "correction":
-        ctx["correction"] = case.corrections.exclude(status__in=[CorrectionRequest.Status.PENDING_APPROVAL,
-                                                                  CorrectionRequest.Status.REFUSED]).order_by("-sequence").first()
+        ctx["correction"] = (
+            case.corrections.exclude(
+                status__in=[
+                    CorrectionRequest.Status.PENDING_APPROVAL,
+                    CorrectionRequest.Status.REFUSED,
+                ]
+            )
+            .order_by("-sequence")
+            .first()
+        )
         if ctx["correction"] is None:
             raise Http404
     if kind == "acceptance" and not case.accepted_at:
@@ -183,7 +257,12 @@ def notice(request, number: str, kind: str):
 def document(request, pk: int):
     """Files are served only through this view, after the scope check."""
     doc = scope.get_for(request.user, Document, pk)
-    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type, as_attachment=True, filename=doc.original_name)
+    response = FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=True,
+        filename=doc.original_name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -205,26 +284,45 @@ def lookup(request):
                 cache.incr(key)
             except ValueError:
                 cache.set(key, 1, 600)
-            case = (Case.objects.filter(number=form.cleaned_data["number"].strip(), contact_phone=form.cleaned_data["phone"].strip())
-                    .select_related("unit").first())
+            case = (
+                Case.objects.filter(
+                    number=form.cleaned_data["number"].strip(),
+                    contact_phone=form.cleaned_data["phone"].strip(),
+                )
+                .select_related("unit")
+                .first()
+            )
             if case is None:
                 form.add_error(None, _("未找到办件，请核对办件编号和手机号码"))
             else:
                 result = {
-                    "number": case.number, "title": case.title, "status": case.get_status_display(),
-                    "applicant": masking.mask_name(case.applicant_name), "phone": masking.mask_phone(case.contact_phone),
-                    "unit": case.unit.name, "received_at": case.received_at, "due_at": case.due_at,
+                    "number": case.number,
+                    "title": case.title,
+                    "status": case.get_status_display(),
+                    "applicant": masking.mask_name(case.applicant_name),
+                    "phone": masking.mask_phone(case.contact_phone),
+                    "unit": case.unit.name,
+                    "received_at": case.received_at,
+                    "due_at": case.due_at,
                     "decision": case.get_decision_display() if case.decision else "",
                 }
-    return render(request, "cases/lookup.html", {"form": form, "result": result, "limited": limited},
-                  status=429 if limited else 200)
+    return render(
+        request,
+        "cases/lookup.html",
+        {"form": form, "result": result, "limited": limited},
+        status=429 if limited else 200,
+    )
 
 
 def appointment(request):
     """Book a window slot (regular and 错时延时 off-hours slots)."""
     windows = list(Window.objects.filter(is_active=True).select_related("hall").order_by("number"))
     today = timezone.localdate()
-    slots = list(AppointmentSlot.objects.filter(date__gt=today, window__in=windows).select_related("window").order_by("date", "start")[:200])
+    slots = list(
+        AppointmentSlot.objects.filter(date__gt=today, window__in=windows)
+        .select_related("window")
+        .order_by("date", "start")[:200]
+    )
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"/login/?next={request.path}")
@@ -235,10 +333,21 @@ def appointment(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("预约成功，预约号 %(code)s，请按时到 %(w)s 办理") % {"code": appt.code, "w": slot.window})
+            messages.success(
+                request,
+                _("预约成功，预约号 %(code)s，请按时到 %(w)s 办理")
+                % {"code": appt.code, "w": slot.window},
+            )
         return redirect("cases:appointment")
     mine = []
     if request.user.is_authenticated:
-        mine = list(Appointment.objects.filter(user=request.user, status=Appointment.Status.BOOKED, slot__date__gte=today)
-                    .select_related("slot__window"))
-    return render(request, "cases/appointment.html", {"slots": slots, "mine": mine, "matter_id": request.GET.get("matter", "")})
+        mine = list(
+            Appointment.objects.filter(
+                user=request.user, status=Appointment.Status.BOOKED, slot__date__gte=today
+            ).select_related("slot__window")
+        )
+    return render(
+        request,
+        "cases/appointment.html",
+        {"slots": slots, "mine": mine, "matter_id": request.GET.get("matter", "")},
+    )

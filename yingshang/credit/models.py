@@ -11,10 +11,22 @@ from django.utils.translation import gettext_lazy as _
 class CreditSubject(models.Model):
     """A firm or a person with a credit file; exactly one of firm/person is set."""
 
-    firm = models.OneToOneField("enterprises.Firm", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="credit_subject", verbose_name=_("企业"))
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="credit_subject", verbose_name=_("个人"))
+    firm = models.OneToOneField(
+        "enterprises.Firm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_subject",
+        verbose_name=_("企业"),
+    )
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_subject",
+        verbose_name=_("个人"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -23,7 +35,8 @@ class CreditSubject(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="credit_subject_firm_xor_person",
-                condition=(Q(firm__isnull=False) & Q(person__isnull=True)) | (Q(firm__isnull=True) & Q(person__isnull=False)),
+                condition=(Q(firm__isnull=False) & Q(person__isnull=True))
+                | (Q(firm__isnull=True) & Q(person__isnull=False)),
             ),
         ]
 
@@ -53,7 +66,9 @@ class CommitmentText(models.Model):
     class Meta:
         verbose_name = _("承诺书文本")
         verbose_name_plural = _("承诺书文本")
-        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="commitment_text_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="commitment_text_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
@@ -72,16 +87,23 @@ class Commitment(models.Model):
 
     subject = models.ForeignKey(CreditSubject, on_delete=models.PROTECT, related_name="commitments")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
+    )
     text = models.ForeignKey(CommitmentText, on_delete=models.PROTECT, related_name="+")
     text_version = models.PositiveIntegerField(_("承诺书版本"))
     text_snapshot = models.TextField(_("承诺书内容"))
-    items = models.JSONField(_("承诺事项"), default=list, blank=True,
-                             help_text=_("容缺的材料或以承诺替代的证明"))
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    items = models.JSONField(
+        _("承诺事项"), default=list, blank=True, help_text=_("容缺的材料或以承诺替代的证明")
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(_("签署时间"))
     deadline = models.DateTimeField(_("履行/核查期限"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
     resolved_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
@@ -102,7 +124,9 @@ class DishonestListing(models.Model):
     listed_at = models.DateTimeField(_("列入时间"))
     until = models.DateField(_("有效期至"), null=True, blank=True)
     active = models.BooleanField(_("有效"), default=True)
-    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     delisted_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
     delist_reason = models.TextField(_("移出原因"), blank=True)
 

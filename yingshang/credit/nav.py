@@ -4,5 +4,7 @@ from yingshang.org.roles import Role
 from yingshang.workbench.navigation import NavItem
 
 WORKBENCH = [
-    NavItem(_("我的信用档案"), "credit:mine", roles={Role.APPLICANT}, icon="shield-check", order=30),
+    NavItem(
+        _("我的信用档案"), "credit:mine", roles={Role.APPLICANT}, icon="shield-check", order=30
+    ),
 ]

@@ -23,7 +23,9 @@ def subject_filter(grants) -> Q | None:
 
         cq = case_filter(grants)
         cases = Case.objects.filter(cq) if cq is not None else Case.objects.all()
-        q |= Q(person_id__in=cases.filter(firm__isnull=True).values("applicant_id")) | Q(firm_id__in=cases.values("firm_id"))
+        q |= Q(person_id__in=cases.filter(firm__isnull=True).values("applicant_id")) | Q(
+            firm_id__in=cases.values("firm_id")
+        )
     return q
 
 

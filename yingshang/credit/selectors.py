@@ -29,7 +29,9 @@ def subject_for(firm_or_user, *, create: bool = False) -> CreditSubject | None:
 
 def active_listings(subject: CreditSubject):
     today = timezone.localdate()
-    return DishonestListing.objects.filter(subject=subject, active=True).filter(Q(until__isnull=True) | Q(until__gte=today))
+    return DishonestListing.objects.filter(subject=subject, active=True).filter(
+        Q(until__isnull=True) | Q(until__gte=today)
+    )
 
 
 def is_dishonest(firm_or_user) -> bool:
@@ -62,9 +64,13 @@ def credit_file(subject: CreditSubject) -> CreditFile:
     listings = list(DishonestListing.objects.filter(subject=subject).order_by("-listed_at"))
     count = lambda s: sum(1 for c in commitments if c.status == s)  # noqa: E731
     return CreditFile(
-        subject=subject, commitments=commitments, listings=listings,
-        kept=count(Commitment.Status.KEPT), broken=count(Commitment.Status.BROKEN),
-        pending=count(Commitment.Status.PENDING), false=count(Commitment.Status.FALSE),
+        subject=subject,
+        commitments=commitments,
+        listings=listings,
+        kept=count(Commitment.Status.KEPT),
+        broken=count(Commitment.Status.BROKEN),
+        pending=count(Commitment.Status.PENDING),
+        false=count(Commitment.Status.FALSE),
         dishonest=is_dishonest(subject),
     )
 

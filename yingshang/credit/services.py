@@ -26,7 +26,9 @@ DEFAULT_TEXTS = {
 
 def _check_credit_admin(actor) -> None:
     if not grants(actor).has(Role.SUPERVISOR, Role.ADMIN):
-        raise PermissionDeniedError("CREDIT_FORBIDDEN", _("只有营商办督查人员或管理员可以维护失信名单"))
+        raise PermissionDeniedError(
+            "CREDIT_FORBIDDEN", _("只有营商办督查人员或管理员可以维护失信名单")
+        )
 
 
 def ensure_texts() -> dict[str, CommitmentText]:
@@ -44,29 +46,69 @@ def text_publish(*, actor, kind: str, body: str) -> CommitmentText:
     """A new version of a commitment text; earlier versions stay for the commitments signed under them."""
     _check_credit_admin(actor)
     with transaction.atomic():
-        last = CommitmentText.objects.select_for_update().filter(kind=kind).order_by("-version").first()
+        last = (
+            CommitmentText.objects.select_for_update()
+            .filter(kind=kind)
+            .order_by("-version")
+            .first()
+        )
         CommitmentText.objects.filter(kind=kind, active=True).update(active=False)
-        text = CommitmentText.objects.create(kind=kind, version=(last.version + 1) if last else 1, body=body)
-        audit.record(actor=actor, action="credit.text_publish", obj=text, after={"kind": kind, "version": text.version})
+        text = CommitmentText.objects.create(
+            kind=kind, version=(last.version + 1) if last else 1, body=body
+        )
+        audit.record(
+            actor=actor,
+            action="credit.text_publish",
+            obj=text,
+            after={"kind": kind, "version": text.version},
+        )
     return text
 
 
-def commitment_sign(*, actor, subject_of, kind: str, text: CommitmentText, case=None, items=None,
-                    deadline=None, at=None) -> Commitment:
+def commitment_sign(
+    *,
+    actor,
+    subject_of,
+    kind: str,
+    text: CommitmentText,
+    case=None,
+    items=None,
+    deadline=None,
+    at=None,
+) -> Commitment:
     """Record a signed commitment. Call inside the service transaction of the case."""
     if text.kind != kind or not text.active:
         raise DomainError("COMMITMENT_TEXT_OUTDATED", _("承诺书文本已更新，请阅读并签署最新版本"))
     subject = subject_for(subject_of, create=True)
     commitment = Commitment.objects.create(
-        subject=subject, kind=kind, case=case, text=text, text_version=text.version, text_snapshot=text.body,
-        items=list(items or []), signed_by=actor, signed_at=at or timezone.now(), deadline=deadline,
+        subject=subject,
+        kind=kind,
+        case=case,
+        text=text,
+        text_version=text.version,
+        text_snapshot=text.body,
+        items=list(items or []),
+        signed_by=actor,
+        signed_at=at or timezone.now(),
+        deadline=deadline,
     )
-    audit.record(actor=actor, action="credit.commitment_sign", obj=commitment,
-                 after={"kind": kind, "text_version": text.version, "deadline": deadline, "case": getattr(case, "number", None)})
+    audit.record(
+        actor=actor,
+        action="credit.commitment_sign",
+        obj=commitment,
+        after={
+            "kind": kind,
+            "text_version": text.version,
+            "deadline": deadline,
+            "case": getattr(case, "number", None),
+        },
+    )
     return commitment
 
 
-def commitment_resolve(*, actor, commitment: Commitment, status: str, note: str = "", at=None) -> Commitment:
+def commitment_resolve(
+    *, actor, commitment: Commitment, status: str, note: str = "", at=None
+) -> Commitment:
     """Mark a commitment kept, broken or false (in the caller's transaction)."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     # a kept certificate commitment may still turn out false on a later check
@@ -79,8 +121,14 @@ def commitment_resolve(*, actor, commitment: Commitment, status: str, note: str 
     commitment.resolved_at = at or timezone.now()
     commitment.note = note
     commitment.save(update_fields=["status", "resolved_at", "note"])
-    audit.record(actor=actor, action=f"credit.commitment_{status}", obj=commitment, before=before,
-                 after={"status": status}, reason=note)
+    audit.record(
+        actor=actor,
+        action=f"credit.commitment_{status}",
+        obj=commitment,
+        before=before,
+        after={"status": status},
+        reason=note,
+    )
     return commitment
 
 
@@ -90,10 +138,21 @@ def listing_add(*, actor, subject_of, reason: str, until=None) -> DishonestListi
         raise InvalidInput("LISTING_REASON_REQUIRED", _("请填写列入失信名单的原因"))
     with transaction.atomic():
         subject = subject_for(subject_of, create=True)
-        listing = DishonestListing.objects.create(subject=subject, reason=reason.strip(), listed_at=timezone.now(),
-                                                  until=until, listed_by=actor)
-        audit.record(actor=actor, action="credit.list", obj=listing, after={"subject": subject.pk, "until": until},
-                     reason=reason, role=Role.SUPERVISOR)
+        listing = DishonestListing.objects.create(
+            subject=subject,
+            reason=reason.strip(),
+            listed_at=timezone.now(),
+            until=until,
+            listed_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="credit.list",
+            obj=listing,
+            after={"subject": subject.pk, "until": until},
+            reason=reason,
+            role=Role.SUPERVISOR,
+        )
     return listing
 
 
@@ -109,9 +168,22 @@ def listing_remove(*, actor, listing: DishonestListing, reason: str) -> Dishones
         listing.delisted_at = timezone.now()
         listing.delist_reason = reason.strip()
         listing.save(update_fields=["active", "delisted_at", "delist_reason"])
-        audit.record(actor=actor, action="credit.delist", obj=listing, before={"active": True},
-                     after={"active": False}, reason=reason)
+        audit.record(
+            actor=actor,
+            action="credit.delist",
+            obj=listing,
+            before={"active": True},
+            after={"active": False},
+            reason=reason,
+        )
     return listing
 
 
-__all__ = ["CreditSubject", "commitment_resolve", "commitment_sign", "ensure_texts", "listing_add", "listing_remove"]
+__all__ = [
+    "CreditSubject",
+    "commitment_resolve",
+    "commitment_sign",
+    "ensure_texts",
+    "listing_add",
+    "listing_remove",
+]

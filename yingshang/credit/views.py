@@ -13,7 +13,9 @@ from yingshang.workbench.access import login_required_view, staff_required
 def _render(request, subject, base: str):
     if subject is None:
         return render(request, "credit/file.html", {"file": None, "base": base})
-    return render(request, "credit/file.html", {"file": selectors.credit_file(subject), "base": base})
+    return render(
+        request, "credit/file.html", {"file": selectors.credit_file(subject), "base": base}
+    )
 
 
 @login_required_view

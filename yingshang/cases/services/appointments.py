@@ -13,8 +13,12 @@ from yingshang.cases.services.common import atomic
 from yingshang.errors import DomainError, PermissionDeniedError
 from yingshang.workcal import calendar
 
-REGULAR = [(dt.time(9, 0), dt.time(10, 30)), (dt.time(10, 30), dt.time(12, 0)), (dt.time(13, 30), dt.time(15, 30)),
-           (dt.time(15, 30), dt.time(17, 30))]
+REGULAR = [
+    (dt.time(9, 0), dt.time(10, 30)),
+    (dt.time(10, 30), dt.time(12, 0)),
+    (dt.time(13, 30), dt.time(15, 30)),
+    (dt.time(15, 30), dt.time(17, 30)),
+]
 OFF_HOURS = [(dt.time(12, 0), dt.time(13, 30)), (dt.time(17, 30), dt.time(19, 0))]
 
 
@@ -26,7 +30,11 @@ def slots_ensure(*, window, days: int = 10, capacity: int = 4, start: dt.date | 
         d = calendar.add_working_days(day, i)
         for (s, e), off in [(x, False) for x in REGULAR] + [(x, True) for x in OFF_HOURS]:
             _slot, created = AppointmentSlot.objects.get_or_create(
-                window=window, date=d, start=s, defaults={"end": e, "capacity": capacity, "off_hours": off})
+                window=window,
+                date=d,
+                start=s,
+                defaults={"end": e, "capacity": capacity, "off_hours": off},
+            )
             made += created
     return made
 
@@ -38,15 +46,32 @@ def appointment_book(*, actor, slot, matter=None, package=None) -> Appointment:
         slot = AppointmentSlot.objects.select_for_update().get(pk=getattr(slot, "pk", slot))
         if slot.date < timezone.localdate():
             raise DomainError("SLOT_PAST", _("该时段已过，请选择其他时段"))
-        if Appointment.objects.filter(slot=slot, user=actor, status=Appointment.Status.BOOKED).exists():
+        if Appointment.objects.filter(
+            slot=slot, user=actor, status=Appointment.Status.BOOKED
+        ).exists():
             raise DomainError("SLOT_ALREADY_BOOKED", _("您已预约该时段"))
-        updated = AppointmentSlot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+        updated = AppointmentSlot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(
+            booked=F("booked") + 1
+        )
         if not updated:
             raise DomainError("SLOT_FULL", _("该时段已约满，请选择其他时段"))
-        appointment = Appointment.objects.create(slot=slot, user=actor, matter=matter, package=package,
-                                                 code=f"Y{slot.date:%m%d}{secrets.token_hex(3).upper()}")
-        audit.record(actor=actor, action="appointment.book", obj=appointment,
-                     after={"slot": f"{slot.date} {slot.start:%H:%M}", "window": slot.window_id, "off_hours": slot.off_hours})
+        appointment = Appointment.objects.create(
+            slot=slot,
+            user=actor,
+            matter=matter,
+            package=package,
+            code=f"Y{slot.date:%m%d}{secrets.token_hex(3).upper()}",
+        )
+        audit.record(
+            actor=actor,
+            action="appointment.book",
+            obj=appointment,
+            after={
+                "slot": f"{slot.date} {slot.start:%H:%M}",
+                "window": slot.window_id,
+                "off_hours": slot.off_hours,
+            },
+        )
     return appointment
 
 
@@ -60,7 +85,15 @@ def appointment_cancel(*, actor, appointment, reason: str = "") -> Appointment:
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = timezone.now()
         appointment.save()
-        AppointmentSlot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-        audit.record(actor=actor, action="appointment.cancel", obj=appointment, before={"status": "booked"},
-                     after={"status": "cancelled"}, reason=reason)
+        AppointmentSlot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(
+            booked=F("booked") - 1
+        )
+        audit.record(
+            actor=actor,
+            action="appointment.cancel",
+            obj=appointment,
+            before={"status": "booked"},
+            after={"status": "cancelled"},
+            reason=reason,
+        )
     return appointment

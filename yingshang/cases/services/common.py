@@ -32,7 +32,9 @@ def lock(actor, case_or_pk, action: str, *, system: bool = False) -> Case:
     else:
         case = scope.get_for(actor, Case, pk, queryset=Case.objects.select_for_update())
         if not scopes.role_allows(grants(actor), case, action):
-            raise PermissionDeniedError(f"CASE_{action.upper()}_FORBIDDEN", _("您无权对该办件执行此操作"))
+            raise PermissionDeniedError(
+                f"CASE_{action.upper()}_FORBIDDEN", _("您无权对该办件执行此操作")
+            )
     CASE.check(action, case.status)
     return case
 
@@ -48,8 +50,17 @@ def actor_role(actor, case: Case | None = None) -> tuple[str, object]:
         if scopes.is_clerk(g, case):
             return Role.WINDOW_CLERK, case.centre_id
         if scopes.is_unit_staff(g, case):
-            return (Role.DEPT_HEAD if case.unit_id in g.units(Role.DEPT_HEAD) else Role.DEPT_HANDLER), case.unit_id
-    for role in (Role.SUPERVISOR, Role.DEPT_HEAD, Role.DEPT_HANDLER, Role.WINDOW_CLERK, Role.APPLICANT, Role.ADMIN):
+            return (
+                Role.DEPT_HEAD if case.unit_id in g.units(Role.DEPT_HEAD) else Role.DEPT_HANDLER
+            ), case.unit_id
+    for role in (
+        Role.SUPERVISOR,
+        Role.DEPT_HEAD,
+        Role.DEPT_HANDLER,
+        Role.WINDOW_CLERK,
+        Role.APPLICANT,
+        Role.ADMIN,
+    ):
         if g.has(role):
             units = g.units(role)
             return role, (next(iter(units)) if units else None)
@@ -58,8 +69,16 @@ def actor_role(actor, case: Case | None = None) -> tuple[str, object]:
 
 def record(actor, action: str, case: Case, *, before=None, after=None, reason: str = "", obj=None):
     role, unit = actor_role(actor, case)
-    return audit.record(actor=actor, action=action, obj=obj or case, before=before, after=after, reason=reason,
-                        role=role, unit=unit)
+    return audit.record(
+        actor=actor,
+        action=action,
+        obj=obj or case,
+        before=before,
+        after=after,
+        reason=reason,
+        role=role,
+        unit=unit,
+    )
 
 
 def next_number(at: dt.datetime) -> str:
@@ -94,7 +113,9 @@ def start_case_clock(case: Case, started_at: dt.datetime):
     days = case.promised_limit_days or case.legal_limit_days
     if days <= 0:  # 即办件: done on the spot, still measured in a day
         days = 1
-    clock = clocks.clock_start(owner=case, purpose=PURPOSE_CASE, amount=days, unit="working_days", started_at=started_at)
+    clock = clocks.clock_start(
+        owner=case, purpose=PURPOSE_CASE, amount=days, unit="working_days", started_at=started_at
+    )
     sync_case_clock(case, clock)
     return clock
 
@@ -128,10 +149,22 @@ def notify_applicant(case: Case, body: str, *, sms: bool = True) -> None:
     from yingshang.notify import services as notify
 
     link = reverse("cases:my_case", args=[case.number])
-    notify.send(channel="inapp", recipient=case.applicant, subject=case.title, body=body, link=link, related=case)
+    notify.send(
+        channel="inapp",
+        recipient=case.applicant,
+        subject=case.title,
+        body=body,
+        link=link,
+        related=case,
+    )
     if sms and (case.contact_phone or case.applicant.mobile):
-        notify.send(channel="sms", recipient=case.applicant, address=case.contact_phone or case.applicant.mobile or "",
-                    body=f"【营商通】{body}", related=case)
+        notify.send(
+            channel="sms",
+            recipient=case.applicant,
+            address=case.contact_phone or case.applicant.mobile or "",
+            body=f"【营商通】{body}",
+            related=case,
+        )
 
 
 def notify_unit(unit_id, body: str, *, related, link: str = "") -> None:
@@ -139,9 +172,13 @@ def notify_unit(unit_id, body: str, *, related, link: str = "") -> None:
     from yingshang.notify import services as notify
     from yingshang.org.models import RoleAssignment
 
-    users = (RoleAssignment.objects.filter(unit_id=unit_id, revoked_at__isnull=True,
-                                           role__in=[Role.DEPT_HANDLER, Role.DEPT_HEAD])
-             .select_related("user").order_by("user_id"))
+    users = (
+        RoleAssignment.objects.filter(
+            unit_id=unit_id, revoked_at__isnull=True, role__in=[Role.DEPT_HANDLER, Role.DEPT_HEAD]
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
     seen = set()
     for ra in users:
         if ra.user_id in seen:

@@ -52,7 +52,11 @@ def _centre_for(window=None):
 
     if window is not None:
         return window.hall
-    return Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True).order_by("sort_order", "id").first()
+    return (
+        Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True)
+        .order_by("sort_order", "id")
+        .first()
+    )
 
 
 def validate_form(fields: list[dict], data: dict) -> dict:
@@ -72,21 +76,37 @@ def validate_form(fields: list[dict], data: dict) -> dict:
         if value not in ("", None):
             clean[key] = value
     if errors:
-        raise InvalidInput("CASE_FORM_INVALID", _("申请表有未填写或格式不正确的项目：%(items)s") % {"items": "、".join(errors.values())},
-                           details={"fields": errors})
+        raise InvalidInput(
+            "CASE_FORM_INVALID",
+            _("申请表有未填写或格式不正确的项目：%(items)s")
+            % {"items": "、".join(errors.values())},
+            details={"fields": errors},
+        )
     return clean
 
 
-def store_documents(case: Case, checked: dict[str, list], *, actor, purpose=Document.Purpose.APPLICATION) -> list[Document]:
+def store_documents(
+    case: Case, checked: dict[str, list], *, actor, purpose=Document.Purpose.APPLICATION
+) -> list[Document]:
     """Save checked uploads; a new file for a material supersedes the old one (never deleted)."""
     names = {m["key"]: m["name"] for m in case.materials}
     made = []
     for key, files in checked.items():
-        previous = list(Document.objects.filter(case=case, material_key=key, superseded_by__isnull=True))
+        previous = list(
+            Document.objects.filter(case=case, material_key=key, superseded_by__isnull=True)
+        )
         for item in files:
-            doc = Document(case=case, material_key=key, material_name=names.get(key, key), purpose=purpose,
-                           original_name=item.name, size=item.size, content_type=item.content_type, sha256=item.sha256,
-                           uploaded_by=actor)
+            doc = Document(
+                case=case,
+                material_key=key,
+                material_name=names.get(key, key),
+                purpose=purpose,
+                original_name=item.name,
+                size=item.size,
+                content_type=item.content_type,
+                sha256=item.sha256,
+                uploaded_by=actor,
+            )
             doc.file.save(item.name, item.file, save=False)
             doc.save()
             made.append(doc)
@@ -95,9 +115,22 @@ def store_documents(case: Case, checked: dict[str, list], *, actor, purpose=Docu
     return made
 
 
-def case_submit(*, actor, matter=None, package=None, form_data: dict, files: dict | None = None, channel: str,
-                applicant=None, window=None, assistant=None, deficit_sign: bool = False,
-                certificate_keys: list[str] | None = None, contact_phone: str = "", at=None) -> Case:
+def case_submit(
+    *,
+    actor,
+    matter=None,
+    package=None,
+    form_data: dict,
+    files: dict | None = None,
+    channel: str,
+    applicant=None,
+    window=None,
+    assistant=None,
+    deficit_sign: bool = False,
+    certificate_keys: list[str] | None = None,
+    contact_phone: str = "",
+    at=None,
+) -> Case:
     """Submit an application: online/API/terminal by the applicant, or at the window by a clerk
     for the applicant (一窗受理). The case starts `submitted` with a 5-working-day intake clock."""
     at = now_or(at)
@@ -108,7 +141,9 @@ def case_submit(*, actor, matter=None, package=None, form_data: dict, files: dic
         raise InvalidInput("CASE_CHANNEL_INVALID", _("申请渠道无效"))
     if channel == Channel.WINDOW:
         if not g.has(Role.WINDOW_CLERK):
-            raise PermissionDeniedError("CASE_SUBMIT_FORBIDDEN", _("只有窗口工作人员可以代申请人在窗口提交"))
+            raise PermissionDeniedError(
+                "CASE_SUBMIT_FORBIDDEN", _("只有窗口工作人员可以代申请人在窗口提交")
+            )
         if applicant is None:
             raise InvalidInput("CASE_APPLICANT_REQUIRED", _("请选择申请人"))
         if window is None:
@@ -117,7 +152,9 @@ def case_submit(*, actor, matter=None, package=None, form_data: dict, files: dic
             raise PermissionDeniedError("CASE_SUBMIT_FORBIDDEN", _("只能在本人所在大厅的窗口收件"))
     else:
         if actor.kind == "staff" and not g.has(Role.APPLICANT):
-            raise PermissionDeniedError("CASE_SUBMIT_FORBIDDEN", _("工作人员请使用窗口收件功能代为提交"))
+            raise PermissionDeniedError(
+                "CASE_SUBMIT_FORBIDDEN", _("工作人员请使用窗口收件功能代为提交")
+            )
         applicant = actor
     if matter is not None:
         version = matter.current_version
@@ -127,7 +164,12 @@ def case_submit(*, actor, matter=None, package=None, form_data: dict, files: dic
         materials = selectors.materials_for(version=version)
         unit_id = matter.unit_id
         title = version.name
-        limits = (version.handling_kind, version.legal_limit_days, version.promised_limit_days, version.max_visits)
+        limits = (
+            version.handling_kind,
+            version.legal_limit_days,
+            version.promised_limit_days,
+            version.max_visits,
+        )
         member_versions = {}
     else:
         if not package.is_active:
@@ -141,7 +183,12 @@ def case_submit(*, actor, matter=None, package=None, form_data: dict, files: dic
         unit_id = package.lead_unit_id
         title = package.name
         legal = max(v.legal_limit_days for v in versions)
-        limits = ("promised", legal, min(package.promised_limit_days, legal), max(v.max_visits for v in versions))
+        limits = (
+            "promised",
+            legal,
+            min(package.promised_limit_days, legal),
+            max(v.max_visits for v in versions),
+        )
         member_versions = {str(v.matter_id): v.pk for v in versions}
     clean = validate_form(fields, form_data or {})
     checked = uploads.check_all(files or {})
@@ -150,21 +197,47 @@ def case_submit(*, actor, matter=None, package=None, form_data: dict, files: dic
     replaceable = {m["key"] for m in materials if m["commitment_replaces"]}
     if set(certificate_keys) - replaceable:
         raise InvalidInput("CERTIFICATE_NOT_REPLACEABLE", _("所选证明不适用告知承诺"))
-    subject_of = (applicant.firm if applicant.kind == "firm" else applicant)
+    subject_of = applicant.firm if applicant.kind == "firm" else applicant
     if (deficit_sign or certificate_keys) and credit_selectors.is_dishonest(subject_of):
-        raise DomainError("CREDIT_DISHONEST", _("申请人在失信名单内或有虚假承诺记录，不能适用容缺受理或告知承诺，请按一般程序提交全部材料"))
+        raise DomainError(
+            "CREDIT_DISHONEST",
+            _(
+                "申请人在失信名单内或有虚假承诺记录，不能适用容缺受理或告知承诺，请按一般程序提交全部材料"
+            ),
+        )
     phone = (contact_phone or applicant.mobile or "").strip()
     texts = credit_services.ensure_texts() if (deficit_sign or certificate_keys) else {}
     with atomic():
         case = Case(
-            number=next_number(at), title=title, matter=matter, matter_version=version, package=package,
-            applicant=applicant, firm=applicant.firm if applicant.kind == "firm" else None,
-            applicant_name=(applicant.firm.name if applicant.kind == "firm" and applicant.firm_id else applicant.display_name),
-            contact_phone=phone, form_data=clean, materials=materials, member_versions=member_versions,
-            channel=channel, status=Status.DRAFT, unit_id=unit_id, centre=_centre_for(window), window=window,
-            received_by=actor if channel == Channel.WINDOW else None, assistant=assistant,
-            handling_kind=limits[0], legal_limit_days=limits[1], promised_limit_days=limits[2], max_visits=limits[3],
-            received_at=at, certificate_keys=certificate_keys,
+            number=next_number(at),
+            title=title,
+            matter=matter,
+            matter_version=version,
+            package=package,
+            applicant=applicant,
+            firm=applicant.firm if applicant.kind == "firm" else None,
+            applicant_name=(
+                applicant.firm.name
+                if applicant.kind == "firm" and applicant.firm_id
+                else applicant.display_name
+            ),
+            contact_phone=phone,
+            form_data=clean,
+            materials=materials,
+            member_versions=member_versions,
+            channel=channel,
+            status=Status.DRAFT,
+            unit_id=unit_id,
+            centre=_centre_for(window),
+            window=window,
+            received_by=actor if channel == Channel.WINDOW else None,
+            assistant=assistant,
+            handling_kind=limits[0],
+            legal_limit_days=limits[1],
+            promised_limit_days=limits[2],
+            max_visits=limits[3],
+            received_at=at,
+            certificate_keys=certificate_keys,
             visits=1 if channel == Channel.WINDOW else 0,
         )
         if deficit_sign:
@@ -177,15 +250,37 @@ def case_submit(*, actor, matter=None, package=None, form_data: dict, files: dic
         move = CASE.check("submit", case.status)
         case.status = move.target
         case.save()
-        store_documents(case, {k: v for k, v in checked.items() if k in known or not known}, actor=actor)
-        clock = clocks.clock_start(owner=case, purpose=PURPOSE_INTAKE, amount=INTAKE_DAYS, unit="working_days", started_at=at)
+        store_documents(
+            case, {k: v for k, v in checked.items() if k in known or not known}, actor=actor
+        )
+        clock = clocks.clock_start(
+            owner=case,
+            purpose=PURPOSE_INTAKE,
+            amount=INTAKE_DAYS,
+            unit="working_days",
+            started_at=at,
+        )
         sync_case_clock(case, clock)
         case.save(update_fields=["due_at", "clock_state"])
-        record(actor, "case.submit", case, after={
-            "status": case.status, "channel": channel, "number": case.number, "title": title,
-            "deficit_signed": bool(deficit_sign), "certificate_keys": certificate_keys,
-        })
-        notify_applicant(case, _("您的申请“%(title)s”已提交，办件编号 %(no)s，请等待受理。") % {"title": title, "no": case.number}, sms=False)
+        record(
+            actor,
+            "case.submit",
+            case,
+            after={
+                "status": case.status,
+                "channel": channel,
+                "number": case.number,
+                "title": title,
+                "deficit_signed": bool(deficit_sign),
+                "certificate_keys": certificate_keys,
+            },
+        )
+        notify_applicant(
+            case,
+            _("您的申请“%(title)s”已提交，办件编号 %(no)s，请等待受理。")
+            % {"title": title, "no": case.number},
+            sms=False,
+        )
     return case
 
 
@@ -196,16 +291,36 @@ def _begin_review(case: Case, actor, at, *, started_at=None) -> None:
         from yingshang.catalog.models import MatterVersion
 
         version_ids = list(case.member_versions.values())
-        versions = {v.pk: v for v in MatterVersion.objects.filter(pk__in=version_ids).select_related("matter")}
+        versions = {
+            v.pk: v
+            for v in MatterVersion.objects.filter(pk__in=version_ids).select_related("matter")
+        }
         for vid in version_ids:
             v = versions.get(vid)
             if v is None:
                 continue
-            days = max(1, min(v.promised_limit_days or 1, case.promised_limit_days or v.promised_limit_days or 1))
-            task = ApprovalTask.objects.create(case=case, unit_id=v.matter.unit_id, matter_id=v.matter_id, matter_version=v,
-                                               title=v.name, limit_days=days)
-            clock = clocks.clock_start(owner=task, purpose=PURPOSE_TASK, amount=days, unit="working_days",
-                                       started_at=started_at or at)
+            days = max(
+                1,
+                min(
+                    v.promised_limit_days or 1,
+                    case.promised_limit_days or v.promised_limit_days or 1,
+                ),
+            )
+            task = ApprovalTask.objects.create(
+                case=case,
+                unit_id=v.matter.unit_id,
+                matter_id=v.matter_id,
+                matter_version=v,
+                title=v.name,
+                limit_days=days,
+            )
+            clock = clocks.clock_start(
+                owner=task,
+                purpose=PURPOSE_TASK,
+                amount=days,
+                unit="working_days",
+                started_at=started_at or at,
+            )
             task.due_at, task.clock_state = clock.due_at, clock.state
             task.save(update_fields=["due_at", "clock_state"])
 
@@ -213,16 +328,31 @@ def _begin_review(case: Case, actor, at, *, started_at=None) -> None:
 def _certificate_commitments(case: Case, actor, at) -> None:
     if not case.certificate_keys:
         return
-    text = case.certificate_signed_text or credit_services.ensure_texts()[CommitmentText.Kind.CERTIFICATE]
+    text = (
+        case.certificate_signed_text
+        or credit_services.ensure_texts()[CommitmentText.Kind.CERTIFICATE]
+    )
     names = {m["key"]: m["name"] for m in case.materials}
     due = calendar.deadline(at, max(case.promised_limit_days, 1), "working_days").due_at
     commitment = credit_services.commitment_sign(
-        actor=case.applicant, subject_of=case.firm or case.applicant, kind=Commitment.Kind.CERTIFICATE, text=text,
-        case=case, items=[names.get(k, k) for k in case.certificate_keys], deadline=due, at=case.received_at or at,
+        actor=case.applicant,
+        subject_of=case.firm or case.applicant,
+        kind=Commitment.Kind.CERTIFICATE,
+        text=text,
+        case=case,
+        items=[names.get(k, k) for k in case.certificate_keys],
+        deadline=due,
+        at=case.received_at or at,
     )
     for key in case.certificate_keys:
-        Verification.objects.create(case=case, commitment=commitment, material_key=key, material_name=names.get(key, key),
-                                    unit_id=case.unit_id, due_at=due)
+        Verification.objects.create(
+            case=case,
+            commitment=commitment,
+            material_key=key,
+            material_name=names.get(key, key),
+            unit_id=case.unit_id,
+            due_at=due,
+        )
 
 
 def _accept(*, actor, case, at, action: str) -> Case:
@@ -242,15 +372,30 @@ def case_accept(*, actor, case, at=None) -> Case:
         case = lock(actor, case, "accept")
         missing = selectors.missing_materials(case)
         if missing:
-            raise DomainError("CASE_MATERIALS_MISSING", _("材料不全，不能受理：%(items)s。可一次性告知补正，或对可容缺材料适用容缺受理。")
-                              % {"items": "、".join(m["name"] for m in missing)}, details={"missing": [m["key"] for m in missing]})
+            raise DomainError(
+                "CASE_MATERIALS_MISSING",
+                _("材料不全，不能受理：%(items)s。可一次性告知补正，或对可容缺材料适用容缺受理。")
+                % {"items": "、".join(m["name"] for m in missing)},
+                details={"missing": [m["key"] for m in missing]},
+            )
         if case.certificate_keys and credit_selectors.is_dishonest(case.firm or case.applicant):
-            raise DomainError("CREDIT_DISHONEST", _("申请人在失信名单内或有虚假承诺记录，不能适用告知承诺"))
+            raise DomainError(
+                "CREDIT_DISHONEST", _("申请人在失信名单内或有虚假承诺记录，不能适用告知承诺")
+            )
         before = _accept(actor=actor, case=case, at=at, action="accept")
         case.save()
-        record(actor, "case.accept", case, before=before, after={"status": case.status, "due_at": case.due_at})
-        notify_applicant(case, _("您的申请“%(title)s”（%(no)s）已受理，承诺办结时间 %(due)s。")
-                         % {"title": case.title, "no": case.number, "due": calendar.local_date(case.due_at)})
+        record(
+            actor,
+            "case.accept",
+            case,
+            before=before,
+            after={"status": case.status, "due_at": case.due_at},
+        )
+        notify_applicant(
+            case,
+            _("您的申请“%(title)s”（%(no)s）已受理，承诺办结时间 %(due)s。")
+            % {"title": case.title, "no": case.number, "due": calendar.local_date(case.due_at)},
+        )
     return case
 
 
@@ -263,13 +408,20 @@ def case_accept_with_deficit(*, actor, case, signed_at_window: bool = False, at=
         missing = selectors.missing_materials(case)
         blocking = [m for m in missing if not m["deficit_allowed"]]
         if blocking:
-            raise DomainError("DEFICIT_MAIN_MATERIALS_MISSING", _("主要材料不全，不能容缺受理：%(items)s")
-                              % {"items": "、".join(m["name"] for m in blocking)}, details={"missing": [m["key"] for m in blocking]})
+            raise DomainError(
+                "DEFICIT_MAIN_MATERIALS_MISSING",
+                _("主要材料不全，不能容缺受理：%(items)s")
+                % {"items": "、".join(m["name"] for m in blocking)},
+                details={"missing": [m["key"] for m in blocking]},
+            )
         if not missing:
             raise DomainError("DEFICIT_NOTHING_MISSING", _("材料齐全，请直接受理"))
         subject_of = case.firm or case.applicant
         if credit_selectors.is_dishonest(subject_of):
-            raise DomainError("CREDIT_DISHONEST", _("申请人在失信名单内或有虚假承诺记录，不能容缺受理，请按一般程序补齐材料"))
+            raise DomainError(
+                "CREDIT_DISHONEST",
+                _("申请人在失信名单内或有虚假承诺记录，不能容缺受理，请按一般程序补齐材料"),
+            )
         current = credit_services.ensure_texts()[CommitmentText.Kind.DEFICIT]
         text = case.deficit_signed_text
         if text is None and signed_at_window and case.channel == Channel.WINDOW:
@@ -277,24 +429,50 @@ def case_accept_with_deficit(*, actor, case, signed_at_window: bool = False, at=
         if text is None:
             raise DomainError("DEFICIT_NOT_SIGNED", _("申请人尚未签署容缺受理承诺书"))
         if text.pk != current.pk:
-            raise DomainError("COMMITMENT_TEXT_OUTDATED", _("承诺书文本已更新，请申请人签署最新版本后再容缺受理"))
+            raise DomainError(
+                "COMMITMENT_TEXT_OUTDATED", _("承诺书文本已更新，请申请人签署最新版本后再容缺受理")
+            )
         before = _accept(actor=actor, case=case, at=at, action="accept_with_deficit")
-        deadline = calendar.deadline(at, max(case.promised_limit_days, 1), "working_days").due_at  # ≤ the promised limit
-        credit_services.commitment_sign(actor=case.applicant, subject_of=subject_of, kind=Commitment.Kind.DEFICIT, text=text,
-                                        case=case, items=[m["name"] for m in missing], deadline=deadline,
-                                        at=case.deficit_signed_at or at)
+        deadline = calendar.deadline(
+            at, max(case.promised_limit_days, 1), "working_days"
+        ).due_at  # ≤ the promised limit
+        credit_services.commitment_sign(
+            actor=case.applicant,
+            subject_of=subject_of,
+            kind=Commitment.Kind.DEFICIT,
+            text=text,
+            case=case,
+            items=[m["name"] for m in missing],
+            deadline=deadline,
+            at=case.deficit_signed_at or at,
+        )
         case.has_deficit = True
         case.deficit_open = True
         case.deficit_items = [{"key": m["key"], "name": m["name"]} for m in missing]
         case.deficit_due_at = deadline
         case.save()
-        record(actor, "case.accept_with_deficit", case, before=before, after={
-            "status": case.status, "due_at": case.due_at, "deficit_items": [m["name"] for m in missing],
-            "deficit_due_at": deadline,
-        })
-        notify_applicant(case, _("您的申请“%(title)s”（%(no)s）已容缺受理，请于 %(due)s 前补齐：%(items)s。")
-                         % {"title": case.title, "no": case.number, "due": calendar.local_date(deadline),
-                            "items": "、".join(m["name"] for m in missing)})
+        record(
+            actor,
+            "case.accept_with_deficit",
+            case,
+            before=before,
+            after={
+                "status": case.status,
+                "due_at": case.due_at,
+                "deficit_items": [m["name"] for m in missing],
+                "deficit_due_at": deadline,
+            },
+        )
+        notify_applicant(
+            case,
+            _("您的申请“%(title)s”（%(no)s）已容缺受理，请于 %(due)s 前补齐：%(items)s。")
+            % {
+                "title": case.title,
+                "no": case.number,
+                "due": calendar.local_date(deadline),
+                "items": "、".join(m["name"] for m in missing),
+            },
+        )
     return case
 
 
@@ -310,17 +488,30 @@ def case_request_correction(*, actor, case, items: list[str], note: str = "", at
         if case.corrections.filter(status=CorrectionRequest.Status.PENDING_APPROVAL).exists():
             raise DomainError("CORRECTION_PENDING_APPROVAL", _("已有一份补正告知等待督查审批"))
         request = CorrectionRequest.objects.create(
-            case=case, sequence=sequence, items=items, note=note, unit_id=case.unit_id, requested_by=actor, requested_at=at,
+            case=case,
+            sequence=sequence,
+            items=items,
+            note=note,
+            unit_id=case.unit_id,
+            requested_by=actor,
+            requested_at=at,
             counted_against_unit=sequence > 1,
-            status=CorrectionRequest.Status.OPEN if sequence == 1 else CorrectionRequest.Status.PENDING_APPROVAL,
+            status=CorrectionRequest.Status.OPEN
+            if sequence == 1
+            else CorrectionRequest.Status.PENDING_APPROVAL,
         )
         touch_first_responder(case, actor)
         if sequence == 1:
             _apply_correction(actor, case, request, at)
         else:
             case.save()
-            record(actor, "case.request_second_correction", case, after={"items": items, "sequence": sequence},
-                   reason=note)
+            record(
+                actor,
+                "case.request_second_correction",
+                case,
+                after={"items": items, "sequence": sequence},
+                reason=note,
+            )
     return request
 
 
@@ -334,14 +525,31 @@ def _apply_correction(actor, case: Case, request: CorrectionRequest, at) -> None
     case.correction_count += 1
     case.clock_state = "paused"
     case.save()
-    event = record(actor, "case.request_correction", case, before=before,
-                   after={"status": case.status, "items": request.items, "sequence": request.sequence}, reason=request.note)
-    audit.record_return(event=event, kind="return", unit=case.unit, due_at=due_before, label=f"{case.number} {case.title}")
-    notify_applicant(case, _("您的申请“%(title)s”（%(no)s）需要补正：%(items)s。请一次性补齐后重新提交。")
-                     % {"title": case.title, "no": case.number, "items": "；".join(request.items)})
+    event = record(
+        actor,
+        "case.request_correction",
+        case,
+        before=before,
+        after={"status": case.status, "items": request.items, "sequence": request.sequence},
+        reason=request.note,
+    )
+    audit.record_return(
+        event=event,
+        kind="return",
+        unit=case.unit,
+        due_at=due_before,
+        label=f"{case.number} {case.title}",
+    )
+    notify_applicant(
+        case,
+        _("您的申请“%(title)s”（%(no)s）需要补正：%(items)s。请一次性补齐后重新提交。")
+        % {"title": case.title, "no": case.number, "items": "；".join(request.items)},
+    )
 
 
-def correction_approve(*, actor, correction: CorrectionRequest, approve: bool, reason: str = "", at=None):
+def correction_approve(
+    *, actor, correction: CorrectionRequest, approve: bool, reason: str = "", at=None
+):
     at = now_or(at)
     with atomic():
         case = lock(actor, correction.case_id, "approve_correction")
@@ -354,15 +562,29 @@ def correction_approve(*, actor, correction: CorrectionRequest, approve: bool, r
             correction.status = CorrectionRequest.Status.OPEN
             correction.save()
             _apply_correction(actor, case, correction, at)
-            record(actor, "case.approve_correction", case, after={"sequence": correction.sequence}, reason=reason)
+            record(
+                actor,
+                "case.approve_correction",
+                case,
+                after={"sequence": correction.sequence},
+                reason=reason,
+            )
         else:
             correction.status = CorrectionRequest.Status.REFUSED
             correction.save()
-            record(actor, "case.refuse_correction", case, after={"sequence": correction.sequence}, reason=reason)
+            record(
+                actor,
+                "case.refuse_correction",
+                case,
+                after={"sequence": correction.sequence},
+                reason=reason,
+            )
     return correction
 
 
-def case_resubmit(*, actor, case, files: dict | None = None, form_data: dict | None = None, at=None) -> Case:
+def case_resubmit(
+    *, actor, case, files: dict | None = None, form_data: dict | None = None, at=None
+) -> Case:
     """Back from correction; the intake clock resumes where it paused (a return never resets it)."""
     at = now_or(at)
     checked = uploads.check_all(files or {})
@@ -370,7 +592,11 @@ def case_resubmit(*, actor, case, files: dict | None = None, form_data: dict | N
         case = lock(actor, case, "resubmit")
         before = {"status": case.status}
         if form_data:
-            fields = selectors.form_fields_for(version=case.matter_version) if case.matter_version_id else None
+            fields = (
+                selectors.form_fields_for(version=case.matter_version)
+                if case.matter_version_id
+                else None
+            )
             merged = {**case.form_data, **form_data}
             case.form_data = validate_form(fields, merged) if fields is not None else merged
         store_documents(case, checked, actor=actor, purpose=Document.Purpose.SUPPLEMENT)
@@ -380,8 +606,16 @@ def case_resubmit(*, actor, case, files: dict | None = None, form_data: dict | N
         sync_case_clock(case, clock)
         case.status = CASE.target("resubmit", case.status)
         case.save()
-        case.corrections.filter(status=CorrectionRequest.Status.OPEN).update(status=CorrectionRequest.Status.ANSWERED, answered_at=at)
-        record(actor, "case.resubmit", case, before=before, after={"status": case.status, "files": sum(len(v) for v in checked.values())})
+        case.corrections.filter(status=CorrectionRequest.Status.OPEN).update(
+            status=CorrectionRequest.Status.ANSWERED, answered_at=at
+        )
+        record(
+            actor,
+            "case.resubmit",
+            case,
+            before=before,
+            after={"status": case.status, "files": sum(len(v) for v in checked.values())},
+        )
     return case
 
 
@@ -400,10 +634,26 @@ def case_reject_intake(*, actor, case, reason: str, at=None) -> Case:
         case.closed_at = at
         touch_first_responder(case, actor)
         case.save()
-        event = record(actor, "case.reject_intake", case, before=before, after={"status": case.status, "closure_kind": case.closure_kind},
-                       reason=reason)
-        audit.record_return(event=event, kind="return", unit=case.unit, due_at=due_before, label=f"{case.number} {case.title}")
-        notify_applicant(case, _("您的申请“%(title)s”（%(no)s）不予受理，理由：%(reason)s") % {"title": case.title, "no": case.number, "reason": reason})
+        event = record(
+            actor,
+            "case.reject_intake",
+            case,
+            before=before,
+            after={"status": case.status, "closure_kind": case.closure_kind},
+            reason=reason,
+        )
+        audit.record_return(
+            event=event,
+            kind="return",
+            unit=case.unit,
+            due_at=due_before,
+            label=f"{case.number} {case.title}",
+        )
+        notify_applicant(
+            case,
+            _("您的申请“%(title)s”（%(no)s）不予受理，理由：%(reason)s")
+            % {"title": case.title, "no": case.number, "reason": reason},
+        )
     return case
 
 
@@ -420,10 +670,24 @@ def case_deem_accept(*, case, at=None) -> Case:
         _begin_review(case, None, at, started_at=case.received_at)
         _certificate_commitments(case, None, case.received_at)
         case.save()
-        record(None, "case.deem_accept", case, before=before,
-               after={"status": case.status, "accepted_at": case.accepted_at, "deemed_accepted": True, "due_at": case.due_at},
-               reason=_("收件后5个工作日内未作出受理决定，自收件之日起视为受理"))
-        notify_applicant(case, _("您的申请“%(title)s”（%(no)s）自收件之日起视为受理。") % {"title": case.title, "no": case.number})
+        record(
+            None,
+            "case.deem_accept",
+            case,
+            before=before,
+            after={
+                "status": case.status,
+                "accepted_at": case.accepted_at,
+                "deemed_accepted": True,
+                "due_at": case.due_at,
+            },
+            reason=_("收件后5个工作日内未作出受理决定，自收件之日起视为受理"),
+        )
+        notify_applicant(
+            case,
+            _("您的申请“%(title)s”（%(no)s）自收件之日起视为受理。")
+            % {"title": case.title, "no": case.number},
+        )
     return case
 
 
@@ -444,12 +708,24 @@ def case_supply_documents(*, actor, case, files: dict, at=None) -> Case:
             if not outstanding:
                 case.deficit_open = False
                 after["deficit_open"] = False
-                for c in Commitment.objects.filter(case=case, kind=Commitment.Kind.DEFICIT, status=Commitment.Status.PENDING):
-                    credit_services.commitment_resolve(actor=actor, commitment=c, status=Commitment.Status.KEPT,
-                                                       note=_("已按期补齐容缺材料"), at=at)
+                for c in Commitment.objects.filter(
+                    case=case, kind=Commitment.Kind.DEFICIT, status=Commitment.Status.PENDING
+                ):
+                    credit_services.commitment_resolve(
+                        actor=actor,
+                        commitment=c,
+                        status=Commitment.Status.KEPT,
+                        note=_("已按期补齐容缺材料"),
+                        at=at,
+                    )
         case.save()
-        record(actor, "case.supply_documents", case, before={"deficit_open": True} if "deficit_open" in after else None,
-               after={**after, "files": len(docs)})
+        record(
+            actor,
+            "case.supply_documents",
+            case,
+            before={"deficit_open": True} if "deficit_open" in after else None,
+            after={**after, "files": len(docs)},
+        )
     return case
 
 
@@ -467,9 +743,21 @@ def case_withdraw(*, actor, case, reason: str = "", at=None) -> Case:
         case.closed_at = at
         case.deficit_open = False
         case.save()
-        event = record(actor, "case.withdraw", case, before=before, after={"status": case.status, "closure_kind": case.closure_kind},
-                       reason=reason)
-        audit.record_return(event=event, kind="withdraw", unit=case.unit, due_at=due_before, label=f"{case.number} {case.title}")
+        event = record(
+            actor,
+            "case.withdraw",
+            case,
+            before=before,
+            after={"status": case.status, "closure_kind": case.closure_kind},
+            reason=reason,
+        )
+        audit.record_return(
+            event=event,
+            kind="withdraw",
+            unit=case.unit,
+            due_at=due_before,
+            label=f"{case.number} {case.title}",
+        )
     return case
 
 
@@ -491,9 +779,27 @@ def case_terminate(*, actor, case, reason: str, at=None, system: bool = False) -
         case.deficit_open = False
         case.save()
         if broke:
-            for c in Commitment.objects.filter(case=case, kind=Commitment.Kind.DEFICIT, status=Commitment.Status.PENDING):
-                credit_services.commitment_resolve(actor=actor, commitment=c, status=Commitment.Status.BROKEN, note=reason, at=at)
-        record(actor, "case.terminate", case, before=before,
-               after={"status": case.status, "closure_kind": case.closure_kind, "commitment_broken": broke}, reason=reason)
-        notify_applicant(case, _("您的申请“%(title)s”（%(no)s）已终止办理：%(reason)s") % {"title": case.title, "no": case.number, "reason": reason})
+            for c in Commitment.objects.filter(
+                case=case, kind=Commitment.Kind.DEFICIT, status=Commitment.Status.PENDING
+            ):
+                credit_services.commitment_resolve(
+                    actor=actor, commitment=c, status=Commitment.Status.BROKEN, note=reason, at=at
+                )
+        record(
+            actor,
+            "case.terminate",
+            case,
+            before=before,
+            after={
+                "status": case.status,
+                "closure_kind": case.closure_kind,
+                "commitment_broken": broke,
+            },
+            reason=reason,
+        )
+        notify_applicant(
+            case,
+            _("您的申请“%(title)s”（%(no)s）已终止办理：%(reason)s")
+            % {"title": case.title, "no": case.number, "reason": reason},
+        )
     return case

@@ -55,14 +55,30 @@ def task_add_opinion(*, actor, case, unit, days: int, title: str = "", at=None) 
         raise InvalidInput("TASK_DAYS_INVALID", _("征求意见时限应为正整数个工作日"))
     with atomic():
         case = lock(actor, case, "add_opinion_task")
-        task = ApprovalTask.objects.create(case=case, unit=unit, kind=ApprovalTask.Kind.OPINION,
-                                           title=title or _("征求%(unit)s意见") % {"unit": unit.display_name}, limit_days=days)
-        clock = clocks.clock_start(owner=task, purpose=PURPOSE_TASK, amount=days, unit="working_days", started_at=at)
+        task = ApprovalTask.objects.create(
+            case=case,
+            unit=unit,
+            kind=ApprovalTask.Kind.OPINION,
+            title=title or _("征求%(unit)s意见") % {"unit": unit.display_name},
+            limit_days=days,
+        )
+        clock = clocks.clock_start(
+            owner=task, purpose=PURPOSE_TASK, amount=days, unit="working_days", started_at=at
+        )
         task.due_at, task.clock_state = clock.due_at, clock.state
         task.save(update_fields=["due_at", "clock_state"])
-        record(actor, "case.add_opinion_task", case, after={"unit": unit.pk, "days": days, "due_at": task.due_at})
-        notify_unit(unit.pk, _("办件 %(no)s 征求贵单位意见，请于 %(due)s 前办理。") % {"no": case.number, "due": calendar.local_date(task.due_at)},
-                    related=task)
+        record(
+            actor,
+            "case.add_opinion_task",
+            case,
+            after={"unit": unit.pk, "days": days, "due_at": task.due_at},
+        )
+        notify_unit(
+            unit.pk,
+            _("办件 %(no)s 征求贵单位意见，请于 %(due)s 前办理。")
+            % {"no": case.number, "due": calendar.local_date(task.due_at)},
+            related=task,
+        )
     return task
 
 
@@ -74,7 +90,12 @@ def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> Ap
     if decision == Decision.NOT_APPROVED and not opinion.strip():
         raise InvalidInput("REASON_REQUIRED", _("不同意时请填写理由"))
     with atomic():
-        task = scope.get_for(actor, ApprovalTask, getattr(task, "pk", task), queryset=ApprovalTask.objects.select_for_update())
+        task = scope.get_for(
+            actor,
+            ApprovalTask,
+            getattr(task, "pk", task),
+            queryset=ApprovalTask.objects.select_for_update(),
+        )
         if task.unit_id not in grants(actor).units("dept_handler", "dept_head"):
             raise PermissionDeniedError("TASK_FORBIDDEN", _("只能办理本单位的审批任务"))
         case = lock(None, task.case_id, "task_decide", system=True)
@@ -90,16 +111,38 @@ def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> Ap
         task.late = bool(clock is not None and clock.outcome == "missed")
         task.clock_state = "stopped"
         task.save()
-        audit.record(actor=actor, action="case.task_decide", obj=task, after={"decision": decision, "late": task.late},
-                     reason=opinion, role="dept_handler", unit=task.unit_id)
+        audit.record(
+            actor=actor,
+            action="case.task_decide",
+            obj=task,
+            after={"decision": decision, "late": task.late},
+            reason=opinion,
+            role="dept_handler",
+            unit=task.unit_id,
+        )
         case.status = CASE.target("task_decide", case.status)
         case.save(update_fields=["status", "updated_at"])
         pending = case.tasks.filter(status=ApprovalTask.Status.PENDING).count()
         total = case.tasks.exclude(status=ApprovalTask.Status.CANCELLED).count()
-        record(actor, "case.task_done", case, before=before,
-               after={"status": case.status, "unit": task.unit_id, "decision": decision, "done": total - pending, "total": total})
+        record(
+            actor,
+            "case.task_done",
+            case,
+            before=before,
+            after={
+                "status": case.status,
+                "unit": task.unit_id,
+                "decision": decision,
+                "done": total - pending,
+                "total": total,
+            },
+        )
         if pending == 0:
-            notify_unit(case.unit_id, _("办件 %(no)s 的并联审批意见已全部返回，请作出决定。") % {"no": case.number}, related=case)
+            notify_unit(
+                case.unit_id,
+                _("办件 %(no)s 的并联审批意见已全部返回，请作出决定。") % {"no": case.number},
+                related=case,
+            )
     return task
 
 
@@ -124,7 +167,12 @@ def case_special_procedure(*, actor, case, start: bool, name: str = "", at=None)
             clock = clocks.clock_resume(clock=clock, at=at)
         sync_case_clock(case, clock)
         case.save(update_fields=["due_at", "clock_state", "updated_at"])
-        record(actor, f"case.{action}", case, after={"procedure": name, "due_at": case.due_at, "clock_state": case.clock_state})
+        record(
+            actor,
+            f"case.{action}",
+            case,
+            after={"procedure": name, "due_at": case.due_at, "clock_state": case.clock_state},
+        )
     return case
 
 
@@ -138,8 +186,11 @@ def case_decide(*, actor, case, decision: str, reasons: str = "", at=None) -> Ca
         case = lock(actor, case, "decide")
         pending = case.tasks.filter(status=ApprovalTask.Status.PENDING).count()
         if pending:
-            raise DomainError("CASE_TASKS_PENDING", _("还有 %(n)s 个并联审批任务未办结，不能作出决定") % {"n": pending},
-                              details={"pending": pending})
+            raise DomainError(
+                "CASE_TASKS_PENDING",
+                _("还有 %(n)s 个并联审批任务未办结，不能作出决定") % {"n": pending},
+                details={"pending": pending},
+            )
         if case.deficit_open:
             raise DomainError("CASE_DEFICIT_OPEN", _("容缺材料尚未补齐，不能作出决定"))
         before = {"status": case.status}
@@ -152,18 +203,38 @@ def case_decide(*, actor, case, decision: str, reasons: str = "", at=None) -> Ca
         case.due_at = clock.due_at if clock is not None else case.due_at
         case.clock_state = "stopped"
         if case.accepted_at:
-            case.working_days_used = max(calendar.working_days_between(calendar.local_date(case.accepted_at), calendar.local_date(at)), 0)
+            case.working_days_used = max(
+                calendar.working_days_between(
+                    calendar.local_date(case.accepted_at), calendar.local_date(at)
+                ),
+                0,
+            )
         touch_first_responder(case, actor)
         case.save()
-        record(actor, "case.decide", case, before=before,
-               after={"status": case.status, "decision": decision, "late": case.late, "working_days_used": case.working_days_used},
-               reason=reasons)
-        notify_applicant(case, _("您的申请“%(title)s”（%(no)s）已办理完毕：%(decision)s。") % {
-            "title": case.title, "no": case.number, "decision": case.get_decision_display()})
+        record(
+            actor,
+            "case.decide",
+            case,
+            before=before,
+            after={
+                "status": case.status,
+                "decision": decision,
+                "late": case.late,
+                "working_days_used": case.working_days_used,
+            },
+            reason=reasons,
+        )
+        notify_applicant(
+            case,
+            _("您的申请“%(title)s”（%(no)s）已办理完毕：%(decision)s。")
+            % {"title": case.title, "no": case.number, "decision": case.get_decision_display()},
+        )
     return case
 
 
-def case_deliver(*, actor, case, method: str, tracking_number: str = "", address: str = "", file=None, at=None) -> Case:
+def case_deliver(
+    *, actor, case, method: str, tracking_number: str = "", address: str = "", file=None, at=None
+) -> Case:
     """一窗出件: window pickup, mail with a tracking number, or an electronic licence file."""
     at = now_or(at)
     if method not in Delivery.Method.values:
@@ -180,22 +251,50 @@ def case_deliver(*, actor, case, method: str, tracking_number: str = "", address
         before = {"status": case.status}
         document = None
         if checked is not None:
-            document = Document(case=case, material_key="", material_name=_("电子证照"), purpose=Document.Purpose.RESULT,
-                                original_name=checked.name, size=checked.size, content_type=checked.content_type,
-                                sha256=checked.sha256, uploaded_by=actor)
+            document = Document(
+                case=case,
+                material_key="",
+                material_name=_("电子证照"),
+                purpose=Document.Purpose.RESULT,
+                original_name=checked.name,
+                size=checked.size,
+                content_type=checked.content_type,
+                sha256=checked.sha256,
+                uploaded_by=actor,
+            )
             document.file.save(checked.name, checked.file, save=False)
             document.save()
-        delivery = Delivery.objects.create(case=case, method=method, tracking_number=tracking_number.strip(),
-                                           address=address.strip(), document=document, delivered_by=actor, delivered_at=at)
+        delivery = Delivery.objects.create(
+            case=case,
+            method=method,
+            tracking_number=tracking_number.strip(),
+            address=address.strip(),
+            document=document,
+            delivered_by=actor,
+            delivered_at=at,
+        )
         case.status = CASE.target("deliver", case.status)
         case.delivered_at = at
         if method == Delivery.Method.WINDOW_PICKUP:
             case.visits += 1
         case.save()
-        record(actor, "case.deliver", case, before=before,
-               after={"status": case.status, "method": method, "tracking_number": delivery.tracking_number})
-        notify_applicant(case, _("您的办件 %(no)s 结果已送达（%(method)s）。") % {"no": case.number, "method": delivery.get_method_display()},
-                         sms=method != Delivery.Method.WINDOW_PICKUP)
+        record(
+            actor,
+            "case.deliver",
+            case,
+            before=before,
+            after={
+                "status": case.status,
+                "method": method,
+                "tracking_number": delivery.tracking_number,
+            },
+        )
+        notify_applicant(
+            case,
+            _("您的办件 %(no)s 结果已送达（%(method)s）。")
+            % {"no": case.number, "method": delivery.get_method_display()},
+            sms=method != Delivery.Method.WINDOW_PICKUP,
+        )
     return case
 
 
@@ -208,33 +307,65 @@ def case_close(*, actor, case, at=None) -> Case:
         case.closure_kind = ClosureKind.COMPLETED
         case.closed_at = at
         case.save()
-        record(actor, "case.close", case, before=before, after={"status": case.status, "closure_kind": case.closure_kind})
+        record(
+            actor,
+            "case.close",
+            case,
+            before=before,
+            after={"status": case.status, "closure_kind": case.closure_kind},
+        )
     return case
 
 
-def verification_check(*, actor, verification, truthful: bool, note: str = "", at=None) -> Verification:
+def verification_check(
+    *, actor, verification, truthful: bool, note: str = "", at=None
+) -> Verification:
     """告知承诺 核查. A false commitment revokes the decision and is written to the credit file."""
     at = now_or(at)
     if not truthful and not note.strip():
         raise InvalidInput("REASON_REQUIRED", _("认定承诺不实时请写明核查情况"))
     with atomic():
-        v = scope.get_for(actor, Verification, getattr(verification, "pk", verification),
-                          queryset=Verification.objects.select_for_update())
+        v = scope.get_for(
+            actor,
+            Verification,
+            getattr(verification, "pk", verification),
+            queryset=Verification.objects.select_for_update(),
+        )
         case = lock(actor, v.case_id, "verify")
         if v.status != Verification.Status.PENDING:
             raise DomainError("VERIFICATION_DONE", _("该核查已完成"))
         v.status = Verification.Status.PASSED if truthful else Verification.Status.FALSE
         v.checked_by, v.checked_at, v.note = actor, at, note
         v.save()
-        record(actor, "case.verify", case, after={"material": v.material_name, "result": v.status}, reason=note)
+        record(
+            actor,
+            "case.verify",
+            case,
+            after={"material": v.material_name, "result": v.status},
+            reason=note,
+        )
         commitment = Commitment.objects.get(pk=v.commitment_id)
         if not truthful:
             if commitment.status in (Commitment.Status.PENDING, Commitment.Status.KEPT):
-                credit_services.commitment_resolve(actor=actor, commitment=commitment, status=Commitment.Status.FALSE, note=note, at=at)
+                credit_services.commitment_resolve(
+                    actor=actor,
+                    commitment=commitment,
+                    status=Commitment.Status.FALSE,
+                    note=note,
+                    at=at,
+                )
             _revoke_or_terminate(actor, case, note, at)
-        elif not commitment.verifications.filter(status=Verification.Status.PENDING).exists() and commitment.status == Commitment.Status.PENDING:
-            credit_services.commitment_resolve(actor=actor, commitment=commitment, status=Commitment.Status.KEPT,
-                                               note=_("核查属实"), at=at)
+        elif (
+            not commitment.verifications.filter(status=Verification.Status.PENDING).exists()
+            and commitment.status == Commitment.Status.PENDING
+        ):
+            credit_services.commitment_resolve(
+                actor=actor,
+                commitment=commitment,
+                status=Commitment.Status.KEPT,
+                note=_("核查属实"),
+                at=at,
+            )
     return v
 
 
@@ -256,7 +387,19 @@ def _revoke_or_terminate(actor, case: Case, note: str, at) -> None:
     case.closure_reason = _("告知承诺不实：%(note)s") % {"note": note}
     case.closed_at = at
     case.save()
-    record(actor, action, case, before=before, after={"status": case.status, "decision": case.decision,
-                                                     "closure_kind": case.closure_kind}, reason=note)
-    notify_applicant(case, _("经核查，您在办件 %(no)s 中的告知承诺不实，已%(what)s并记入信用档案。")
-                     % {"no": case.number, "what": _("撤销决定") if action == "case.revoke_decision" else _("终止办理")})
+    record(
+        actor,
+        action,
+        case,
+        before=before,
+        after={"status": case.status, "decision": case.decision, "closure_kind": case.closure_kind},
+        reason=note,
+    )
+    notify_applicant(
+        case,
+        _("经核查，您在办件 %(no)s 中的告知承诺不实，已%(what)s并记入信用档案。")
+        % {
+            "no": case.number,
+            "what": _("撤销决定") if action == "case.revoke_decision" else _("终止办理"),
+        },
+    )

@@ -30,16 +30,35 @@ MATERIALS = [
     {"key": "health_cert", "name": "健康证明", "required": True, "commitment_replaces": True},
 ]
 FIELDS = [
-    {"key": "applicant.name", "label": "申请人姓名", "field_type": "text", "required": True, "profile_source": "user.real_name"},
-    {"key": "applicant.mobile", "label": "联系电话", "field_type": "phone", "required": True, "profile_source": "user.mobile"},
+    {
+        "key": "applicant.name",
+        "label": "申请人姓名",
+        "field_type": "text",
+        "required": True,
+        "profile_source": "user.real_name",
+    },
+    {
+        "key": "applicant.mobile",
+        "label": "联系电话",
+        "field_type": "phone",
+        "required": True,
+        "profile_source": "user.mobile",
+    },
     {"key": "shop.name", "label": "门店名称", "field_type": "text", "required": True},
 ]
 
 
 def _matter(admin, unit, base, name, *, promised=10, legal=20, kind="promised", extra_fields=()):
     return catalog.matter_create(
-        actor=admin, unit=unit, base_code=base, name=name, matter_type="licensing", handling_kind=kind,
-        legal_limit_days=legal, promised_limit_days=promised, materials=[dict(m) for m in MATERIALS],
+        actor=admin,
+        unit=unit,
+        base_code=base,
+        name=name,
+        matter_type="licensing",
+        handling_kind=kind,
+        legal_limit_days=legal,
+        promised_limit_days=promised,
+        materials=[dict(m) for m in MATERIALS],
         form_fields=[dict(f) for f in FIELDS] + list(extra_fields),
     )
 
@@ -57,28 +76,64 @@ class Catalog:
 @pytest.fixture
 def cat(personas):
     p = personas
-    unit_c = Unit.objects.create(code="wjj", name="测试县卫生健康局", kind=Unit.Kind.DEPARTMENT, parent=p.county, short_name="卫健局")
+    unit_c = Unit.objects.create(
+        code="wjj",
+        name="测试县卫生健康局",
+        kind=Unit.Kind.DEPARTMENT,
+        parent=p.county,
+        short_name="卫健局",
+    )
     unit_c.path = f"{p.county.path}{unit_c.pk}/"
     unit_c.save(update_fields=["path"])
-    handler_c = User.objects.create_user("handler_c", password=PASSWORD, real_name="卫健经办", kind=User.Kind.STAFF, mobile="13900000099")
+    handler_c = User.objects.create_user(
+        "handler_c",
+        password=PASSWORD,
+        real_name="卫健经办",
+        kind=User.Kind.STAFF,
+        mobile="13900000099",
+    )
     RoleAssignment.objects.create(user=handler_c, role=Role.DEPT_HANDLER, unit=unit_c)
     m_a = _matter(p.admin, p.unit_a, "XK00201000", "食品经营许可")
-    m_b = _matter(p.admin, p.unit_b, "XK00401000", "建设工程消防验收备案", promised=8,
-                  extra_fields=[{"key": "shop.area", "label": "经营场所面积", "field_type": "number", "required": True}])
+    m_b = _matter(
+        p.admin,
+        p.unit_b,
+        "XK00401000",
+        "建设工程消防验收备案",
+        promised=8,
+        extra_fields=[
+            {"key": "shop.area", "label": "经营场所面积", "field_type": "number", "required": True}
+        ],
+    )
     m_c = _matter(p.admin, unit_c, "XK00301000", "公共场所卫生许可", promised=6)
-    package = catalog.package_create(actor=p.admin, code="open-restaurant", name="开办餐饮店", lead_unit=p.unit_a,
-                                     promised_limit_days=5, matters=[m_a, m_b, m_c])
-    return Catalog(matter=m_a, matter_b=m_b, matter_c=m_c, package=package, unit_c=unit_c, handler_c=handler_c)
+    package = catalog.package_create(
+        actor=p.admin,
+        code="open-restaurant",
+        name="开办餐饮店",
+        lead_unit=p.unit_a,
+        promised_limit_days=5,
+        matters=[m_a, m_b, m_c],
+    )
+    return Catalog(
+        matter=m_a, matter_b=m_b, matter_c=m_c, package=package, unit_c=unit_c, handler_c=handler_c
+    )
 
 
 def form_for(user, **extra):
-    data = {"applicant.name": user.display_name, "applicant.mobile": user.mobile or "13800138000", "shop.name": "老街小馆"}
+    data = {
+        "applicant.name": user.display_name,
+        "applicant.mobile": user.mobile or "13800138000",
+        "shop.name": "老街小馆",
+    }
     data.update(extra)
     return data
 
 
 def all_files(skip=()):
-    return {k: [pdf(f"{k}.pdf")] for k in ("application_form", "id_card", "floor_plan", "health_cert") if k not in skip}
+    return {
+        k: [pdf(f"{k}.pdf")]
+        for k in ("application_form", "id_card", "floor_plan", "health_cert")
+        if k not in skip
+    }
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,15 @@ def _payload(cat, **extra):
     b64 = base64.b64encode(PDF).decode()
     body = {
         "matter_id": cat.matter.pk,
-        "form_data": {"applicant.name": "张三", "applicant.mobile": "13800138000", "shop.name": "接口小馆"},
-        "files": [{"material_key": k, "name": f"{k}.pdf", "content_base64": b64}
-                  for k in ("application_form", "id_card", "floor_plan", "health_cert")],
+        "form_data": {
+            "applicant.name": "张三",
+            "applicant.mobile": "13800138000",
+            "shop.name": "接口小馆",
+        },
+        "files": [
+            {"material_key": k, "name": f"{k}.pdf", "content_base64": b64}
+            for k in ("application_form", "id_card", "floor_plan", "health_cert")
+        ],
     }
     body.update(extra)
     return body
@@ -62,15 +68,32 @@ def test_api_supplement_clears_the_deficit(personas, cat, api_client):
     body["files"] = [f for f in body["files"] if f["material_key"] != "floor_plan"]
     applicant = api_client(personas.applicant)
     number = _post(applicant, "/api/v1/cases", body).json()["number"]
-    accepted = _post(api_client(personas.clerk), f"/api/v1/cases/{number}/transitions/accept_with_deficit", {})
+    accepted = _post(
+        api_client(personas.clerk), f"/api/v1/cases/{number}/transitions/accept_with_deficit", {}
+    )
     assert accepted.json()["deficit_open"] is True
-    supplied = _post(applicant, f"/api/v1/cases/{number}/documents",
-                     {"files": [{"material_key": "floor_plan", "name": "plan.pdf", "content_base64": base64.b64encode(PDF).decode()}]})
+    supplied = _post(
+        applicant,
+        f"/api/v1/cases/{number}/documents",
+        {
+            "files": [
+                {
+                    "material_key": "floor_plan",
+                    "name": "plan.pdf",
+                    "content_base64": base64.b64encode(PDF).decode(),
+                }
+            ]
+        },
+    )
     assert supplied.status_code == 200 and supplied.json()["deficit_open"] is False
 
 
 def test_cases_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/cases", "/api/v1/cases/{number}", "/api/v1/cases/{number}/documents",
-                 "/api/v1/cases/{number}/transitions/{action}"):
+    for path in (
+        "/api/v1/cases",
+        "/api/v1/cases/{number}",
+        "/api/v1/cases/{number}/documents",
+        "/api/v1/cases/{number}/transitions/{action}",
+    ):
         assert path in paths

@@ -51,7 +51,9 @@ def _clerk_accepts_with_deficit(page, browser_login, case):
     assert case.deficit_open and case.deficit_items[0]["key"] == "floor_plan"
 
 
-def test_applicant_gets_a_restaurant_opened_with_deficit_parallel_approval_and_hand_over(_live_server_media_url, page, browser_login, personas, cat):
+def test_applicant_gets_a_restaurant_opened_with_deficit_parallel_approval_and_hand_over(
+    _live_server_media_url, page, browser_login, personas, cat
+):
     case = _apply_for_restaurant_with_one_missing_deficit_material(page, browser_login)
     _clerk_accepts_with_deficit(page, browser_login, case)
 
@@ -69,7 +71,9 @@ def test_applicant_gets_a_restaurant_opened_with_deficit_parallel_approval_and_h
         _as(page, browser_login, username)
         page.goto("/staff/cases/tasks/")
         page.get_by_role("link", name=case.number).click()
-        page.locator("[data-testid^=task-form-]").get_by_role("button", name="同意", exact=True).click()
+        page.locator("[data-testid^=task-form-]").get_by_role(
+            "button", name="同意", exact=True
+        ).click()
         page.wait_for_load_state()
     assert ApprovalTask.objects.filter(case=case, status="done").count() == 3
 
@@ -90,11 +94,24 @@ def test_applicant_gets_a_restaurant_opened_with_deficit_parallel_approval_and_h
     case.refresh_from_db()
     assert case.status == "delivered" and case.decision == "approved" and not case.deficit_open
     assert Commitment.objects.get(case=case).status == "kept"
-    actions = set(AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).values_list("action", flat=True))
-    assert {"case.submit", "case.accept_with_deficit", "case.supply_documents", "case.task_done", "case.decide", "case.deliver"} <= actions
+    actions = set(
+        AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "case.submit",
+        "case.accept_with_deficit",
+        "case.supply_documents",
+        "case.task_done",
+        "case.decide",
+        "case.deliver",
+    } <= actions
 
 
-def test_unsupplied_deficit_terminates_the_case_and_the_credit_file_shows_it(_live_server_media_url, page, browser_login, personas, cat):
+def test_unsupplied_deficit_terminates_the_case_and_the_credit_file_shows_it(
+    _live_server_media_url, page, browser_login, personas, cat
+):
     case = _apply_for_restaurant_with_one_missing_deficit_material(page, browser_login)
     _clerk_accepts_with_deficit(page, browser_login, case)
     case.refresh_from_db()

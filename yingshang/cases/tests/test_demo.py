@@ -36,4 +36,7 @@ def test_generate_bulk_creates_unique_numbers_fast():
     assert made["cases"] == 2000 and Case.objects.count() == before + 2000
     assert time.perf_counter() - started < 30
     assert Case.objects.values("number").distinct().count() == Case.objects.count()
-    assert Case.objects.filter(late=True).exists() and Case.objects.filter(package__isnull=False).exists()
+    assert (
+        Case.objects.filter(late=True).exists()
+        and Case.objects.filter(package__isnull=False).exists()
+    )

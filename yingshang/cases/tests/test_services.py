@@ -21,13 +21,22 @@ MONDAY = dt.datetime(2026, 3, 2, 10, 0, tzinfo=TZ)  # an ordinary working Monday
 
 
 def events(case, action):
-    return AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk), action=action)
+    return AuditEvent.objects.filter(
+        object_type="cases.case", object_id=str(case.pk), action=action
+    )
 
 
 def submit(personas, cat, *, user=None, skip=(), at=MONDAY, **kw):
     user = user or personas.applicant
-    return services.case_submit(actor=user, matter=kw.pop("matter", cat.matter), form_data=form_for(user),
-                                files=all_files(skip), channel="online", at=at, **kw)
+    return services.case_submit(
+        actor=user,
+        matter=kw.pop("matter", cat.matter),
+        form_data=form_for(user),
+        files=all_files(skip),
+        channel="online",
+        at=at,
+        **kw,
+    )
 
 
 # --- submit -------------------------------------------------------------------------------------
@@ -45,7 +54,9 @@ def test_a_later_revision_of_the_matter_does_not_change_an_existing_case(persona
     from yingshang.catalog import services as catalog
 
     case = submit(personas, cat)
-    catalog.matter_revise(actor=personas.admin, matter=cat.matter, changes={"promised_limit_days": 3}, note="压缩时限")
+    catalog.matter_revise(
+        actor=personas.admin, matter=cat.matter, changes={"promised_limit_days": 3}, note="压缩时限"
+    )
     cat.matter.refresh_from_db()
     assert cat.matter.current_version_id != case.matter_version_id
     case = services.case_accept(actor=personas.clerk, case=case, at=MONDAY)
@@ -55,8 +66,13 @@ def test_a_later_revision_of_the_matter_does_not_change_an_existing_case(persona
 
 def test_submission_missing_a_required_field_is_refused_and_nothing_is_saved(personas, cat):
     with pytest.raises(InvalidInput) as exc:
-        services.case_submit(actor=personas.applicant, matter=cat.matter, form_data={"applicant.name": "张三"},
-                             files=all_files(), channel="online")
+        services.case_submit(
+            actor=personas.applicant,
+            matter=cat.matter,
+            form_data={"applicant.name": "张三"},
+            files=all_files(),
+            channel="online",
+        )
     assert exc.value.code == "CASE_FORM_INVALID"
     assert "shop.name" in exc.value.details["fields"]
     assert Case.objects.count() == 0
@@ -66,8 +82,13 @@ def test_upload_with_a_lying_extension_is_rejected_by_content(personas, cat):
     files = all_files(skip=("id_card",))
     files["id_card"] = [fake_pdf()]
     with pytest.raises(InvalidInput) as exc:
-        services.case_submit(actor=personas.applicant, matter=cat.matter, form_data=form_for(personas.applicant),
-                             files=files, channel="online")
+        services.case_submit(
+            actor=personas.applicant,
+            matter=cat.matter,
+            form_data=form_for(personas.applicant),
+            files=files,
+            channel="online",
+        )
     assert exc.value.code == "UPLOAD_TYPE_NOT_ALLOWED"
     assert "evil.pdf" in exc.value.message
     assert Case.objects.count() == 0
@@ -82,13 +103,25 @@ def test_upload_over_the_size_limit_is_rejected(personas, cat, settings):
 
 def test_staff_cannot_submit_online_for_themselves(personas, cat):
     with pytest.raises(PermissionDeniedError):
-        services.case_submit(actor=personas.handler_a, matter=cat.matter, form_data=form_for(personas.applicant),
-                             files=all_files(), channel="online")
+        services.case_submit(
+            actor=personas.handler_a,
+            matter=cat.matter,
+            form_data=form_for(personas.applicant),
+            files=all_files(),
+            channel="online",
+        )
 
 
 def test_clerk_submits_at_the_window_for_the_applicant_and_is_first_responder(personas, cat):
-    case = services.case_submit(actor=personas.clerk, applicant=personas.applicant, matter=cat.matter,
-                                form_data=form_for(personas.applicant), files=all_files(), channel="window", at=MONDAY)
+    case = services.case_submit(
+        actor=personas.clerk,
+        applicant=personas.applicant,
+        matter=cat.matter,
+        form_data=form_for(personas.applicant),
+        files=all_files(),
+        channel="window",
+        at=MONDAY,
+    )
     assert case.applicant == personas.applicant and case.channel == "window"
     assert case.received_by == personas.clerk and case.first_responder == personas.clerk
     assert case.window == personas.window and case.centre == personas.centre
@@ -101,7 +134,9 @@ def test_clerk_accepts_a_complete_case_clock_starts_and_applicant_is_told(person
     assert case.status == "accepted" and case.accepted_at == MONDAY
     assert case.due_at == calendar.deadline(MONDAY, 10, "working_days").due_at
     assert events(case, "case.accept").get().changes["status"] == ["submitted", "accepted"]
-    assert Message.objects.filter(related_id=str(case.pk), channel="sms", recipient=personas.applicant).exists()
+    assert Message.objects.filter(
+        related_id=str(case.pk), channel="sms", recipient=personas.applicant
+    ).exists()
 
 
 def test_accept_is_refused_in_the_wrong_state(personas, cat):
@@ -149,7 +184,9 @@ def test_accept_with_deficit_creates_the_commitment_within_the_promised_limit(pe
 
 def test_deficit_is_refused_for_a_dishonest_applicant(personas, cat):
     case = submit(personas, cat, skip=("floor_plan",), deficit_sign=True)
-    credit_services.listing_add(actor=personas.supervisor, subject_of=personas.applicant, reason="拒不履行法院判决")
+    credit_services.listing_add(
+        actor=personas.supervisor, subject_of=personas.applicant, reason="拒不履行法院判决"
+    )
     with pytest.raises(DomainError) as exc:
         services.case_accept_with_deficit(actor=personas.clerk, case=case)
     assert exc.value.code == "CREDIT_DISHONEST"
@@ -159,7 +196,9 @@ def test_deficit_is_refused_for_a_dishonest_applicant(personas, cat):
 
 
 def test_dishonest_applicant_cannot_even_sign_a_deficit_commitment(personas, cat):
-    credit_services.listing_add(actor=personas.supervisor, subject_of=personas.applicant, reason="虚假申报")
+    credit_services.listing_add(
+        actor=personas.supervisor, subject_of=personas.applicant, reason="虚假申报"
+    )
     with pytest.raises(DomainError) as exc:
         submit(personas, cat, skip=("floor_plan",), deficit_sign=True)
     assert exc.value.code == "CREDIT_DISHONEST"
@@ -180,8 +219,12 @@ def test_deficit_is_refused_without_the_signed_commitment(personas, cat):
 
 
 def test_supplying_the_missing_material_clears_the_deficit_and_keeps_the_commitment(personas, cat):
-    case = services.case_accept_with_deficit(actor=personas.clerk, case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True))
-    case = services.case_supply_documents(actor=personas.applicant, case=case, files={"floor_plan": [pdf("plan.pdf")]})
+    case = services.case_accept_with_deficit(
+        actor=personas.clerk, case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True)
+    )
+    case = services.case_supply_documents(
+        actor=personas.applicant, case=case, files={"floor_plan": [pdf("plan.pdf")]}
+    )
     assert not case.deficit_open
     assert Commitment.objects.get(case=case).status == "kept"
     assert events(case, "case.supply_documents").get().changes["deficit_open"] == [True, False]
@@ -189,8 +232,11 @@ def test_supplying_the_missing_material_clears_the_deficit_and_keeps_the_commitm
 
 
 def test_missed_deficit_deadline_terminates_the_case_and_breaks_the_commitment(personas, cat):
-    case = services.case_accept_with_deficit(actor=personas.clerk, case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True),
-                                             at=MONDAY)
+    case = services.case_accept_with_deficit(
+        actor=personas.clerk,
+        case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True),
+        at=MONDAY,
+    )
     assert tasks.run_deficit_breaches(now=case.deficit_due_at - dt.timedelta(minutes=1)) == 0
     assert tasks.run_deficit_breaches(now=case.deficit_due_at + dt.timedelta(minutes=1)) == 1
     case.refresh_from_db()
@@ -201,7 +247,9 @@ def test_missed_deficit_deadline_terminates_the_case_and_breaks_the_commitment(p
 
 
 def test_decision_waits_for_the_deficit_to_be_supplied(personas, cat):
-    case = services.case_accept_with_deficit(actor=personas.clerk, case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True))
+    case = services.case_accept_with_deficit(
+        actor=personas.clerk, case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True)
+    )
     with pytest.raises(DomainError) as exc:
         services.case_decide(actor=personas.handler_a, case=case, decision="approved")
     assert exc.value.code == "CASE_DEFICIT_OPEN"
@@ -211,22 +259,37 @@ def test_decision_waits_for_the_deficit_to_be_supplied(personas, cat):
 def test_correction_pauses_intake_and_is_a_recorded_return(personas, cat):
     case = submit(personas, cat)
     with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
-        services.case_request_correction(actor=personas.clerk, case=case, items=["身份证明模糊", "申请书未签字"])
+        services.case_request_correction(
+            actor=personas.clerk, case=case, items=["身份证明模糊", "申请书未签字"]
+        )
     case.refresh_from_db()
-    assert case.status == "awaiting_correction" and case.correction_count == 1 and case.clock_state == "paused"
+    assert (
+        case.status == "awaiting_correction"
+        and case.correction_count == 1
+        and case.clock_state == "paused"
+    )
     assert ReturnRecord.objects.filter(object_id=str(case.pk), kind="return").count() == 1
     with time_machine.travel(MONDAY + dt.timedelta(days=14), tick=False):
-        case = services.case_resubmit(actor=personas.applicant, case=case, files={"id_card": [pdf("id2.pdf")]})
+        case = services.case_resubmit(
+            actor=personas.applicant, case=case, files={"id_card": [pdf("id2.pdf")]}
+        )
         resumed = MONDAY + dt.timedelta(days=14)
     assert case.status == "submitted"
     # the clock resumed with what was left (4 working days), it did not restart at 5
     assert case.due_at == calendar.end_of_day(calendar.add_working_days(resumed.date(), 4))
-    assert Document.objects.filter(case=case, material_key="id_card", superseded_by__isnull=False).count() == 1
+    assert (
+        Document.objects.filter(
+            case=case, material_key="id_card", superseded_by__isnull=False
+        ).count()
+        == 1
+    )
 
 
 def test_correction_without_items_is_refused(personas, cat):
     with pytest.raises(InvalidInput):
-        services.case_request_correction(actor=personas.clerk, case=submit(personas, cat), items=["  "])
+        services.case_request_correction(
+            actor=personas.clerk, case=submit(personas, cat), items=["  "]
+        )
 
 
 def test_second_correction_needs_a_supervisor_and_counts_against_the_unit(personas, cat):
@@ -235,7 +298,11 @@ def test_second_correction_needs_a_supervisor_and_counts_against_the_unit(person
     services.case_resubmit(actor=personas.applicant, case=case, files={"id_card": [pdf()]})
     second = services.case_request_correction(actor=personas.clerk, case=case, items=["印章不清"])
     case.refresh_from_db()
-    assert second.status == "pending_approval" and second.counted_against_unit and case.status == "submitted"
+    assert (
+        second.status == "pending_approval"
+        and second.counted_against_unit
+        and case.status == "submitted"
+    )
     with pytest.raises(PermissionDeniedError):
         services.correction_approve(actor=personas.clerk, correction=second, approve=True)
     services.correction_approve(actor=personas.supervisor, correction=second, approve=True)
@@ -249,7 +316,9 @@ def test_reject_intake_needs_a_reason_and_closes(personas, cat):
     case = submit(personas, cat)
     with pytest.raises(InvalidInput):
         services.case_reject_intake(actor=personas.clerk, case=case, reason="")
-    case = services.case_reject_intake(actor=personas.clerk, case=case, reason="不属于本机关职权范围")
+    case = services.case_reject_intake(
+        actor=personas.clerk, case=case, reason="不属于本机关职权范围"
+    )
     assert case.status == "closed" and case.closure_kind == "rejected_intake"
     assert events(case, "case.reject_intake").get().reason == "不属于本机关职权范围"
 
@@ -261,7 +330,11 @@ def test_no_intake_decision_in_five_working_days_means_accepted_from_receipt(per
     assert tasks.run_deemed_acceptance(now=intake_due - dt.timedelta(minutes=1)) == 0
     assert tasks.run_deemed_acceptance(now=intake_due + dt.timedelta(minutes=1)) == 1
     case.refresh_from_db()
-    assert case.status == "accepted" and case.deemed_accepted and case.accepted_at == case.received_at == MONDAY
+    assert (
+        case.status == "accepted"
+        and case.deemed_accepted
+        and case.accepted_at == case.received_at == MONDAY
+    )
     assert case.due_at == calendar.deadline(MONDAY, 10, "working_days").due_at
     event = events(case, "case.deem_accept").get()
     assert event.actor_id is None and "视为受理" in event.reason
@@ -269,19 +342,30 @@ def test_no_intake_decision_in_five_working_days_means_accepted_from_receipt(per
 
 # --- parallel approval --------------------------------------------------------------------------------
 def _package_case(personas, cat, at=MONDAY):
-    case = services.case_submit(actor=personas.firm_user, package=cat.package,
-                                form_data=form_for(personas.firm_user, **{"shop.area": "80"}), files=all_files(),
-                                channel="online", at=at)
+    case = services.case_submit(
+        actor=personas.firm_user,
+        package=cat.package,
+        form_data=form_for(personas.firm_user, **{"shop.area": "80"}),
+        files=all_files(),
+        channel="online",
+        at=at,
+    )
     return services.case_accept(actor=personas.clerk, case=case, at=at)
 
 
 def test_package_case_is_decided_only_when_all_three_units_are_done(personas, cat):
     case = _package_case(personas, cat)
     assert case.unit == personas.unit_a and case.matter_version_id is None
-    assert sorted(case.tasks.values_list("unit_id", flat=True)) == sorted([personas.unit_a.pk, personas.unit_b.pk, cat.unit_c.pk])
+    assert sorted(case.tasks.values_list("unit_id", flat=True)) == sorted(
+        [personas.unit_a.pk, personas.unit_b.pk, cat.unit_c.pk]
+    )
     task_for = {t.unit_id: t for t in case.tasks.all()}
-    services.task_decide(actor=personas.handler_a, task=task_for[personas.unit_a.pk], decision="approved")
-    services.task_decide(actor=personas.handler_b, task=task_for[personas.unit_b.pk], decision="approved")
+    services.task_decide(
+        actor=personas.handler_a, task=task_for[personas.unit_a.pk], decision="approved"
+    )
+    services.task_decide(
+        actor=personas.handler_b, task=task_for[personas.unit_b.pk], decision="approved"
+    )
     with pytest.raises(DomainError) as exc:
         services.case_decide(actor=personas.handler_a, case=case, decision="approved")
     assert exc.value.code == "CASE_TASKS_PENDING" and exc.value.details["pending"] == 1
@@ -294,10 +378,16 @@ def test_package_case_is_decided_only_when_all_three_units_are_done(personas, ca
 def test_each_task_lateness_counts_against_its_own_unit(personas, cat):
     case = _package_case(personas, cat)
     task_for = {t.unit_id: t for t in case.tasks.all()}
-    services.task_decide(actor=personas.handler_a, task=task_for[personas.unit_a.pk], decision="approved", at=MONDAY)
-    services.task_decide(actor=personas.handler_b, task=task_for[personas.unit_b.pk], decision="approved", at=MONDAY)
+    services.task_decide(
+        actor=personas.handler_a, task=task_for[personas.unit_a.pk], decision="approved", at=MONDAY
+    )
+    services.task_decide(
+        actor=personas.handler_b, task=task_for[personas.unit_b.pk], decision="approved", at=MONDAY
+    )
     late_at = task_for[cat.unit_c.pk].due_at + dt.timedelta(days=1)
-    services.task_decide(actor=cat.handler_c, task=task_for[cat.unit_c.pk], decision="approved", at=late_at)
+    services.task_decide(
+        actor=cat.handler_c, task=task_for[cat.unit_c.pk], decision="approved", at=late_at
+    )
     late = dict(ApprovalTask.objects.filter(case=case).values_list("unit_id", "late"))
     assert late == {personas.unit_a.pk: False, personas.unit_b.pk: False, cat.unit_c.pk: True}
 
@@ -328,7 +418,9 @@ def _accepted(personas, cat):
 
 def test_not_approved_needs_reasons(personas, cat):
     with pytest.raises(InvalidInput):
-        services.case_decide(actor=personas.handler_a, case=_accepted(personas, cat), decision="not_approved")
+        services.case_decide(
+            actor=personas.handler_a, case=_accepted(personas, cat), decision="not_approved"
+        )
 
 
 def test_decide_by_another_unit_is_404_and_by_the_clerk_is_403(personas, cat):
@@ -342,11 +434,15 @@ def test_decide_by_another_unit_is_404_and_by_the_clerk_is_403(personas, cat):
 def test_full_lifecycle_decide_deliver_by_mail_close(personas, cat):
     case = _accepted(personas, cat)
     case = services.case_start_review(actor=personas.handler_a, case=case, at=MONDAY)
-    case = services.case_decide(actor=personas.handler_a, case=case, decision="approved", at=MONDAY + dt.timedelta(days=2))
+    case = services.case_decide(
+        actor=personas.handler_a, case=case, decision="approved", at=MONDAY + dt.timedelta(days=2)
+    )
     assert not case.late and case.working_days_used == 2
     with pytest.raises(InvalidInput):
         services.case_deliver(actor=personas.clerk, case=case, method="mail")
-    case = services.case_deliver(actor=personas.clerk, case=case, method="mail", tracking_number="SF1234567890")
+    case = services.case_deliver(
+        actor=personas.clerk, case=case, method="mail", tracking_number="SF1234567890"
+    )
     assert case.status == "delivered" and case.deliveries.get().tracking_number == "SF1234567890"
     case = services.case_close(actor=personas.clerk, case=case)
     assert case.status == "closed" and case.closure_kind == "completed"
@@ -357,21 +453,32 @@ def test_full_lifecycle_decide_deliver_by_mail_close(personas, cat):
 
 
 def test_electronic_licence_delivery_stores_the_file(personas, cat):
-    case = services.case_decide(actor=personas.handler_a, case=_accepted(personas, cat), decision="approved")
-    case = services.case_deliver(actor=personas.handler_a, case=case, method="e_licence", file=pdf("licence.pdf"))
+    case = services.case_decide(
+        actor=personas.handler_a, case=_accepted(personas, cat), decision="approved"
+    )
+    case = services.case_deliver(
+        actor=personas.handler_a, case=case, method="e_licence", file=pdf("licence.pdf")
+    )
     doc = case.deliveries.get().document
     assert doc.purpose == "result" and doc.content_type == "application/pdf"
 
 
 def test_late_decision_is_marked_late(personas, cat):
     case = _accepted(personas, cat)
-    case = services.case_decide(actor=personas.handler_a, case=case, decision="approved", at=case.due_at + dt.timedelta(hours=1))
+    case = services.case_decide(
+        actor=personas.handler_a,
+        case=case,
+        decision="approved",
+        at=case.due_at + dt.timedelta(hours=1),
+    )
     assert case.late
 
 
 def test_special_procedure_pauses_the_clock(personas, cat):
     case = services.case_start_review(actor=personas.handler_a, case=_accepted(personas, cat))
-    case = services.case_special_procedure(actor=personas.handler_a, case=case, start=True, name="现场核查")
+    case = services.case_special_procedure(
+        actor=personas.handler_a, case=case, start=True, name="现场核查"
+    )
     assert case.clock_state == "paused" and case.due_at is None
     case = services.case_special_procedure(actor=personas.handler_a, case=case, start=False)
     assert case.clock_state != "paused" and case.due_at is not None
@@ -398,13 +505,20 @@ def test_another_applicant_cannot_touch_the_case(personas, cat):
 
 
 # --- 告知承诺 -----------------------------------------------------------------------------------------
-def test_certificate_commitment_gets_a_verification_and_a_false_one_revokes_the_decision(personas, cat):
+def test_certificate_commitment_gets_a_verification_and_a_false_one_revokes_the_decision(
+    personas, cat
+):
     case = submit(personas, cat, skip=("health_cert",), certificate_keys=["health_cert"])
     case = services.case_accept(actor=personas.clerk, case=case, at=MONDAY)
     v = Verification.objects.get(case=case)
-    assert v.material_key == "health_cert" and v.due_at == calendar.deadline(MONDAY, 10, "working_days").due_at
+    assert (
+        v.material_key == "health_cert"
+        and v.due_at == calendar.deadline(MONDAY, 10, "working_days").due_at
+    )
     case = services.case_decide(actor=personas.handler_a, case=case, decision="approved")
-    services.verification_check(actor=personas.handler_a, verification=v, truthful=False, note="健康证明系伪造")
+    services.verification_check(
+        actor=personas.handler_a, verification=v, truthful=False, note="健康证明系伪造"
+    )
     case.refresh_from_db()
     assert case.decision == "revoked" and case.status == "closed" and case.closure_kind == "revoked"
     assert Commitment.objects.get(case=case).status == "false"
@@ -413,7 +527,10 @@ def test_certificate_commitment_gets_a_verification_and_a_false_one_revokes_the_
 
 
 def test_truthful_verification_keeps_the_commitment(personas, cat):
-    case = services.case_accept(actor=personas.clerk, case=submit(personas, cat, skip=("health_cert",), certificate_keys=["health_cert"]))
+    case = services.case_accept(
+        actor=personas.clerk,
+        case=submit(personas, cat, skip=("health_cert",), certificate_keys=["health_cert"]),
+    )
     v = Verification.objects.get(case=case)
     services.verification_check(actor=personas.handler_a, verification=v, truthful=True)
     assert Commitment.objects.get(case=case).status == "kept"
