@@ -3,8 +3,9 @@
 search(text, on=day) tokenises the query with jieba, lets the database keep only published
 articles valid on that day that contain at least one query term (exact token match on the
 precomputed `tokens` field), and ranks those with BM25 over three fields (title ×3,
-keywords ×2, body ×1). Document frequencies are exact: every article containing a term is
-among the candidates."""
+keywords ×2, body ×1). Document frequencies are exact (counted in the database); candidates
+are fetched through the selective terms only, so a very common word (办理) does not pull in
+the whole base."""
 
 import datetime as dt
 import math
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,9 @@ B = 0.75
 AVG_TITLE = 8.0
 AVG_BODY = 120.0
 MAX_CANDIDATES = 2000
+MAX_TERMS = 12
+COMMON_MIN = 50
+COMMON_SHARE = 0.1
 
 
 @dataclass
@@ -59,40 +63,48 @@ def _bm25(stats: dict, term: str, idf: float) -> float:
 
 def search_hits(query: str, *, limit: int = 10, on: dt.date | None = None, queryset=None,
                 kind: str | None = None, topic_code: str | None = None) -> list[Hit]:
-    terms = text.query_terms(query)
+    terms = text.query_terms(query)[:MAX_TERMS]
     if not terms:
         return []
     base = valid_on(on, queryset)
     if kind:
         base = base.filter(kind=kind)
-    total = base.count() or 1
-    candidates = list(
-        base.filter(reduce(or_, (Q(tokens__contains=f" {t} ") for t in terms)))
-        .only("id", "title", "body", "kind", "topic_code", "version", "valid_from", "valid_until", "token_stats",
-              "status", "updated_at")[:MAX_CANDIDATES]
+    # the size of the base and exact document frequencies, in one scan
+    counts = base.aggregate(_total=Count("pk"), **{
+        f"t{i}": Count("pk", filter=Q(tokens__contains=f" {t} ")) for i, t in enumerate(terms)})
+    total = counts["_total"]
+    if not total:
+        return []
+    df = {t: counts[f"t{i}"] for i, t in enumerate(terms)}
+    present = [t for t in terms if df[t]]
+    if not present:
+        return []
+    # candidates come from the selective terms; very common ones (办理, 申请 …) only add to
+    # the score of articles found through the others
+    common = max(COMMON_MIN, int(total * COMMON_SHARE))
+    selective = [t for t in present if df[t] <= common] or sorted(present, key=lambda t: df[t])[:2]
+    rows = list(
+        base.filter(reduce(or_, (Q(tokens__contains=f" {t} ") for t in selective)))
+        .values_list("pk", "token_stats", "topic_code")[:MAX_CANDIDATES]
     )
-    df = dict.fromkeys(terms, 0)
-    for art in candidates:
-        st = art.token_stats
-        for t in terms:
-            if t in st.get("t", {}) or t in st.get("k", {}) or t in st.get("b", {}):
-                df[t] += 1
     idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
-    hits = []
-    for art in candidates:
-        st = art.token_stats
+    scored = []
+    for pk, st, topic in rows:
         score, matched = 0.0, []
-        for t in terms:
+        for t in present:
             s = _bm25(st, t, idf[t])
             if s:
                 score += s
                 matched.append(t)
-        if topic_code and art.topic_code == topic_code:
+        if topic_code and topic == topic_code:
             score *= 1.2
         if score > 0:
-            hits.append(Hit(art, round(score, 4), matched))
-    hits.sort(key=lambda h: (-h.score, -h.article.pk))
-    return hits[:limit]
+            scored.append((round(score, 4), pk, matched))
+    scored.sort(key=lambda x: (-x[0], -x[1]))
+    scored = scored[:limit]
+    articles = KnowledgeArticle.objects.in_bulk([pk for _s, pk, _m in scored]) if queryset is None else \
+        queryset.in_bulk([pk for _s, pk, _m in scored])
+    return [Hit(articles[pk], score, matched) for score, pk, matched in scored if pk in articles]
 
 
 def search(query: str, *, limit: int = 10, on: dt.date | None = None, **kwargs) -> list[KnowledgeArticle]:
