@@ -4,6 +4,7 @@ Chinese search (jieba)."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from yingshang.catalog.models import (
     FormField,
@@ -105,6 +106,10 @@ def merged_form_fields(package: Package, versions: list[MatterVersion] | None = 
     return list(merged.values())
 
 
+# Material keys of each matter's own application form: in a package they merge into one form.
+SHARED_FORM_KEYS = ("application_form",)
+
+
 def merged_materials(package: Package, versions: list[MatterVersion] | None = None) -> list[MergedMaterial]:
     """Materials of every member version, de-duplicated by key, each with the member matters that
     need it. Required if any member requires it; 容缺 / 告知承诺 only if every member allows it;
@@ -131,6 +136,11 @@ def merged_materials(package: Package, versions: list[MatterVersion] | None = No
             item.materials.append(m)
             if version.matter not in item.matters:
                 item.matters.append(version.matter)
+    for key in SHARED_FORM_KEYS:
+        item = merged.get(key)
+        if item is not None and len(item.matters) > 1:
+            # 一表申请: the members' application forms become the package's one form
+            item.name = _("《%(p)s》一件事联办申请表") % {"p": package.name}
     return list(merged.values())
 
 

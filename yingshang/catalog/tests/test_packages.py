@@ -114,6 +114,8 @@ def test_demo_catalogue_is_realistic_and_idempotent(demo_catalog):
         merged = selectors.merged_materials(package)
         assert sum(m.deficit_allowed for m in merged) >= 2, package.code
         assert any(m.commitment_replaces for m in merged), package.code
+    names = [m.name for m in selectors.merged_materials(restaurant)]
+    assert names.count("《开办餐饮店》一件事联办申请表") == 1  # 一表申请: one application form for all members
     before = (Matter.objects.count(), Package.objects.count())
     demo.load_demo(demo_catalog)
     assert (Matter.objects.count(), Package.objects.count()) == before
