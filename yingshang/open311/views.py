@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from yingshang.apiaccess.models import ApiToken
 from yingshang.apiaccess.services import authenticate
 from yingshang.errors import DomainError
 from yingshang.hotline.models import Topic, WorkOrder, WorkOrderAttachment
@@ -340,7 +341,9 @@ def create_request(request, fmt):
     if request.method != "POST":
         return errors(fmt, 400, _("此资源只支持 POST"))
     user = authenticate(_get(request, "api_key"))
-    if user is None:
+    token = getattr(user, "_api_token", None)
+    if user is None or token is None or token.kind != ApiToken.Kind.INTEGRATION:
+        # personal access tokens act as a person; only a system integration key may post
         return errors(fmt, 403, _("api_key 缺失或无效"))
     code = _get(request, "service_code")
     if not code:

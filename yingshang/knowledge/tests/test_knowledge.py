@@ -59,6 +59,14 @@ def test_search_finds_sub_words_and_ignores_unrelated(articles):
     assert selectors.search("   ", on=TODAY) == []
 
 
+def test_a_common_word_does_not_bury_the_rare_one(personas):
+    for i in range(60):
+        services.article_create(actor=personas.operator, title=f"事项{i}怎么办理", body="到窗口办理，当场办理完毕。", publish=True)
+    target = services.article_create(actor=personas.operator, title="公积金提取", body="租房可以办理公积金提取。", publish=True)
+    hits = selectors.search_hits("公积金提取怎么办理", on=TODAY, limit=3)
+    assert hits[0].article == target and {"公积金", "提取", "办理"} <= set(hits[0].matched)
+
+
 def test_create_publish_revise_withdraw_are_audited_and_revise_bumps_version(personas):
     op = personas.operator
     art = services.article_create(actor=op, title="社保参保登记", body="自用工之日起30日内办理。")

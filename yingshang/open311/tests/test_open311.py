@@ -161,6 +161,13 @@ def test_missing_or_invalid_api_key_is_403(client, topics, api_key, key):
     assert not WorkOrder.objects.exists()
 
 
+def test_personal_token_is_not_an_api_key(client, topics, personas):
+    _token, secret = token_services.token_create(actor=personas.operator, name="个人")
+    resp = post_form(client, "requests.json", good(secret))
+    assert resp.status_code == 403
+    assert not WorkOrder.objects.exists()
+
+
 def test_revoked_key_is_403(client, topics, api_key, personas):
     token_services.token_revoke(actor=personas.admin, token=ApiToken.objects.get(kind="integration"), reason="泄露")
     assert post_form(client, "requests.xml", good(api_key)).status_code == 403
