@@ -53,7 +53,7 @@ run: $(VENV)/.installed messages
 	YINGSHANG_DEMO=1 $(YS) createcachetable
 	YINGSHANG_DEMO=1 $(YS) demo
 	@echo ""
-	@echo "营商通 is starting on http://127.0.0.1:8000  (Ctrl-C stops the web server and the worker)"
+	@echo "营商通 is starting on http://$${BIND:-127.0.0.1:8000}  (Ctrl-C stops the web server and the worker)"
 	YINGSHANG_DEMO=1 $(YS) serve
 
 demo: $(VENV)/.installed messages

@@ -10,8 +10,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -26,7 +32,9 @@ def _fresh_caches(request):
 
     cache.clear()
     calendar.invalidate()
-    if {"db", "transactional_db", "live_server"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+    if {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    ) or request.node.get_closest_marker("django_db"):
         from yingshang.workcal.seed import ensure_seeded
 
         request.getfixturevalue("_django_db_helper")  # the db/transactional_db the test asked for
@@ -80,8 +88,12 @@ def _playwright():
 def browser(_playwright):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}: browser tests must run in CI (make test installs it)")
-        pytest.skip(f"Chromium not found at {CHROMIUM}; run `make test` (installs it) to run browser tests")
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}: browser tests must run in CI (make test installs it)"
+            )
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}; run `make test` (installs it) to run browser tests"
+        )
     browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -90,7 +102,9 @@ def browser(_playwright):
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh browser context in Chinese (zh-CN) against the live server."""
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page

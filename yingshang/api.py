@@ -44,7 +44,9 @@ AUTH = [django_auth, BearerToken(), ApiKeyHeader()]
 
 
 def error(request, status: int, code: str, message: str, details: dict | None = None):
-    return api.create_response(request, {"code": code, "message": message, "details": details or {}}, status=status)
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details or {}}, status=status
+    )
 
 
 api = NinjaAPI(
@@ -66,9 +68,19 @@ def _domain_error(request, exc: DomainError):
 def _validation_error(request, exc: ValidationError):
     fields = {}
     for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
+        loc = [
+            str(p)
+            for p in item.get("loc", [])
+            if p not in ("body", "query", "path", "payload", "form")
+        ]
         fields[".".join(loc) or "_"] = item.get("msg", "")
-    return error(request, 422, "VALIDATION_ERROR", _("提交的数据有误：%(fields)s") % {"fields": "、".join(fields)}, {"fields": fields})
+    return error(
+        request,
+        422,
+        "VALIDATION_ERROR",
+        _("提交的数据有误：%(fields)s") % {"fields": "、".join(fields)},
+        {"fields": fields},
+    )
 
 
 @api.exception_handler(Http404)
@@ -84,7 +96,9 @@ def _unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     codes = {403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMITED"}
-    return error(request, exc.status_code, codes.get(exc.status_code, "HTTP_ERROR"), str(exc.message))
+    return error(
+        request, exc.status_code, codes.get(exc.status_code, "HTTP_ERROR"), str(exc.message)
+    )
 
 
 @api.exception_handler(Exception)

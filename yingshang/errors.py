@@ -8,7 +8,14 @@ from typing import Any
 class DomainError(Exception):
     status = 409
 
-    def __init__(self, code: str, message: str, *, details: dict[str, Any] | None = None, status: int | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        status: int | None = None,
+    ):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = str(message)

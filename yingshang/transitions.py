@@ -17,7 +17,13 @@ class Move:
 
 
 class TransitionTable:
-    def __init__(self, name: str, moves: list[tuple[str, set[str] | frozenset[str], str | None]], *, error_prefix: str):
+    def __init__(
+        self,
+        name: str,
+        moves: list[tuple[str, set[str] | frozenset[str], str | None]],
+        *,
+        error_prefix: str,
+    ):
         self.name = name
         self.error_prefix = error_prefix
         self.moves = {action: Move(action, frozenset(src), target) for action, src, target in moves}

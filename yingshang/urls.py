@@ -24,7 +24,9 @@ for _config in apps.get_app_configs():
     if find_spec(_module_name) is None:
         continue
     _module = import_module(_module_name)
-    urlpatterns.append(path(getattr(_module, "URL_PREFIX", f"{_config.label}/"), include(_module_name)))
+    urlpatterns.append(
+        path(getattr(_module, "URL_PREFIX", f"{_config.label}/"), include(_module_name))
+    )
 
 # the portal owns the root
 urlpatterns.append(path("", include("yingshang.portal.urls")))
@@ -32,4 +34,3 @@ urlpatterns.append(path("", include("yingshang.portal.urls")))
 handler403 = "yingshang.portal.views.error_403"
 handler404 = "yingshang.portal.views.error_404"
 handler500 = "yingshang.portal.views.error_500"
-

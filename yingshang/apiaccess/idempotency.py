@@ -41,37 +41,53 @@ def _split(result) -> tuple[int, object]:
     return result
 
 
-def idempotent(request, endpoint: str, payload, create: Callable[[], tuple[int, object] | Status]) -> Status:
+def idempotent(
+    request, endpoint: str, payload, create: Callable[[], tuple[int, object] | Status]
+) -> Status:
     """Run `create` once per Idempotency-Key; `create` returns (status, body) or Status(status, body)
     with a schema instance or a dict as body."""
     key = (request.headers.get(HEADER) or "").strip()
     if not key:
         return Status(*_split(create()))
     if len(key) > 100:
-        raise DomainError("IDEMPOTENCY_KEY_INVALID", _("Idempotency-Key 过长（最多100个字符）"), status=400)
+        raise DomainError(
+            "IDEMPOTENCY_KEY_INVALID", _("Idempotency-Key 过长（最多100个字符）"), status=400
+        )
     principal = _principal(request)
     body = _to_json(payload)
-    request_digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    request_digest = hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
     def replay(record: IdempotencyRecord):
         if record.request_digest != request_digest:
-            raise DomainError("IDEMPOTENCY_KEY_REUSED", _("该 Idempotency-Key 已用于内容不同的请求"))
+            raise DomainError(
+                "IDEMPOTENCY_KEY_REUSED", _("该 Idempotency-Key 已用于内容不同的请求")
+            )
         return Status(record.status_code, record.response)
 
-    existing = IdempotencyRecord.objects.filter(principal=principal, endpoint=endpoint, key=key).first()
+    existing = IdempotencyRecord.objects.filter(
+        principal=principal, endpoint=endpoint, key=key
+    ).first()
     if existing:
         return replay(existing)
     try:
         with transaction.atomic():
             status, result = _split(create())
             IdempotencyRecord.objects.create(
-                principal=principal, key=key, endpoint=endpoint, request_digest=request_digest,
-                status_code=status, response=_to_json(result),
+                principal=principal,
+                key=key,
+                endpoint=endpoint,
+                request_digest=request_digest,
+                status_code=status,
+                response=_to_json(result),
             )
     except IntegrityError:
         # a concurrent retry with the same key won the race; its transaction (and the object it
         # created) committed, ours rolled back as a whole: answer with its response.
-        existing = IdempotencyRecord.objects.filter(principal=principal, endpoint=endpoint, key=key).first()
+        existing = IdempotencyRecord.objects.filter(
+            principal=principal, endpoint=endpoint, key=key
+        ).first()
         if existing is None:
             raise
         return replay(existing)

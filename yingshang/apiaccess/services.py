@@ -19,14 +19,26 @@ def digest(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor, name: str, kind: str = ApiToken.Kind.PERSONAL, user=None, unit=None,
-                 role: str = "", expires_at=None) -> tuple[ApiToken, str]:
+def token_create(
+    *,
+    actor,
+    name: str,
+    kind: str = ApiToken.Kind.PERSONAL,
+    user=None,
+    unit=None,
+    role: str = "",
+    expires_at=None,
+) -> tuple[ApiToken, str]:
     """Create a token; returns it and the secret, which is shown once and never stored."""
     if kind == ApiToken.Kind.INTEGRATION:
         if not grants(actor).has(Role.ADMIN):
-            raise DomainError("TOKEN_FORBIDDEN", _("只有系统管理员可以创建系统集成密钥"), status=403)
+            raise DomainError(
+                "TOKEN_FORBIDDEN", _("只有系统管理员可以创建系统集成密钥"), status=403
+            )
         if unit is None or not role:
-            raise DomainError("TOKEN_UNIT_REQUIRED", _("系统集成密钥必须限定单位和角色"), status=400)
+            raise DomainError(
+                "TOKEN_UNIT_REQUIRED", _("系统集成密钥必须限定单位和角色"), status=400
+            )
         from yingshang.org import services as org_services
 
         user = org_services.system_account_create(actor=actor, name=name, unit=unit, role=role)
@@ -34,10 +46,21 @@ def token_create(*, actor, name: str, kind: str = ApiToken.Kind.PERSONAL, user=N
         user = actor
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        kind=kind, name=name[:80], user=user, unit=unit, prefix=secret[:10], digest=digest(secret),
-        created_by=actor, expires_at=expires_at,
+        kind=kind,
+        name=name[:80],
+        user=user,
+        unit=unit,
+        prefix=secret[:10],
+        digest=digest(secret),
+        created_by=actor,
+        expires_at=expires_at,
     )
-    audit.record(actor=actor, action="apitoken.create", obj=token, after={"name": name, "kind": kind, "unit": unit})
+    audit.record(
+        actor=actor,
+        action="apitoken.create",
+        obj=token,
+        after={"name": name, "kind": kind, "unit": unit},
+    )
     return token, secret
 
 
@@ -58,7 +81,11 @@ def authenticate(secret: str):
     """The user a bearer secret acts as, or None."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=digest(secret), revoked_at__isnull=True).first()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=digest(secret), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

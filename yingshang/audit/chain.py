@@ -33,7 +33,19 @@ def jsonable(value):
 
 
 def event_hash(
-    *, seq, created_at, actor_id, role, unit_id, action, object_type, object_id, changes, reason, ip, prev_hash
+    *,
+    seq,
+    created_at,
+    actor_id,
+    role,
+    unit_id,
+    action,
+    object_type,
+    object_id,
+    changes,
+    reason,
+    ip,
+    prev_hash,
 ) -> str:
     payload = json.dumps(
         [

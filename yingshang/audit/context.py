@@ -11,7 +11,9 @@ class AuditContext:
     ip: str | None = None
 
 
-_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("audit_context", default=AuditContext())
+_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
+    "audit_context", default=AuditContext()
+)
 
 
 def current() -> AuditContext:

@@ -13,10 +13,14 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_name = models.CharField(max_length=60, blank=True)
     role = models.CharField(max_length=20, blank=True)
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(max_length=60, db_index=True)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64)
@@ -53,11 +57,16 @@ class ReturnRecord(models.Model):
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64)
     object_label = models.CharField(max_length=120, blank=True)
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(db_index=True)
     due_at = models.DateTimeField(null=True, blank=True)
     # working days left until the item's deadline at the moment of the return (negative: overdue)
     working_days_left = models.IntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["unit", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["unit", "at"]),
+        ]

@@ -14,8 +14,17 @@ def timeline(obj) -> QuerySet[AuditEvent]:
     )
 
 
-def search(user, *, actor: str = "", unit_id=None, object_type: str = "", object_id: str = "",
-           action: str = "", since=None, until=None) -> QuerySet[AuditEvent]:
+def search(
+    user,
+    *,
+    actor: str = "",
+    unit_id=None,
+    object_type: str = "",
+    object_id: str = "",
+    action: str = "",
+    since=None,
+    until=None,
+) -> QuerySet[AuditEvent]:
     qs = scope.visible_to(user, AuditEvent).select_related("unit")
     if actor:
         qs = qs.filter(Q(actor_name__icontains=actor) | Q(actor__username=actor))
@@ -34,8 +43,9 @@ def search(user, *, actor: str = "", unit_id=None, object_type: str = "", object
     return qs.order_by("-seq")
 
 
-def suspicious_returns(user, *, near_deadline_days: int = 1, repeat_threshold: int = 2,
-                       since=None, until=None) -> QuerySet[ReturnRecord]:
+def suspicious_returns(
+    user, *, near_deadline_days: int = 1, repeat_threshold: int = 2, since=None, until=None
+) -> QuerySet[ReturnRecord]:
     """Returns/withdrawals within `near_deadline_days` working days of the deadline (or after
     it), or of an item returned `repeat_threshold` or more times."""
     qs = scope.visible_to(user, ReturnRecord)

@@ -55,7 +55,9 @@ def record(
 ) -> AuditEvent:
     """Append one event. Must run inside the transaction of the change it records."""
     if not connection.in_atomic_block:
-        raise RuntimeError("audit.record() must be called inside the service's transaction.atomic()")
+        raise RuntimeError(
+            "audit.record() must be called inside the service's transaction.atomic()"
+        )
     if obj is not None:
         object_type, object_id = object_label(obj)
     if not object_type or object_id is None:
@@ -121,5 +123,3 @@ def record_return(
         due_at=due_at,
         working_days_left=left,
     )
-
-

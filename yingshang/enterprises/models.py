@@ -13,7 +13,9 @@ class Firm(models.Model):
         SMALL = "small", _("小型")
         MICRO = "micro", _("微型")
 
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[identifiers.validate_uscc])
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[identifiers.validate_uscc]
+    )
     name = models.CharField(_("企业名称"), max_length=120)
     legal_representative = models.CharField(_("法定代表人"), max_length=40, blank=True)
     firm_type = models.CharField(_("企业类型"), max_length=40, blank=True)

@@ -19,7 +19,13 @@ class Message(models.Model):
         FAILED = "failed", _("发送失败")
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
     address = models.CharField(_("手机号/邮箱"), max_length=120, blank=True)
     subject = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))

@@ -26,9 +26,16 @@ def send(
     """Queue one message. Call inside the transaction of the event that causes it: the message
     exists if and only if the event committed."""
     if channel != Message.Channel.INAPP and not address and recipient is not None:
-        address = (recipient.mobile or "") if channel == Message.Channel.SMS else (recipient.email or "")
+        address = (
+            (recipient.mobile or "") if channel == Message.Channel.SMS else (recipient.email or "")
+        )
     message = Message.objects.create(
-        channel=channel, recipient=recipient, address=address, subject=subject[:200], body=body, link=link[:300],
+        channel=channel,
+        recipient=recipient,
+        address=address,
+        subject=subject[:200],
+        body=body,
+        link=link[:300],
         related_type=related._meta.label_lower if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
         status=Message.Status.SENT if channel == Message.Channel.INAPP else Message.Status.PENDING,
@@ -69,7 +76,11 @@ def mark_all_read(*, user) -> int:
 def deliver(message_id: int) -> str:
     """Deliver one pending message; on failure schedule a retry with backoff."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id, status=Message.Status.PENDING).first()
+        message = (
+            Message.objects.select_for_update()
+            .filter(pk=message_id, status=Message.Status.PENDING)
+            .first()
+        )
         if message is None:
             return "skipped"
         message.attempts += 1
@@ -78,11 +89,18 @@ def deliver(message_id: int) -> str:
                 if not message.address:
                     raise ValueError("no phone number")
                 adapter = import_string(settings.SMS_ADAPTER)()
-                message.provider_id = str(adapter.send(message.address, f"{settings.SMS_SIGNATURE}{message.body}"))[:100]
+                message.provider_id = str(
+                    adapter.send(message.address, f"{settings.SMS_SIGNATURE}{message.body}")
+                )[:100]
             elif message.channel == Message.Channel.EMAIL:
                 if not message.address:
                     raise ValueError("no e-mail address")
-                send_mail(message.subject or "营商通", message.body, settings.DEFAULT_FROM_EMAIL, [message.address])
+                send_mail(
+                    message.subject or "营商通",
+                    message.body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [message.address],
+                )
             message.status = Message.Status.SENT
             message.sent_at = timezone.now()
             message.next_attempt_at = None
@@ -92,15 +110,16 @@ def deliver(message_id: int) -> str:
                 message.status = Message.Status.FAILED
                 message.next_attempt_at = None
             else:
-                message.next_attempt_at = timezone.now() + dt.timedelta(minutes=2 ** message.attempts)
+                message.next_attempt_at = timezone.now() + dt.timedelta(minutes=2**message.attempts)
         message.save()
         return message.status
 
 
 def retry_due(limit: int = 500) -> int:
     ids = list(
-        Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=timezone.now())
-        .values_list("pk", flat=True)[:limit]
+        Message.objects.filter(
+            status=Message.Status.PENDING, next_attempt_at__lte=timezone.now()
+        ).values_list("pk", flat=True)[:limit]
     )
     for pk in ids:
         deliver(pk)

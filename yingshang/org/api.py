@@ -55,7 +55,10 @@ def me(request: HttpRequest):
     user = request.user
     roles = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("unit")
     return {
-        "id": user.pk, "username": user.username, "name": user.display_name, "kind": user.kind,
+        "id": user.pk,
+        "username": user.username,
+        "name": user.display_name,
+        "kind": user.kind,
         "roles": [{"role": a.role, "unit": a.unit.name if a.unit else None} for a in roles],
     }
 
@@ -76,8 +79,14 @@ def unit_create(request: HttpRequest, payload: UnitIn):
     def create():
         parent = scope.get_for(request.user, Unit, payload.parent_id)
         data = payload.dict(exclude={"parent_id", "kind", "code", "name"})
-        unit = services.unit_create(actor=request.user, parent=parent, kind=payload.kind, code=payload.code,
-                                    name=payload.name, **data)
+        unit = services.unit_create(
+            actor=request.user,
+            parent=parent,
+            kind=payload.kind,
+            code=payload.code,
+            name=payload.name,
+            **data,
+        )
         return 201, UnitOut.from_orm(unit)
 
     return idempotent(request, "org.unit_create", payload, create)

@@ -47,7 +47,9 @@ def validate_uscc(value: str) -> None:
             _("统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）"), code="uscc_chars"
         )
     if uscc_check_char(code[:17]) != code[17]:
-        raise ValidationError(_("统一社会信用代码校验位不正确，请核对后重新输入"), code="uscc_check")
+        raise ValidationError(
+            _("统一社会信用代码校验位不正确，请核对后重新输入"), code="uscc_check"
+        )
 
 
 def id_check_char(first17: str) -> str:
@@ -77,7 +79,9 @@ def is_valid_id_number(value: str) -> bool:
 def validate_id_number(value: str) -> None:
     code = normalize_id_number(value)
     if not _ID_RE.match(code):
-        raise ValidationError(_("身份证号码应为18位，前17位为数字，末位为数字或X"), code="id_format")
+        raise ValidationError(
+            _("身份证号码应为18位，前17位为数字，末位为数字或X"), code="id_format"
+        )
     born = _birth_date(code)
     if born is None or born.year < 1900 or born > dt.date.today():
         raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth_date")

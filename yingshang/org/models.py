@@ -18,9 +18,13 @@ class Unit(models.Model):
         VILLAGE = "village", _("村/社区")
         CENTRE = "centre", _("政务服务中心")
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    code = models.SlugField(_("代号"), max_length=40, unique=True, help_text=_("英文代号，用于接口与导入"))
+    code = models.SlugField(
+        _("代号"), max_length=40, unique=True, help_text=_("英文代号，用于接口与导入")
+    )
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     region_code = models.CharField(
@@ -63,11 +67,19 @@ class User(AbstractUser):
     real_name = models.CharField(_("姓名"), max_length=40, blank=True)
     mobile = models.CharField(_("手机号码"), max_length=11, null=True, blank=True, unique=True)
     id_number = models.CharField(
-        _("身份证号码"), max_length=18, null=True, blank=True, unique=True,
+        _("身份证号码"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
         validators=[identifiers.validate_id_number],
     )
     firm = models.ForeignKey(
-        "enterprises.Firm", null=True, blank=True, on_delete=models.PROTECT, related_name="accounts",
+        "enterprises.Firm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
         verbose_name=_("绑定企业"),
     )
 
@@ -95,9 +107,13 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+    )
     granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
-    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoke_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
 
@@ -106,13 +122,17 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("角色授权")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "unit"], condition=Q(revoked_at__isnull=True), name="one_active_role_per_unit"
+                fields=["user", "role", "unit"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_role_per_unit",
             ),
         ]
         indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()}" + (f" · {self.unit}" if self.unit_id else "")
+        return f"{self.user} · {self.get_role_display()}" + (
+            f" · {self.unit}" if self.unit_id else ""
+        )
 
 
 class Window(models.Model):
@@ -122,12 +142,19 @@ class Window(models.Model):
         GENERAL = "general", _("综合窗口")
         SPECIALIST = "specialist", _("专业窗口")
 
-    hall = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="windows", verbose_name=_("所属大厅/单位"))
+    hall = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="windows", verbose_name=_("所属大厅/单位")
+    )
     number = models.CharField(_("窗口号"), max_length=10)
     name = models.CharField(_("窗口名称"), max_length=60)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.GENERAL)
     clerk = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="windows", verbose_name=_("窗口人员")
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="windows",
+        verbose_name=_("窗口人员"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -135,7 +162,9 @@ class Window(models.Model):
         ordering = ["number"]
         verbose_name = _("窗口")
         verbose_name_plural = _("窗口")
-        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="window_number_per_hall")]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "number"], name="window_number_per_hall")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -16,7 +16,14 @@ class Role(models.TextChoices):
 
 
 UNIT_ROLES = frozenset(
-    {Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.LEADER}
+    {
+        Role.WINDOW_CLERK,
+        Role.DEPT_HANDLER,
+        Role.DEPT_HEAD,
+        Role.HOTLINE_OPERATOR,
+        Role.SUPERVISOR,
+        Role.LEADER,
+    }
 )
 # Roles that see every unit's records (DESIGN.md §1: supervisors and leaders see all).
 COUNTYWIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})

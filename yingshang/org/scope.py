@@ -27,7 +27,9 @@ def register(model: type[models.Model], rule: Rule) -> None:
     _rules[model] = rule
 
 
-def register_abilities(model: type[models.Model], fn: Callable[[Any, Any], dict[str, bool]]) -> None:
+def register_abilities(
+    model: type[models.Model], fn: Callable[[Any, Any], dict[str, bool]]
+) -> None:
     _abilities[model] = fn
 
 
@@ -40,7 +42,9 @@ def visible_to(user, model: type[M], queryset: models.QuerySet | None = None) ->
     return _rules[model](grants(user), qs)
 
 
-def get_for(user, model: type[M], pk: Any, *, queryset: models.QuerySet | None = None, field: str = "pk") -> M:
+def get_for(
+    user, model: type[M], pk: Any, *, queryset: models.QuerySet | None = None, field: str = "pk"
+) -> M:
     try:
         return visible_to(user, model, queryset).get(**{field: pk})
     except (model.DoesNotExist, ValueError, TypeError):
@@ -51,7 +55,9 @@ def abilities(user, obj) -> dict[str, bool]:
     fn = _abilities.get(type(obj))
     if fn is None:
         raise LookupError(f"no abilities registered for {type(obj).__name__}")
-    return fn(grants(user) if user is not None and user.is_authenticated else AnonymousGrants(), obj)
+    return fn(
+        grants(user) if user is not None and user.is_authenticated else AnonymousGrants(), obj
+    )
 
 
 class Grants:
@@ -65,7 +71,9 @@ class Grants:
     @cached_property
     def assignments(self) -> list[tuple[str, int | None]]:
         return list(
-            self.user.role_assignments.filter(revoked_at__isnull=True).values_list("role", "unit_id")
+            self.user.role_assignments.filter(revoked_at__isnull=True).values_list(
+                "role", "unit_id"
+            )
         )
 
     @cached_property
@@ -82,7 +90,9 @@ class Grants:
 
     def units(self, *roles: str) -> frozenset[int]:
         """Units where the user holds any of `roles` (all unit roles if none given)."""
-        return frozenset(u for r, u in self.assignments if u is not None and (not roles or r in roles))
+        return frozenset(
+            u for r, u in self.assignments if u is not None and (not roles or r in roles)
+        )
 
     @property
     def countywide(self) -> bool:

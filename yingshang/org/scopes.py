@@ -15,7 +15,10 @@ def _users(grants, qs):
     if not grants.is_authenticated:
         return qs.none()
     units = grants.units()
-    return qs.filter(Q(pk=grants.user.pk) | Q(role_assignments__unit_id__in=units, role_assignments__revoked_at__isnull=True)).distinct()
+    return qs.filter(
+        Q(pk=grants.user.pk)
+        | Q(role_assignments__unit_id__in=units, role_assignments__revoked_at__isnull=True)
+    ).distinct()
 
 
 def _assignments(grants, qs):

@@ -29,16 +29,25 @@ def _set_path(unit: Unit) -> None:
 def unit_create(*, actor, parent: Unit | None, kind: str, code: str, name: str, **fields) -> Unit:
     _require_admin(actor)
     if parent is None and Unit.objects.filter(parent__isnull=True).exists():
-        raise DomainError("UNIT_PARENT_REQUIRED", _("县级单位只能有一个，其他单位必须有上级单位"), status=400)
+        raise DomainError(
+            "UNIT_PARENT_REQUIRED", _("县级单位只能有一个，其他单位必须有上级单位"), status=400
+        )
     unit = Unit(parent=parent, kind=kind, code=code, name=name, **fields)
     try:
         unit.full_clean(exclude=["path"])
     except ValidationError as exc:
-        raise DomainError("UNIT_INVALID", _("单位信息有误"), details=exc.message_dict, status=400) from exc
+        raise DomainError(
+            "UNIT_INVALID", _("单位信息有误"), details=exc.message_dict, status=400
+        ) from exc
     unit.save()
     _set_path(unit)
     unit.save(update_fields=["path"])
-    audit.record(actor=actor, action="unit.create", obj=unit, after={"name": name, "kind": kind, "code": code, "parent": parent})
+    audit.record(
+        actor=actor,
+        action="unit.create",
+        obj=unit,
+        after={"name": name, "kind": kind, "code": code, "parent": parent},
+    )
     return unit
 
 
@@ -52,9 +61,13 @@ def unit_update(*, actor, unit: Unit, reason: str = "", **fields) -> Unit:
     try:
         unit.full_clean(exclude=["path"])
     except ValidationError as exc:
-        raise DomainError("UNIT_INVALID", _("单位信息有误"), details=exc.message_dict, status=400) from exc
+        raise DomainError(
+            "UNIT_INVALID", _("单位信息有误"), details=exc.message_dict, status=400
+        ) from exc
     unit.save()
-    audit.record(actor=actor, action="unit.update", obj=unit, before=before, after=fields, reason=reason)
+    audit.record(
+        actor=actor, action="unit.update", obj=unit, before=before, after=fields, reason=reason
+    )
     return unit
 
 
@@ -64,20 +77,32 @@ def _clean_identity(*, mobile: str | None, id_number: str | None) -> tuple[str |
         try:
             identifiers.validate_mobile(mobile)
         except ValidationError as exc:
-            raise DomainError("MOBILE_INVALID", exc.messages[0], details={"field": "mobile"}, status=400) from exc
+            raise DomainError(
+                "MOBILE_INVALID", exc.messages[0], details={"field": "mobile"}, status=400
+            ) from exc
     if id_number:
         id_number = identifiers.normalize_id_number(id_number)
         try:
             identifiers.validate_id_number(id_number)
         except ValidationError as exc:
-            raise DomainError("ID_NUMBER_INVALID", exc.messages[0], details={"field": "id_number"}, status=400) from exc
+            raise DomainError(
+                "ID_NUMBER_INVALID", exc.messages[0], details={"field": "id_number"}, status=400
+            ) from exc
     return mobile or None, id_number or None
 
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str | None, real_name: str = "", kind: str = User.Kind.STAFF,
-    mobile: str | None = None, id_number: str | None = None, firm=None, email: str = "",
+    *,
+    actor,
+    username: str,
+    password: str | None,
+    real_name: str = "",
+    kind: str = User.Kind.STAFF,
+    mobile: str | None = None,
+    id_number: str | None = None,
+    firm=None,
+    email: str = "",
 ) -> User:
     """Create an account. Staff accounts are created by an admin; applicants register
     themselves (actor None) with a validated ID number (person) or bound firm (firm)."""
@@ -93,20 +118,33 @@ def user_create(
     if mobile and User.objects.filter(mobile=mobile).exists():
         raise DomainError("MOBILE_TAKEN", _("该手机号码已注册"), details={"field": "mobile"})
     if id_number and User.objects.filter(id_number=id_number).exists():
-        raise DomainError("ID_NUMBER_TAKEN", _("该身份证号码已注册"), details={"field": "id_number"})
-    user = User(username=username, real_name=real_name, kind=kind, mobile=mobile, id_number=id_number,
-                firm=firm, email=email)
+        raise DomainError(
+            "ID_NUMBER_TAKEN", _("该身份证号码已注册"), details={"field": "id_number"}
+        )
+    user = User(
+        username=username,
+        real_name=real_name,
+        kind=kind,
+        mobile=mobile,
+        id_number=id_number,
+        firm=firm,
+        email=email,
+    )
     if password is None:
         user.set_unusable_password()
     else:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise DomainError("PASSWORD_WEAK", "；".join(exc.messages), details={"field": "password"}, status=400) from exc
+            raise DomainError(
+                "PASSWORD_WEAK", "；".join(exc.messages), details={"field": "password"}, status=400
+            ) from exc
         user.set_password(password)
     user.save()
     audit.record(
-        actor=actor or user, action="user.create", obj=user,
+        actor=actor or user,
+        action="user.create",
+        obj=user,
         after={"username": username, "kind": kind, "firm": firm},
     )
     return user
@@ -115,8 +153,11 @@ def user_create(
 @transaction.atomic
 def system_account_create(*, actor, name: str, unit: Unit, role: str) -> User:
     user = user_create(
-        actor=actor, username=f"api-{get_random_string(10).lower()}", password=None,
-        real_name=f"[接口]{name}"[:40], kind=User.Kind.STAFF,
+        actor=actor,
+        username=f"api-{get_random_string(10).lower()}",
+        password=None,
+        real_name=f"[接口]{name}"[:40],
+        kind=User.Kind.STAFF,
     )
     role_grant(actor=actor, user=user, role=role, unit=unit)
     return user
@@ -131,11 +172,19 @@ def role_grant(*, actor, user: User, role: str, unit: Unit | None = None) -> Rol
         raise DomainError("ROLE_UNIT_REQUIRED", _("该角色必须指定所在单位"), status=400)
     if role not in UNIT_ROLES:
         unit = None
-    existing = RoleAssignment.objects.filter(user=user, role=role, unit=unit, revoked_at__isnull=True).first()
+    existing = RoleAssignment.objects.filter(
+        user=user, role=role, unit=unit, revoked_at__isnull=True
+    ).first()
     if existing:
         return existing
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, granted_by=actor)
-    audit.record(actor=actor, action="role.grant", obj=assignment, unit=unit, after={"user": user, "role": role, "unit": unit})
+    audit.record(
+        actor=actor,
+        action="role.grant",
+        obj=assignment,
+        unit=unit,
+        after={"user": user, "role": role, "unit": unit},
+    )
     return assignment
 
 
@@ -149,5 +198,11 @@ def role_revoke(*, actor, assignment: RoleAssignment, reason: str) -> RoleAssign
         assignment.revoked_at = timezone.now()
         assignment.revoke_reason = reason[:200]
         assignment.save(update_fields=["revoked_at", "revoke_reason"])
-        audit.record(actor=actor, action="role.revoke", obj=assignment, unit=assignment.unit_id, reason=reason)
+        audit.record(
+            actor=actor,
+            action="role.revoke",
+            obj=assignment,
+            unit=assignment.unit_id,
+            reason=reason,
+        )
     return assignment

@@ -1,6 +1,6 @@
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -27,22 +27,40 @@ def home(request):
         {"label": _("我要反映"), "icon": "telephone", "url": _url("hotline:portal_submit", "#")},
         {"label": _("好差评公示"), "icon": "hand-thumbs-up", "url": _url("ratings:public", "#")},
     ]
-    return render(request, "portal/home.html", {
-        "units": units, "tiles": tiles, "search_url": _url("catalog:guide_list", "/"),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "units": units,
+            "tiles": tiles,
+            "search_url": _url("catalog:guide_list", "/"),
+        },
+    )
 
 
 def units(request):
-    rows = scope.visible_to(request.user, Unit).filter(is_active=True).exclude(kind=Unit.Kind.SECTION).exclude(kind=Unit.Kind.VILLAGE)
+    rows = (
+        scope.visible_to(request.user, Unit)
+        .filter(is_active=True)
+        .exclude(kind=Unit.Kind.SECTION)
+        .exclude(kind=Unit.Kind.VILLAGE)
+    )
     return render(request, "portal/units.html", {"units": rows})
 
 
 def _error(request, status: int, title: str, message: str):
-    return render(request, "portal/error.html", {"status": status, "title": title, "message": message}, status=status)
+    return render(
+        request,
+        "portal/error.html",
+        {"status": status, "title": title, "message": message},
+        status=status,
+    )
 
 
 def error_403(request, exception=None):
-    return _error(request, 403, _("无权访问"), _("您没有执行此操作的权限。如有疑问，请联系系统管理员。"))
+    return _error(
+        request, 403, _("无权访问"), _("您没有执行此操作的权限。如有疑问，请联系系统管理员。")
+    )
 
 
 def error_404(request, exception=None):

@@ -43,12 +43,16 @@ def run_due(now: dt.datetime | None = None) -> list[str]:
     now = now or timezone.now()
     enqueued = []
     for job in discover():
-        row, _created = PeriodicJob.objects.get_or_create(name=job.name, defaults={"next_run_at": now})
+        row, _created = PeriodicJob.objects.get_or_create(
+            name=job.name, defaults={"next_run_at": now}
+        )
         if row.next_run_at > now:
             continue
         with transaction.atomic():
             claimed = PeriodicJob.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
-                next_run_at=now + dt.timedelta(seconds=job.seconds), last_run_at=now, runs=row.runs + 1
+                next_run_at=now + dt.timedelta(seconds=job.seconds),
+                last_run_at=now,
+                runs=row.runs + 1,
             )
         if claimed:
             try:

@@ -8,8 +8,12 @@ def shell(request) -> dict:
     """What both layouts need: county name, menus, unread count, the calendar banner."""
     from yingshang.workbench import navigation
 
-    data = {"county_name": settings.COUNTY_NAME, "portal_nav": navigation.portal_items(), "demo_mode": settings.DEMO,
-            "lockout_minutes": int(settings.AXES_COOLOFF_TIME * 60)}
+    data = {
+        "county_name": settings.COUNTY_NAME,
+        "portal_nav": navigation.portal_items(),
+        "demo_mode": settings.DEMO,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME * 60),
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and request.path.startswith("/staff/"):
         from yingshang.notify.services import unread_count

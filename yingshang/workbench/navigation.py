@@ -20,7 +20,9 @@ from django.urls import NoReverseMatch, reverse
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] | set[str] = field(default_factory=frozenset)  # empty: everyone (logged in for workbench)
+    roles: frozenset[str] | set[str] = field(
+        default_factory=frozenset
+    )  # empty: everyone (logged in for workbench)
     icon: str = "circle"
     order: int = 100
     group: str = ""
@@ -65,7 +67,9 @@ def workbench_items(roles: frozenset[str]) -> list[dict]:
 
 
 def portal_items() -> list[dict]:
-    return [{"label": i.label, "url": i.url(), "icon": i.icon} for i in _collect("PORTAL") if i.url()]
+    return [
+        {"label": i.label, "url": i.url(), "icon": i.icon} for i in _collect("PORTAL") if i.url()
+    ]
 
 
 def home_cards(user, roles: frozenset[str]) -> list[dict]:
@@ -73,5 +77,7 @@ def home_cards(user, roles: frozenset[str]) -> list[dict]:
     for card in _collect("HOME_CARDS"):
         if card.roles and not (roles & set(card.roles)):
             continue
-        cards.append({"template": card.template, "context": card.context(user) if card.context else {}})
+        cards.append(
+            {"template": card.template, "context": card.context(user) if card.context else {}}
+        )
     return cards

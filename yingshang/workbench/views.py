@@ -32,11 +32,18 @@ AUDIT_ROLES = (*COUNTYWIDE_ROLES, Role.ADMIN, Role.DEPT_HEAD)
 def home(request):
     g = grants(request.user)
     assignments = (
-        RoleAssignment.objects.filter(user=request.user, revoked_at__isnull=True).select_related("unit").order_by("role")
+        RoleAssignment.objects.filter(user=request.user, revoked_at__isnull=True)
+        .select_related("unit")
+        .order_by("role")
     )
-    return render(request, "workbench/home.html", {
-        "assignments": assignments, "cards": navigation.home_cards(request.user, g.roles),
-    })
+    return render(
+        request,
+        "workbench/home.html",
+        {
+            "assignments": assignments,
+            "cards": navigation.home_cards(request.user, g.roles),
+        },
+    )
 
 
 @login_required_view
@@ -47,7 +54,9 @@ def inbox(request):
         elif request.POST.get("id", "").isdigit():
             notify.mark_read(user=request.user, message_id=int(request.POST["id"]))
         return redirect("workbench:inbox")
-    page = Paginator(notify.inbox(request.user).order_by("-created_at"), 30).get_page(request.GET.get("page"))
+    page = Paginator(notify.inbox(request.user).order_by("-created_at"), 30).get_page(
+        request.GET.get("page")
+    )
     return render(request, "workbench/inbox.html", {"page": page})
 
 
@@ -59,12 +68,24 @@ def units(request):
 
 class AuditFilter(forms.Form):
     actor = forms.CharField(label=gettext_lazy("操作人"), required=False)
-    unit = forms.ModelChoiceField(label=gettext_lazy("单位"), queryset=Unit.objects.all(), required=False)
-    object_type = forms.CharField(label=gettext_lazy("对象类型"), required=False, help_text="cases.case")
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("单位"), queryset=Unit.objects.all(), required=False
+    )
+    object_type = forms.CharField(
+        label=gettext_lazy("对象类型"), required=False, help_text="cases.case"
+    )
     object_id = forms.CharField(label=gettext_lazy("对象编号"), required=False)
     action = forms.CharField(label=gettext_lazy("操作"), required=False)
-    since = forms.DateField(label=gettext_lazy("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=gettext_lazy("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=gettext_lazy("起始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=gettext_lazy("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,23 +104,58 @@ def audit_search(request):
     if form.is_valid():
         c = form.cleaned_data
         events = audit_selectors.search(
-            request.user, actor=c["actor"], unit_id=c["unit"].pk if c["unit"] else None,
-            object_type=c["object_type"], object_id=c["object_id"], action=c["action"],
-            since=_day_start(c["since"]), until=calendar.end_of_day(c["until"]) if c["until"] else None,
+            request.user,
+            actor=c["actor"],
+            unit_id=c["unit"].pk if c["unit"] else None,
+            object_type=c["object_type"],
+            object_id=c["object_id"],
+            action=c["action"],
+            since=_day_start(c["since"]),
+            until=calendar.end_of_day(c["until"]) if c["until"] else None,
         )
     if request.GET.get("export") == "xlsx":
         rows = (
-            (e.seq, e.created_at, e.actor_name, e.role, e.unit.name if e.unit else "", e.action, e.object_type,
-             e.object_id, str(e.changes), e.reason, e.ip or "")
+            (
+                e.seq,
+                e.created_at,
+                e.actor_name,
+                e.role,
+                e.unit.name if e.unit else "",
+                e.action,
+                e.object_type,
+                e.object_id,
+                str(e.changes),
+                e.reason,
+                e.ip or "",
+            )
             for e in events[:100000]
         )
-        return xlsx_response(f"审计日志-{timezone.localdate():%Y%m%d}.xlsx", _("审计日志"),
-                             [_("序号"), _("时间"), _("操作人"), _("角色"), _("单位"), _("操作"), _("对象类型"),
-                              _("对象编号"), _("变更"), _("原因"), "IP"], rows)
+        return xlsx_response(
+            f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
+            _("审计日志"),
+            [
+                _("序号"),
+                _("时间"),
+                _("操作人"),
+                _("角色"),
+                _("单位"),
+                _("操作"),
+                _("对象类型"),
+                _("对象编号"),
+                _("变更"),
+                _("原因"),
+                "IP",
+            ],
+            rows,
+        )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "workbench/audit_search.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "workbench/audit_search.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 @staff_required(*AUDIT_ROLES)
@@ -110,11 +166,18 @@ def suspicious_returns(request):
 
 class YearImportForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年份"), min_value=1990, max_value=2100)
-    source = forms.CharField(label=gettext_lazy("依据"), max_length=120, required=False,
-                             help_text=gettext_lazy("如：国务院办公厅关于2027年部分节假日安排的通知"))
+    source = forms.CharField(
+        label=gettext_lazy("依据"),
+        max_length=120,
+        required=False,
+        help_text=gettext_lazy("如：国务院办公厅关于2027年部分节假日安排的通知"),
+    )
     text = forms.CharField(
-        label=gettext_lazy("节假日安排"), widget=forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace"}),
-        help_text=gettext_lazy("每行一个日期：日期 类型 名称。类型为“休”或“班”。例如：2027-01-01 休 元旦"),
+        label=gettext_lazy("节假日安排"),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace"}),
+        help_text=gettext_lazy(
+            "每行一个日期：日期 类型 名称。类型为“休”或“班”。例如：2027-01-01 休 元旦"
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -124,12 +187,30 @@ class YearImportForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=[
-        ("holiday", gettext_lazy("法定节假日（休）")), ("workday", gettext_lazy("调休上班")), ("normal", gettext_lazy("按周规则"))],
-        widget=forms.Select(attrs={"class": "form-select"}))
-    name = forms.CharField(label=gettext_lazy("名称"), max_length=40, required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
-    reason = forms.CharField(label=gettext_lazy("修改原因"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    date = forms.DateField(
+        label=gettext_lazy("日期"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"),
+        choices=[
+            ("holiday", gettext_lazy("法定节假日（休）")),
+            ("workday", gettext_lazy("调休上班")),
+            ("normal", gettext_lazy("按周规则")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    name = forms.CharField(
+        label=gettext_lazy("名称"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("修改原因"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
 
 @staff_required(Role.ADMIN)
@@ -143,7 +224,9 @@ def calendar_view(request):
         if import_form.is_valid():
             c = import_form.cleaned_data
             try:
-                workcal_services.calendar_enter_year(actor=request.user, year=c["year"], text=c["text"], source=c["source"])
+                workcal_services.calendar_enter_year(
+                    actor=request.user, year=c["year"], text=c["text"], source=c["source"]
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
                 import_errors = exc.details.get("errors", [])
@@ -156,8 +239,11 @@ def calendar_view(request):
             c = day_form.cleaned_data
             try:
                 workcal_services.calendar_set_day(
-                    actor=request.user, day=c["date"], kind=None if c["kind"] == "normal" else c["kind"],
-                    name=c["name"], reason=c["reason"],
+                    actor=request.user,
+                    day=c["date"],
+                    kind=None if c["kind"] == "normal" else c["kind"],
+                    name=c["name"],
+                    reason=c["reason"],
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
@@ -166,12 +252,23 @@ def calendar_view(request):
                 return redirect(f"{request.path}?year={c['date'].year}")
     days = CalendarDay.objects.filter(date__year=year).exclude(kind=CalendarDay.Kind.NORMAL)
     schedule = WorkSchedule.objects.filter(pk=1).first()
-    return render(request, "workbench/calendar.html", {
-        "year": year, "years": CalendarYear.objects.all(), "days": days, "import_form": import_form,
-        "day_form": day_form, "import_errors": import_errors, "schedule": schedule,
-        "year_known": CalendarYear.objects.filter(year=year).exists(),
-        "workdays_in_year": calendar.working_days_between(dt.date(year - 1, 12, 31), dt.date(year, 12, 31)),
-    })
+    return render(
+        request,
+        "workbench/calendar.html",
+        {
+            "year": year,
+            "years": CalendarYear.objects.all(),
+            "days": days,
+            "import_form": import_form,
+            "day_form": day_form,
+            "import_errors": import_errors,
+            "schedule": schedule,
+            "year_known": CalendarYear.objects.filter(year=year).exists(),
+            "workdays_in_year": calendar.working_days_between(
+                dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
+            ),
+        },
+    )
 
 
 @login_required_view
@@ -192,8 +289,8 @@ def tokens(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    token_services.token_revoke(actor=request.user, token=token, reason=request.POST.get("reason") or _("用户撤销"))
+    token_services.token_revoke(
+        actor=request.user, token=token, reason=request.POST.get("reason") or _("用户撤销")
+    )
     messages.success(request, _("令牌已撤销"))
     return redirect("workbench:tokens")
-
-

@@ -52,7 +52,10 @@ class Schedule:
         def s(t: dt.time) -> int:
             return t.hour * 3600 + t.minute * 60 + t.second
 
-        return [(s(self.morning_start), s(self.morning_end)), (s(self.afternoon_start), s(self.afternoon_end))]
+        return [
+            (s(self.morning_start), s(self.morning_end)),
+            (s(self.afternoon_start), s(self.afternoon_end)),
+        ]
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,10 @@ class WorkCalendar:
 
     def working_days_in(self, a: dt.date, b: dt.date) -> list[dt.date]:
         oa, ob = self._ord(a), self._ord(b)
-        return [dt.date.fromordinal(o) for o in self.work[bisect_left(self.work, oa): bisect_right(self.work, ob)]]
+        return [
+            dt.date.fromordinal(o)
+            for o in self.work[bisect_left(self.work, oa) : bisect_right(self.work, ob)]
+        ]
 
     # --- hours ------------------------------------------------------------------------
     def _seconds_into_day(self, local_t: dt.time) -> float:
@@ -167,7 +173,9 @@ class WorkCalendar:
         micro = round((secs - whole) * 1_000_000)
         if micro == 1_000_000:
             whole, micro = whole + 1, 0
-        return dt.datetime.combine(day, dt.time(whole // 3600, whole % 3600 // 60, whole % 60, micro), TZ)
+        return dt.datetime.combine(
+            day, dt.time(whole // 3600, whole % 3600 // 60, whole % 60, micro), TZ
+        )
 
     def add_working_hours(self, at: dt.datetime, hours: float | Decimal) -> dt.datetime:
         return self.from_position(self.position(at) + float(hours) * 3600)
@@ -195,7 +203,9 @@ class WorkCalendar:
             due = start_local + dt.timedelta(hours=float(amount))
         else:
             raise ValueError(f"unknown limit unit {unit!r}; use one of {UNITS}")
-        incomplete = unit in ("working_days", "working_hours") and not self.covers(start_local.date(), due.date())
+        incomplete = unit in ("working_days", "working_hours") and not self.covers(
+            start_local.date(), due.date()
+        )
         return Deadline(due_at=due, calendar_incomplete=incomplete)
 
     def remaining(self, now: dt.datetime, due: dt.datetime, unit: str) -> float:
@@ -213,7 +223,11 @@ class WorkCalendar:
     def subtract(self, due: dt.datetime, amount: float, unit: str) -> dt.datetime:
         """The instant `amount` units before `due` (used for warning thresholds)."""
         if unit == "working_days":
-            return end_of_day(self.add_working_days(local_date(due), -int(amount))) if amount >= 1 else due
+            return (
+                end_of_day(self.add_working_days(local_date(due), -int(amount)))
+                if amount >= 1
+                else due
+            )
         if unit == "working_hours":
             return self.from_position(self.position(due) - amount * 3600)
         if unit == "natural_days":
@@ -266,8 +280,10 @@ def _load() -> tuple[WorkCalendar, int]:
     version = 0
     if schedule_row is not None:
         schedule = Schedule(
-            schedule_row.morning_start, schedule_row.morning_end,
-            schedule_row.afternoon_start, schedule_row.afternoon_end,
+            schedule_row.morning_start,
+            schedule_row.morning_end,
+            schedule_row.afternoon_start,
+            schedule_row.afternoon_end,
         )
         version = schedule_row.version
     cal = WorkCalendar(

@@ -69,11 +69,15 @@ def _state_at(clock: Clock, now: dt.datetime) -> str:
 
 def _from_remaining(cal, at: dt.datetime, remaining: float, unit: str) -> dt.datetime:
     if unit == "working_days":
-        return calendar.end_of_day(cal.add_working_days(calendar.local_date(at), int(round(remaining))))
+        return calendar.end_of_day(
+            cal.add_working_days(calendar.local_date(at), int(round(remaining)))
+        )
     if unit == "working_hours":
         return cal.add_working_hours(at, remaining)
     if unit == "natural_days":
-        return calendar.end_of_day(calendar.local_date(at) + dt.timedelta(days=int(round(remaining))))
+        return calendar.end_of_day(
+            calendar.local_date(at) + dt.timedelta(days=int(round(remaining)))
+        )
     return at + dt.timedelta(hours=remaining)
 
 
@@ -87,9 +91,16 @@ def _extend_due(cal, due: dt.datetime, amount: float, unit: str) -> dt.datetime:
     return due + dt.timedelta(hours=amount)
 
 
-def _event(clock: Clock, kind: str, at: dt.datetime, due_before, detail: dict | None = None) -> ClockEvent:
+def _event(
+    clock: Clock, kind: str, at: dt.datetime, due_before, detail: dict | None = None
+) -> ClockEvent:
     return ClockEvent.objects.create(
-        clock=clock, kind=kind, at=at, due_before=due_before, due_after=clock.due_at, detail=detail or {}
+        clock=clock,
+        kind=kind,
+        at=at,
+        due_before=due_before,
+        due_after=clock.due_at,
+        detail=detail or {},
     )
 
 
@@ -102,7 +113,9 @@ def owner_key(owner) -> tuple[str, str]:
     return owner._meta.label_lower, str(owner.pk)
 
 
-def clock_start(*, owner, purpose: str, amount, unit: str, started_at: dt.datetime | None = None) -> Clock:
+def clock_start(
+    *, owner, purpose: str, amount, unit: str, started_at: dt.datetime | None = None
+) -> Clock:
     _check_unit(unit)
     if Decimal(str(amount)) <= 0:
         raise ValueError("a clock needs a positive limit")
@@ -111,8 +124,13 @@ def clock_start(*, owner, purpose: str, amount, unit: str, started_at: dt.dateti
     result = cal.deadline(started_at, amount, unit)
     owner_type, owner_id = owner_key(owner)
     clock = Clock(
-        owner_type=owner_type, owner_id=owner_id, purpose=purpose, limit_amount=Decimal(str(amount)),
-        limit_unit=unit, started_at=started_at, due_at=result.due_at,
+        owner_type=owner_type,
+        owner_id=owner_id,
+        purpose=purpose,
+        limit_amount=Decimal(str(amount)),
+        limit_unit=unit,
+        started_at=started_at,
+        due_at=result.due_at,
         calendar_incomplete=result.calendar_incomplete,
     )
     clock.warn_at = _warn_at(cal, clock.due_at, float(amount), unit)
@@ -126,22 +144,31 @@ def _lock(clock: Clock) -> Clock:
     return Clock.objects.select_for_update().get(pk=clock.pk)
 
 
-def clock_pause(*, clock: Clock, kind: str, at: dt.datetime | None = None, reason: str = "") -> Clock:
+def clock_pause(
+    *, clock: Clock, kind: str, at: dt.datetime | None = None, reason: str = ""
+) -> Clock:
     clock = _lock(clock)
     if clock.state in (State.PAUSED, State.STOPPED):
         return clock
     at = at or timezone.now()
     cal = calendar.get_calendar()
     before = clock.due_at
-    clock.remaining_at_pause = Decimal(str(round(cal.remaining(at, clock.due_at, clock.limit_unit), 4)))
+    clock.remaining_at_pause = Decimal(
+        str(round(cal.remaining(at, clock.due_at, clock.limit_unit), 4))
+    )
     clock.paused_at = at
     clock.pause_kind = kind
     clock.state = State.PAUSED
     clock.due_at = None
     clock.warn_at = None
     clock.save()
-    _event(clock, ClockEvent.Kind.PAUSE, at, before,
-           {"kind": kind, "reason": reason, "remaining": str(clock.remaining_at_pause)})
+    _event(
+        clock,
+        ClockEvent.Kind.PAUSE,
+        at,
+        before,
+        {"kind": kind, "reason": reason, "remaining": str(clock.remaining_at_pause)},
+    )
     return clock
 
 
@@ -152,8 +179,12 @@ def clock_resume(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     at = at or timezone.now()
     cal = calendar.get_calendar()
     clock.due_at = _from_remaining(cal, at, float(clock.remaining_at_pause), clock.limit_unit)
-    clock.warn_at = _warn_at(cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit)
-    clock.calendar_incomplete = not cal.covers(calendar.local_date(clock.started_at), calendar.local_date(clock.due_at))
+    clock.warn_at = _warn_at(
+        cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit
+    )
+    clock.calendar_incomplete = not cal.covers(
+        calendar.local_date(clock.started_at), calendar.local_date(clock.due_at)
+    )
     paused_for = {"paused_at": clock.paused_at.isoformat(), "kind": clock.pause_kind}
     clock.paused_at = None
     clock.pause_kind = ""
@@ -179,8 +210,12 @@ def clock_extend(*, clock: Clock, amount, reason: str = "", at: dt.datetime | No
         clock.remaining_at_pause += amount_d
     else:
         clock.due_at = _extend_due(cal, clock.due_at, float(amount_d), clock.limit_unit)
-        clock.warn_at = _warn_at(cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit)
-        clock.calendar_incomplete = not cal.covers(calendar.local_date(clock.started_at), calendar.local_date(clock.due_at))
+        clock.warn_at = _warn_at(
+            cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit
+        )
+        clock.calendar_incomplete = not cal.covers(
+            calendar.local_date(clock.started_at), calendar.local_date(clock.due_at)
+        )
         clock.state = _state_at(clock, at)
     clock.save()
     _event(clock, ClockEvent.Kind.EXTEND, at, before, {"amount": str(amount_d), "reason": reason})
@@ -238,6 +273,7 @@ def sweep(now: dt.datetime | None = None, *, batch: int = 5000) -> dict[str, int
             with transaction.atomic():
                 placeholders = ",".join(["%s"] * len(sources))
                 lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+                # table/column names come from the model and _SWEEPS, never from input
                 sql = (
                     f"UPDATE {table} SET state = %s, updated_at = %s "
                     f"WHERE id IN (SELECT id FROM {table} WHERE state IN ({placeholders}) AND {column} <= %s"
@@ -250,9 +286,16 @@ def sweep(now: dt.datetime | None = None, *, batch: int = 5000) -> dict[str, int
                     rows = cursor.fetchall()
                 if not rows:
                     break
-                kind = ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
+                kind = (
+                    ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
+                )
                 ClockEvent.objects.bulk_create(
-                    [ClockEvent(clock_id=r[0], kind=kind, at=now, due_before=r[4], due_after=r[4]) for r in rows],
+                    [
+                        ClockEvent(
+                            clock_id=r[0], kind=kind, at=now, due_before=r[4], due_after=r[4]
+                        )
+                        for r in rows
+                    ],
                     batch_size=1000,
                 )
                 by_owner: dict[str, list[Moved]] = defaultdict(list)
@@ -304,22 +347,36 @@ def recompute_incomplete(*, actor, years: list[int]) -> int:
             clock = _lock(clock)
             due, left = replay(clock, cal)
             end = due or now
-            if not any(y in years for y in range(calendar.local_date(clock.started_at).year, calendar.local_date(end).year + 1)):
+            if not any(
+                y in years
+                for y in range(
+                    calendar.local_date(clock.started_at).year, calendar.local_date(end).year + 1
+                )
+            ):
                 continue
             before = clock.due_at
             clock.due_at = due
-            clock.remaining_at_pause = left if clock.state == State.PAUSED else clock.remaining_at_pause
+            clock.remaining_at_pause = (
+                left if clock.state == State.PAUSED else clock.remaining_at_pause
+            )
             if due is not None:
-                clock.warn_at = _warn_at(cal, due, float(clock.limit_amount + clock.extended_amount), clock.limit_unit)
+                clock.warn_at = _warn_at(
+                    cal, due, float(clock.limit_amount + clock.extended_amount), clock.limit_unit
+                )
                 clock.state = _state_at(clock, now)
-                clock.calendar_incomplete = not cal.covers(calendar.local_date(clock.started_at), calendar.local_date(due))
+                clock.calendar_incomplete = not cal.covers(
+                    calendar.local_date(clock.started_at), calendar.local_date(due)
+                )
             else:
                 clock.calendar_incomplete = False
             clock.save()
             _event(clock, ClockEvent.Kind.RECOMPUTE, now, before, {"years": years})
             audit.record(
-                actor=actor, action="clock.recompute", obj=clock,
-                before={"due_at": before}, after={"due_at": clock.due_at},
+                actor=actor,
+                action="clock.recompute",
+                obj=clock,
+                before={"due_at": before},
+                after={"due_at": clock.due_at},
                 reason=f"录入{'、'.join(map(str, years))}年工作日历后重算",
             )
             changed += 1

@@ -13,7 +13,9 @@ class CalendarYear(models.Model):
     year = models.PositiveIntegerField(_("年份"), unique=True)
     source = models.CharField(_("来源"), max_length=120, blank=True)
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
-    entered_by = models.ForeignKey("org.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["year"]
@@ -50,10 +52,16 @@ class WorkSchedule(models.Model):
     morning_end = models.TimeField(_("上午下班"), default=dt.time(12, 0))
     afternoon_start = models.TimeField(_("下午上班"), default=dt.time(13, 30))
     afternoon_end = models.TimeField(_("下午下班"), default=dt.time(17, 30))
-    warning_ratio = models.DecimalField(_("预警比例"), max_digits=3, decimal_places=2, default=0.2,
-                                        help_text=_("剩余时限不超过总时限的该比例时预警（黄牌）"))
-    warning_days = models.PositiveSmallIntegerField(_("预警天数"), default=1,
-                                                    help_text=_("剩余不超过该工作日数时预警"))
+    warning_ratio = models.DecimalField(
+        _("预警比例"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.2,
+        help_text=_("剩余时限不超过总时限的该比例时预警（黄牌）"),
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("预警天数"), default=1, help_text=_("剩余不超过该工作日数时预警")
+    )
     # bumped on every calendar or schedule change; processes rebuild their cached tables
     version = models.PositiveIntegerField(default=1)
 

@@ -16,10 +16,16 @@ from yingshang.workcal import calendar, clocks
 from yingshang.workcal.models import CalendarDay, CalendarYear, WorkSchedule
 
 _KIND_WORDS = {
-    "holiday": CalendarDay.Kind.HOLIDAY, "休": CalendarDay.Kind.HOLIDAY, "假": CalendarDay.Kind.HOLIDAY,
-    "休息": CalendarDay.Kind.HOLIDAY, "放假": CalendarDay.Kind.HOLIDAY,
-    "workday": CalendarDay.Kind.WORKDAY, "班": CalendarDay.Kind.WORKDAY, "上班": CalendarDay.Kind.WORKDAY,
-    "调休上班": CalendarDay.Kind.WORKDAY, "补班": CalendarDay.Kind.WORKDAY,
+    "holiday": CalendarDay.Kind.HOLIDAY,
+    "休": CalendarDay.Kind.HOLIDAY,
+    "假": CalendarDay.Kind.HOLIDAY,
+    "休息": CalendarDay.Kind.HOLIDAY,
+    "放假": CalendarDay.Kind.HOLIDAY,
+    "workday": CalendarDay.Kind.WORKDAY,
+    "班": CalendarDay.Kind.WORKDAY,
+    "上班": CalendarDay.Kind.WORKDAY,
+    "调休上班": CalendarDay.Kind.WORKDAY,
+    "补班": CalendarDay.Kind.WORKDAY,
 }
 _LINE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s+(\S+)\s*(.*?)\s*$")
 
@@ -55,7 +61,9 @@ def parse_year_text(year: int, text: str) -> tuple[list[Entry], list[LineError]]
             continue
         match = _LINE.match(line)
         if not match:
-            errors.append(LineError(number, _("格式应为“日期 类型 名称”，例如“2027-01-01 休 元旦”")))
+            errors.append(
+                LineError(number, _("格式应为“日期 类型 名称”，例如“2027-01-01 休 元旦”"))
+            )
             continue
         y, m, d, kind_word, name = match.groups()
         try:
@@ -68,13 +76,23 @@ def parse_year_text(year: int, text: str) -> tuple[list[Entry], list[LineError]]
             errors.append(LineError(number, _("类型应为“休”或“班”（holiday / workday）")))
             continue
         if day.year != year:
-            errors.append(LineError(number, _("%(day)s 不属于 %(year)s 年") % {"day": day, "year": year}))
+            errors.append(
+                LineError(number, _("%(day)s 不属于 %(year)s 年") % {"day": day, "year": year})
+            )
             continue
         if day in seen:
-            errors.append(LineError(number, _("%(day)s 与第 %(line)s 行重复") % {"day": day, "line": seen[day]}))
+            errors.append(
+                LineError(
+                    number, _("%(day)s 与第 %(line)s 行重复") % {"day": day, "line": seen[day]}
+                )
+            )
             continue
         if kind == CalendarDay.Kind.WORKDAY and day.weekday() < 5:
-            errors.append(LineError(number, _("%(day)s 是工作日（周一至周五），不能设为调休上班") % {"day": day}))
+            errors.append(
+                LineError(
+                    number, _("%(day)s 是工作日（周一至周五），不能设为调休上班") % {"day": day}
+                )
+            )
             continue
         seen[day] = number
         entries.append(Entry(day, kind, name[:40]))
@@ -92,7 +110,9 @@ def _bump_version() -> None:
 def calendar_enter_year(*, actor, year: int, text: str, source: str = "") -> CalendarYear:
     _require_admin(actor)
     if CalendarYear.objects.filter(year=year).exists():
-        raise DomainError("CALENDAR_YEAR_EXISTS", _("%(year)s 年的工作日历已经录入，请逐日修改") % {"year": year})
+        raise DomainError(
+            "CALENDAR_YEAR_EXISTS", _("%(year)s 年的工作日历已经录入，请逐日修改") % {"year": year}
+        )
     entries, errors = parse_year_text(year, text)
     if errors:
         raise DomainError(
@@ -104,13 +124,23 @@ def calendar_enter_year(*, actor, year: int, text: str, source: str = "") -> Cal
     if not entries:
         raise DomainError("CALENDAR_IMPORT_EMPTY", _("没有可导入的日期"), status=400)
     if CalendarDay.objects.filter(date__year=year).exists():
-        raise DomainError("CALENDAR_YEAR_EXISTS", _("%(year)s 年已有单独录入的日期，请逐日修改") % {"year": year})
-    CalendarDay.objects.bulk_create([CalendarDay(date=e.date, kind=e.kind, name=e.name) for e in entries])
+        raise DomainError(
+            "CALENDAR_YEAR_EXISTS", _("%(year)s 年已有单独录入的日期，请逐日修改") % {"year": year}
+        )
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=e.date, kind=e.kind, name=e.name) for e in entries]
+    )
     row = CalendarYear.objects.create(year=year, source=source[:120], entered_by=actor)
     audit.record(
-        actor=actor, role=Role.ADMIN, action="calendar.enter_year", obj=row,
-        after={"year": year, "holidays": sum(e.kind == "holiday" for e in entries),
-               "workdays": sum(e.kind == "workday" for e in entries)},
+        actor=actor,
+        role=Role.ADMIN,
+        action="calendar.enter_year",
+        obj=row,
+        after={
+            "year": year,
+            "holidays": sum(e.kind == "holiday" for e in entries),
+            "workdays": sum(e.kind == "workday" for e in entries),
+        },
         reason=source,
     )
     _bump_version()
@@ -119,13 +149,19 @@ def calendar_enter_year(*, actor, year: int, text: str, source: str = "") -> Cal
 
 
 @transaction.atomic
-def calendar_set_day(*, actor, day: dt.date, kind: str | None, name: str = "", reason: str) -> CalendarDay:
+def calendar_set_day(
+    *, actor, day: dt.date, kind: str | None, name: str = "", reason: str
+) -> CalendarDay:
     """Make `day` a holiday or make-up working day, or (kind=None) restore the weekday rule."""
     _require_admin(actor)
     if not reason.strip():
         raise DomainError("REASON_REQUIRED", _("请填写修改原因"), status=400)
     if kind == CalendarDay.Kind.WORKDAY and day.weekday() < 5:
-        raise DomainError("CALENDAR_NOT_WEEKEND", _("%(day)s 是周一至周五，不能设为调休上班") % {"day": day}, status=400)
+        raise DomainError(
+            "CALENDAR_NOT_WEEKEND",
+            _("%(day)s 是周一至周五，不能设为调休上班") % {"day": day},
+            status=400,
+        )
     existing = CalendarDay.objects.select_for_update().filter(date=day).first()
     before = {"kind": existing.kind if existing else "", "name": existing.name if existing else ""}
     # Restoring the weekday rule keeps the row as kind "normal": nothing is deleted.
@@ -133,8 +169,13 @@ def calendar_set_day(*, actor, day: dt.date, kind: str | None, name: str = "", r
         date=day, defaults={"kind": kind or CalendarDay.Kind.NORMAL, "name": name[:40]}
     )
     audit.record(
-        actor=actor, role=Role.ADMIN, action="calendar.set_day", object_type="workcal.calendarday",
-        object_id=day.isoformat(), before=before, after={"kind": kind or "", "name": name if kind else ""},
+        actor=actor,
+        role=Role.ADMIN,
+        action="calendar.set_day",
+        object_type="workcal.calendarday",
+        object_id=day.isoformat(),
+        before=before,
+        after={"kind": kind or "", "name": name if kind else ""},
         reason=reason,
     )
     _bump_version()
@@ -151,6 +192,14 @@ def schedule_update(*, actor, reason: str, **fields) -> WorkSchedule:
     if not (row.morning_start < row.morning_end <= row.afternoon_start < row.afternoon_end):
         raise DomainError("SCHEDULE_INVALID", _("上下班时间顺序不正确"), status=400)
     row.save()
-    audit.record(actor=actor, role=Role.ADMIN, action="calendar.schedule", obj=row, before=before, after=fields, reason=reason)
+    audit.record(
+        actor=actor,
+        role=Role.ADMIN,
+        action="calendar.schedule",
+        obj=row,
+        before=before,
+        after=fields,
+        reason=reason,
+    )
     _bump_version()
     return row

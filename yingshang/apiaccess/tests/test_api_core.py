@@ -53,7 +53,11 @@ def test_api_key_header_works_too(personas):
 @pytest.mark.django_db
 def test_integration_key_acts_as_a_system_account_scoped_to_its_unit(personas):
     token, secret = services.token_create(
-        actor=personas.admin, name="市12345平台", kind="integration", unit=personas.hotline_centre, role="hotline_operator"
+        actor=personas.admin,
+        name="市12345平台",
+        kind="integration",
+        unit=personas.hotline_centre,
+        role="hotline_operator",
     )
     me = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/org/me").json()
     assert me["roles"] == [{"role": "hotline_operator", "unit": personas.hotline_centre.name}]
@@ -63,7 +67,13 @@ def test_integration_key_acts_as_a_system_account_scoped_to_its_unit(personas):
 @pytest.mark.django_db
 def test_only_admins_create_integration_keys(personas):
     with pytest.raises(DomainError) as err:
-        services.token_create(actor=personas.supervisor, name="x", kind="integration", unit=personas.unit_a, role="dept_handler")
+        services.token_create(
+            actor=personas.supervisor,
+            name="x",
+            kind="integration",
+            unit=personas.unit_a,
+            role="dept_handler",
+        )
     assert err.value.code == "TOKEN_FORBIDDEN"
 
 
@@ -106,8 +116,12 @@ def test_retried_post_with_same_key_returns_first_result_without_duplicate(echo_
     from ninja.testing import TestClient
 
     client = TestClient(echo_api)
-    first = client.post("/echo", json={"title": "一"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk)
-    again = client.post("/echo", json={"title": "一"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk)
+    first = client.post(
+        "/echo", json={"title": "一"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk
+    )
+    again = client.post(
+        "/echo", json={"title": "一"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk
+    )
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json() == {"id": 1, "title": "一"}
     assert _calls == ["一"]
@@ -119,8 +133,12 @@ def test_same_key_with_different_body_is_refused(echo_api, personas):
     from ninja.testing import TestClient
 
     client = TestClient(echo_api)
-    client.post("/echo", json={"title": "一"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk)
-    response = client.post("/echo", json={"title": "二"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk)
+    client.post(
+        "/echo", json={"title": "一"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk
+    )
+    response = client.post(
+        "/echo", json={"title": "二"}, headers={"Idempotency-Key": "abc"}, user=personas.clerk
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert _calls == ["一"]
@@ -165,7 +183,12 @@ def test_domain_error_is_409_with_code(personas):
 
     _t, secret = s.token_create(actor=personas.admin, name="t")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    payload = {"parent_id": personas.county.pk, "kind": "department", "code": "scjg", "name": "重复代号"}
+    payload = {
+        "parent_id": personas.county.pk,
+        "kind": "department",
+        "code": "scjg",
+        "name": "重复代号",
+    }
     response = client.post("/api/v1/org/units", data=payload, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "UNIT_INVALID"

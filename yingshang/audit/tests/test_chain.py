@@ -1,3 +1,4 @@
+import itertools
 import threading
 
 import pytest
@@ -10,25 +11,41 @@ from yingshang.audit.context import AuditContext, using
 from yingshang.audit.models import AuditEvent
 from yingshang.audit.verify import verify_chain
 
-on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (runs in the PostgreSQL CI pass)")
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only (runs in the PostgreSQL CI pass)"
+)
 
 
 def _record(actor, obj, n=1, **kw):
     for i in range(n):
         with transaction.atomic():
-            audit.record(actor=actor, action="test.touch", obj=obj, before={"n": i}, after={"n": i + 1}, **kw)
+            audit.record(
+                actor=actor, action="test.touch", obj=obj, before={"n": i}, after={"n": i + 1}, **kw
+            )
 
 
 @pytest.mark.django_db
 def test_record_stores_actor_change_reason_and_ip(personas):
     with using(AuditContext(ip="10.1.2.3")), transaction.atomic():
-        event = audit.record(actor=personas.handler_a, action="case.accept", obj=personas.unit_a,
-                             before={"status": "submitted"}, after={"status": "accepted"},
-                             reason="材料齐全", role="dept_handler", unit=personas.unit_a)
+        event = audit.record(
+            actor=personas.handler_a,
+            action="case.accept",
+            obj=personas.unit_a,
+            before={"status": "submitted"},
+            after={"status": "accepted"},
+            reason="材料齐全",
+            role="dept_handler",
+            unit=personas.unit_a,
+        )
     event.refresh_from_db()
     assert event.changes == {"status": ["submitted", "accepted"]}
     assert (event.actor, event.role, event.unit, event.ip, event.reason) == (
-        personas.handler_a, "dept_handler", personas.unit_a, "10.1.2.3", "材料齐全")
+        personas.handler_a,
+        "dept_handler",
+        personas.unit_a,
+        "10.1.2.3",
+        "材料齐全",
+    )
     assert event.object_type == "org.unit" and event.object_id == str(personas.unit_a.pk)
 
 
@@ -43,7 +60,7 @@ def test_each_event_chains_to_the_previous_one(personas):
     _record(personas.admin, personas.unit_a, 5)
     events = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in events][-5:] == list(range(events[-5].seq, events[-5].seq + 5))
-    for prev, cur in zip(events, events[1:], strict=False):
+    for prev, cur in itertools.pairwise(events):
         assert cur.prev_hash == prev.hash
     assert verify_chain().ok
 
@@ -92,8 +109,15 @@ def test_postgres_refuses_update_and_delete_of_events(personas):
 
     _record(personas.admin, personas.unit_a, 1)
     event = AuditEvent.objects.latest("seq")
-    for sql in ("UPDATE audit_auditevent SET reason = 'x' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    for sql in (
+        "UPDATE audit_auditevent SET reason = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [event.pk])
 
 
@@ -108,7 +132,12 @@ def test_concurrent_writers_never_fork_the_chain(personas):
                 with transaction.atomic():
                     # some work before the audit append, as a real service does
                     AuditEvent.objects.count()
-                    audit.record(actor=personas.admin, action="test.concurrent", obj=personas.unit_b, after={"i": i})
+                    audit.record(
+                        actor=personas.admin,
+                        action="test.concurrent",
+                        obj=personas.unit_b,
+                        after={"i": i},
+                    )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

@@ -24,19 +24,26 @@ def test_message_exists_only_if_the_causing_transaction_commits(personas):
     assert not Message.objects.exists()
 
 
-def test_sms_goes_through_the_outbox_adapter_by_default(personas, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            message = services.send(channel="sms", recipient=personas.applicant, body="您的办件已受理")
+def test_sms_goes_through_the_outbox_adapter_by_default(
+    personas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        message = services.send(channel="sms", recipient=personas.applicant, body="您的办件已受理")
     message.refresh_from_db()
-    assert message.status == "sent" and message.address == "13800138000" and message.provider_id == "outbox"
+    assert (
+        message.status == "sent"
+        and message.address == "13800138000"
+        and message.provider_id == "outbox"
+    )
 
 
 def test_email_is_sent_through_django_mail(personas, django_capture_on_commit_callbacks):
     personas.applicant.email = "zhangsan@example.cn"
     personas.applicant.save()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        services.send(channel="email", recipient=personas.applicant, subject="受理通知", body="已受理")
+        services.send(
+            channel="email", recipient=personas.applicant, subject="受理通知", body="已受理"
+        )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["zhangsan@example.cn"]
 
 
@@ -54,13 +61,17 @@ def test_failed_delivery_is_retried_with_backoff_then_marked_failed(personas, se
 
 def test_inapp_messages_count_as_unread_until_read(login, personas):
     with transaction.atomic():
-        services.send(channel="inapp", recipient=personas.handler_a, subject="催办", body="工单即将超时")
+        services.send(
+            channel="inapp", recipient=personas.handler_a, subject="催办", body="工单即将超时"
+        )
     client = login(personas.handler_a)
     page = client.get(reverse("workbench:home")).content.decode()
     assert 'data-testid="unread-count">1<' in page
     message = Message.objects.get()
     client.post(reverse("workbench:inbox"), {"id": message.pk})
-    assert 'data-testid="unread-count"' not in client.get(reverse("workbench:home")).content.decode()
+    assert (
+        'data-testid="unread-count"' not in client.get(reverse("workbench:home")).content.decode()
+    )
 
 
 def test_nobody_reads_another_users_messages(login, personas):

@@ -32,17 +32,20 @@ def test_uscc_with_one_character_altered_is_rejected(code):
     position = 10
     alphabet = identifiers.USCC_ALPHABET
     replacement = alphabet[(alphabet.index(code[position]) + 1) % len(alphabet)]
-    altered = code[:position] + replacement + code[position + 1:]
+    altered = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValidationError) as err:
         identifiers.validate_uscc(altered)
     assert "校验位" in err.value.messages[0]
 
 
-@pytest.mark.parametrize("bad,code", [
-    ("91110108551385082", "uscc_length"),
-    ("91110108551385O82Q", "uscc_chars"),  # letter O is not in the alphabet
-    ("9111010855138508IQ", "uscc_chars"),
-])
+@pytest.mark.parametrize(
+    "bad,code",
+    [
+        ("91110108551385082", "uscc_length"),
+        ("91110108551385O82Q", "uscc_chars"),  # letter O is not in the alphabet
+        ("9111010855138508IQ", "uscc_chars"),
+    ],
+)
 def test_malformed_uscc_gets_its_own_message(bad, code):
     with pytest.raises(ValidationError) as err:
         identifiers.validate_uscc(bad)
@@ -84,6 +87,8 @@ def test_id_check_character_table_maps_remainder_2_to_x():
     assert identifiers.id_check_char("11010519491231002") == "X"
 
 
-@pytest.mark.parametrize("value,ok", [("13800138000", True), ("12800138000", False), ("1380013800", False)])
+@pytest.mark.parametrize(
+    "value,ok", [("13800138000", True), ("12800138000", False), ("1380013800", False)]
+)
 def test_mobile_numbers(value, ok):
     assert identifiers.is_mobile(value) is ok

@@ -15,7 +15,9 @@ def test_login_with_username_or_mobile(client, personas, login_name):
 
 @pytest.mark.django_db
 def test_wrong_password_shows_chinese_error_and_keeps_username(client, personas):
-    response = client.post(reverse("login"), {"username": "handler_a", "password": "wrong-password-1"})
+    response = client.post(
+        reverse("login"), {"username": "handler_a", "password": "wrong-password-1"}
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert "用户名/手机号或密码不正确" in text
@@ -23,7 +25,9 @@ def test_wrong_password_shows_chinese_error_and_keeps_username(client, personas)
 
 
 @pytest.mark.django_db
-def test_repeated_failures_lock_the_account_even_with_the_right_password(client, personas, settings):
+def test_repeated_failures_lock_the_account_even_with_the_right_password(
+    client, personas, settings
+):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "handler_a", "password": "wrong-password-1"})
     response = client.post(reverse("login"), {"username": "handler_a", "password": PASSWORD})
@@ -33,7 +37,9 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(client,
 
 
 @pytest.mark.django_db
-def test_lockout_of_one_account_does_not_lock_others_from_the_same_address(client, personas, settings):
+def test_lockout_of_one_account_does_not_lock_others_from_the_same_address(
+    client, personas, settings
+):
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
         client.post(reverse("login"), {"username": "handler_a", "password": "wrong-password-1"})
     response = client.post(reverse("login"), {"username": "handler_b", "password": PASSWORD})
@@ -58,4 +64,6 @@ def test_logout_is_post_only(login, personas):
 def test_passwords_are_hashed_with_argon2_in_production_settings(settings):
     from yingshang import settings as project_settings
 
-    assert "Argon2PasswordHasher" in [h for h in project_settings.PASSWORD_HASHERS if "Argon2" in h][0]
+    assert (
+        "Argon2PasswordHasher" in [h for h in project_settings.PASSWORD_HASHERS if "Argon2" in h][0]
+    )

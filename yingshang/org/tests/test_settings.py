@@ -39,27 +39,52 @@ def test_local_secret_is_generated_once_and_kept(tmp_path):
 
 
 def _run_settings(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "YINGSHANG_PRODUCTION", "ALLOWED_HOSTS")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "YINGSHANG_PRODUCTION", "ALLOWED_HOSTS")
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','yingshang.settings'); django.setup()"],
-        env=clean, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','yingshang.settings'); django.setup()",
+        ],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def test_production_without_secret_refuses_to_start(tmp_path):
-    result = _run_settings({"YINGSHANG_PRODUCTION": "1", "ALLOWED_HOSTS": "ys.example.gov.cn", "YINGSHANG_DATA_DIR": str(tmp_path)})
+    result = _run_settings(
+        {
+            "YINGSHANG_PRODUCTION": "1",
+            "ALLOWED_HOSTS": "ys.example.gov.cn",
+            "YINGSHANG_DATA_DIR": str(tmp_path),
+        }
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        "YINGSHANG_PRODUCTION": "1", "SECRET_KEY": "k" * 20 + "Q9z!x#" * 8, "ALLOWED_HOSTS": "ys.example.gov.cn",
-        "YINGSHANG_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "yingshang.settings",
+        "YINGSHANG_PRODUCTION": "1",
+        "SECRET_KEY": "k" * 20 + "Q9z!x#" * 8,
+        "ALLOWED_HOSTS": "ys.example.gov.cn",
+        "YINGSHANG_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "yingshang.settings",
     }
     clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     clean.update(env)
-    result = subprocess.run([sys.executable, "-m", "yingshang", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=clean, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "yingshang", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

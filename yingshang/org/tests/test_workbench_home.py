@@ -26,11 +26,21 @@ def test_staff_home_names_role_and_unit(login, personas, persona):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona,sees_audit", [
-    ("supervisor", True), ("leader", True), ("admin", True), ("head_a", True),
-    ("handler_a", False), ("clerk", False), ("operator", False),
-])
-def test_audit_menu_and_page_only_for_county_wide_roles_admin_and_heads(login, personas, persona, sees_audit):
+@pytest.mark.parametrize(
+    "persona,sees_audit",
+    [
+        ("supervisor", True),
+        ("leader", True),
+        ("admin", True),
+        ("head_a", True),
+        ("handler_a", False),
+        ("clerk", False),
+        ("operator", False),
+    ],
+)
+def test_audit_menu_and_page_only_for_county_wide_roles_admin_and_heads(
+    login, personas, persona, sees_audit
+):
     client = login(personas.by_role(persona))
     home = client.get(reverse("workbench:home")).content.decode()
     assert ("审计查询" in home) is sees_audit
@@ -80,4 +90,7 @@ def test_security_headers_on_pages(client):
     assert response["Referrer-Policy"] == "same-origin"
     csp = response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )

@@ -17,7 +17,9 @@ ROLES = [
 
 
 @pytest.mark.parametrize("persona,role_label", ROLES)
-def test_each_role_logs_in_in_chinese_and_sees_its_home(page, personas, browser_login, persona, role_label):
+def test_each_role_logs_in_in_chinese_and_sees_its_home(
+    page, personas, browser_login, persona, role_label
+):
     user = personas.by_role(persona)
     browser_login(page, user.username)
     assert page.url.endswith("/staff/")
@@ -27,7 +29,9 @@ def test_each_role_logs_in_in_chinese_and_sees_its_home(page, personas, browser_
     nav = page.get_by_role("navigation", name="工作台菜单")
     assert nav.get_by_role("link", name="工作台首页").is_visible()
     # only the roles that may use the audit search see it in the menu
-    assert (nav.get_by_role("link", name="审计查询").count() == 1) is (persona in ("head_a", "supervisor", "leader", "admin"))
+    assert (nav.get_by_role("link", name="审计查询").count() == 1) is (
+        persona in ("head_a", "supervisor", "leader", "admin")
+    )
 
 
 def test_switch_to_english_and_back(page, personas):
@@ -58,8 +62,14 @@ def test_lockout_message_after_repeated_wrong_passwords(page, personas, settings
 
 
 def test_portal_home_fits_a_phone_without_horizontal_scrolling(browser, live_server, personas):
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 375, "height": 812},
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        locale="zh-CN",
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     try:
         page.goto("/")

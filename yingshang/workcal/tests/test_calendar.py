@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from yingshang.workcal.calendar import TZ, WorkCalendar, end_of_day
 
-CAL = WorkCalendar(holidays=set(holidays), makeup_workdays=set(workdays), known_years=set(range(2004, 2027)))
+CAL = WorkCalendar(
+    holidays=set(holidays), makeup_workdays=set(workdays), known_years=set(range(2004, 2027))
+)
 FIRST, LAST = dt.date(2004, 1, 1), dt.date(2026, 12, 31)
 dates = st.dates(min_value=FIRST, max_value=LAST)
 amounts = st.integers(min_value=-60, max_value=60)
@@ -125,8 +127,10 @@ def test_a_limit_that_ends_at_closing_time_ends_at_closing_time():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.datetimes(min_value=dt.datetime(2004, 1, 2), max_value=dt.datetime(2026, 12, 1)),
-       st.integers(min_value=1, max_value=200))
+@given(
+    st.datetimes(min_value=dt.datetime(2004, 1, 2), max_value=dt.datetime(2026, 12, 1)),
+    st.integers(min_value=1, max_value=200),
+)
 def test_working_hours_round_trip(naive, quarter_hours):
     start = naive.replace(tzinfo=TZ)
     hours = quarter_hours / 4
@@ -138,7 +142,9 @@ def test_working_hours_round_trip(naive, quarter_hours):
 def test_natural_units():
     start = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
     assert CAL.deadline(start, 2, "natural_days").due_at == end_of_day(dt.date(2026, 11, 22))
-    assert CAL.deadline(start, 30, "natural_hours").due_at == dt.datetime(2026, 11, 21, 16, 0, tzinfo=TZ)
+    assert CAL.deadline(start, 30, "natural_hours").due_at == dt.datetime(
+        2026, 11, 21, 16, 0, tzinfo=TZ
+    )
 
 
 def test_year_without_calendar_uses_weekends_only_and_is_flagged():
@@ -147,7 +153,9 @@ def test_year_without_calendar_uses_weekends_only_and_is_flagged():
     # 2027-01-01 is a Friday: with weekends only it counts as a working day
     assert result.due_at == end_of_day(dt.date(2027, 1, 4))
     assert result.calendar_incomplete
-    assert not CAL.deadline(dt.datetime(2026, 11, 2, 9, tzinfo=TZ), 5, "working_days").calendar_incomplete
+    assert not CAL.deadline(
+        dt.datetime(2026, 11, 2, 9, tzinfo=TZ), 5, "working_days"
+    ).calendar_incomplete
 
 
 def test_unknown_unit_is_an_error():

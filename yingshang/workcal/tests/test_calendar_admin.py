@@ -20,7 +20,9 @@ GOOD_2027 = """
 
 
 def test_import_a_year(personas):
-    row = services.calendar_enter_year(actor=personas.admin, year=2027, text=GOOD_2027, source="国务院办公厅通知")
+    row = services.calendar_enter_year(
+        actor=personas.admin, year=2027, text=GOOD_2027, source="国务院办公厅通知"
+    )
     assert row.year == 2027
     assert CalendarDay.objects.filter(date__year=2027).count() == 4
     assert not calendar.is_workday(dt.date(2027, 1, 1))
@@ -28,17 +30,22 @@ def test_import_a_year(personas):
     assert AuditEvent.objects.filter(action="calendar.enter_year").count() == 1
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("2027-01-01 休 元旦\n2027-01-01 休 元旦", "重复"),
-    ("2027-01-04 班 调休", "不能设为调休上班"),  # a Monday
-    ("2027-13-01 休 x", "不存在"),
-    ("2028-01-01 休 元旦", "不属于"),
-    ("元旦 2027-01-01", "格式"),
-    ("2027-01-01 放风筝 x", "类型"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("2027-01-01 休 元旦\n2027-01-01 休 元旦", "重复"),
+        ("2027-01-04 班 调休", "不能设为调休上班"),  # a Monday
+        ("2027-13-01 休 x", "不存在"),
+        ("2028-01-01 休 元旦", "不属于"),
+        ("元旦 2027-01-01", "格式"),
+        ("2027-01-01 放风筝 x", "类型"),
+    ],
+)
 def test_bad_lines_are_reported_and_nothing_is_saved(personas, text, fragment):
     with pytest.raises(DomainError) as err:
-        services.calendar_enter_year(actor=personas.admin, year=2027, text="2027-02-06 休 春节\n" + text)
+        services.calendar_enter_year(
+            actor=personas.admin, year=2027, text="2027-02-06 休 春节\n" + text
+        )
     assert err.value.code == "CALENDAR_IMPORT_INVALID"
     assert any(fragment in e["message"] for e in err.value.details["errors"])
     assert not CalendarDay.objects.filter(date__year=2027).exists()
@@ -58,7 +65,9 @@ def test_only_admins_edit_the_calendar(personas):
 
 def test_editing_a_day_needs_a_reason_is_audited_and_never_deletes(personas):
     day = dt.date(2026, 11, 27)  # a Friday
-    services.calendar_set_day(actor=personas.admin, day=day, kind="holiday", name="临时调整", reason="县政府通知")
+    services.calendar_set_day(
+        actor=personas.admin, day=day, kind="holiday", name="临时调整", reason="县政府通知"
+    )
     assert not calendar.is_workday(day)
     services.calendar_set_day(actor=personas.admin, day=day, kind=None, reason="通知撤回")
     assert calendar.is_workday(day)
@@ -70,9 +79,14 @@ def test_editing_a_day_needs_a_reason_is_audited_and_never_deletes(personas):
 
 def test_calendar_page_import_shows_line_errors_and_keeps_text(login, personas):
     client = login(personas.admin)
-    response = client.post(reverse("workbench:calendar"), {
-        "imp-year": 2027, "imp-source": "", "imp-text": "2027-01-01 休 元旦\n2027-01-04 班 错误",
-    })
+    response = client.post(
+        reverse("workbench:calendar"),
+        {
+            "imp-year": 2027,
+            "imp-source": "",
+            "imp-text": "2027-01-01 休 元旦\n2027-01-04 班 错误",
+        },
+    )
     text = response.content.decode()
     assert response.status_code == 200
     assert "第 2 行" in text and "2027-01-04 班 错误" in text
@@ -86,4 +100,7 @@ def test_admins_see_the_missing_year_banner(login, personas, settings):
         text = login(personas.admin).get(reverse("workbench:home")).content.decode()
     assert "2027 年的节假日安排尚未录入" in text
     with time_machine.travel(dt.datetime(2026, 11, 22, 10, tzinfo=calendar.TZ)):
-        assert "尚未录入" not in login(personas.handler_a).get(reverse("workbench:home")).content.decode()
+        assert (
+            "尚未录入"
+            not in login(personas.handler_a).get(reverse("workbench:home")).content.decode()
+        )

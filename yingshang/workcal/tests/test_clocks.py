@@ -7,7 +7,7 @@ from django.db import transaction
 from yingshang.audit.models import AuditEvent
 from yingshang.workcal import calendar, clocks, services
 from yingshang.workcal.calendar import TZ, end_of_day
-from yingshang.workcal.models import Clock, ClockEvent
+from yingshang.workcal.models import ClockEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,13 @@ def owner(personas):
 
 def start(owner, amount=5, unit="working_days", when=None):
     with transaction.atomic():
-        return clocks.clock_start(owner=owner, purpose="test", amount=amount, unit=unit, started_at=when or at(2026, 11, 2))
+        return clocks.clock_start(
+            owner=owner,
+            purpose="test",
+            amount=amount,
+            unit=unit,
+            started_at=when or at(2026, 11, 2),
+        )
 
 
 def test_start_persists_due_and_warning_and_writes_an_event(owner):
@@ -43,7 +49,11 @@ def test_pause_over_a_weekend_costs_no_working_days(owner):
     clock = start(owner, 5, when=at(2026, 11, 2))  # due Mon 9 Nov
     with transaction.atomic():
         clock = clocks.clock_pause(clock=clock, kind="correction", at=at(2026, 11, 6, 17))  # Friday
-    assert clock.state == "paused" and clock.due_at is None and clock.remaining_at_pause == Decimal("1")
+    assert (
+        clock.state == "paused"
+        and clock.due_at is None
+        and clock.remaining_at_pause == Decimal("1")
+    )
     with transaction.atomic():
         clock = clocks.clock_resume(clock=clock, at=at(2026, 11, 9, 9))  # Monday
     # paused Friday→Monday: one working day (Friday's remainder was already counted) is given back
@@ -104,7 +114,9 @@ def test_sweep_moves_to_warning_then_overdue_once_and_calls_handlers(owner):
     import time_machine
 
     seen = []
-    clocks.on_transition("org.unit", lambda state, moved: seen.append((state, [m.owner_id for m in moved])))
+    clocks.on_transition(
+        "org.unit", lambda state, moved: seen.append((state, [m.owner_id for m in moved]))
+    )
     try:
         with time_machine.travel(at(2026, 11, 2)):
             clock = start(owner, 10, when=at(2026, 11, 2))
@@ -116,7 +128,11 @@ def test_sweep_moves_to_warning_then_overdue_once_and_calls_handlers(owner):
         clock.refresh_from_db()
         assert clock.state == "overdue"
         assert seen == [("warning", [str(owner.pk)]), ("overdue", [str(owner.pk)])]
-        assert list(ClockEvent.objects.filter(clock=clock).values_list("kind", flat=True)) == ["start", "warn", "overdue"]
+        assert list(ClockEvent.objects.filter(clock=clock).values_list("kind", flat=True)) == [
+            "start",
+            "warn",
+            "overdue",
+        ]
     finally:
         clocks._handlers.pop("org.unit", None)
 
@@ -135,7 +151,9 @@ def test_entering_a_missing_year_recomputes_open_clocks_that_cross_into_it(owner
     clock = start(owner, 5, when=at(2026, 12, 28))  # runs into 2027, not yet entered
     assert clock.calendar_incomplete
     assert clock.due_at == end_of_day(dt.date(2027, 1, 4))  # 29, 30, 31, 1 (Fri, weekend rule), 4
-    services.calendar_enter_year(actor=personas.admin, year=2027, text="2027-01-01 休 元旦\n", source="国办发明电")
+    services.calendar_enter_year(
+        actor=personas.admin, year=2027, text="2027-01-01 休 元旦\n", source="国办发明电"
+    )
     clock.refresh_from_db()
     assert not clock.calendar_incomplete
     assert clock.due_at == end_of_day(dt.date(2027, 1, 5))

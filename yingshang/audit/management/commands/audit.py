@@ -22,5 +22,7 @@ class Command(BaseCommand):
             )
         rate = result.checked / elapsed if elapsed else 0
         self.stdout.write(
-            self.style.SUCCESS(f"审计链完整 / audit chain intact: {result.checked} events in {elapsed:.2f}s ({rate:,.0f}/s)")
+            self.style.SUCCESS(
+                f"审计链完整 / audit chain intact: {result.checked} events in {elapsed:.2f}s ({rate:,.0f}/s)"
+            )
         )

@@ -16,6 +16,8 @@ class Command(BaseCommand):
         if quiet:
             return
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("演示账号 / demo logins (密码 password: %s)" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS("演示账号 / demo logins (密码 password: %s)" % DEMO_PASSWORD)
+        )
         for role, username, name, unit in demo_logins():
             self.stdout.write(f"  {role:<18} {username:<14} {name}{' · ' + unit if unit else ''}")

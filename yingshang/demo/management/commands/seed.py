@@ -9,7 +9,11 @@ class Command(BaseCommand):
     help = "Generate a realistic volume of records (a county-year or more) for benchmarks."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", default="small", help=f"one of {', '.join(SCALES)} or a number (county-years)")
+        parser.add_argument(
+            "--scale",
+            default="small",
+            help=f"one of {', '.join(SCALES)} or a number (county-years)",
+        )
         parser.add_argument("--seed", type=int, default=20261122)
 
     def handle(self, *args, scale, seed, **options):
@@ -25,4 +29,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         load_demo(ctx)
         made = generate(ctx, chosen)
-        self.stdout.write(self.style.SUCCESS(f"done in {time.perf_counter() - started:.1f}s: {made}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"done in {time.perf_counter() - started:.1f}s: {made}")
+        )

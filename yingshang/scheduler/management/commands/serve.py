@@ -19,11 +19,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, bind, workers, **options):
         python = sys.executable
-        web = subprocess.Popen([
-            python, "-m", "gunicorn", "yingshang.wsgi:application", "--bind", bind,
-            "--workers", str(workers), "--threads", "4", "--access-logfile", "-",
-            "--graceful-timeout", "10", "--timeout", "120",
-        ])
+        web = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "yingshang.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+                "--timeout",
+                "120",
+            ]
+        )
         worker = subprocess.Popen([python, "-m", "yingshang", "worker"])
         children = [web, worker]
         stopping = False

@@ -34,12 +34,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-scheduler", action="store_true")
-        parser.add_argument("--tick", type=float, default=15.0, help="seconds between scheduler checks")
+        parser.add_argument(
+            "--tick", type=float, default=15.0, help="seconds between scheduler checks"
+        )
 
     def handle(self, *args, no_scheduler=False, tick=15.0, **options):
         stop = threading.Event()
         if not no_scheduler:
-            threading.Thread(target=_scheduler_loop, args=(stop, tick), daemon=True, name="scheduler").start()
+            threading.Thread(
+                target=_scheduler_loop, args=(stop, tick), daemon=True, name="scheduler"
+            ).start()
         try:
             if settings.REDIS_URL:
                 call_command("rqworker", "default", "--with-scheduler")
