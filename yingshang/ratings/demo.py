@@ -115,28 +115,37 @@ def load_demo(ctx) -> None:
         if handler is None or supervisor is None:
             continue
         stage = i % 6
+        t0 = rating.created_at
+
+        def at(hours, t0=t0):  # the loop's steps happen after the rating, never in the future
+            return min(now, t0 + dt.timedelta(hours=hours))
+
         try:
             if stage == 0:
                 continue  # 待核实
-            R.rectification_verify(actor=handler, rectification=rect, note="已调阅窗口录像并与当事人核实，情况属实。")
+            R.rectification_verify(actor=handler, rectification=rect, note="已调阅窗口录像并与当事人核实，情况属实。",
+                                   at=at(3))
             if stage == 1:
                 continue  # 整改中
             if stage == 5:
                 appeal = R.appeal_submit(actor=handler, rating=rating, kind=Appeal.Kind.MISTAKEN,
-                                         reason="评价人在评价器上误触，现场已口头表示满意。")
-                R.appeal_decide(actor=supervisor, appeal=appeal, upheld=True, reason="经调取录像核实，属误评。")
+                                         reason="评价人在评价器上误触，现场已口头表示满意。", at=at(4))
+                R.appeal_decide(actor=supervisor, appeal=appeal, upheld=True, reason="经调取录像核实，属误评。",
+                                at=at(26))
                 continue  # 申诉核减
             outcome = [Outcome.FIXED_NOW, Outcome.EXPLAINED, Outcome.FIXED_BY_PLAN][i % 3]
             R.rectification_reply(actor=handler, rectification=rect, outcome=outcome,
-                                  reply="已对窗口人员进行批评教育，增设取号引导岗，高峰时段增开窗口。")
+                                  reply="已对窗口人员进行批评教育，增设取号引导岗，高峰时段增开窗口。", at=at(30))
             if rect.callback_required:
                 R.rectification_callback(actor=handler, rectification=rect, result="satisfied",
-                                         note="电话回访，群众对整改结果表示满意。")
+                                         note="电话回访，群众对整改结果表示满意。", at=at(32))
             if stage == 2:
                 continue  # 待复核
-            R.rectification_close(actor=supervisor, rectification=rect, note="整改到位，同意办结。")
+            R.rectification_close(actor=supervisor, rectification=rect, note="整改到位，同意办结。", at=at(50))
         except Exception as exc:  # a demo step refused by a rule is reported, not fatal
             ctx.log(f"    rectification {rect.pk}: {exc}")
+    # the 12345 callbacks the hotline demo recorded become work-order ratings
+    services.import_hotline_callbacks()
     ctx.log(f"    {Rating.objects.count()} ratings, {Rectification.objects.count()} rectifications")
 
 

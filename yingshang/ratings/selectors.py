@@ -249,8 +249,9 @@ def trend_chart(points: list[dict]) -> dict:
     """An ECharts option (rendered by site.js from json_script)."""
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["评价数", "差评数", "满意率(%)"]},
-        "grid": {"left": 40, "right": 50, "bottom": 30, "top": 40},
+        "legend": {"data": ["评价数", "差评数", "满意率(%)"], "top": 0},
+        "color": ["#0b4f9c", "#b3261e", "#198754"],
+        "grid": {"left": 40, "right": 50, "bottom": 30, "top": 50},
         "xAxis": {"type": "category", "data": [p["period"] for p in points]},
         "yAxis": [{"type": "value", "name": "件"}, {"type": "value", "name": "%", "min": 0, "max": 100}],
         "series": [

@@ -501,7 +501,7 @@ def public(request):
             "tooltip": {"trigger": "axis"}, "grid": {"left": 120, "right": 30, "top": 10, "bottom": 30},
             "xAxis": {"type": "value", "min": 0, "max": 100},
             "yAxis": {"type": "category", "data": [u["unit__name"] for u in units[:15]][::-1]},
-            "series": [{"type": "bar", "name": "满意率(%)", "data": [u["satisfaction"] for u in units[:15]][::-1]}],
+            "series": [{"type": "bar", "name": "满意率(%)", "barMaxWidth": 28, "data": [u["satisfaction"] for u in units[:15]][::-1]}],
         },
     })
 

@@ -36,7 +36,7 @@ def test_applicant_rates_very_dissatisfied_unit_rectifies_supervisor_closes(page
 
     # the unit verifies and replies within the limits
     browser_login(page, "handler_a")
-    page.goto("/ratings/staff/rectifications/")
+    page.goto("/staff/ratings/rectifications/")
     page.get_by_test_id("rect-table").get_by_role("link", name="办理").first.click()
     page.wait_for_load_state()
     assert "办理时间长、超时办理、多次跑动" in page.get_by_test_id("rect-problems").inner_text()
@@ -57,7 +57,7 @@ def test_applicant_rates_very_dissatisfied_unit_rectifies_supervisor_closes(page
 
     # the supervisor reviews and closes
     browser_login(page, "supervisor")
-    page.goto(f"/ratings/staff/rectifications/{rect.pk}/")
+    page.goto(f"/staff/ratings/rectifications/{rect.pk}/")
     page.get_by_label("复核意见").fill("整改到位")
     page.get_by_role("button", name="复核通过，办结").click()
     page.wait_for_load_state()

@@ -54,3 +54,18 @@ def test_home_card_and_clerk_pad_entry(login, personas, make_case):
     assert "本单位差评整改" in page
     response = login(personas.clerk).get(reverse("ratings:pad_home"))
     assert response.status_code == 302 and response["Location"] == reverse("ratings:pad", args=[personas.window.pk])
+
+
+def test_load_demo_puts_rectifications_in_every_state_and_is_idempotent(db):
+    from yingshang.org import demo as org_demo
+
+    ctx = DemoContext()
+    org_demo.load_demo(ctx)
+    demo.load_demo(ctx)
+    count = Rating.objects.count()
+    assert 150 < count < 400
+    states = set(Rectification.objects.values_list("status", flat=True))
+    assert {"verifying", "rectifying", "reviewing", "closed", "cancelled"} <= states
+    assert not Rectification.objects.filter(status="closed", replied_on_time=False).exists()
+    demo.load_demo(ctx)
+    assert Rating.objects.count() == count
