@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", org_views.LoginView.as_view(), name="login"),
     path("logout/", org_views.logout_view, name="logout"),
+    path("register/", org_views.register, name="register"),
 ]
 
 # Each app with a urls.py is mounted at the prefix it declares (URL_PREFIX, default "<label>/").

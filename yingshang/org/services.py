@@ -206,3 +206,42 @@ def role_revoke(*, actor, assignment: RoleAssignment, reason: str) -> RoleAssign
             reason=reason,
         )
     return assignment
+
+
+@transaction.atomic
+def applicant_register_firm(
+    *, uscc: str, firm_name: str, contact_name: str, mobile: str, password: str
+) -> User:
+    """A firm registers its applicant account; the USCC must be valid and not yet bound."""
+    from yingshang.enterprises.models import Firm
+
+    code = identifiers.normalize_uscc(uscc)
+    try:
+        identifiers.validate_uscc(code)
+    except ValidationError as exc:
+        raise DomainError(
+            "USCC_INVALID", exc.messages[0], details={"field": "uscc"}, status=400
+        ) from exc
+    firm = Firm.objects.select_for_update().filter(uscc=code).first()
+    if firm is not None and firm.accounts.exists():
+        raise DomainError(
+            "FIRM_ALREADY_REGISTERED",
+            _("该企业已注册账号，请联系本企业的账号管理人"),
+            details={"field": "uscc"},
+        )
+    if firm is None:
+        firm = Firm.objects.create(
+            uscc=code,
+            name=firm_name.strip(),
+            contact_name=contact_name.strip(),
+            contact_phone=mobile,
+        )
+    return user_create(
+        actor=None,
+        username=f"firm-{code}",
+        password=password,
+        real_name=contact_name.strip(),
+        kind=User.Kind.FIRM,
+        mobile=mobile,
+        firm=firm,
+    )
