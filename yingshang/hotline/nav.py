@@ -17,6 +17,8 @@ WORKBENCH = [
     NavItem(_("超期通报"), "hotline:criticism", roles=SUPERVISORS, icon="megaphone", order=44, group=_("12345热线")),
     NavItem(_("市平台考核数据"), "hotline:city_figures", roles={Role.SUPERVISOR, Role.ADMIN, Role.HOTLINE_OPERATOR},
             icon="building", order=45, group=_("12345热线")),
+    NavItem(_("热线设置"), "hotline:settings", roles={Role.SUPERVISOR, Role.ADMIN}, icon="sliders", order=46,
+            group=_("12345热线")),
 ]
 
 PORTAL = [

@@ -621,7 +621,7 @@ def portal_rate(*, order: WorkOrder, satisfied: bool) -> WorkOrder:
 
 
 # --- overdue: 催办 notice the next working day, once ----------------------------------------------
-def issue_overdue_notices(now: dt.datetime | None = None) -> int:
+def issue_overdue_notices(now: dt.datetime | None = None, *, order_ids=None) -> int:
     """For every order being handled whose deadline passed before today (a working day): one
     超期催办通知 per deadline, recorded (Supervision with a dedup key) so it never fires twice."""
     now = _now(now)
@@ -634,7 +634,9 @@ def issue_overdue_notices(now: dt.datetime | None = None) -> int:
         WorkOrder.objects.filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], handle_due_at__lte=start_of_today)
         .exclude(main_unit=None).values_list("pk", "handle_due_at")
     )
-    for pk, due in candidates.iterator():
+    if order_ids is not None:
+        candidates = candidates.filter(pk__in=list(order_ids))
+    for pk, due in list(candidates):
         key = f"overdue:{due.isoformat()}"
         if Supervision.objects.filter(order_id=pk, dedup_key=key).exists():
             continue
@@ -656,7 +658,77 @@ def issue_overdue_notices(now: dt.datetime | None = None) -> int:
 
 
 def _on_clock_transition(new_state: str, moved) -> None:
-    """The clock sweep marks a handling clock overdue at the deadline; the notice itself goes
-    out the next working day (issue_overdue_notices), so nothing else happens here but
-    refreshing the queue's due_at column stays correct."""
-    return None
+    """The clock sweep marks a handling clock overdue just after its deadline. If that moment
+    is already the next working day (e.g. the sweep runs after midnight before a working day),
+    the 催办 notice goes out at once; otherwise the periodic task issues it on the next working
+    day. Either way issue_overdue_notices records it, so it is never sent twice."""
+    if new_state != Clock.State.OVERDUE:
+        return
+    ids = [int(m.owner_id) for m in moved if m.purpose == "handle"]
+    if ids:
+        issue_overdue_notices(order_ids=ids)
+
+
+# --- configuration (limits, KPI weights), audited ----------------------------------------------------
+def _require_config(actor) -> None:
+    if actor is None or not grants_of(actor).has(Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDeniedError("HOTLINE_FORBIDDEN", _("只有督查人员或管理员可以修改热线设置"))
+
+
+def limit_rule_save(*, actor, rule=None, purpose: str, category: str, urgency: str, amount, unit: str,
+                    same_day: bool = False, is_active: bool = True, note: str = ""):
+    from decimal import Decimal, InvalidOperation
+
+    from yingshang.hotline.models import LimitRule
+
+    _require_config(actor)
+    try:
+        amount = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        amount = Decimal(0)
+    if amount <= 0 or amount > 999:
+        raise InvalidInput("HOTLINE_LIMIT_AMOUNT", _("时限应为大于0的数值"), details={"field": "amount"})
+    if unit in ("working_days", "natural_days") and amount != int(amount):
+        raise InvalidInput("HOTLINE_LIMIT_WHOLE_DAYS", _("以天计的时限必须是整数"), details={"field": "amount"})
+    if purpose not in LimitRule.Purpose.values or unit not in calendar.UNITS:
+        raise InvalidInput("HOTLINE_LIMIT_INVALID", _("时限类型或单位无效"))
+    if category and category not in WorkOrder.Category.values or urgency and urgency not in WorkOrder.Urgency.values:
+        raise InvalidInput("HOTLINE_LIMIT_INVALID", _("诉求类别或紧急程度无效"))
+    with transaction.atomic():
+        if rule is not None:
+            rule = LimitRule.objects.select_for_update().get(pk=rule.pk)
+            before = {f: getattr(rule, f) for f in ("purpose", "category", "urgency", "amount", "unit", "same_day", "is_active")}
+        else:
+            rule, before = LimitRule(), None
+        rule.purpose, rule.category, rule.urgency, rule.amount, rule.unit = purpose, category, urgency, amount, unit
+        rule.same_day, rule.is_active, rule.note = same_day, is_active, note[:200]
+        rule.save()
+        audit.record(actor=actor, action="hotline.limit_rule", obj=rule, before=before,
+                     after={f: getattr(rule, f) for f in ("purpose", "category", "urgency", "amount", "unit", "same_day", "is_active")},
+                     role=_role(actor))
+    return rule
+
+
+def kpi_config_save(*, actor, weight_response, weight_resolution, weight_satisfaction, min_sample):
+    from decimal import Decimal, InvalidOperation
+
+    from yingshang.hotline.models import KpiConfig
+
+    _require_config(actor)
+    try:
+        weights = [Decimal(str(w)) for w in (weight_response, weight_resolution, weight_satisfaction)]
+        min_sample = int(min_sample)
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidInput("HOTLINE_KPI_CONFIG", _("权重和最小样本量必须是数字")) from None
+    if any(w < 0 for w in weights) or sum(weights) <= 0 or min_sample < 1:
+        raise InvalidInput("HOTLINE_KPI_CONFIG", _("权重不能为负且合计须大于0，最小样本量至少为1"))
+    with transaction.atomic():
+        config, _created = KpiConfig.objects.select_for_update().get_or_create(pk=1)
+        fields = ("weight_response", "weight_resolution", "weight_satisfaction", "min_sample")
+        before = {f: getattr(config, f) for f in fields}
+        config.weight_response, config.weight_resolution, config.weight_satisfaction = weights
+        config.min_sample = min_sample
+        config.save()
+        audit.record(actor=actor, action="hotline.kpi_config", obj=config, before=before,
+                     after={f: getattr(config, f) for f in fields}, role=_role(actor))
+    return config

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/hotline/kpis/orders/", views.kpi_orders, name="kpi_orders"),
     path("staff/hotline/criticism/", views.criticism, name="criticism"),
     path("staff/hotline/city-figures/", views.city_figures, name="city_figures"),
+    path("staff/hotline/settings/", views.settings_page, name="settings"),
     path("hotline/submit/", views.portal_submit, name="portal_submit"),
     path("hotline/lookup/", views.portal_lookup, name="portal_lookup"),
 ]

@@ -336,3 +336,30 @@ def test_city_order_reports_reply_back_through_the_outbox(personas, make_order):
     assert CityReport.objects.get(event="replied").payload["external_number"] == "SZ-9"
     assert deliver_due() == {"sent": 2, "failed": 0}
     assert not CityReport.objects.filter(status="pending").exists()
+
+
+def test_clock_sweep_after_midnight_issues_the_notice_once_with_the_periodic_task(in_progress, personas, clock):
+    from yingshang.workcal import clocks
+
+    order = in_progress(category="consult")  # due end of Thursday 26 Nov
+    clock(at(27, 0, 5))  # the sweep runs just after midnight; Friday is a working day
+    clocks.sweep()
+    assert Supervision.objects.filter(order=order, kind="overdue").count() == 1
+    clock(at(27, 9, 0))
+    assert services.issue_overdue_notices() == 0
+    assert actions(order).count("hotline.overdue_notice") == 1
+
+
+def test_overdue_on_friday_is_noticed_on_monday_not_at_the_weekend(in_progress, personas, clock):
+    from yingshang.workcal import clocks
+
+    clock(at(24, 10))  # Tuesday: a consult is due at the end of Friday 27 Nov
+    order = in_progress(category="consult")
+    assert order.handle_due_at.date().isoformat() == "2026-11-27"
+    clock(at(28, 0, 5))  # Saturday just after midnight: the clock goes overdue, no notice on a rest day
+    clocks.sweep()
+    assert services.issue_overdue_notices() == 0
+    assert not Supervision.objects.filter(order=order).exists()
+    clock(at(30, 9))  # Monday
+    assert services.issue_overdue_notices() == 1
+    assert services.issue_overdue_notices() == 0

@@ -174,3 +174,34 @@ def test_criticism_lists_units_five_working_days_overdue(in_progress, personas, 
     html = login(personas.supervisor).get("/staff/hotline/criticism/").content.decode()
     assert "测试县市场监督管理局" in html.split("criticism-units")[1].split("</table>")[0]
     assert order.number in html
+
+
+def test_supervisor_changes_a_limit_rule_and_new_dispatches_use_it(personas, login, make_order, clock):
+    from yingshang.audit.models import AuditEvent
+    from yingshang.hotline.models import LimitRule
+
+    rule = LimitRule.objects.get(purpose="handle", category="complaint", urgency="")
+    client = login(personas.supervisor)
+    response = client.post("/staff/hotline/settings/", {"rule": rule.pk, "purpose": "handle", "category": "complaint",
+                                                        "urgency": "", "amount": "10", "unit": "working_days",
+                                                        "is_active": "on"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.amount == 10
+    assert AuditEvent.objects.filter(action="hotline.limit_rule", object_id=str(rule.pk)).exists()
+    order = services.dispatch(actor=personas.operator, order=make_order(), main_unit=personas.unit_a)
+    assert order.handle_due_at.date().isoformat() == "2026-12-07"  # 10 working days from Tue 24 Nov
+    bad = client.post("/staff/hotline/settings/", {"rule": rule.pk, "purpose": "handle", "category": "complaint",
+                                                   "urgency": "", "amount": "1.5", "unit": "working_days"})
+    assert bad.status_code == 400 and "以天计的时限必须是整数" in bad.content.decode()
+
+
+def test_kpi_weights_are_configurable_by_supervisors_only(personas, login):
+    from yingshang.hotline.models import KpiConfig
+
+    assert login(personas.operator).get("/staff/hotline/settings/").status_code == 403
+    response = login(personas.supervisor).post("/staff/hotline/settings/", {
+        "form": "kpi", "weight_response": "10", "weight_resolution": "45", "weight_satisfaction": "45", "min_sample": "5"})
+    assert response.status_code == 302
+    config = KpiConfig.get()
+    assert (config.weight_response, config.min_sample) == (10, 5)
