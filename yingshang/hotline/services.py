@@ -732,3 +732,23 @@ def kpi_config_save(*, actor, weight_response, weight_resolution, weight_satisfa
         audit.record(actor=actor, action="hotline.kpi_config", obj=config, before=before,
                      after={f: getattr(config, f) for f in fields}, role=_role(actor))
     return config
+
+
+# --- attachments -------------------------------------------------------------------------------------
+def attach(*, actor, order: WorkOrder, upload):
+    """Add a file (photo, PDF, office document) to an open order: the centre or the main unit."""
+    from yingshang.cases.uploads import check
+    from yingshang.hotline.models import WorkOrderAttachment
+
+    g = grants_of(actor) if actor is not None else None
+    if g is None or not (rules.is_centre(g) or rules.handles(g, order)):
+        raise PermissionDeniedError("HOTLINE_FORBIDDEN", _("无权上传附件"))
+    if order.status == S.CLOSED:
+        raise DomainError("HOTLINE_ATTACH_CLOSED", _("工单已办结，不能再上传附件"))
+    checked = check(upload)
+    with transaction.atomic():
+        att = WorkOrderAttachment(order=order, name=checked.name, uploaded_by=actor)
+        att.file.save(checked.name, checked.file, save=False)
+        att.save()
+        _record(actor, "attach", order, None, {"attachment_id": att.pk, "name": checked.name, "sha256": checked.sha256})
+    return att

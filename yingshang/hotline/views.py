@@ -208,6 +208,8 @@ def _detail_context(request, order, **extra):
         "extensions": order.extensions.select_related("requested_by", "decided_by"),
         "returns": order.returns.select_related("unit"),
         "supervisions": order.supervisions.all(),
+        "attachments": order.attachments.all(),
+        "may_attach": order.status != "closed" and (rules.is_centre(g) or rules.handles(g, order)),
         "reclassifications": order.reclassifications.select_related("old_topic", "new_topic"),
         "units": Unit.objects.filter(is_active=True, kind__in=["department", "town"]).order_by("sort_order", "id"),
         "topics": Topic.objects.filter(is_active=True).select_related("parent"),
@@ -285,6 +287,10 @@ def order_action(request, pk: int, action: str):
                                 reason=p.get("reason", ""))
         elif action in ("supervise", "urge"):
             services.supervise(actor=u, order=order, kind=action, note=p.get("note", ""))
+        elif action == "attach":
+            if "file" not in request.FILES:
+                raise DomainError("HOTLINE_ATTACH_MISSING", _("请选择要上传的文件"), status=400)
+            services.attach(actor=u, order=order, upload=request.FILES["file"])
         else:
             raise Http404
     except (ReturnRequest.DoesNotExist, Extension.DoesNotExist):
@@ -500,3 +506,18 @@ def settings_page(request):
         "urgencies": WorkOrder.Urgency.choices, "units": LimitRule._meta.get_field("unit").choices,
         "error": error, "posted": posted,
     }, status=400 if error else 200)
+
+
+@staff_required(*ALL_STAFF)
+def attachment_download(request, pk: int, att: int):
+    from django.http import FileResponse
+
+    from yingshang.hotline.models import WorkOrderAttachment
+
+    order = scope.get_for(request.user, WorkOrder, pk)
+    item = scope.get_for(request.user, WorkOrderAttachment, att, queryset=WorkOrderAttachment.objects.filter(order=order))
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=item.name)

@@ -168,3 +168,14 @@ def test_topic_keywords_give_a_sensible_start_when_history_is_thin(county):
     _history(county, n=10)  # ten past orders, two per unit, none mentions 异地就医
     smart_dispatch.train(holdout=0)
     assert smart_dispatch.suggest("请问异地就医怎么备案")[0][0] == units["ybj"]
+
+
+def test_model_api_reports_accuracy_and_only_supervisors_retrain(county, personas, api_client):
+    resp = api_client(personas.supervisor).get("/api/v1/knowledge/dispatch/model")
+    assert resp.status_code == 404
+    _history(county, n=200)
+    smart_dispatch.train(holdout=0.2)
+    body = api_client(personas.supervisor).get("/api/v1/knowledge/dispatch/model").json()
+    assert body["trained_on"] == 200 and body["top1_accuracy"] > 0.5 and "params" not in body
+    resp = api_client(personas.handler_a).post("/api/v1/knowledge/dispatch/retrain")
+    assert resp.status_code == 403 and DispatchModel.objects.count() == 1

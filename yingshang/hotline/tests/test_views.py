@@ -205,3 +205,22 @@ def test_kpi_weights_are_configurable_by_supervisors_only(personas, login):
     assert response.status_code == 302
     config = KpiConfig.get()
     assert (config.weight_response, config.min_sample) == (10, 5)
+
+
+def test_unit_uploads_a_photo_and_another_unit_cannot_download_it(in_progress, personas, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    order = in_progress()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    client = login(personas.handler_a)
+    r = client.post(f"/staff/hotline/orders/{order.pk}/act/attach/",
+                    {"file": SimpleUploadedFile("现场.png", png, content_type="image/png")})
+    assert r.status_code == 302
+    att = order.attachments.get()
+    assert AuditEvent.objects.filter(action="hotline.attach", object_id=str(order.pk)).exists()
+    assert client.get(f"/staff/hotline/orders/{order.pk}/files/{att.pk}/").status_code == 200
+    assert login(personas.handler_b).get(f"/staff/hotline/orders/{order.pk}/files/{att.pk}/").status_code == 404
+    bad = login(personas.handler_a).post(f"/staff/hotline/orders/{order.pk}/act/attach/",
+                                         {"file": SimpleUploadedFile("x.exe", b"MZ" + b"\x00" * 64)})
+    assert bad.status_code == 400 and "不是允许的格式" in bad.content.decode()
