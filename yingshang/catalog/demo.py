@@ -359,6 +359,46 @@ def field_rows(keys):
     return rows
 
 
+EXAMPLES = {"firm.name": "示范县味道餐饮管理有限公司", "firm.uscc": "91139999MA0DEMX02X", "firm.legal_rep": "赵小龙",
+            "applicant.name": "张三", "applicant.mobile": "13800138000", "applicant.id_number": "11010519491231002X",
+            "shop.name": "味道小馆", "shop.address": "示范县城关镇人民路18号", "shop.area": "120",
+            "food.category": "热食类食品制售", "firm.address": "示范县城关镇人民路18号"}
+
+
+def _form_file(base: str, name: str, field_keys, *, example: bool) -> str:
+    """A blank (or filled-in example) application form as .xlsx under MEDIA_ROOT; written once."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = f"catalog/demo/{base}-{'example' if example else 'template'}.xlsx"
+    if default_storage.exists(path):
+        return path
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "申请表"
+    ws.append([f"《{name}》申请表" + ("（填写示例）" if example else "")])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    for key in field_keys:
+        label = FIELDS[key][0]
+        ws.append([label, EXAMPLES.get(key, "（示例）") if example else ""])
+    ws.append([])
+    ws.append(["申请人（签字/盖章）", "张三" if example else ""])
+    ws.append(["申请日期", "2026年11月22日" if example else "    年  月  日"])
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 48
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return default_storage.save(path, ContentFile(buffer.getvalue()))
+
+
+WITH_EXAMPLE = {"XK00101000", "XK00201000", "XK00301000", "XK00401000", "XK00501000"}
+
+
 @transaction.atomic
 def load_demo(ctx) -> None:
     units = ctx.data["units"]
@@ -369,8 +409,14 @@ def load_demo(ctx) -> None:
         unit = units.get(unit_code) or units["xzsp"]
         matter = Matter.objects.filter(base_code=base, unit=unit).first()
         if matter is None:
+            materials = material_rows(row[10], row[2])
+            for material in materials:
+                if material["key"] == "application_form":
+                    material["template"] = _form_file(base, row[2], row[11], example=False)
+                    if base in WITH_EXAMPLE:
+                        material["example"] = _form_file(base, row[2], row[11], example=True)
             matter = services.matter_create(
-                actor=admin, unit=unit, base_code=base, materials=material_rows(row[10], row[2]),
+                actor=admin, unit=unit, base_code=base, materials=materials,
                 form_fields=field_rows(row[11]), note="示范目录首次发布", **_version_kwargs(row),
             )
         by_base[base] = matter

@@ -167,6 +167,19 @@ class Material(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def file_url(self, kind: str) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:material_file", args=[self.pk, kind]) if getattr(self, kind) else ""
+
+    @property
+    def template_url(self) -> str:
+        return self.file_url("template")
+
+    @property
+    def example_url(self) -> str:
+        return self.file_url("example")
+
 
 class FormField(models.Model):
     class FieldType(models.TextChoices):

@@ -55,6 +55,14 @@ class MergedMaterial:
     def example(self):
         return next((m for m in self.materials if m.example), None)
 
+    @property
+    def template_url(self) -> str:
+        return self.template.template_url if self.template else ""
+
+    @property
+    def example_url(self) -> str:
+        return self.example.example_url if self.example else ""
+
     def get_form_display(self) -> str:
         return str(Material.Form(self.form).label)
 

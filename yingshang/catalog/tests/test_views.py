@@ -171,3 +171,15 @@ def test_portal_nav_has_guides(client, demo_catalog):
     html = client.get("/").content.decode()
     assert reverse("catalog:guide_list") in html and "办事指南" in html
     assert Package.objects.count() >= 3
+
+
+def test_demo_template_and_example_download_from_guide(client, demo_catalog):
+    matter = Matter.objects.get(name_cache="食品经营许可")
+    html = client.get(reverse("catalog:guide_detail", args=[matter.pk])).content.decode()
+    material = matter.current_version.materials.get(key="application_form")
+    url = reverse("catalog:material_file", args=[material.pk, "example"])
+    assert url in html
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"PK")  # a real .xlsx
+    assert "attachment" in response["Content-Disposition"]
