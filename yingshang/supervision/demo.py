@@ -163,7 +163,7 @@ def generate(ctx, scale) -> dict:
             for k in range(size):
                 status = rng.choice(statuses)
                 deadline = rng.choice(deadlines)
-                cat, desc, measures, _ms = PROBLEMS[rng.randrange(len(PROBLEMS))]
+                _cat, desc, measures, _ms = PROBLEMS[rng.randrange(len(PROBLEMS))]
                 created = now - dt.timedelta(days=rng.randrange(1, 200), minutes=rng.randrange(600))
                 rows.append(Problem(
                     number=numbers[k], source=rng.choice(Problem.Source.values), description=desc,

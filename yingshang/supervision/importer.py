@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
-from yingshang import audit
 from yingshang.org.models import Unit
 from yingshang.supervision import services
 from yingshang.supervision import transitions as t
-from yingshang.supervision.models import Category, ImportJob, Problem
+from yingshang.supervision.models import Category, ImportJob
 
 # field → (label, header names that suggest it), in the order the guess is made
 FIELDS = [
@@ -265,28 +264,11 @@ def _run(job: ImportJob) -> ImportJob:
         return job
     job.status = ImportJob.Status.SAVING
     job.save(update_fields=["status", "total", "processed", "errors"])
-    actor = job.created_by
     with transaction.atomic():
-        units_touched = set()
-        for data in good:
-            services.problem_create(
-                actor=actor, unit=data["unit"], description=data["description"], source=Problem.Source.IMPORT,
-                category=data["category"], co_units=data["co_units"], leader_name=data["leader_name"],
-                measures=data["measures"], deadline=data["deadline"], deadline_days=data["deadline_days"],
-                status=data["status"], progress=data["progress"], source_type="import",
-                source_id=f"{job.pk}:{data['row']}", check_rights=False, notify_unit=False,
-                import_job=job, import_row=data["row"],
-            )
-            units_touched.add(data["unit"].pk)
-        job.created_count = len(good)
+        job.created_count = services.problems_bulk_import(actor=job.created_by, job=job, rows=good)
         job.status = ImportJob.Status.DONE
         job.finished_at = timezone.now()
-        job.message = _("已导入%(n)d个问题。") % {"n": len(good)} + (
+        job.message = _("已导入%(n)d个问题。") % {"n": job.created_count} + (
             _("%(rows)d行有错误未导入。") % {"rows": len({e["row"] for e in errors})} if errors else "")
         job.save()
-        role, unit = services._role_unit(actor)
-        audit.record(actor=actor, action="problem.import", object_type="supervision.importjob", object_id=job.pk,
-                     after={"file": job.original_name, "created": len(good), "rejected_rows": len({e["row"] for e in errors})},
-                     role=role, unit=unit)
-        services.notify_new_assignments(units_touched)
     return job

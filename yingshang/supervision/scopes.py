@@ -7,7 +7,14 @@ from yingshang.org import scope
 from yingshang.org.roles import Role
 from yingshang.supervision import transitions as t
 from yingshang.supervision.models import (
-    Category, Evidence, ImportJob, InspectionForm, Milestone, Problem, ProblemCoUnit, ProgressReport,
+    Category,
+    Evidence,
+    ImportJob,
+    InspectionForm,
+    Milestone,
+    Problem,
+    ProblemCoUnit,
+    ProgressReport,
 )
 
 UNIT_WORK_ROLES = (Role.DEPT_HANDLER, Role.DEPT_HEAD)

@@ -168,8 +168,8 @@ def weekly(user, monday: dt.date) -> list[dict]:
               .order_by())
     g = scope.grants(user)
     if not (g.countywide or g.has("admin")):
-        from django.db.models.functions import Cast
         from django.db.models import CharField
+        from django.db.models.functions import Cast
 
         events = events.filter(object_id__in=visible_ids.annotate(sid=Cast("pk", CharField())).values("sid"))
     counts = events.values("object_id", "action")

@@ -15,11 +15,18 @@ from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
 from yingshang.notify import services as notify
 from yingshang.notify.models import Message
 from yingshang.org import scope
-from yingshang.org.models import RoleAssignment, Unit
+from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.supervision import transitions as t
 from yingshang.supervision.models import (
-    Category, Counter, Evidence, Milestone, Problem, ProblemCoUnit, ProgressReport, Reminder,
+    Category,
+    Counter,
+    Evidence,
+    Milestone,
+    Problem,
+    ProblemCoUnit,
+    ProgressReport,
+    Reminder,
 )
 from yingshang.workcal import calendar, clocks
 from yingshang.workcal.models import Clock
@@ -183,16 +190,21 @@ def _save_evidence(problem, files, actor, *, progress=None, milestone=None, at=N
 
 
 # --- clocks ---------------------------------------------------------------------------------
-def _start_clock(owner, purpose: str, *, at: dt.datetime, due_date: dt.date | None = None,
-                 days: int | None = None) -> Clock:
+def _clock_plan(at: dt.datetime, due_date: dt.date | None, days: int | None) -> tuple[dt.datetime, int]:
+    """(start, working days) of a deadline given as a number of working days or as a date."""
     if days:
-        return clocks.clock_start(owner=owner, purpose=purpose, amount=int(days), unit="working_days", started_at=at)
+        return at, int(days)
     n = calendar.working_days_between(calendar.local_date(at), due_date)
     if n >= 1:
-        return clocks.clock_start(owner=owner, purpose=purpose, amount=n, unit="working_days", started_at=at)
+        return at, n
     # a deadline already today or in the past (imported ledgers): one working day ending on it
-    start = calendar.end_of_day(calendar.add_working_days(due_date, -1))
-    return clocks.clock_start(owner=owner, purpose=purpose, amount=1, unit="working_days", started_at=start)
+    return calendar.end_of_day(calendar.add_working_days(due_date, -1)), 1
+
+
+def _start_clock(owner, purpose: str, *, at: dt.datetime, due_date: dt.date | None = None,
+                 days: int | None = None) -> Clock:
+    start, amount = _clock_plan(at, due_date, days)
+    return clocks.clock_start(owner=owner, purpose=purpose, amount=amount, unit="working_days", started_at=start)
 
 
 def _open_clock(owner, purpose):
@@ -309,6 +321,81 @@ def problem_create_from_source(
         return existing
 
 
+@transaction.atomic
+def problems_bulk_import(*, actor, job, rows: list[dict], at: dt.datetime | None = None) -> int:
+    """Write the validated rows of an import job at once (10,000 rows in seconds): numbers
+    reserved in one block, problems, co-units, first progress and deadline clocks bulk-inserted;
+    the clock fields are computed exactly as clocks.clock_start does (one calendar lookup per
+    distinct deadline). One audit event for the whole import (on the ImportJob, listing the
+    numbers); every later move of each problem is audited as usual."""
+    from decimal import Decimal
+
+    from yingshang.workcal.models import ClockEvent
+
+    at = at or timezone.now()
+    if not rows:
+        return 0
+    ensure_categories()
+    cal = calendar.get_calendar()
+    numbers = next_numbers(calendar.local_date(at).year, len(rows))
+    plans: dict = {}
+    problems = []
+    for data, number in zip(rows, numbers, strict=True):
+        key = (data.get("deadline"), data.get("deadline_days") or (None if data.get("deadline") else 30))
+        if key not in plans:
+            start, amount = _clock_plan(at, key[0], key[1])
+            due = cal.deadline(start, amount, "working_days")
+            warn = clocks._warn_at(cal, due.due_at, float(amount), "working_days")
+            plans[key] = (start, amount, due, warn)
+        start, amount, due, warn = plans[key]
+        status = data.get("status") or t.ASSIGNED
+        closed = status == t.CLOSED
+        problems.append(Problem(
+            number=number, source=Problem.Source.IMPORT, source_type="import", source_id=f"{job.pk}:{data['row']}",
+            description=data["description"], category=data.get("category"), owner_unit=data["unit"],
+            leader_name=(data.get("leader_name") or "")[:60], measures=data.get("measures") or "", status=status,
+            deadline_at=due.due_at, overdue=(not closed) and at > due.due_at, percent=100 if closed else 0,
+            latest_progress=data.get("progress") or "", created_by=actor, created_at=at,
+            closed_at=at if closed else None, claimed_at=at if status not in (t.ASSIGNED,) else None,
+            import_job=job, import_row=data["row"],
+        ))
+    Problem.objects.bulk_create(problems, batch_size=500)
+    if problems and problems[0].pk is None:  # a backend that does not return ids
+        ids = dict(Problem.objects.filter(import_job=job).values_list("import_row", "pk"))
+        for p in problems:
+            p.pk = p.id = ids[p.import_row]
+    co, reports, clock_rows = [], [], []
+    for p, data in zip(problems, rows, strict=True):
+        co.extend(ProblemCoUnit(problem_id=p.pk, unit_id=u.pk) for u in {u.pk: u for u in data.get("co_units") or ()}.values()
+                  if u.pk != p.owner_unit_id)
+        if p.latest_progress:
+            reports.append(ProgressReport(problem_id=p.pk, text=p.latest_progress, percent=p.percent, kind="import",
+                                          author=actor, unit_id=p.owner_unit_id, created_at=at))
+        if p.status != t.CLOSED:
+            start, amount, due, warn = plans[(data.get("deadline"), data.get("deadline_days") or (None if data.get("deadline") else 30))]
+            clock = Clock(owner_type="supervision.problem", owner_id=str(p.pk), purpose=DEADLINE,
+                          limit_amount=Decimal(amount), limit_unit="working_days", started_at=start, due_at=due.due_at,
+                          warn_at=warn, calendar_incomplete=due.calendar_incomplete)
+            clock.state = clocks._state_at(clock, at)
+            if p.status == t.CLOSURE_REQUESTED:
+                clock.state = Clock.State.PAUSED
+            clock_rows.append(clock)
+    ProblemCoUnit.objects.bulk_create(co, batch_size=1000, ignore_conflicts=True)
+    ProgressReport.objects.bulk_create(reports, batch_size=1000)
+    Clock.objects.bulk_create(clock_rows, batch_size=1000)
+    if clock_rows and clock_rows[0].pk is not None:
+        ClockEvent.objects.bulk_create(
+            [ClockEvent(clock=c, kind=ClockEvent.Kind.START, at=c.started_at, due_before=None, due_after=c.due_at,
+                        detail={"amount": str(c.limit_amount), "unit": c.limit_unit}) for c in clock_rows],
+            batch_size=1000)
+    role, unit = _role_unit(actor)
+    audit.record(actor=actor, action="problem.import", object_type="supervision.importjob", object_id=job.pk,
+                 after={"file": job.original_name, "created": len(problems), "numbers": [p.number for p in problems]},
+                 role=role, unit=unit)
+    notify_new_assignments({p.owner_unit_id for p in problems if p.status == t.ASSIGNED})
+    return len(problems)
+
+
 # --- moves ----------------------------------------------------------------------------------
 @transaction.atomic
 def problem_claim(*, actor, problem: Problem, leader_name: str = "", measures: str = "",
@@ -357,7 +444,7 @@ def problem_report_progress(*, actor, problem: Problem, text: str, percent=0, fi
     problem.percent = percent
     problem.latest_progress = text
     problem.save()
-    role, unit = _role_unit(actor, problem)
+    _role, unit = _role_unit(actor, problem)
     report = ProgressReport.objects.create(problem=problem, text=text, percent=percent, author=actor,
                                            unit_id=unit if isinstance(unit, int) else getattr(unit, "pk", None),
                                            created_at=at)
@@ -383,14 +470,14 @@ def problem_request_closure(*, actor, problem: Problem, text: str, files=(), at=
     problem.percent = 100
     problem.latest_progress = text
     problem.save()
-    role, unit = _role_unit(actor, problem)
+    _role, unit = _role_unit(actor, problem)
     report = ProgressReport.objects.create(problem=problem, text=text, percent=100, kind="closure", author=actor,
                                            unit_id=unit if isinstance(unit, int) else getattr(unit, "pk", None),
                                            created_at=at)
     evidence = _save_evidence(problem, files, actor, progress=report, at=at)
     clock = _open_clock(problem, DEADLINE)
     if clock:
-        clocks.clock_pause(clock=clock, kind="verification", at=at, reason=_("申请销号，待核验"))
+        clocks.clock_pause(clock=clock, kind=Clock.PauseKind.SUSPENSION, at=at, reason=_("申请销号，待核验"))
     _record(actor, "problem.request_closure", problem, before=before,
             after={"status": problem.status, "evidence": [e.original_name for e in evidence]}, reason=text[:500])
     _notify(_supervisors(), subject=_("问题申请销号"), body=_("%(unit)s申请对问题%(number)s销号，请核验。") % {

@@ -16,12 +16,16 @@ from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.spreadsheets import xlsx_response
 from yingshang.supervision import importer, selectors, services
-from yingshang.supervision import transitions as t
 from yingshang.supervision.models import (
-    Category, Evidence, ImportJob, InspectionForm, Milestone, Problem, ProblemCoUnit,
+    Category,
+    Evidence,
+    ImportJob,
+    InspectionForm,
+    Milestone,
+    Problem,
+    ProblemCoUnit,
 )
 from yingshang.workbench.access import staff_required
-from yingshang.workcal import calendar
 
 FILTER_KEYS = ("status", "unit", "category", "source", "severity", "overdue", "flag", "q", "co")
 
