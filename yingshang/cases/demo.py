@@ -150,6 +150,45 @@ def load_demo(ctx) -> None:
     )
 
 
+class _Inserter:
+    """Multi-row INSERTs with values prepared once per column (the ORM's bulk_create spends most
+    of its time compiling per-value SQL; a county-year must load in well under 3 minutes)."""
+
+    def __init__(self, model):
+        from django.db import connection, models
+
+        self.model = model
+        self.connection = connection
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.names = [f.attname for f in fields]
+        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        self.sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (quoted identifiers from model meta)
+        ops = connection.ops
+        conv = []
+        for f in fields:
+            if isinstance(f, models.DateTimeField):
+                conv.append(ops.adapt_datetimefield_value)
+            elif isinstance(f, models.JSONField):
+                conv.append(lambda v, _f=f: _f.get_db_prep_save(v, connection))
+            else:
+                conv.append(None)
+        self.conv = conv
+
+    def insert(self, rows: list[dict]) -> None:
+        conv = self.conv
+        names = self.names
+        values = [
+            tuple(
+                row[n] if c is None or row[n] is None else c(row[n])
+                for n, c in zip(names, conv, strict=True)
+            )
+            for row in rows
+        ]
+        with self.connection.cursor() as cursor:
+            for i in range(0, len(values), 5000):
+                cursor.executemany(self.sql, values[i : i + 5000])
+
+
 def generate(ctx, scale) -> dict:
     """`scale.n(200_000)` cases over the past year, bulk-created with precomputed numbers, due
     dates (from the work calendar) and outcomes; package cases get their parallel tasks."""
@@ -244,49 +283,62 @@ def generate(ctx, scale) -> dict:
 
     now = timezone.now()
     made = 0
-    batch: list[Case] = []
-    task_specs: list[tuple[int, list]] = []  # (index in batch, members)
+    batch: list[dict] = []
+    task_specs: list[
+        tuple[str, dt.datetime, dt.datetime | None, int, list]
+    ] = []  # number, accepted, decided, limit, members
     tasks_made = 0
+    case_insert = _Inserter(Case)
+    task_insert = _Inserter(ApprovalTask)
 
     def flush():
         nonlocal made, tasks_made
         if not batch:
             return
-        Case.objects.bulk_create(batch, batch_size=2000)
-        tasks = []
-        for idx, members in task_specs:
-            case = batch[idx]
-            for matter_id, unit_id, version_id, name, promised, _legal in members:
-                d = due(
-                    calendar.local_date(case.accepted_at),
-                    min(promised or 1, case.promised_limit_days or 1),
-                )
-                finished = case.decided_at is not None
-                tasks.append(
-                    ApprovalTask(
-                        case_id=case.pk,
-                        unit_id=unit_id,
-                        matter_id=matter_id,
-                        matter_version_id=version_id,
-                        title=name,
-                        status="done" if finished else "pending",
-                        limit_days=promised or 1,
-                        due_at=d,
-                        decided_at=case.decided_at if finished else None,
-                        decision="approved" if finished else "",
-                        late=bool(finished and case.decided_at > d),
-                        clock_state="stopped"
-                        if finished
-                        else ("overdue" if d < now else "running"),
-                    )
-                )
-        if tasks:
-            ApprovalTask.objects.bulk_create(tasks, batch_size=5000)
-            tasks_made += len(tasks)
+        case_insert.insert(batch)
         made += len(batch)
+        if task_specs:
+            pks = dict(
+                Case.objects.filter(number__in=[t[0] for t in task_specs]).values_list(
+                    "number", "pk"
+                )
+            )
+            rows = []
+            for number, accepted_at, decided_at, limit, members in task_specs:
+                for matter_id, unit_id, version_id, name, promised, _legal in members:
+                    d = due(calendar.local_date(accepted_at), min(promised or 1, limit or 1))
+                    finished = decided_at is not None
+                    rows.append(
+                        {
+                            "case_id": pks[number],
+                            "unit_id": unit_id,
+                            "matter_id": matter_id,
+                            "matter_version_id": version_id,
+                            "title": name,
+                            "kind": "approval",
+                            "status": "done" if finished else "pending",
+                            "limit_days": promised or 1,
+                            "due_at": d,
+                            "decided_at": decided_at if finished else None,
+                            "decision": "approved" if finished else "",
+                            "late": bool(finished and decided_at > d),
+                            "clock_state": "stopped"
+                            if finished
+                            else ("overdue" if d < now else "running"),
+                            "opinion": "",
+                            "created_at": accepted_at,
+                            "decided_by_id": None,
+                        }
+                    )
+            task_insert.insert(rows)
+            tasks_made += len(rows)
         batch.clear()
         task_specs.clear()
 
+    centre_id = centre.pk if centre else None
+    window_id = window.pk if window else None
+    clerk_id = clerk.pk if clerk else None
+    deficit_items = [{"key": "floor_plan", "name": "经营场所平面图"}]
     for _i in range(total):
         day = workdays[int(len(workdays) * (rng.random() ** 0.8)) if len(workdays) > 1 else 0]
         seq = counters.get(day, 0) + 1
@@ -342,49 +394,68 @@ def generate(ctx, scale) -> dict:
             late = decided_at > due_at
         open_ = status in ("accepted", "in_review")
         has_deficit = accepted_at is not None and rng.random() < 0.06
-        case = Case(
-            number=f"YS{day:%Y%m%d}{seq:06d}",
-            title=title,
-            matter_id=matter_id,
-            matter_version_id=version_id,
-            package_id=package_id,
-            applicant_id=applicant_id,
-            applicant_name=applicant_name,
-            contact_phone="",
-            channel=channel,
-            status=status,
-            decision=decision,
-            closure_kind=closure,
-            unit_id=unit_id,
-            centre=centre,
-            window=window if channel == Channel.WINDOW else None,
-            received_by=clerk if channel == Channel.WINDOW else None,
-            first_responder=clerk,
-            handling_kind=kind,
-            legal_limit_days=legal,
-            promised_limit_days=promised,
-            max_visits=visits_max,
-            visits=(1 if channel == Channel.WINDOW else 0) + (1 if rng.random() < 0.15 else 0),
-            received_at=received,
-            accepted_at=accepted_at,
-            decided_at=decided_at,
-            delivered_at=decided_at if status in ("delivered", "closed") and decided_at else None,
-            closed_at=(decided_at or received) if status == "closed" else None,
-            due_at=due_at,
-            clock_state=("overdue" if due_at and due_at < now else "running")
-            if open_
-            else ("stopped" if accepted_at else ""),
-            late=late,
-            working_days_used=used if decided_at else None,
-            correction_count=1 if rng.random() < 0.08 else 0,
-            has_deficit=has_deficit,
-            deficit_open=has_deficit and open_,
-            deficit_items=[{"key": "floor_plan", "name": "经营场所平面图"}] if has_deficit else [],
-            deficit_due_at=due_at if has_deficit else None,
+        number = f"YS{day:%Y%m%d}{seq:06d}"
+        batch.append(
+            {
+                "number": number,
+                "title": title,
+                "matter_id": matter_id,
+                "matter_version_id": version_id,
+                "package_id": package_id,
+                "applicant_id": applicant_id,
+                "firm_id": None,
+                "applicant_name": applicant_name,
+                "contact_phone": "",
+                "form_data": {},
+                "materials": [],
+                "member_versions": {},
+                "channel": channel,
+                "status": status,
+                "decision": decision,
+                "decision_reasons": "",
+                "closure_kind": closure,
+                "closure_reason": "",
+                "unit_id": unit_id,
+                "centre_id": centre_id,
+                "window_id": window_id if channel == Channel.WINDOW else None,
+                "received_by_id": clerk_id if channel == Channel.WINDOW else None,
+                "first_responder_id": clerk_id,
+                "assistant_id": None,
+                "handling_kind": kind,
+                "legal_limit_days": legal,
+                "promised_limit_days": promised,
+                "max_visits": visits_max,
+                "visits": (1 if channel == Channel.WINDOW else 0)
+                + (1 if rng.random() < 0.15 else 0),
+                "received_at": received,
+                "accepted_at": accepted_at,
+                "deemed_accepted": False,
+                "decided_at": decided_at,
+                "delivered_at": decided_at
+                if status in ("delivered", "closed") and decided_at
+                else None,
+                "closed_at": (decided_at or received) if status == "closed" else None,
+                "due_at": due_at,
+                "clock_state": ("overdue" if due_at and due_at < now else "running")
+                if open_
+                else ("stopped" if accepted_at else ""),
+                "late": late,
+                "working_days_used": used if decided_at else None,
+                "correction_count": 1 if rng.random() < 0.08 else 0,
+                "has_deficit": has_deficit,
+                "deficit_open": has_deficit and open_,
+                "deficit_items": deficit_items if has_deficit else [],
+                "deficit_due_at": due_at if has_deficit else None,
+                "deficit_signed_text_id": None,
+                "deficit_signed_at": None,
+                "certificate_keys": [],
+                "certificate_signed_text_id": None,
+                "created_at": received,
+                "updated_at": now,
+            }
         )
         if is_package and accepted_at:
-            task_specs.append((len(batch), members))
-        batch.append(case)
+            task_specs.append((number, accepted_at, decided_at, promised, members))
         if len(batch) >= 10_000:
             flush()
             ctx.log(f"    … {made} cases")
