@@ -1,7 +1,8 @@
 import datetime as dt
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.errors import PermissionDeniedError
@@ -148,7 +149,7 @@ def article_withdraw(request: HttpRequest, article_id: int, payload: ReasonIn):
 
 def _staff_only(request) -> None:
     if not scope.grants(request.user).is_staff_member:
-        raise PermissionDeniedError("FORBIDDEN", "只有工作人员可以使用智能派单")
+        raise PermissionDeniedError("FORBIDDEN", _("只有工作人员可以使用智能派单"))
 
 
 @router.get("/dispatch/suggest", response=DispatchSuggestOut, summary="智能派单：根据诉求内容推荐承办单位和分类")
@@ -167,12 +168,12 @@ def dispatch_suggest(request: HttpRequest, text: str, k: int = 3):
     }
 
 
-@router.get("/dispatch/model", response={200: DispatchModelOut, 404: dict}, summary="当前智能派单模型及其准确率")
+@router.get("/dispatch/model", response=DispatchModelOut, summary="当前智能派单模型及其准确率（未训练时 404）")
 def dispatch_model(request: HttpRequest):
     model = scope.visible_to(request.user, DispatchModel).defer("params").order_by("-pk").first()
     if model is None:
-        return 404, {"code": "NOT_FOUND", "message": "尚未训练模型", "details": {}}
-    return 200, model
+        raise Http404
+    return model
 
 
 @router.post("/dispatch/retrain", response={202: dict}, summary="重新训练智能派单模型（排队执行）")
@@ -180,10 +181,10 @@ def dispatch_retrain(request: HttpRequest, holdout: float = 0.2):
     from yingshang.knowledge.tasks import request_retrain
 
     if not scope.grants(request.user).has(Role.SUPERVISOR, Role.ADMIN):
-        raise PermissionDeniedError("FORBIDDEN", "只有督查人员或管理员可以重新训练模型")
+        raise PermissionDeniedError("FORBIDDEN", _("只有督查人员或管理员可以重新训练模型"))
     if not 0 <= holdout < 0.9:
         from yingshang.errors import InvalidInput
 
-        raise InvalidInput("HOLDOUT_INVALID", "留出比例应在 0 到 0.9 之间")
+        raise InvalidInput("HOLDOUT_INVALID", _("留出比例应在 0 到 0.9 之间"))
     request_retrain(actor=request.user, holdout=holdout)
-    return 202, {"status": "queued"}
+    return Status(202, {"status": "queued"})
