@@ -35,6 +35,7 @@ class CasesConfig(AppConfig):
                 "case.withdraw": _("申请人撤回"),
                 "case.terminate": _("终止办理"),
                 "case.supply_documents": _("补交材料"),
+                "case.assign_assistant": _("指定帮办代办员"),
                 "case.verify": _("告知承诺核查"),
                 "case.revoke_decision": _("撤销决定"),
                 "appointment.book": _("预约"),

@@ -117,6 +117,8 @@ def role_allows(grants, case: Case, action: str) -> bool:
         return bool(grants.units(*DEPT)) and (
             unit or case.tasks.filter(unit_id__in=grants.units(*DEPT)).exists()
         )
+    if action == "assign_assistant":
+        return clerk or unit
     if action in ("deliver", "close"):
         return clerk or unit
     if action == "terminate":

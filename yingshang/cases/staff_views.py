@@ -160,6 +160,15 @@ def case_action(request, pk: int, action: str):
             services.case_close(actor=u, case=case)
         elif action == "terminate":
             services.case_terminate(actor=u, case=case, reason=p.get("reason", ""))
+        elif action == "assign_assistant":
+            from yingshang.org.models import User
+
+            assistant = User.objects.filter(
+                kind="staff", username=p.get("assistant", "").strip()
+            ).first()
+            services.case_assign_assistant(
+                actor=u, case=case, assistant=assistant, reason=p.get("reason", "")
+            )
         elif action == "supply":
             services.case_supply_documents(
                 actor=u, case=case, files=_files(request, case.materials)

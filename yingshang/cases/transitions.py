@@ -32,6 +32,7 @@ CASE = TransitionTable(
         ("terminate", {S.ACCEPTED, S.IN_REVIEW}, S.CLOSED),
         ("supply_documents", {S.SUBMITTED, S.AWAITING_CORRECTION, S.ACCEPTED, S.IN_REVIEW}, None),
         ("verify", {S.ACCEPTED, S.IN_REVIEW, S.DECIDED, S.DELIVERED, S.CLOSED}, None),
+        ("assign_assistant", OPEN, None),
         ("revoke_decision", {S.DECIDED, S.DELIVERED, S.CLOSED}, S.CLOSED),
     ],
     error_prefix="CASE",

@@ -16,6 +16,7 @@ from yingshang.cases.services.intake import (  # noqa: F401
     correction_approve,
 )
 from yingshang.cases.services.review import (  # noqa: F401
+    case_assign_assistant,
     case_close,
     case_decide,
     case_deliver,

@@ -36,6 +36,27 @@ from yingshang.org.scope import grants
 from yingshang.workcal import calendar, clocks
 
 
+def case_assign_assistant(*, actor, case, assistant, reason: str = "", at=None) -> Case:
+    """帮办代办: a staff member assigned to guide and act for the applicant (recorded)."""
+    if assistant is None or assistant.kind != "staff":
+        raise InvalidInput("ASSISTANT_INVALID", _("帮办代办员必须是工作人员"))
+    with atomic():
+        case = lock(actor, case, "assign_assistant")
+        before = {"assistant": case.assistant_id}
+        case.assistant = assistant
+        touch_first_responder(case, actor)
+        case.save(update_fields=["assistant", "first_responder", "updated_at"])
+        record(
+            actor,
+            "case.assign_assistant",
+            case,
+            before=before,
+            after={"assistant": assistant.pk},
+            reason=reason,
+        )
+    return case
+
+
 def case_start_review(*, actor, case, at=None) -> Case:
     at = now_or(at)
     with atomic():

@@ -534,3 +534,23 @@ def test_truthful_verification_keeps_the_commitment(personas, cat):
     v = Verification.objects.get(case=case)
     services.verification_check(actor=personas.handler_a, verification=v, truthful=True)
     assert Commitment.objects.get(case=case).status == "kept"
+
+
+def test_clerk_assigns_an_assistant_who_may_then_act_for_the_applicant(personas, cat):
+    case = submit(personas, cat, skip=("floor_plan",), deficit_sign=True)
+    with pytest.raises(InvalidInput):
+        services.case_assign_assistant(actor=personas.clerk, case=case, assistant=personas.outsider)
+    with pytest.raises(PermissionDeniedError):
+        services.case_assign_assistant(
+            actor=personas.applicant, case=case, assistant=personas.operator
+        )
+    case = services.case_assign_assistant(
+        actor=personas.clerk, case=case, assistant=personas.operator
+    )
+    assert case.assistant == personas.operator and case.first_responder == personas.clerk
+    assert events(case, "case.assign_assistant").count() == 1
+    case = services.case_accept_with_deficit(actor=personas.clerk, case=case)
+    services.case_supply_documents(
+        actor=personas.operator, case=case, files={"floor_plan": [pdf()]}
+    )
+    assert not Case.objects.get(pk=case.pk).deficit_open
