@@ -153,6 +153,17 @@ def test_operator_creates_and_withdraws_through_pages(login, personas):
     assert _events(art, "knowledge.withdraw").exists()
 
 
+def test_supervisor_revises_through_the_edit_page_and_the_version_goes_up(login, personas, articles):
+    art = articles["medical"]
+    resp = login(personas.supervisor).post(reverse("knowledge:edit", args=[art.pk]), {
+        "title": art.title, "kind": art.kind, "body": "通过国家医保服务平台App或县医保局窗口备案。", "reason": "补充窗口渠道"})
+    assert resp.status_code == 302
+    art.refresh_from_db()
+    assert art.version == 2 and "县医保局窗口" in art.body
+    event = _events(art, "knowledge.revise").get()
+    assert event.reason == "补充窗口渠道" and event.actor == personas.supervisor
+
+
 def test_invalid_form_keeps_what_the_user_typed(login, personas):
     resp = login(personas.operator).post(reverse("knowledge:create"), {
         "title": "保留输入", "kind": "faq", "body": "正文内容", "valid_from": "2026-05-01", "valid_until": "2026-04-01"})

@@ -132,8 +132,11 @@ def test_post_with_key_in_query_string_answers_xml(client, topics, api_key):
 
 
 def test_post_multipart_is_accepted(client, topics, api_key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     data = good(api_key, address_string="城关镇人民路88号")
     del data["lat"], data["long"]
+    data["media"] = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff", content_type="image/jpeg")  # as `three` sends it
     resp = client.post(f"{BASE}/requests.json", data)  # the test client sends multipart/form-data
     assert resp.status_code == 201
     order = WorkOrder.objects.get(number=resp.json()[0]["service_request_id"])
