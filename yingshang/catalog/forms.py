@@ -152,6 +152,8 @@ class MaterialForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _styled(self)
+        for field in self.fields.values():  # the table header is the visible label
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def has_changed(self) -> bool:
         # A blank extra row (no key, no name, no file) is ignored even if its checkboxes moved.
