@@ -253,7 +253,9 @@ def problem_create(
     if source not in Problem.Source.values:
         raise InvalidInput("PROBLEM_SOURCE_INVALID", _("问题来源无效"))
     at = at or timezone.now()
-    if deadline is None and not deadline_days:
+    if deadline is not None:
+        deadline_days = None  # an explicit date wins
+    elif not deadline_days:
         deadline_days = 30
     problem = Problem(
         number=next_numbers(calendar.local_date(at).year)[0], source=source, source_type=source_type or "",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("list/", views.problem_list, name="list"),
     path("export/", views.export, name="export"),
     path("units/", views.unit_summary, name="units"),
+    path("units/from-overdue-orders/", views.from_overdue_orders, name="from_overdue_orders"),
     path("calendar/", views.milestone_calendar, name="calendar"),
     path("weekly/", views.weekly, name="weekly"),
     path("new/", views.create, name="create"),

@@ -84,7 +84,29 @@ def export(request):
 @staff_required()
 def unit_summary(request):
     return render(request, "supervision/units.html",
-                  {**_filter_context(request), "rows": selectors.unit_summary(request.user, _filters(request))})
+                  {**_filter_context(request), "rows": selectors.unit_summary(request.user, _filters(request)),
+                   "last_month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")})
+
+
+@staff_required(Role.SUPERVISOR)
+@require_POST
+def from_overdue_orders(request):
+    """Supervisor action: problems for units with ≥ N overdue 12345 orders on one topic in a month."""
+    from yingshang.supervision import patterns
+
+    try:
+        year, month = (int(x) for x in request.POST.get("month", "").split("-"))
+        month_day = dt.date(year, month, 1)
+        threshold = int(request.POST.get("threshold") or 3)
+    except ValueError:
+        messages.error(request, _("请填写有效的月份和件数"))
+        return redirect("supervision:units")
+    made = patterns.problems_from_overdue_orders(actor=request.user, month=month_day, threshold=threshold)
+    if made:
+        messages.success(request, _("已根据超期工单生成或找到%(n)d个问题。") % {"n": len(made)})
+    else:
+        messages.info(request, _("该月没有单位同类工单超期达到%(n)d件。") % {"n": threshold})
+    return redirect(f"{redirect('supervision:list').url}?source=hotline")
 
 
 @staff_required()
@@ -135,7 +157,7 @@ def _detail_context(request, problem, *, error_for="", error="", posted=None):
 @staff_required()
 def detail(request, pk):
     problem = scope.get_for(request.user, Problem, pk,
-                            queryset=Problem.objects.select_related("owner_unit", "category", "leader"))
+                            queryset=Problem.objects.select_related("owner_unit", "category", "leader", "import_job"))
     return render(request, "supervision/detail.html", _detail_context(request, problem))
 
 
@@ -350,7 +372,11 @@ def form_fill(request, pk):
     items = list(form.items.select_related("category"))
     error = ""
     if request.method == "POST":
-        unit = my_units.filter(pk=request.POST.get("unit") or 0).first() or (my_units.first() if my_units.count() == 1 else None)
+        posted_unit = request.POST.get("unit") or ""
+        if posted_unit:
+            unit = my_units.filter(pk=posted_unit if posted_unit.isdigit() else 0).first()
+        else:
+            unit = my_units.first() if my_units.count() == 1 else None
         answers = {i.pk: request.POST.get(f"item_{i.pk}", "").splitlines() for i in items}
         try:
             if unit is None:

@@ -1,0 +1,56 @@
+"""Problems found in other modules' data (creation hooks driven by a supervisor action):
+units with ≥ N overdue 12345 work orders on one topic in a month (seed 003: 中梗阻)."""
+
+import datetime as dt
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from yingshang.errors import PermissionDeniedError
+from yingshang.org import scope
+from yingshang.org.models import Unit
+from yingshang.org.roles import Role
+from yingshang.supervision import services
+from yingshang.supervision.models import Problem
+from yingshang.workcal import calendar
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    first = month.replace(day=1)
+    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return calendar.end_of_day(first - dt.timedelta(days=1)), calendar.end_of_day(nxt - dt.timedelta(days=1))
+
+
+def overdue_order_patterns(*, month: dt.date, threshold: int = 3) -> list[dict]:
+    """[{unit, topic, count}] — overdue notices (超期催办通知) of the hotline per unit and topic."""
+    try:
+        from yingshang.hotline.models import Supervision, Topic
+    except ImportError:  # the hotline module is not installed
+        return []
+    since, until = month_bounds(month)
+    rows = (Supervision.objects.filter(kind="overdue", created_at__gt=since, created_at__lte=until,
+                                       unit__isnull=False, order__topic__isnull=False)
+            .values("unit", "order__topic").annotate(n=Count("order", distinct=True))
+            .filter(n__gte=max(1, threshold)).order_by("-n"))
+    rows = list(rows)
+    units = Unit.objects.in_bulk([r["unit"] for r in rows])
+    topics = Topic.objects.in_bulk([r["order__topic"] for r in rows])
+    return [{"unit": units[r["unit"]], "topic": topics[r["order__topic"]], "count": r["n"]} for r in rows]
+
+
+def problems_from_overdue_orders(*, actor, month: dt.date, threshold: int = 3) -> list[Problem]:
+    """The supervisor's action: one problem (source 12345, category 中梗阻) per pattern, idempotent
+    per unit × topic × month."""
+    if not scope.grants(actor).has(Role.SUPERVISOR):
+        raise PermissionDeniedError("PROBLEM_CREATE_FORBIDDEN", _("只有营商办督查人员可以登记问题"))
+    made = []
+    for row in overdue_order_patterns(month=month, threshold=threshold):
+        unit, topic, n = row["unit"], row["topic"], row["count"]
+        made.append(services.problem_create_from_source(
+            actor=actor, source=Problem.Source.HOTLINE, source_type="hotline.overdue_pattern",
+            source_id=f"{unit.pk}:{topic.pk}:{month:%Y-%m}", unit=unit, category="zhonggengzu", severity="serious",
+            description=_("%(month)s，%(unit)s办理“%(topic)s”类12345工单超期%(n)d件，存在“中梗阻”问题，请查明原因、限期整改。") % {
+                "month": f"{month.year}年{month.month}月", "unit": unit.name, "topic": topic.name, "n": n},
+            deadline_days=20,
+        ))
+    return made
