@@ -138,12 +138,16 @@ def _unit(code: str) -> Unit:
 def create_problem(request, payload: ProblemIn):
     def make():
         services._check_create_rights(request.user)
-        kwargs = dict(
-            actor=request.user, unit=_unit(payload.unit), description=payload.description, source=payload.source,
-            category=payload.category, severity=payload.severity, co_units=[_unit(c) for c in payload.co_units],
-            leader_name=payload.leader_name, measures=payload.measures, deadline=payload.deadline,
-            deadline_days=payload.deadline_days, milestones=[(m.title, m.due_date) for m in payload.milestones],
-        )
+        category = services.default_category(payload.category) if payload.category else None
+        if payload.category and category is None:
+            raise InvalidInput("CATEGORY_UNKNOWN", _("未知的问题类别“%(name)s”") % {"name": payload.category})
+        kwargs = {
+            "actor": request.user, "unit": _unit(payload.unit), "description": payload.description,
+            "source": payload.source, "category": category, "severity": payload.severity,
+            "co_units": [_unit(c) for c in payload.co_units], "leader_name": payload.leader_name,
+            "measures": payload.measures, "deadline": payload.deadline, "deadline_days": payload.deadline_days,
+            "milestones": [(m.title, m.due_date) for m in payload.milestones],
+        }
         if payload.source_type:
             kwargs.pop("actor")
             p = services.problem_create_from_source(actor=request.user, source_type=payload.source_type,

@@ -191,6 +191,9 @@ def parse_row(values, mapping, lookups: _Lookups, row_no: int) -> tuple[dict | N
                 data["deadline"] = parse_date(raw_deadline)
             except (ValueError, OverflowError):
                 err("deadline", _("日期无法识别“%(value)s”（应为2026-12-31这样的日期）") % {"value": word})
+            else:
+                if not services.EARLIEST <= data["deadline"] <= services.LATEST:
+                    err("deadline", _("日期超出可用范围（2000—2099年）：“%(value)s”") % {"value": word})
     status_text = _text(cell("status"))
     data["status"] = t.ASSIGNED
     if status_text:

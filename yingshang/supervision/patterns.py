@@ -54,3 +54,16 @@ def problems_from_overdue_orders(*, actor, month: dt.date, threshold: int = 3) -
             deadline_days=20,
         ))
     return made
+
+
+def problem_from_indicator(*, actor, unit: Unit, indicator: str, period: str, value, threshold,
+                           indicator_id=None, deadline_days: int = 30) -> Problem:
+    """An indicator below its threshold becomes a problem of the responsible unit (source
+    "indicator", idempotent per indicator × unit × period). Called by the indicators module."""
+    key = f"{indicator_id or indicator}:{unit.pk}:{period}"
+    return services.problem_create_from_source(
+        actor=actor, source=Problem.Source.INDICATOR, source_type="indicator", source_id=key, unit=unit,
+        category="other", deadline_days=deadline_days,
+        description=_("%(period)s营商环境评价指标“%(indicator)s”得分%(value)s，低于%(threshold)s，请分析原因、补齐短板。") % {
+            "period": period, "indicator": indicator, "value": value, "threshold": threshold},
+    )

@@ -207,6 +207,15 @@ def _start_clock(owner, purpose: str, *, at: dt.datetime, due_date: dt.date | No
     return clocks.clock_start(owner=owner, purpose=purpose, amount=amount, unit="working_days", started_at=start)
 
 
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+
+
+def _check_date(day, label) -> None:
+    if not isinstance(day, dt.date) or not EARLIEST <= day <= LATEST:
+        raise InvalidInput("DATE_OUT_OF_RANGE", _("%(label)s超出可用范围（2000—2099年）") % {"label": label})
+
+
 def _open_clock(owner, purpose):
     return clocks.clocks_of(owner, purpose).exclude(state=Clock.State.STOPPED).order_by("-id").first()
 
@@ -255,8 +264,13 @@ def problem_create(
     at = at or timezone.now()
     if deadline is not None:
         deadline_days = None  # an explicit date wins
+        _check_date(deadline, _("整改时限"))
     elif not deadline_days:
         deadline_days = 30
+    elif not 1 <= int(deadline_days) <= 2000:
+        raise InvalidInput("PROBLEM_DEADLINE_INVALID", _("整改时限应为1到2000个工作日"))
+    for _title, due in milestones or ():
+        _check_date(due, _("节点完成时限"))
     problem = Problem(
         number=next_numbers(calendar.local_date(at).year)[0], source=source, source_type=source_type or "",
         source_id=str(source_id or ""), description=description, category=default_category(category),
@@ -583,6 +597,7 @@ def _milestone_add(problem: Problem, *, title: str, due_date: dt.date, at, order
         raise InvalidInput("MILESTONE_TITLE_REQUIRED", _("请填写节点任务"))
     if not isinstance(due_date, dt.date):
         raise InvalidInput("MILESTONE_DUE_INVALID", _("节点完成时限无效"))
+    _check_date(due_date, _("节点完成时限"))
     ms = Milestone(problem=problem, title=title[:200], due_at=calendar.end_of_day(due_date), order=order)
     ms.save()
     clock = _start_clock(ms, MILESTONE, at=at, due_date=due_date)
@@ -712,6 +727,8 @@ def inspection_form_create(*, actor, title: str, intro: str = "", items=(), dead
     from yingshang.supervision.models import InspectionForm, InspectionItem
 
     _check_create_rights(actor)
+    if not 1 <= int(deadline_days) <= 2000:
+        raise InvalidInput("PROBLEM_DEADLINE_INVALID", _("整改时限应为1到2000个工作日"))
     title = (title or "").strip()
     if not title:
         raise InvalidInput("FORM_TITLE_REQUIRED", _("请填写自查表标题"))

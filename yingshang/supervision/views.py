@@ -217,7 +217,7 @@ def act(request, pk, action):
     except DomainError as exc:
         problem.refresh_from_db()
         ctx = _detail_context(request, problem, error_for=action, error=exc.message, posted=post)
-        return render(request, "supervision/detail.html", ctx, status=exc.status if exc.status != 409 else 409)
+        return render(request, "supervision/detail.html", ctx, status=exc.status)
     return redirect("supervision:detail", pk=problem.pk)
 
 

@@ -57,3 +57,12 @@ def test_transitions_and_progress_over_the_api(personas, api_client):
     assert r.status_code == 400 and r.json()["code"] == "CLOSURE_EVIDENCE_REQUIRED"
     assert Problem.objects.get(pk=pid).status == "rectifying"
     assert AuditEvent.objects.filter(object_id=str(pid), action="problem.claim").exists()
+
+
+def test_unknown_category_and_bad_deadline_answer_codes_not_500(personas, api_client):
+    api = api_client(personas.supervisor)
+    r = api.post(URL, {"description": "x", "unit": "scjg", "category": "乱收费"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "CATEGORY_UNKNOWN"
+    r = api.post(URL, {"description": "x", "unit": "scjg", "deadline": "1901-01-01"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "DATE_OUT_OF_RANGE"
+    assert Problem.objects.count() == 0

@@ -129,8 +129,9 @@ def test_oversized_file_is_refused(personas, problem_factory, settings):
 
 
 def test_create_from_source_is_idempotent(personas):
-    kw = dict(actor=None, source="bad_rating", source_type="ratings.rating", source_id=42, unit=personas.unit_b,
-              description="差评：办理不动产登记多次跑腿", category="不规范", deadline_days=10)
+    kw = {"actor": None, "source": "bad_rating", "source_type": "ratings.rating", "source_id": 42,
+          "unit": personas.unit_b, "description": "差评：办理不动产登记多次跑腿", "category": "不规范",
+          "deadline_days": 10}
     first = services.problem_create_from_source(**kw)
     second = services.problem_create_from_source(**kw)
     assert first.pk == second.pk
@@ -154,3 +155,27 @@ def test_milestones_get_their_own_clocks(personas, problem_factory):
     ms.refresh_from_db()
     assert ms.done_at is not None
     assert clocks.clocks_of(ms, services.MILESTONE).get().state == "stopped"
+
+
+def test_indicator_below_threshold_becomes_one_problem_per_period(personas):
+    from yingshang.supervision import patterns
+
+    kw = {"actor": None, "unit": personas.unit_a, "indicator": "开办企业", "period": "2026年第三季度",
+          "value": 61.5, "threshold": 80}
+    first = patterns.problem_from_indicator(**kw)
+    assert patterns.problem_from_indicator(**kw).pk == first.pk
+    assert first.source == "indicator_shortfall" and "开办企业" in first.description
+    assert patterns.problem_from_indicator(**{**kw, "period": "2026年第四季度"}).pk != first.pk
+
+
+def test_deadlines_outside_the_calendar_are_refused_not_crashing(personas):
+    import datetime as dt
+
+    with pytest.raises(InvalidInput) as exc:
+        services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="x",
+                                deadline=dt.date(1900, 1, 1))
+    assert exc.value.code == "DATE_OUT_OF_RANGE"
+    with pytest.raises(InvalidInput) as exc:
+        services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="x", deadline_days=-3)
+    assert exc.value.code == "PROBLEM_DEADLINE_INVALID"
+    assert Problem.objects.count() == 0
