@@ -246,21 +246,22 @@ def train(*, holdout: float = 0.2, actor=None, limit: int | None = None, seed: i
                      after={"trained_on": n, "evaluated_on": len(held), "top1": top1, "top3": top3,
                             "topic_top1": topic_top1, "holdout": holdout})
     with _lock:
-        _loaded["id"], _loaded["model"] = model.pk, Model(params)
+        _loaded["id"], _loaded["model"] = (model.pk, model.created_at), Model(params)
     log.info("smart dispatch: trained on %s orders in %.1fs, top1=%s top3=%s", n, seconds, top1, top3)
     return model
 
 
 # --- suggesting ---------------------------------------------------------------------------
 def current_model() -> Model | None:
-    """The newest stored model, loaded once per process."""
-    latest = DispatchModel.objects.order_by("-pk").values_list("pk", flat=True).first()
+    """The newest stored model, loaded once per process (keyed by id and training time, so a
+    re-used id after a rollback is not mistaken for the model already loaded)."""
+    latest = DispatchModel.objects.order_by("-pk").values_list("pk", "created_at").first()
     if latest is None:
         return None
     with _lock:
         if _loaded["id"] == latest:
             return _loaded["model"]
-    params = DispatchModel.objects.filter(pk=latest).values_list("params", flat=True).first() or {}
+    params = DispatchModel.objects.filter(pk=latest[0]).values_list("params", flat=True).first() or {}
     model = Model(params)
     with _lock:
         _loaded["id"], _loaded["model"] = latest, model
