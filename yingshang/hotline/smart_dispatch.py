@@ -319,3 +319,29 @@ def _keyword_fallback(content: str, k: int) -> list[tuple[object, float]]:
     total = sum(scores.values())
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
     return [(units[uid], round(s / total, 4)) for uid, s in ranked]
+
+
+# --- how often operators accept the suggestion ------------------------------------------------
+def acceptance(days: int = 30, limit: int = 50_000) -> dict:
+    """Of the dispatches of the last `days` days made with a suggestion on screen (the
+    console passes `suggested_unit_id` to hotline.services.dispatch, which audits it), how
+    many went to the suggested unit. This is the accuracy that operators actually see."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yingshang.audit.models import AuditEvent
+
+    since = timezone.now() - dt.timedelta(days=days)
+    shown = accepted = 0
+    for changes in (AuditEvent.objects.filter(action="hotline.dispatch", created_at__gte=since)
+                    .order_by("-seq").values_list("changes", flat=True)[:limit]):
+        suggested = (changes or {}).get("suggested_unit_id")
+        chosen = (changes or {}).get("main_unit_id")
+        suggested = suggested[1] if isinstance(suggested, list) else suggested
+        chosen = chosen[1] if isinstance(chosen, list) else chosen
+        if suggested is None:
+            continue
+        shown += 1
+        accepted += int(suggested == chosen)
+    return {"days": days, "shown": shown, "accepted": accepted, "rate": accepted / shown if shown else None}

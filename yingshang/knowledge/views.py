@@ -149,6 +149,7 @@ def dispatch_model(request):
         "current": history[0] if history else None, "history": history,
         "can_retrain": request.user.is_authenticated and scope.grants(request.user).has(Role.SUPERVISOR, Role.ADMIN),
         "trial": trial, "trial_units": trial_units, "trial_topics": trial_topics,
+        "acceptance": smart_dispatch.acceptance(days=30),
     })
 
 

@@ -179,3 +179,21 @@ def test_model_api_reports_accuracy_and_only_supervisors_retrain(county, persona
     assert body["trained_on"] == 200 and body["top1_accuracy"] > 0.5 and "params" not in body
     resp = api_client(personas.handler_a).post("/api/v1/knowledge/dispatch/retrain")
     assert resp.status_code == 403 and DispatchModel.objects.count() == 1
+
+
+def test_acceptance_counts_dispatches_that_followed_the_suggestion(county, personas, login):
+    from yingshang.hotline import services as hotline
+
+    units, topics = county
+
+    def dispatch(to, suggested):
+        order = hotline.register(actor=personas.operator, content="饭店后厨卫生差，请查处。", topic=topics["scjg"],
+                                 caller_phone="13812345678")
+        hotline.dispatch(actor=personas.operator, order=order, main_unit=to, suggested_unit_id=suggested)
+
+    dispatch(units["scjg"], units["scjg"].pk)  # accepted
+    dispatch(units["zjj"], units["scjg"].pk)  # overridden
+    dispatch(units["scjg"], None)  # no suggestion shown
+    assert smart_dispatch.acceptance(days=30) == {"days": 30, "shown": 2, "accepted": 1, "rate": 0.5}
+    html = login(personas.supervisor).get(reverse("knowledge:dispatch_model")).content.decode()
+    assert "50%" in html and "1 / 2" in html
