@@ -313,12 +313,14 @@ def generate(ctx, scale) -> dict:
     offset = WorkOrder.objects.count()
     batch, made = [], 0
     categories = ["complaint", "complaint", "help", "consult", "report", "suggestion"]
+    # orders arrive in time order (as real ones do, so a month's rows sit together on disk)
+    offsets = sorted(rng.randint(0, 365 * 86400 - 1) for _ in range(n))
     for i in range(n):
         topic = rng.choice(leaf)
         unit_id = topic.default_unit_id
         if topic.code == "cg-sanitation" and towns:
             unit_id = rng.choice(towns)  # sanitation goes to the town where it happens
-        reg = start + dt.timedelta(seconds=rng.randint(0, 365 * 86400 - 1))
+        reg = start + dt.timedelta(seconds=offsets[i])
         category = CATEGORY_BY_TOPIC.get(topic.code, rng.choice(categories))
         direct = category == "consult" and rng.random() < 0.4
         order = WorkOrder(
