@@ -3,6 +3,7 @@ the XML: wrapping list elements disappear, lists become arrays), W3C datetimes w
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -72,6 +73,9 @@ def _json_value(value):
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_scalar(value) -> str:
     if value is None:
         return ""
@@ -79,7 +83,7 @@ def _xml_scalar(value) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
         return w3c(value)
-    return escape(str(value))
+    return escape(_CONTROL.sub("", str(value)))  # characters XML 1.0 cannot carry
 
 
 def _xml(name: str, value, out: list[str]) -> None:

@@ -305,6 +305,12 @@ def test_closed_request_reports_close_time(client, order, personas):
     assert row["updated_datetime"] == timezone.localtime(o.closed_at).replace(microsecond=0).isoformat()
 
 
+def test_xml_escapes_markup_and_drops_control_characters(client, order):
+    o = order(content="<b>餐馆</b> & 小吃店\x07卫生差")
+    row = xml(client.get(f"{BASE}/requests/{o.number}.xml"))["service_requests"]["request"]
+    assert row["description"] == "<b>餐馆</b> & 小吃店卫生差"
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_unknown_request_is_404(client, topics, fmt):
     assert client.get(f"{BASE}/requests/GD000.{fmt}").status_code == 404
