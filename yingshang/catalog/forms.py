@@ -186,3 +186,31 @@ class ImportForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("文件不能超过 10 MB"))
         return upload
+
+
+class PackageForm(forms.Form):
+    code = forms.SlugField(label=_("代号"), max_length=60, help_text=_("英文代号，用于网址，如 open-restaurant"))
+    name = forms.CharField(label=_("名称"), max_length=100)
+    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
+    promised_limit_days = forms.IntegerField(label=_("承诺办结时限（工作日）"), min_value=0,
+                                             help_text=_("不得超过成员事项中最长的承诺时限"))
+    matters = forms.ModelMultipleChoiceField(
+        label=_("成员事项"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("按住 Ctrl 多选；至少两个事项"),
+    )
+    description = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    life_event = forms.ChoiceField(label=_("生命周期事件"), choices=[("", "—"), *LIFE_EVENTS.items()], required=False)
+    theme = forms.ChoiceField(label=_("主题"), choices=[("", "—"), *THEMES.items()], required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    reason = forms.CharField(label=_("修改原因"), max_length=200, required=False)
+
+    def __init__(self, *args, matters=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matters"].queryset = matters
+        self.fields["matters"].label_from_instance = lambda m: f"{m.name_cache}（{m.unit.display_name}）"
+        if editing:
+            self.fields["code"].disabled = True
+        else:
+            del self.fields["is_active"]
+            del self.fields["reason"]
+        _styled(self)

@@ -18,4 +18,6 @@ urlpatterns = [
     path("staff/catalog/export.xlsx", views.staff_export, name="staff_export"),
     path("staff/catalog/template.xlsx", views.staff_template, name="staff_template"),
     path("staff/catalog/packages/", views.staff_packages, name="staff_packages"),
+    path("staff/catalog/packages/new/", views.staff_package_edit, name="staff_package_new"),
+    path("staff/catalog/packages/<slug:code>/edit/", views.staff_package_edit, name="staff_package_edit"),
 ]

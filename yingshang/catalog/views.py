@@ -20,6 +20,7 @@ from yingshang.catalog.forms import (
     ImportForm,
     MaterialFormSet,
     MatterFilterForm,
+    PackageForm,
     ReviseForm,
     save_material_file,
 )
@@ -293,4 +294,59 @@ def staff_template(request):
 @staff_required(*EDITORS)
 def staff_packages(request):
     packages = scope.visible_to(request.user, Package).select_related("lead_unit").annotate(n=Count("members")).order_by("id")
-    return render(request, "catalog/staff/packages.html", {"packages": packages})
+    return render(request, "catalog/staff/packages.html", {
+        "packages": packages, "is_admin": scope.grants(request.user).has(Role.ADMIN),
+    })
+
+
+def _package_matters(user):
+    return (
+        scope.visible_to(user, Matter).filter(is_active=True, current_version__isnull=False)
+        .select_related("unit").order_by("unit__sort_order", "name_cache")
+    )
+
+
+@staff_required(Role.ADMIN)
+def staff_package_edit(request, code: str | None = None):
+    package = None
+    if code is not None:
+        package = scope.get_for(request.user, Package, code, field="code")
+    matters = _package_matters(request.user)
+    if request.method == "POST":
+        form = PackageForm(request.POST, matters=matters, editing=package is not None,
+                           initial={"code": package.code} if package else None)
+        if form.is_valid():
+            d = form.cleaned_data
+            # keep the existing order; newly chosen matters go to the end
+            chosen = {m.pk: m for m in d["matters"]}
+            ordered = [pm.matter_id for pm in package.members.order_by("order")] if package else []
+            ids = [i for i in ordered if i in chosen] + sorted(i for i in chosen if i not in ordered)
+            try:
+                if package is None:
+                    package = services.package_create(
+                        actor=request.user, code=d["code"], name=d["name"], lead_unit=d["lead_unit"],
+                        promised_limit_days=d["promised_limit_days"], matters=ids, description=d["description"],
+                        life_event=d["life_event"], theme=d["theme"],
+                    )
+                else:
+                    services.package_update(actor=request.user, package=package, reason=d.get("reason", ""), changes={
+                        "name": d["name"], "lead_unit": d["lead_unit"], "promised_limit_days": d["promised_limit_days"],
+                        "description": d["description"], "life_event": d["life_event"], "theme": d["theme"],
+                        "is_active": d["is_active"], "matters": ids,
+                    })
+            except DomainError as exc:
+                _apply_field_errors(form, exc)
+            else:
+                messages.success(request, _("已保存“%(n)s”") % {"n": package.name})
+                return redirect("catalog:staff_packages")
+    else:
+        initial = {}
+        if package is not None:
+            initial = {
+                "code": package.code, "name": package.name, "lead_unit": package.lead_unit_id,
+                "promised_limit_days": package.promised_limit_days, "description": package.description,
+                "life_event": package.life_event, "theme": package.theme, "is_active": package.is_active,
+                "matters": [pm.matter_id for pm in package.members.all()],
+            }
+        form = PackageForm(initial=initial, matters=matters, editing=package is not None)
+    return render(request, "catalog/staff/package_form.html", {"form": form, "package": package})

@@ -183,3 +183,46 @@ def test_demo_template_and_example_download_from_guide(client, demo_catalog):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"PK")  # a real .xlsx
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_django_admin_shows_versions_read_only(client, personas, matter_factory):
+    from yingshang.org.models import User
+
+    matter = matter_factory()
+    root = User.objects.create_superuser("root", password="x-Root-2026-pass", is_staff=True)
+    client.force_login(root)
+    assert client.get(reverse("admin:catalog_matter_changelist")).status_code == 200
+    assert client.get(reverse("admin:catalog_matter_change", args=[matter.pk])).status_code == 200
+    version = matter.current_version
+    response = client.get(reverse("admin:catalog_matterversion_change", args=[version.pk]))
+    assert response.status_code == 200
+    # posting a change to a published version changes nothing
+    client.post(reverse("admin:catalog_matterversion_change", args=[version.pk]), {"name": "篡改"})
+    version.refresh_from_db()
+    assert version.name == "测试许可事项"
+    assert client.get(reverse("admin:catalog_matterversion_add")).status_code == 403
+
+
+def test_admin_creates_and_edits_a_package_in_the_workbench(personas, matter_factory, login):
+    a = matter_factory(name="营业执照办理", base_code="XK00001000", promised=3)
+    b = matter_factory(name="食品经营许可", base_code="XK00002000", unit=personas.unit_b, promised=5)
+    c = login(personas.admin)
+    data = {"code": "restaurant", "name": "开办餐饮店", "lead_unit": personas.centre.pk, "promised_limit_days": 9,
+            "matters": [a.pk, b.pk], "description": "一次办", "life_event": "biz_entry", "theme": "food_drug"}
+    response = c.post(reverse("catalog:staff_package_new"), data)
+    assert response.status_code == 200  # 9 > 5: refused, input kept
+    html = response.content.decode()
+    assert "不得超过成员事项中最长的承诺时限（5 个工作日）" in html and 'value="开办餐饮店"' in html
+    assert not Package.objects.exists()
+    data["promised_limit_days"] = 4
+    assert c.post(reverse("catalog:staff_package_new"), data).status_code == 302
+    package = Package.objects.get(code="restaurant")
+    assert [pm.matter_id for pm in package.members.order_by("order")] == [a.pk, b.pk]
+    edit = reverse("catalog:staff_package_edit", args=["restaurant"])
+    assert c.get(edit).status_code == 200
+    response = c.post(edit, {**data, "promised_limit_days": 2, "is_active": "on", "reason": "再压缩"})
+    assert response.status_code == 302
+    package.refresh_from_db()
+    assert package.promised_limit_days == 2
+    assert AuditEvent.objects.filter(action="package.update", object_id=str(package.pk), reason="再压缩").exists()
+    assert login(personas.head_a).get(edit).status_code == 403
