@@ -1,4 +1,5 @@
 import pytest
+from django.db import models
 
 from yingshang.demo.registry import DemoContext, Scale
 from yingshang.supervision import demo
@@ -28,3 +29,9 @@ def test_generate_bulk_creates_problems(personas):
     assert made == {"problems": 200}
     assert Problem.objects.count() == 200
     assert Problem.objects.values("number").distinct().count() == 200
+    from yingshang.supervision.models import Milestone, ProblemCoUnit
+
+    assert ProblemCoUnit.objects.count() == 20 and Milestone.objects.count() == 67
+    assert not ProblemCoUnit.objects.filter(unit_id=models.F("problem__owner_unit_id")).exists()
+    p = Problem.objects.filter(status="closed").first()
+    assert p.closed_at > p.created_at and p.deadline_at.tzinfo is not None

@@ -126,3 +126,22 @@ def test_export_uses_the_county_layout_and_respects_filters(personas, problem_fa
     resp = login(personas.handler_b).get("/staff/supervision/export/")
     rows = list(load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == ["乙问题"]
+
+
+def test_progress_partial_polls_every_second_until_the_job_ends(personas, login):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    job = ImportJob(created_by=personas.supervisor, created_at=timezone.now(), original_name="大台账.xlsx",
+                    status="validating", total=10000, processed=2500)
+    job.file.save("big.xlsx", ContentFile(b"x"), save=False)
+    job.save()
+    client = login(personas.supervisor)
+    url = f"/staff/supervision/import/{job.pk}/status/"
+    partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in partial and 'aria-valuenow="25"' in partial and "<html" not in partial
+    ImportJob.objects.filter(pk=job.pk).update(status="done", processed=10000, message="已导入10000个问题。")
+    done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in done and "已导入10000个问题。" in done
+    # another supervisor's job list is shared; a unit handler cannot see it at all
+    assert login(personas.handler_a).get(url).status_code == 403
