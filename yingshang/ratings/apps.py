@@ -20,6 +20,7 @@ class RatingsConfig(AppConfig):
             "rating.add_details": _("补充评价内容"),
             "rating.exclude": _("申诉核减（不计入统计）"),
             "rating_scheme.publish": _("发布评价指标"),
+            "rating_settings.update": _("修改好差评设置"),
             "visit.start": _("开始窗口服务"),
             "visit.end": _("结束窗口服务"),
             "rectification.open": _("差评转整改"),

@@ -11,6 +11,8 @@ WORKBENCH = [
     NavItem(_("评价记录"), "ratings:list", roles=_STAFF, icon="star-half", order=61, group=_("好差评")),
     NavItem(_("差评申诉"), "ratings:appeals", roles=_STAFF, icon="shield-exclamation", order=62, group=_("好差评")),
     NavItem(_("好差评统计"), "ratings:stats", roles=_STAFF, icon="bar-chart", order=63, group=_("好差评")),
+    NavItem(_("好差评设置"), "ratings:settings", roles={Role.ADMIN, Role.SUPERVISOR}, icon="sliders", order=65,
+            group=_("好差评")),
     NavItem(_("窗口评价器"), "ratings:pad_home", roles={Role.WINDOW_CLERK}, icon="tablet", order=64, group=_("好差评")),
     NavItem(_("我的评价"), "ratings:mine", roles={Role.APPLICANT}, icon="star", order=64),
 ]

@@ -216,6 +216,8 @@ def rating_submit(
         # the SMS invitation went to the applicant's phone: a real-name rating unless they opt out
         owner = target.owner()
         rater, phone = owner, (target.owner_phone() or "")
+    elif how == "link":
+        phone = target.owner_phone()  # the caller the 12345 invitation was sent to
     if how in ("pad", "visit_qr") or (rater is None and not phone):
         anonymous = True  # nobody identified: it cannot be anything else
     if anonymous:
@@ -384,3 +386,35 @@ def _invite(target: T.Target, point: str, now, expires) -> int:
     except IntegrityError:
         return 0
     return 1
+
+
+# --- settings -----------------------------------------------------------------------------------
+SETTINGS_FIELDS = ("verify_days", "reply_days", "invite_after_days", "link_valid_days", "public_per_ip_per_minute",
+                   "public_per_object_per_minute")
+
+
+@transaction.atomic
+def settings_update(*, actor, reason: str = "", **values):
+    """Change the loop's limits (核实/整改 working days, invitation delay, link validity, abuse
+    limits). New limits apply to 差评 received from now on; running clocks keep theirs."""
+    from yingshang.ratings.models import RatingSettings
+
+    g = grants(actor)
+    if not (g.has(Role.ADMIN) or g.has(Role.SUPERVISOR)):
+        raise PermissionDeniedError("RATING_SETTINGS_FORBIDDEN", _("只有系统管理员或督查人员可以修改好差评设置"))
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise InvalidInput("RATING_SETTINGS_INVALID", _("未知的设置项"), details={"fields": sorted(unknown)})
+    for name, value in values.items():
+        if not isinstance(value, int) or value < 1 or value > 1000:
+            raise InvalidInput("RATING_SETTINGS_INVALID", _("设置值必须是1到1000之间的整数"), details={"field": name})
+    if values.get("verify_days", 0) and values.get("reply_days", 0) and values["verify_days"] > values["reply_days"]:
+        raise InvalidInput("RATING_SETTINGS_INVALID", _("核实时限不能长于整改答复时限"))
+    row, _created = RatingSettings.objects.select_for_update().get_or_create(pk=1)
+    before = {k: getattr(row, k) for k in values}
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    audit.record(actor=actor, action="rating_settings.update", obj=row, before=before, after=values, reason=reason,
+                 role=Role.ADMIN if g.has(Role.ADMIN) else Role.SUPERVISOR)
+    return row

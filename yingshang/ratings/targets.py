@@ -117,6 +117,8 @@ class Target:
 
     def owner_phone(self) -> str:
         if self.kind == KIND_WORK_ORDER:
+            if getattr(self.obj, "anonymous", False) or getattr(self.obj, "confidential", False):
+                return ""  # a confidential caller stays unnamed in ratings too
             return getattr(self.obj, "caller_phone", "") or ""
         owner = self.owner()
         if owner is not None:
@@ -130,6 +132,10 @@ class Target:
         status = getattr(self.obj, "status", "")
         if self.kind == KIND_CASE and point == Point.DELIVER and status not in ("delivered", "closed"):
             raise DomainError("RATING_NOT_YET", _("办件办结后才能进行办结评价"))
+        if self.kind == KIND_CASE and point == Point.ACCEPT and getattr(self.obj, "accepted_at", None) is None:
+            raise DomainError("RATING_NOT_YET", _("办件受理后才能进行受理评价"))
+        if self.kind == KIND_CASE and point == Point.RECEIVE and getattr(self.obj, "received_at", None) is None:
+            raise DomainError("RATING_NOT_YET", _("办件接件后才能进行接件评价"))
         if self.kind == KIND_WORK_ORDER and status != "closed":
             raise DomainError("RATING_NOT_YET", _("工单办结后才能评价"))
 

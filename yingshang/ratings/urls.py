@@ -30,4 +30,5 @@ urlpatterns = [
     path(S + "appeals/", views.appeal_list, name="appeals"),
     path(S + "appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path(S + "stats/", views.stats, name="stats"),
+    path(S + "settings/", views.settings_page, name="settings"),
 ]

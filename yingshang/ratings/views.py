@@ -505,3 +505,32 @@ def public(request):
         },
     })
 
+
+
+# --- settings ---------------------------------------------------------------------------------
+@staff_required(Role.ADMIN, Role.SUPERVISOR)
+def settings_page(request):
+    from yingshang.ratings.models import RatingSettings
+
+    row = RatingSettings.current()
+    fields = [(name, RatingSettings._meta.get_field(name).verbose_name) for name in services.SETTINGS_FIELDS]
+    values = {name: getattr(row, name) for name in services.SETTINGS_FIELDS}
+    if request.method == "POST":
+        typed = {name: request.POST.get(name, "").strip() for name in services.SETTINGS_FIELDS}
+        values = typed
+        try:
+            parsed = {}
+            for name, raw in typed.items():
+                if not raw.isdigit():
+                    raise DomainError("RATING_SETTINGS_INVALID", _("设置值必须是1到1000之间的整数"))
+                parsed[name] = int(raw)
+            services.settings_update(actor=request.user, reason=request.POST.get("reason", ""), **parsed)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存，新的时限适用于此后收到的差评"))
+            return redirect("ratings:settings")
+    return render(request, "ratings/staff/settings.html", {
+        "rows": [(name, label, values[name]) for name, label in fields],
+        "can_edit": True,
+    })

@@ -19,7 +19,8 @@ def make_case(personas):
             applicant_name=(applicant or personas.applicant).display_name, contact_phone="13800138000",
             channel="window", status=status, unit=unit or personas.unit_a, centre=personas.centre,
             window=personas.window, received_by=personas.clerk,
-            delivered_at=delivered_at or (timezone.now() if status in ("delivered", "closed") else None), **extra,
+            delivered_at=delivered_at or (timezone.now() if status in ("delivered", "closed") else None),
+            received_at=timezone.now(), accepted_at=None if status in ("submitted", "draft") else timezone.now(), **extra,
         )
 
     return _make

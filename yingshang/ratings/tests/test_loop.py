@@ -211,3 +211,26 @@ def test_trend_counts_per_day(personas, make_case):
                              end=timezone.localdate())
     assert [p["total"] for p in points] == [1, 1]
     assert points[-1]["satisfaction"] == 0.0
+
+
+def test_settings_change_the_limits_of_new_bad_ratings_and_are_audited(login, personas, make_case):
+    from django.urls import reverse
+
+    from yingshang.ratings.models import RatingSettings
+
+    assert login(personas.handler_a).get(reverse("ratings:settings")).status_code == 403
+    client = login(personas.admin)
+    bad = client.post(reverse("ratings:settings"), {"verify_days": "9", "reply_days": "3", "invite_after_days": "3",
+                                                    "link_valid_days": "15", "public_per_ip_per_minute": "20",
+                                                    "public_per_object_per_minute": "10"})
+    assert "核实时限不能长于整改答复时限" in bad.content.decode() and 'value="9"' in bad.content.decode()
+    client.post(reverse("ratings:settings"), {"verify_days": "2", "reply_days": "10", "invite_after_days": "3",
+                                              "link_valid_days": "15", "public_per_ip_per_minute": "20",
+                                              "public_per_object_per_minute": "10", "reason": "县委新规"})
+    row = RatingSettings.current()
+    assert (row.verify_days, row.reply_days) == (2, 10)
+    assert _has_event("rating_settings.update", row, personas.admin)
+    with time_machine.travel("2026-11-20 10:00 +08:00", tick=False):
+        _rating, rect = _bad(personas, make_case)
+    assert timezone.localtime(rect.verify_due_at).date().isoformat() == "2026-11-24"
+    assert timezone.localtime(rect.reply_due_at).date().isoformat() == "2026-12-04"

@@ -35,6 +35,16 @@ def test_case_not_yet_delivered_cannot_be_rated_at_delivery(personas, make_case)
     assert not Rating.objects.exists()
 
 
+def test_acceptance_point_needs_an_accepted_case(personas, make_case):
+    case = make_case(status="submitted")
+    with pytest.raises(DomainError) as exc:
+        rating_submit(actor=personas.applicant, target=T.for_case(case), level=5, channel=Channel.WEB, point=Point.ACCEPT)
+    assert exc.value.code == "RATING_NOT_YET"
+    # the reception point is open as soon as the window took the application (接件)
+    assert rating_submit(actor=personas.applicant, target=T.for_case(case), level=5, channel=Channel.WEB,
+                         point=Point.RECEIVE).point == "receive"
+
+
 def test_one_rating_per_case_per_point(personas, make_case):
     case = make_case()
     rating_submit(actor=personas.applicant, target=T.for_case(case), level=4, channel=Channel.WEB)
