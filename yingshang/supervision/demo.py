@@ -145,8 +145,10 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
         rows = [tuple(adapt(v) if i in datetime_cols and v is not None else v for i, v in enumerate(r)) for r in rows]
     qn = connection.ops.quote_name
     # table and column names come from the model's metadata, values go through parameters
-    sql = (  # noqa: S608f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(fields[c].column) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    table = qn(model._meta.db_table)
+    names = ", ".join(qn(fields[c].column) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 2000):
             cursor.executemany(sql, rows[start:start + 2000])
