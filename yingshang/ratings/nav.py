@@ -14,6 +14,8 @@ WORKBENCH = [
     NavItem(_("好差评设置"), "ratings:settings", roles={Role.ADMIN, Role.SUPERVISOR}, icon="sliders", order=65,
             group=_("好差评")),
     NavItem(_("窗口评价器"), "ratings:pad_home", roles={Role.WINDOW_CLERK}, icon="tablet", order=64, group=_("好差评")),
+    NavItem(_("窗口评价二维码"), "ratings:qr_sheet", roles={Role.WINDOW_CLERK, Role.ADMIN, Role.SUPERVISOR}, icon="qr-code",
+            order=66, group=_("好差评")),
     NavItem(_("我的评价"), "ratings:mine", roles={Role.APPLICANT}, icon="star", order=64),
 ]
 PORTAL = [

@@ -31,4 +31,5 @@ urlpatterns = [
     path(S + "appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path(S + "stats/", views.stats, name="stats"),
     path(S + "settings/", views.settings_page, name="settings"),
+    path(S + "qr/", views.qr_sheet, name="qr_sheet"),
 ]

@@ -534,3 +534,13 @@ def settings_page(request):
         "rows": [(name, label, values[name]) for name, label in fields],
         "can_edit": True,
     })
+
+
+@staff_required(Role.WINDOW_CLERK, Role.ADMIN, Role.SUPERVISOR, Role.DEPT_HEAD)
+def qr_sheet(request):
+    """Printable QR codes, one per window (posted at the counter: 一次一评 by phone)."""
+    windows = scope.visible_to(request.user, Window).filter(is_active=True).select_related("hall", "clerk")
+    g = grants(request.user)
+    if not (g.countywide or g.has(Role.ADMIN)):
+        windows = windows.filter(hall_id__in=g.units())
+    return render(request, "ratings/staff/qr_sheet.html", {"windows": windows.order_by("hall__sort_order", "number")})

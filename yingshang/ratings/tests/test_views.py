@@ -271,3 +271,9 @@ def test_public_page_publishes_satisfaction_and_rectifications_without_personal_
     for secret in (*_personal(personas, case), "私人意见张三"):
         assert secret not in body
     assert "好差评公示" in client.get("/").content.decode()
+
+
+def test_qr_sheet_lists_the_windows_of_the_clerks_hall(login, personas):
+    body = login(personas.clerk).get(reverse("ratings:qr_sheet")).content.decode()
+    assert reverse("ratings:qr", args=["window", personas.window.pk]) in body
+    assert login(personas.handler_a).get(reverse("ratings:qr_sheet")).status_code == 403
