@@ -254,6 +254,15 @@ def clocks_of(owner, purpose: str | None = None):
     return qs.filter(purpose=purpose) if purpose else qs
 
 
+def _aware(value):
+    """A datetime read by raw SQL: SQLite returns it naive (stored in UTC)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
 # --- the sweep ---------------------------------------------------------------------------
 _SWEEPS = (
     # (new state, allowed current states, the time column that must have passed)
@@ -292,7 +301,11 @@ def sweep(now: dt.datetime | None = None, *, batch: int = 5000) -> dict[str, int
                 ClockEvent.objects.bulk_create(
                     [
                         ClockEvent(
-                            clock_id=r[0], kind=kind, at=now, due_before=r[4], due_after=r[4]
+                            clock_id=r[0],
+                            kind=kind,
+                            at=now,
+                            due_before=_aware(r[4]),
+                            due_after=_aware(r[4]),
                         )
                         for r in rows
                     ],

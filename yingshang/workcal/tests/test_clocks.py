@@ -128,6 +128,8 @@ def test_sweep_moves_to_warning_then_overdue_once_and_calls_handlers(owner):
         clock.refresh_from_db()
         assert clock.state == "overdue"
         assert seen == [("warning", [str(owner.pk)]), ("overdue", [str(owner.pk)])]
+        overdue_event = ClockEvent.objects.get(clock=clock, kind="overdue")
+        assert overdue_event.due_before == clock.due_at  # the instant it was due, time zone intact
         assert list(ClockEvent.objects.filter(clock=clock).values_list("kind", flat=True)) == [
             "start",
             "warn",
