@@ -29,9 +29,10 @@ def order_rule(grants, qs):
     units = grants.units(*UNIT_ROLES)
     q = Q(created_by=grants.user) if grants.has(Role.APPLICANT) else Q(pk__in=[])
     if units:
-        # main unit, co-unit, or a unit that returned it (its own history stays visible)
-        q |= Q(main_unit_id__in=units) | Q(co_unit_links__unit_id__in=units)
-        return qs.filter(q).distinct()
+        # the main unit or a co-handling unit (a subquery, so lists need no DISTINCT)
+        from yingshang.hotline.models import CoUnit
+
+        q |= Q(main_unit_id__in=units) | Q(pk__in=CoUnit.objects.filter(unit_id__in=units).values("order_id"))
     return qs.filter(q)
 
 

@@ -295,6 +295,7 @@ def sign(*, actor, order: WorkOrder) -> WorkOrder:
         order.save()
         _record(actor, "sign", order, before,
                 {"status": order.status, "signed_at": at, "signed_on_time": order.signed_on_time})
+        _report_city(order, "signed", {"unit": order.main_unit.name if order.main_unit_id else ""})
     return order
 
 
@@ -323,6 +324,7 @@ def return_order(*, actor, order: WorkOrder, reason: str) -> ReturnRequest:
         audit.record_return(event=event, kind="return", unit=_unit(unit_id), due_at=order.handle_due_at,
                             label=order.number)
         _tell_centre(order, _("工单被退回：%(r)s") % {"r": reason})
+        _report_city(order, "returned", {"reason": reason})
     return ret
 
 
@@ -515,6 +517,7 @@ def redo(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
         _record(actor, "redo", order, before, _snapshot(order, "status", "redo_count", "satisfied", "resolved"),
                 reason=reason)
         _tell_unit(order, _("回访不满意，工单退回重办：%(r)s") % {"r": reason})
+        _report_city(order, "redo", {"reason": reason})
     return order
 
 
@@ -559,6 +562,7 @@ def merge(*, actor, order: WorkOrder, into: WorkOrder, reason: str = "") -> Work
         order.save()
         _record(actor, "merge", order, before, {"status": order.status, "merged_into": target.number}, reason=reason)
         _record(actor, "merged_in", target, None, {"duplicate": order.number}, reason=reason)
+        _report_city(order, "merged", {"merged_into": target.number})
     return order
 
 

@@ -332,9 +332,9 @@ def test_city_order_reports_reply_back_through_the_outbox(personas, make_order):
     order = services.reply(actor=personas.handler_a, order=order, text="已处理完毕，责令整改。")
     services.review_reply(actor=personas.operator, order=order, approve=True)
     events = list(CityReport.objects.filter(order=order).values_list("event", flat=True))
-    assert events == ["dispatched", "replied"]
+    assert events == ["dispatched", "signed", "replied"]
     assert CityReport.objects.get(event="replied").payload["external_number"] == "SZ-9"
-    assert deliver_due() == {"sent": 2, "failed": 0}
+    assert deliver_due() == {"sent": 3, "failed": 0}
     assert not CityReport.objects.filter(status="pending").exists()
 
 

@@ -224,3 +224,22 @@ def test_unit_uploads_a_photo_and_another_unit_cannot_download_it(in_progress, p
     bad = login(personas.handler_a).post(f"/staff/hotline/orders/{order.pk}/act/attach/",
                                          {"file": SimpleUploadedFile("x.exe", b"MZ" + b"\x00" * 64)})
     assert bad.status_code == 400 and "不是允许的格式" in bad.content.decode()
+
+
+def test_home_cards_show_the_hotline_queues(dispatched, personas, login):
+    dispatched()
+    html = login(personas.handler_a).get("/staff/").content.decode()
+    assert "12345热线工单" in html and "/staff/hotline/queue/?queue=to_sign" in html
+    html = login(personas.operator).get("/staff/").content.decode()
+    assert "12345热线分中心" in html and "热线受理台" in html
+
+
+def test_co_unit_sees_the_order_but_cannot_act(make_order, personas, login):
+    order = services.dispatch(actor=personas.operator, order=make_order(), main_unit=personas.unit_a,
+                              co_units=[personas.unit_b])
+    client = login(personas.handler_b)
+    page = client.get(f"/staff/hotline/orders/{order.pk}/")
+    assert page.status_code == 200 and 'data-testid="sign"' not in page.content.decode()
+    assert client.post(f"/staff/hotline/orders/{order.pk}/act/sign/").status_code == 403
+    order.refresh_from_db()
+    assert order.status == "awaiting_sign"
