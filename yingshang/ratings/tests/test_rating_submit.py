@@ -188,3 +188,16 @@ def test_visit_start_is_only_for_the_windows_clerk(personas):
     v2 = visit_start(actor=personas.clerk, window=personas.window)
     v1.refresh_from_db()
     assert v1.ended_at is not None and v2.ended_at is None
+
+
+def test_postgresql_refuses_deleting_or_editing_a_given_rating(personas, make_case):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the database guard is a PostgreSQL trigger")
+    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Rating.objects.filter(pk=rating.pk).update(level=5)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Rating.objects.filter(pk=rating.pk).delete()
+    assert Rating.objects.filter(pk=rating.pk).update(excluded=True) == 1  # the appeal's flag stays writable
