@@ -195,9 +195,10 @@ def test_postgresql_refuses_deleting_or_editing_a_given_rating(personas, make_ca
 
     if connection.vendor != "postgresql":
         pytest.skip("the database guard is a PostgreSQL trigger")
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    # a good rating: no rectification protects it, only the trigger does
+    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=5, channel=Channel.WEB)
     with pytest.raises(DatabaseError), transaction.atomic():
-        Rating.objects.filter(pk=rating.pk).update(level=5)
+        Rating.objects.filter(pk=rating.pk).update(level=1)
     with pytest.raises(DatabaseError), transaction.atomic():
         Rating.objects.filter(pk=rating.pk).delete()
     assert Rating.objects.filter(pk=rating.pk).update(excluded=True) == 1  # the appeal's flag stays writable
