@@ -161,8 +161,15 @@ class _Inserter:
         self.connection = connection
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         self.names = [f.attname for f in fields]
+        self.columns = [f.column for f in fields]
+        self.json_names = [f.attname for f in fields if isinstance(f, models.JSONField)]
         cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        self.sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (quoted identifiers from model meta)
+        self.head = (
+            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({cols}) VALUES "  # noqa: S608
+        )
+        self.one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        # one statement per chunk: PostgreSQL allows 65535 parameters, SQLite (≥ 3.32) 32766
+        self.chunk = max(1, min(1000, 30000 // len(fields)))
         ops = connection.ops
         conv = []
         for f in fields:
@@ -174,7 +181,29 @@ class _Inserter:
                 conv.append(None)
         self.conv = conv
 
+    def _copy(self, rows: list[dict]) -> None:
+        """PostgreSQL: COPY … FROM STDIN (psycopg 3), JSON as text."""
+        import json
+
+        json_cols = set(self.json_names)
+        cols = ", ".join(self.connection.ops.quote_name(c) for c in self.columns)
+        table = self.connection.ops.quote_name(self.model._meta.db_table)
+        with (
+            self.connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(
+                    [
+                        json.dumps(row[n], ensure_ascii=False) if n in json_cols else row[n]
+                        for n in self.names
+                    ]
+                )
+
     def insert(self, rows: list[dict]) -> None:
+        if self.connection.vendor == "postgresql":
+            self._copy(rows)
+            return
         conv = self.conv
         names = self.names
         values = [
@@ -185,8 +214,11 @@ class _Inserter:
             for row in rows
         ]
         with self.connection.cursor() as cursor:
-            for i in range(0, len(values), 5000):
-                cursor.executemany(self.sql, values[i : i + 5000])
+            for i in range(0, len(values), self.chunk):
+                part = values[i : i + self.chunk]
+                cursor.execute(
+                    self.head + ", ".join([self.one] * len(part)), [v for row in part for v in row]
+                )
 
 
 def generate(ctx, scale) -> dict:
