@@ -3,7 +3,7 @@ merged form and materials."""
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from yingshang.catalog import selectors
 from yingshang.catalog.models import Matter, Package
@@ -87,7 +87,7 @@ class MatterPage(Schema):
 
 
 class MatterFilters(Schema):
-    q: str = ""
+    q: str = Field("", max_length=100)
     unit: str = ""
     theme: str = ""
     life_event: str = ""

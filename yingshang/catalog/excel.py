@@ -12,6 +12,7 @@ gets a new version; unchanged rows are left alone, so export → import is a no-
 
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -322,6 +323,16 @@ def _column(columns, attr):
 
 def read_workbook(data) -> tuple[list[dict], ImportReport]:
     """Parse and validate every row (no database writes). Returns the matters to import."""
+    try:
+        return _read_workbook(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
+        # a damaged workbook that openpyxl opened but cannot iterate
+        report = ImportReport()
+        report.add("", 0, "", _("文件已损坏或格式不正确，无法逐行读取，请用模板重新填写后上传"))
+        return [], report
+
+
+def _read_workbook(data) -> tuple[list[dict], ImportReport]:
     report = ImportReport()
     try:
         wb = load_workbook(data, read_only=True, data_only=True)
@@ -332,6 +343,13 @@ def read_workbook(data) -> tuple[list[dict], ImportReport]:
         report.add("", 0, "", _("工作簿必须包含“事项”和“材料”两个工作表，请使用下载的模板"))
         return [], report
     units = {u.code: u for u in Unit.objects.all()}
+    # every existing matter once (with what _same() compares), not one query per row
+    known = {
+        m.implementation_code: m
+        for m in Matter.objects.select_related("unit", "current_version").prefetch_related(
+            "current_version__materials", "current_version__form_fields"
+        )
+    }
     types = _label_map(MatterType.choices)
     kinds = _label_map(HandlingKind.choices)
     forms = _label_map(Material.Form.choices)
@@ -382,7 +400,7 @@ def read_workbook(data) -> tuple[list[dict], ImportReport]:
             code = services.implementation_code_for(values["base_code"], unit)
         if code and code in by_code:
             report.add(S, row, col("implementation_code"), _("实施编码“%(c)s”在文件中重复（第%(r)s行）") % {"c": code, "r": by_code[code]["row"]})
-        existing = Matter.objects.filter(implementation_code=code).first() if code else None
+        existing = known.get(code) if code else None
         if existing is not None and unit is not None and existing.unit_id != unit.pk:
             report.add(S, row, col("unit"), _("实施编码“%(c)s”已属于%(u)s，不能改为其他单位") % {"c": code, "u": existing.unit.name})
         if len(report.errors) > start:

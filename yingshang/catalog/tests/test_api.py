@@ -64,3 +64,10 @@ def test_catalog_endpoints_are_in_the_openapi_document(client, db):
                  "/api/v1/catalog/packages/{code}"):
         assert path in paths, path
         assert "security" not in paths[path]["get"] or paths[path]["get"]["security"] in ([], [{}])
+
+
+def test_bad_query_parameters_get_the_error_format_not_a_500(client, db):
+    response = client.get("/api/v1/catalog/matters", {"limit": "many"})
+    assert response.status_code == 422 and response.json()["code"] == "VALIDATION_ERROR"
+    response = client.get("/api/v1/catalog/matters", {"q": "餐" * 101})
+    assert response.status_code == 422
