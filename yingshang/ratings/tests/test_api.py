@@ -87,3 +87,10 @@ def test_appeal_through_api(api_client, personas, make_case):
 def test_scheme_is_public(client):
     data = client.get("/api/v1/ratings/schemes/onsite").json()
     assert [d["label"] for d in data["dimensions"]] == ["整体满意度", "服务效率", "服务水平", "服务态度"]
+
+
+def test_openapi_documents_the_rating_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/ratings/ratings", "/api/v1/ratings/ratings/by-link", "/api/v1/ratings/stats",
+                 "/api/v1/ratings/rectifications/{rect_id}/moves", "/api/v1/ratings/appeals/{appeal_id}/decision"):
+        assert path in paths, path
