@@ -98,7 +98,7 @@ def load_demo(ctx) -> None:
                 source_type="demo", source_id=f"selfcheck-{i + 1}", at=start,
                 co_units=[units[codes[(i + 1) % len(codes)]]] if i % 7 == 0 else (),
             )
-        _advance(p, i, code, supervisor)
+        _advance(p, i + i // len(codes), code, supervisor)  # every unit gets problems in every state
     ctx.data["supervision_form"] = form
 
 

@@ -177,6 +177,10 @@ def check_upload(upload) -> str:
     return kind.mime
 
 
+def _files(evidence) -> dict:
+    return {"evidence": [e.original_name for e in evidence]} if evidence else {}
+
+
 def _save_evidence(problem, files, actor, *, progress=None, milestone=None, at=None) -> list[Evidence]:
     saved = []
     for upload in files or []:
@@ -466,7 +470,7 @@ def problem_report_progress(*, actor, problem: Problem, text: str, percent=0, fi
                                            created_at=at)
     evidence = _save_evidence(problem, files, actor, progress=report, at=at)
     _record(actor, "problem.progress", problem, before=before, after={
-        "status": problem.status, "percent": percent, "evidence": [e.original_name for e in evidence]}, reason=text[:500])
+        "status": problem.status, "percent": percent, **_files(evidence)}, reason=text[:500])
     return report
 
 
@@ -495,7 +499,7 @@ def problem_request_closure(*, actor, problem: Problem, text: str, files=(), at=
     if clock:
         clocks.clock_pause(clock=clock, kind=Clock.PauseKind.SUSPENSION, at=at, reason=_("申请销号，待核验"))
     _record(actor, "problem.request_closure", problem, before=before,
-            after={"status": problem.status, "evidence": [e.original_name for e in evidence]}, reason=text[:500])
+            after={"status": problem.status, "percent": 100, **_files(evidence)}, reason=text[:500])
     _notify(_supervisors(), subject=_("问题申请销号"), body=_("%(unit)s申请对问题%(number)s销号，请核验。") % {
         "unit": problem.owner_unit.display_name, "number": problem.number}, problem=problem)
     return problem
@@ -637,7 +641,7 @@ def milestone_complete(*, actor, milestone: Milestone, note: str = "", files=(),
         problem.status = t.RECTIFYING
         problem.save(update_fields=["status", "updated_at"])
     _record(actor, "problem.milestone_done", problem,
-            after={"milestone": milestone.title, "done_at": at, "evidence": [e.original_name for e in evidence]},
+            after={"milestone": milestone.title, "done_at": at, **_files(evidence)},
             reason=note)
     return milestone
 
