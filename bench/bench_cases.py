@@ -116,7 +116,9 @@ def main() -> int:
                 )
                 for label, path, who in (("queue_to_review", "/staff/cases/?q=to_review", "queue"),
                                          ("queue_overdue", "/staff/cases/?q=overdue", "queue"),
-                                         ("statistics", "/staff/cases/statistics/", "statistics")):
+                                         ("statistics", "/staff/cases/statistics/", "statistics"),
+                                         # issue 2's page with the home cards counting 1M cases
+                                         ("workbench_home_leader", "/staff/", "statistics")):
                     runs[label] = common.load_run(
                         server, path, label=f"GET {path}", headers={"Cookie": staff[who]}, duration=15,
                         connections=PAGE_CONNECTIONS, p95_ms=TARGET_PAGE_P95,

@@ -2,8 +2,8 @@
 sweep right after.
 
 1,000,000 open clocks are COPY-ed in with deadlines computed by the app's own calendar
-(yingshang.workcal.calendar: working-day limits of 3–20 days, started over the last 30
-calendar days; warn_at = the warning threshold the clocks module uses: ceil(20 % of the limit),
+(yingshang.workcal.calendar: working-day limits of 3–20 days, each started within about its
+own span, so ~10 % are overdue; warn_at = the warning threshold the clocks module uses: ceil(20 % of the limit),
 at least 1 working day, before the deadline). Their state is what the previous sweep, one day
 earlier, left: so the sweep under test moves the clocks whose warning or deadline passed during
 that day — plus a few natural-hour limits (hotline sign-for in 2 h). The sweep runs with its
@@ -63,7 +63,9 @@ def load_clocks(count: int, now: dt.datetime, previous_sweep: dt.datetime) -> di
             else:
                 unit = "working_days"
                 limit = rng.choice((3, 5, 5, 10, 15, 20))
-                started_at = now - dt.timedelta(seconds=rng.randint(0, 30 * 86400))
+                # started within about the limit's span (a limit of n working days ≈ 1.4 n
+                # calendar days), a little more: most clocks run, ~10 % are overdue
+                started_at = now - dt.timedelta(seconds=rng.randint(0, int(limit * 1.4 * 1.15 * 86400)))
                 key = (calendar.local_date(started_at), limit)
                 if key not in cache:
                     due = cal.deadline(started_at, limit, unit).due_at

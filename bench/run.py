@@ -238,6 +238,9 @@ def write_doc() -> None:
             lines += [f"Note: PostgreSQL migrate needed a work-around: {d['migrate']['workaround']}", ""]
         for note in d.get("notes", []):
             lines += [f"Note: {note}", ""]
+    analysis = HERE / "analysis.md"
+    if analysis.exists():
+        lines += ["", analysis.read_text(encoding="utf-8").rstrip(), ""]
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     common.log(f"wrote {DOC.relative_to(HERE.parent)}")
