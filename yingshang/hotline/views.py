@@ -336,6 +336,7 @@ def kpi_page(request):
     codes = ["sign_timely", "on_time", "response", "resolution", "satisfaction", "redo", "return"]
     return render(request, "hotline/kpis.html", {
         "period": period, "result": result, "option": option, "codes": codes, "labels": kpis.METRIC_LABELS,
+        "ranked": ranked, "chart_height": max(200, 60 + 28 * len(ranked)),
         "config": result["config"],
     })
 

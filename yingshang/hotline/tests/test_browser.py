@@ -121,3 +121,22 @@ def test_citizen_submits_on_the_portal_and_looks_it_up(page, personas, topic):
     result = page.get_by_test_id("lookup-result")
     result.wait_for()
     assert "139****2222" in result.inner_text() and "已登记" in page.get_by_test_id("lookup-status").inner_text()
+
+
+def test_supervisor_edits_a_limit_rule_and_sees_the_kpi_chart(page, personas, browser_login, dispatched):
+    from yingshang.hotline.models import KpiConfig, LimitRule
+
+    dispatched()
+    KpiConfig.objects.update_or_create(pk=1, defaults={"min_sample": 1})  # one order is enough to be ranked
+    browser_login(page, "supervisor")
+    page.goto("/staff/hotline/settings/")
+    rule = LimitRule.objects.get(purpose="handle", category="consult", urgency="")
+    amount = page.locator(f'input[form="rule-{rule.pk}"][name="amount"]')
+    amount.fill("2")
+    page.locator(f"#rule-{rule.pk} button").click()
+    page.get_by_text("已保存。").wait_for()
+    rule.refresh_from_db()
+    assert rule.amount == 2
+    page.goto("/staff/hotline/kpis/")
+    page.locator(".chart canvas").first.wait_for()
+    assert "测试县市场监督管理局" in page.get_by_test_id("kpi-table").inner_text()
