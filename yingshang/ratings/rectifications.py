@@ -109,7 +109,7 @@ def rectification_open(*, rating: Rating, at: dt.datetime | None = None) -> Rect
     at = at or timezone.now()
     conf = RatingSettings.current()
     rect = Rectification.objects.create(
-        rating=rating, unit=rating.unit, created_at=at,
+        rating=rating, unit_id=rating.unit_id, created_at=at,
         # 德州: 实名差评回访率 100%; an anonymous 差评 has nobody to call back
         callback_required=not rating.anonymous and bool(rating.rater_id or rating.rater_phone),
     )
@@ -117,7 +117,7 @@ def rectification_open(*, rating: Rating, at: dt.datetime | None = None) -> Rect
     reply = clocks.clock_start(owner=rect, purpose=REPLY, amount=conf.reply_days, unit="working_days", started_at=at)
     rect.verify_due_at, rect.reply_due_at = verify.due_at, reply.due_at
     rect.save(update_fields=["verify_due_at", "reply_due_at"])
-    audit.record(actor=None, action="rectification.open", obj=rect, unit=rect.unit,
+    audit.record(actor=None, action="rectification.open", obj=rect, unit=rect.unit_id,
                  after={"status": rect.status, "verify_due_at": rect.verify_due_at, "reply_due_at": rect.reply_due_at})
     _notify_unit(rect.unit_id, subject=_("收到差评，请按时核实整改"),
                  body=_("贵单位收到一条差评（%(level)s），请于%(due)s前核实，并在%(reply)s前整改答复。") % {

@@ -237,7 +237,7 @@ def _is_authenticated(user) -> bool:
 def _record(*, target, level, scheme, dimensions, problems, comment, channel, point, anonymous, rater, phone,
             audit_actor, audit_role, at) -> Rating:
     counts = target.counts_for()
-    if counts["unit"] is None:
+    if counts["unit_id"] is None:
         raise DomainError("RATING_NO_UNIT", _("该办理对象尚无责任单位，暂不能评价"))
     at = at or timezone.now()
     try:
@@ -256,7 +256,7 @@ def _record(*, target, level, scheme, dimensions, problems, comment, channel, po
             # The event of an anonymous rating names nobody: not the rater, and not the clerk
             # whose session ran the pad (GB/T 39734: the evaluator's information is protected).
             audit.record(
-                actor=audit_actor, action="rating.submit", obj=rating, unit=rating.unit,
+                actor=audit_actor, action="rating.submit", obj=rating, unit=rating.unit_id,
                 after={"level": level, "channel": channel, "point": point, "anonymous": anonymous},
                 role=audit_role,
             )

@@ -84,18 +84,20 @@ class Target:
 
     # --- what the rating counts for --------------------------------------------------------
     def counts_for(self) -> dict:
+        """{unit_id, staff_id, window_id, matter_id}: ids only, so recording a rating loads no
+        related rows (rating submission is a hot path: DESIGN.md, 300 requests/s)."""
         o = self.obj
         if self.kind == KIND_VISIT:
-            return {"unit": o.unit, "staff": o.clerk, "window": o.window, "matter": None}
+            return {"unit_id": o.unit_id, "staff_id": o.clerk_id, "window_id": o.window_id, "matter_id": None}
         if self.kind == KIND_WORK_ORDER:
-            unit = getattr(o, "main_unit", None) or getattr(o, "unit", None)
-            return {"unit": unit, "staff": getattr(o, "handler", None), "window": None, "matter": None}
-        matter = getattr(o, "matter", None)
-        if matter is None and getattr(o, "matter_version", None) is not None:
-            matter = getattr(o.matter_version, "matter", None)
-        staff = getattr(o, "received_by", None)
-        window = getattr(o, "window", None)
-        return {"unit": getattr(o, "unit", None), "staff": staff, "window": window, "matter": matter}
+            unit_id = getattr(o, "main_unit_id", None) or getattr(o, "unit_id", None)
+            return {"unit_id": unit_id, "staff_id": getattr(o, "handler_id", None), "window_id": None,
+                    "matter_id": None}
+        matter_id = getattr(o, "matter_id", None)
+        if matter_id is None and getattr(o, "matter_version_id", None) is not None:
+            matter_id = getattr(o.matter_version, "matter_id", None)
+        return {"unit_id": getattr(o, "unit_id", None), "staff_id": getattr(o, "received_by_id", None),
+                "window_id": getattr(o, "window_id", None), "matter_id": matter_id}
 
     # --- the person served -----------------------------------------------------------------
     def is_owner(self, user) -> bool:
