@@ -200,6 +200,9 @@ class Case(models.Model):
             models.Index(fields=["package", "received_at"], name="case_package_period"),
             models.Index(fields=["received_at"], name="case_period"),
             models.Index(fields=["deficit_open", "deficit_due_at"], name="case_deficit_due"),
+            # county-wide queues (overdue, due soon) and the deemed-acceptance sweep
+            models.Index(fields=["status", "due_at"], name="case_status_due"),
+            models.Index(fields=["clock_state", "due_at"], name="case_clock_due"),
         ]
 
     def __str__(self) -> str:

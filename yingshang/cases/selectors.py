@@ -30,10 +30,10 @@ def _field_dict(f) -> dict:
 
 
 def package_versions(package) -> list:
-    members = package.members.select_related("matter__current_version", "matter__unit").order_by(
-        "order", "id"
-    )
-    return [m.matter.current_version for m in members if m.matter.current_version_id]
+    """Current versions of the package's active members (the catalogue decides which count)."""
+    from yingshang.catalog.selectors import package_versions as catalog_package_versions
+
+    return catalog_package_versions(package)
 
 
 def _merge(items: list[dict], key: str) -> list[dict]:
