@@ -114,3 +114,29 @@ def test_kpi_page_shows_insufficient_sample_and_links_to_drilldown(dataset, logi
 
 def test_kpi_page_is_for_supervisors_only(dataset, login):
     assert login(dataset.handler_a).get("/staff/hotline/kpis/?period=2026-11").status_code == 403
+
+
+def test_direct_answer_rate_drills_down_to_its_orders(dataset):
+    qs = scope.visible_to(dataset.supervisor, WorkOrder)
+    n, d, rate = kpis.compute(qs, *NOV, now=NOW)["direct"]
+    num = kpis.drilldown(qs, unit_id=None, metric="direct", part="numerator", start=NOV[0], end=NOV[1], now=NOW)
+    den = kpis.drilldown(qs, unit_id=None, metric="direct", part="denominator", start=NOV[0], end=NOV[1], now=NOW)
+    assert (num.count(), den.count()) == (n, d) == (1, 15)
+
+
+def test_a_handler_sees_only_the_kpis_of_orders_in_scope(dataset, login):
+    assert login(dataset.head_a).get("/staff/hotline/kpis/orders/?period=2026-11&metric=response&part=numerator"
+                                     ).status_code == 403
+
+
+def test_city_figures_are_recorded_per_period_with_an_audit_event(dataset, login):
+    from yingshang.audit.models import AuditEvent
+    from yingshang.hotline.models import CityFigure
+
+    client = login(dataset.supervisor)
+    r = client.post("/staff/hotline/city-figures/", {"period": "2026-10", "metric": "满意率", "value": "96.5", "rank": "3"})
+    assert r.status_code == 302
+    assert CityFigure.objects.get(period="2026-10", metric="满意率").rank == 3
+    assert AuditEvent.objects.filter(action="hotline.city_figure").exists()
+    bad = client.post("/staff/hotline/city-figures/", {"period": "十月", "metric": "满意率", "value": "x"})
+    assert bad.status_code == 400 and "请填写正确的周期" in bad.content.decode()

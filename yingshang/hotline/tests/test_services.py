@@ -363,3 +363,24 @@ def test_overdue_on_friday_is_noticed_on_monday_not_at_the_weekend(in_progress, 
     clock(at(30, 9))  # Monday
     assert services.issue_overdue_notices() == 1
     assert services.issue_overdue_notices() == 0
+
+
+@pytest.mark.parametrize("action", ["callback", "redo", "close", "merge", "reclassify", "supervise", "approve_reply"])
+def test_centre_actions_by_the_handling_unit_are_refused_without_an_event(action, awaiting_callback, make_order,
+                                                                           personas, topic):
+    order = awaiting_callback()
+    before = actions(order)
+    h = personas.handler_a
+    calls = {
+        "callback": lambda: services.record_callback(actor=h, order=order, satisfied=True),
+        "redo": lambda: services.redo(actor=h, order=order, reason="自己要求重办"),
+        "close": lambda: services.close(actor=h, order=order, note="自行办结"),
+        "merge": lambda: services.merge(actor=h, order=order, into=make_order(), reason="重复"),
+        "reclassify": lambda: services.reclassify(actor=h, order=order, category="report", topic=topic, reason="改"),
+        "supervise": lambda: services.supervise(actor=h, order=order, kind="supervise", note="督办"),
+        "approve_reply": lambda: services.review_reply(actor=h, order=order, approve=True),
+    }
+    with pytest.raises(DomainError):
+        calls[action]()
+    order.refresh_from_db()
+    assert order.status == S.AWAITING_CALLBACK and actions(order) == before
