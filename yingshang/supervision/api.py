@@ -3,7 +3,8 @@
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.errors import InvalidInput
@@ -194,6 +195,25 @@ def add_progress(request, pk: int, payload: ProgressIn):
         return 201, _progress_out(r)
 
     return idempotent(request, f"supervision.progress.{pk}", payload, make)
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+@router.post("/problems/{pk}/evidence", response={201: list[EvidenceOut]},
+             summary="上传佐证材料（multipart，字段 files，可多个；图片/PDF/Office，按内容识别类型）")
+def add_evidence(request, pk: int, files: File[list[UploadedFile]], note: Form[str] = ""):
+    from django.urls import reverse
+
+    p = scope.get_for(request.user, Problem, pk)
+    saved = services.problem_attach_evidence(actor=request.user, problem=p, files=files, note=note)
+    return 201, [{"id": e.pk, "name": e.original_name, "content_type": e.content_type, "size": e.size,
+                  "url": reverse("supervision:evidence", args=[e.pk])} for e in saved]
 
 
 class TransitionIn(Schema):

@@ -475,6 +475,19 @@ def problem_report_progress(*, actor, problem: Problem, text: str, percent=0, fi
 
 
 @transaction.atomic
+def problem_attach_evidence(*, actor, problem: Problem, files, note: str = "", at=None) -> list[Evidence]:
+    """Evidence files (佐证材料) added to a problem outside a progress report (e.g. over the API
+    before asking for closure)."""
+    problem = _lock(problem)
+    _require(actor, problem, "report")
+    if not files:
+        raise InvalidInput("EVIDENCE_REQUIRED", _("请选择要上传的佐证材料"))
+    evidence = _save_evidence(problem, files, actor, at=at or timezone.now())
+    _record(actor, "problem.evidence", problem, after=_files(evidence), reason=note)
+    return evidence
+
+
+@transaction.atomic
 def problem_request_closure(*, actor, problem: Problem, text: str, files=(), at=None) -> Problem:
     """申请销号: needs a statement and evidence (new files, or files already on the problem)."""
     problem = _lock(problem)

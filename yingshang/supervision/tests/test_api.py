@@ -66,3 +66,23 @@ def test_unknown_category_and_bad_deadline_answer_codes_not_500(personas, api_cl
     r = api.post(URL, {"description": "x", "unit": "scjg", "deadline": "1901-01-01"}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "DATE_OUT_OF_RANGE"
     assert Problem.objects.count() == 0
+
+
+def test_evidence_upload_then_closure_request_over_the_api(personas, api_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yingshang.supervision.tests.sample import png
+
+    sup = api_client(personas.supervisor)
+    pid = sup.post(URL, {"description": "吃拿卡要", "unit": "scjg"}, content_type="application/json").json()["id"]
+    api_a = api_client(personas.handler_a)
+    api_a.post(f"{URL}/{pid}/claim", {}, content_type="application/json")
+    bad = api_a.post(f"{URL}/{pid}/evidence", {"files": [SimpleUploadedFile("a.png", b"plain text")]})
+    assert bad.status_code == 400 and bad.json()["code"] == "FILE_TYPE_NOT_ALLOWED"
+    r = api_a.post(f"{URL}/{pid}/evidence", {"files": [SimpleUploadedFile("整改后.png", png())], "note": "整改后照片"})
+    assert r.status_code == 201 and r.json()[0]["content_type"] == "image/png"
+    assert api_client(personas.handler_b).post(f"{URL}/{pid}/evidence",
+                                               {"files": [SimpleUploadedFile("x.png", png())]}).status_code == 404
+    r = api_a.post(f"{URL}/{pid}/request_closure", {"text": "整改完成"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "closure_requested"
+    assert AuditEvent.objects.filter(object_id=str(pid), action="problem.evidence").count() == 1
