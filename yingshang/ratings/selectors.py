@@ -242,15 +242,23 @@ def trend(user, *, start: dt.date, end: dt.date, **filters) -> list[dict]:
         total=Count("pk"), satisfied=Count("pk", filter=Q(level__gte=3)), bad=Count("pk", filter=Q(is_bad=True))
     ):
         period = r["p"]
+        if isinstance(period, dt.datetime):
+            period = timezone.localtime(period).date() if timezone.is_aware(period) else period.date()
         label = period.strftime("%Y-%m") if monthly else period.strftime("%m-%d")
-        out.append({"period": label, "total": r["total"], "bad": r["bad"],
+        if monthly:
+            first, last = month_bounds(period.strftime("%Y-%m"))
+        else:
+            first = last = period
+        out.append({"period": label, "total": r["total"], "bad": r["bad"], "start": first, "end": last,
                     "satisfaction": _rate(r["satisfied"], r["total"])})
     return out
 
 
-def trend_chart(points: list[dict]) -> dict:
-    """An ECharts option (rendered by site.js from json_script)."""
+def trend_chart(points: list[dict], drill_url: str = "") -> dict:
+    """An ECharts option (rendered by site.js from json_script); a click on a period opens its
+    ratings (site.js follows `drilldown[name]`)."""
     return {
+        "drilldown": {p["period"]: f"{drill_url}?start={p['start']}&end={p['end']}" for p in points} if drill_url else {},
         "tooltip": {"trigger": "axis"},
         "legend": {"data": ["评价数", "差评数", "满意率(%)"], "top": 0},
         "color": ["#0b4f9c", "#b3261e", "#198754"],

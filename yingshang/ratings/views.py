@@ -484,7 +484,7 @@ def stats(request):
         "rows": rows, "total": selectors.totals(rows), "group": group, "start": start, "end": end,
         "groups": [("unit", _("单位")), ("matter", _("事项")), ("staff", _("人员")), ("window", _("窗口")),
                    ("channel", _("渠道"))],
-        "chart": selectors.trend_chart(points),
+        "chart": selectors.trend_chart(points, reverse("ratings:list")),
     })
 
 

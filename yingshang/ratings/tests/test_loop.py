@@ -234,3 +234,16 @@ def test_settings_change_the_limits_of_new_bad_ratings_and_are_audited(login, pe
         _rating, rect = _bad(personas, make_case)
     assert timezone.localtime(rect.verify_due_at).date().isoformat() == "2026-11-24"
     assert timezone.localtime(rect.reply_due_at).date().isoformat() == "2026-12-04"
+
+
+def test_stats_page_drills_down_to_the_ratings(login, personas, make_case):
+    from django.urls import reverse
+
+    rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=5, channel=Channel.WEB)
+    client = login(personas.supervisor)
+    page = client.get(reverse("ratings:stats")).content.decode()
+    today = timezone.localdate()
+    assert f"unit={personas.unit_a.pk}" in page and 'data-echarts-src="#trend-option"' in page
+    assert f"start={today}" in page  # the chart's drilldown of today's bar
+    listing = client.get(reverse("ratings:list"), {"unit": personas.unit_a.pk, "start": str(today), "end": str(today)})
+    assert listing.context["page"].paginator.count == 1
