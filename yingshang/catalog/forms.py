@@ -214,3 +214,22 @@ class PackageForm(forms.Form):
             del self.fields["is_active"]
             del self.fields["reason"]
         _styled(self)
+
+
+class NewMatterForm(ReviseForm):
+    unit = forms.ModelChoiceField(label=_("实施单位"), queryset=Unit.objects.none())
+    base_code = forms.CharField(label=_("基本编码"), max_length=40, help_text=_("如 XK00201000"))
+    implementation_code = forms.CharField(label=_("实施编码"), max_length=120, required=False,
+                                          help_text=_("留空则自动生成"))
+    field_order = ["unit", "base_code", "implementation_code"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["note"].required = False
+        self.order_fields(["unit", "base_code", "implementation_code"])
+        _styled(self)
+
+    def version_changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items()
+                if k not in ("note", "unit", "base_code", "implementation_code")}

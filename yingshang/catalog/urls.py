@@ -11,6 +11,7 @@ urlpatterns = [
     path("catalog/packages/<slug:code>/", views.package_detail, name="package_detail"),
     path("catalog/materials/<int:pk>/<str:kind>/", views.material_file, name="material_file"),
     path("staff/catalog/", views.staff_matters, name="staff_matters"),
+    path("staff/catalog/matters/new/", views.staff_matter_new, name="staff_matter_new"),
     path("staff/catalog/matters/<int:pk>/", views.staff_matter_detail, name="staff_matter"),
     path("staff/catalog/matters/<int:pk>/revise/", views.staff_matter_revise, name="staff_matter_revise"),
     path("staff/catalog/matters/<int:pk>/<str:action>/", views.staff_matter_status, name="staff_matter_status"),

@@ -20,6 +20,7 @@ from yingshang.catalog.forms import (
     ImportForm,
     MaterialFormSet,
     MatterFilterForm,
+    NewMatterForm,
     PackageForm,
     ReviseForm,
     save_material_file,
@@ -34,6 +35,7 @@ from yingshang.spreadsheets import XLSX
 from yingshang.workbench.access import staff_required
 
 EDITORS = (Role.ADMIN, Role.DEPT_HEAD)
+WIDE_FIELDS = ("conditions", "legal_basis", "faq", "special_procedures", "themes", "life_events", "note")
 
 
 def reverse_or_none(name: str, args=()) -> str:
@@ -204,16 +206,8 @@ def staff_matter_revise(request, pk: int):
         form = ReviseForm(request.POST)
         formset = MaterialFormSet(request.POST, request.FILES, prefix="m")
         if form.is_valid() and formset.is_valid():
-            materials = []
             try:
-                for i, mf in enumerate(f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")):
-                    d = mf.cleaned_data
-                    item = {k: d[k] for k in ("key", "name", "required", "form", "copies", "deficit_allowed",
-                                              "commitment_replaces", "notes")}
-                    item["order"] = i
-                    for kind in ("template", "example"):
-                        item[kind] = save_material_file(d.get(kind)) if d.get(kind) else ""
-                    materials.append(item)
+                materials = _material_items(formset)
                 version = services.matter_revise(actor=request.user, matter=matter, note=form.cleaned_data["note"],
                                                  changes={**form.version_changes(), "materials": materials})
             except DomainError as exc:
@@ -229,7 +223,53 @@ def staff_matter_revise(request, pk: int):
             for m in current.materials.all()
         ])
     return render(request, "catalog/staff/matter_revise.html", {
-        "matter": matter, "form": form, "formset": formset, "current": current,
+        "matter": matter, "form": form, "formset": formset, "current": current, "wide_fields": WIDE_FIELDS,
+    })
+
+
+def _material_items(formset) -> list[dict]:
+    materials = []
+    for i, mf in enumerate(f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")):
+        d = mf.cleaned_data
+        item = {k: d[k] for k in ("key", "name", "required", "form", "copies", "deficit_allowed",
+                                  "commitment_replaces", "notes")}
+        item["order"] = i
+        for kind in ("template", "example"):
+            item[kind] = save_material_file(d.get(kind)) if d.get(kind) else ""
+        materials.append(item)
+    return materials
+
+
+@staff_required(*EDITORS)
+def staff_matter_new(request):
+    g = scope.grants(request.user)
+    units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+    if not g.has(Role.ADMIN):
+        units = units.filter(pk__in=g.units(Role.DEPT_HEAD))
+    if request.method == "POST":
+        form = NewMatterForm(request.POST, units=units)
+        formset = MaterialFormSet(request.POST, request.FILES, prefix="m")
+        if form.is_valid() and formset.is_valid():
+            d = form.cleaned_data
+            try:
+                matter = services.matter_create(
+                    actor=request.user, unit=d["unit"], base_code=d["base_code"],
+                    implementation_code=d["implementation_code"], materials=_material_items(formset),
+                    note=d["note"], **form.version_changes(),
+                )
+            except DomainError as exc:
+                _apply_field_errors(form, exc)
+            else:
+                messages.success(request, _("已发布第 %(n)s 版") % {"n": 1})
+                return redirect("catalog:staff_matter", matter.pk)
+    else:
+        form = NewMatterForm(units=units, initial={
+            "matter_type": "licensing", "handling_kind": "promised", "fee": "不收费", "max_visits": 1,
+            "appointment": True,
+        })
+        formset = MaterialFormSet(prefix="m")
+    return render(request, "catalog/staff/matter_revise.html", {
+        "matter": None, "form": form, "formset": formset, "current": None, "wide_fields": WIDE_FIELDS,
     })
 
 

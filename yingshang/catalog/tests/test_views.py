@@ -226,3 +226,24 @@ def test_admin_creates_and_edits_a_package_in_the_workbench(personas, matter_fac
     assert package.promised_limit_days == 2
     assert AuditEvent.objects.filter(action="package.update", object_id=str(package.pk), reason="再压缩").exists()
     assert login(personas.head_a).get(edit).status_code == 403
+
+
+def test_dept_head_creates_a_matter_for_own_unit_only(personas, login):
+    c = login(personas.head_a)
+    url = reverse("catalog:staff_matter_new")
+    assert c.get(url).status_code == 200
+    data = {"base_code": "XK00777000", "implementation_code": "", "name": "户外广告设置许可",
+            "matter_type": "licensing", "handling_kind": "promised", "legal_limit_days": 20, "promised_limit_days": 5,
+            "fee": "不收费", "max_visits": 1, "note": "",
+            "m-TOTAL_FORMS": 1, "m-INITIAL_FORMS": 0, "m-MIN_NUM_FORMS": 0, "m-MAX_NUM_FORMS": 1000,
+            "m-0-key": "application_form", "m-0-name": "申请表", "m-0-form": "original", "m-0-copies": 1,
+            "m-0-required": "on"}
+    response = c.post(url, {**data, "unit": personas.unit_b.pk})
+    assert response.status_code == 200 and not Matter.objects.exists()  # not their unit: not a choice
+    response = c.post(url, {**data, "unit": personas.unit_a.pk})
+    assert response.status_code == 302
+    matter = Matter.objects.get()
+    assert matter.implementation_code == "XK00777000-139999000000-000-SCJG-1-00"
+    assert matter.current_version.materials.get().key == "application_form"
+    assert AuditEvent.objects.filter(action="matter.create", object_id=str(matter.pk), actor=personas.head_a).exists()
+    assert login(personas.handler_a).get(url).status_code == 403
