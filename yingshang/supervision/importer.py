@@ -229,8 +229,11 @@ PROGRESS_EVERY = 100
 def run(job_id: int) -> ImportJob:
     """Validate every row (progress written as it goes), then write all rows in one transaction
     (nothing when a row is bad and the job is all-or-nothing)."""
+    # claim the job with a conditional update: a job enqueued twice runs once
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.UPLOADED]) \
+        .update(status=ImportJob.Status.VALIDATING, processed=0)
     job = ImportJob.objects.get(pk=job_id)
-    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.UPLOADED):
+    if not claimed:
         return job
     try:
         return _run(job)
@@ -244,9 +247,6 @@ def run(job_id: int) -> ImportJob:
 def _run(job: ImportJob) -> ImportJob:
     mapping = {k: v for k, v in job.mapping.items() if not k.startswith("_")}
     lookups = _Lookups()
-    job.status = ImportJob.Status.VALIDATING
-    job.processed = 0
-    job.save(update_fields=["status", "processed"])
     good, errors = [], []
     for i, (no, values) in enumerate(_rows(job), start=1):
         data, row_errors = parse_row(values, mapping, lookups, no)

@@ -51,6 +51,8 @@ def test_72_row_ledger_imports_through_mapping_page(personas, login):
     assert AuditEvent.objects.filter(action="problem.import").count() == 1
     status = client.get(f"/staff/supervision/import/{job.pk}/status/").content.decode()
     assert "已导入72个问题" in status
+    importer.run(job.pk)  # the same job enqueued twice runs once
+    assert Problem.objects.count() == 72
 
 
 def _bad_sheet() -> bytes:
