@@ -94,10 +94,8 @@ def console(request):
                     services.dispatch(actor=request.user, order=order, main_unit=unit, co_units=d["co_units"],
                                       suggested_unit_id=d["suggested_unit"])
                 elif mode == "answer":
-                    article_id = d["article_id"]
-                    if article_id:
-                        _cite(article_id)
-                    services.answer_directly(actor=request.user, order=order, reply=d["reply"], article_id=article_id)
+                    services.answer_directly(actor=request.user, order=order, reply=d["reply"],
+                                             article_id=d["article_id"])
         except DomainError as exc:
             form.add_error(exc.details.get("field") if exc.details.get("field") in form.fields else None, exc.message)
         else:
@@ -106,14 +104,6 @@ def console(request):
     recent = selectors.orders(request.user).filter(created_by=request.user).order_by("-registered_at")[:8]
     return render(request, "hotline/console.html", {"form": form, "recent": recent},
                   status=400 if request.method == "POST" else 200)
-
-
-def _cite(article_id):
-    try:
-        from yingshang.knowledge.selectors import citable
-    except ImportError:
-        return None
-    return citable(article_id)
 
 
 @staff_required(Role.HOTLINE_OPERATOR, Role.ADMIN)
@@ -209,6 +199,7 @@ def _detail_context(request, order, **extra):
         "returns": order.returns.select_related("unit"),
         "supervisions": order.supervisions.all(),
         "attachments": order.attachments.all(),
+        "duplicates": scope.visible_to(request.user, WorkOrder).filter(merged_into=order).only("pk", "number"),
         "may_attach": order.status != "closed" and (rules.is_centre(g) or rules.handles(g, order)),
         "reclassifications": order.reclassifications.select_related("old_topic", "new_topic"),
         "units": Unit.objects.filter(is_active=True, kind__in=["department", "town"]).order_by("sort_order", "id"),
@@ -250,8 +241,6 @@ def order_action(request, pk: int, action: str):
                               note=p.get("note", ""))
         elif action == "answer_directly":
             article_id = int(p["article_id"]) if p.get("article_id", "").isdigit() else None
-            if article_id:
-                _cite(article_id)
             services.answer_directly(actor=u, order=order, reply=p.get("reply", ""), article_id=article_id)
         elif action == "sign":
             services.sign(actor=u, order=order)

@@ -1,5 +1,4 @@
 import random
-import time
 
 import pytest
 from django.core.management import call_command
@@ -86,20 +85,6 @@ def test_train_command_records_accuracy_and_audit_event(county):
     assert event.changes["trained_on"] == [None, 300]
 
 
-def test_suggest_takes_under_20_ms(county):
-    _history(county)
-    smart_dispatch.train(holdout=0)
-    text = "您好，我想反映城关镇一家奶茶店食品安全问题，店内卫生差，希望市场监管部门尽快处理。" * 3
-    smart_dispatch.suggest(text)  # warm the jieba dictionary
-    # CPU time of this process, median of 21: the machine is shared, wall-clock time is noisy
-    times = []
-    for _ in range(21):
-        started = time.process_time()
-        smart_dispatch.suggest(text)
-        times.append(time.process_time() - started)
-    assert sorted(times)[10] < 0.020
-
-
 def test_before_any_training_topic_keywords_suggest_the_default_unit(county, personas):
     units, topics = county
     Topic.objects.filter(pk=topics["ybj"].pk).update(keywords="医保,异地就医,报销")
@@ -149,20 +134,6 @@ def test_suggest_api_returns_units_and_topics(county, personas, api_client):
     body = resp.json()
     assert body["units"][0]["id"] == units["zjj"].pk and len(body["units"]) == 3
     assert body["topics"][0]["name"] == "zjj类"
-
-
-def test_training_on_300k_orders_fits_the_two_minute_budget(county):
-    """300,000 synthetic orders (no DB read): tokenising, counting, held-back evaluation and
-    storing the model must fit the 2-minute budget with room to spare."""
-    units, topics = county
-    rng = random.Random(3)
-    codes = list(PHRASES)
-    rows = [(_text(rng, codes[i % 5]) + f"工单{i % 5000}", units[codes[i % 5]].pk, topics[codes[i % 5]].pk)
-            for i in range(300_000)]
-    started = time.perf_counter()
-    model = smart_dispatch.train(rows=rows, holdout=0.2)
-    assert time.perf_counter() - started < 60
-    assert model.trained_on == 300_000 and model.top1_accuracy > 0.9
 
 
 def test_topic_keywords_give_a_sensible_start_when_history_is_thin(county):

@@ -243,3 +243,10 @@ def test_co_unit_sees_the_order_but_cannot_act(make_order, personas, login):
     assert client.post(f"/staff/hotline/orders/{order.pk}/act/sign/").status_code == 403
     order.refresh_from_db()
     assert order.status == "awaiting_sign"
+
+
+def test_merged_duplicate_is_listed_on_the_kept_order(make_order, personas, login):
+    kept, dup = make_order(), make_order()
+    services.merge(actor=personas.operator, order=dup, into=kept, reason="同一诉求")
+    html = login(personas.operator).get(f"/staff/hotline/orders/{kept.pk}/").content.decode()
+    assert "已并入的重复工单" in html and dup.number in html
