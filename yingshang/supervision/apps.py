@@ -22,6 +22,7 @@ class SupervisionConfig(AppConfig):
             "problem.progress": _("报送整改进展"),
             "problem.request_closure": _("申请销号"),
             "problem.evidence": _("上传佐证材料"),
+            "problem.extend": _("延长整改时限"),
             "problem.close": _("核验销号"),
             "problem.reopen": _("退回重改"),
             "problem.void": _("作废"),

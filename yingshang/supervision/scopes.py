@@ -91,6 +91,7 @@ def problem_abilities(grants, problem) -> dict[str, bool]:
         "flag": (sup or grants.has(Role.LEADER)) and t.problem_table.can("flag", state),
         "plan": (sup or owner) and t.problem_table.can("plan", state),
         "milestone_done": owner and t.problem_table.can("milestone_done", state),
+        "extend": sup and t.problem_table.can("extend", state),
     }
 
 

@@ -607,6 +607,40 @@ def problem_flag(*, actor, problem: Problem, flag: str, on: bool, reason: str) -
     return problem
 
 
+@transaction.atomic
+def problem_extend(*, actor, problem: Problem, deadline: dt.date, reason: str, at=None) -> Problem:
+    """延期: the supervisor moves the deadline later (by working days on the deadline clock)."""
+    problem = _lock(problem)
+    _require(actor, problem, "extend")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("REASON_REQUIRED", _("请填写延期理由"))
+    _check_date(deadline, _("新的整改时限"))
+    clock = _open_clock(problem, DEADLINE)
+    if clock is None:
+        raise DomainError("PROBLEM_NO_DEADLINE_CLOCK", _("该问题没有可延长的整改时限"))
+    current_day = calendar.local_date(problem.deadline_at)
+    amount = calendar.working_days_between(current_day, deadline)
+    if amount < 1:
+        raise InvalidInput("PROBLEM_EXTEND_NOT_LATER", _("新的整改时限须晚于原时限（%(day)s）且至少多一个工作日") % {
+            "day": current_day.isoformat()})
+    at = at or timezone.now()
+    before = {"deadline_at": problem.deadline_at, "overdue": problem.overdue}
+    clock = clocks.clock_extend(clock=clock, amount=amount, reason=reason, at=at)
+    if clock.due_at is not None:
+        problem.deadline_at = clock.due_at
+        problem.overdue = clock.state == Clock.State.OVERDUE
+    else:  # paused while awaiting verification: the deadline moves by the same working days
+        problem.deadline_at = calendar.end_of_day(calendar.add_working_days(current_day, amount))
+    problem.save(update_fields=["deadline_at", "overdue", "updated_at"])
+    _record(actor, "problem.extend", problem, before=before,
+            after={"deadline_at": problem.deadline_at, "overdue": problem.overdue}, reason=reason)
+    _notify(_unit_people(problem.owner_unit_id, (Role.DEPT_HANDLER, Role.DEPT_HEAD)), subject=_("整改时限已延长"),
+            body=_("问题%(number)s的整改时限延长至%(day)s。") % {
+                "number": problem.number, "day": calendar.local_date(problem.deadline_at).isoformat()}, problem=problem)
+    return problem
+
+
 # --- plan / milestones -------------------------------------------------------------------------
 def _milestone_add(problem: Problem, *, title: str, due_date: dt.date, at, order: int = 0) -> Milestone:
     title = (title or "").strip()

@@ -25,6 +25,7 @@ problem_table = TransitionTable(
         ("flag", OPEN | {CLOSED}, None),                     # 曝光 / 问责
         ("plan", OPEN - {CLOSURE_REQUESTED}, None),          # 修改整改计划、节点
         ("milestone_done", WORKING, None),                   # 完成节点
+        ("extend", OPEN, None),                              # 延长整改时限
     ],
     error_prefix="PROBLEM",
 )

@@ -198,6 +198,10 @@ def act(request, pk, action):
         elif action == "void":
             services.problem_void(actor=user, problem=problem, reason=post.get("reason", ""))
             messages.success(request, _("问题已作废（记录保留）。"))
+        elif action == "extend":
+            services.problem_extend(actor=user, problem=problem, deadline=_date(post.get("deadline"), _("新的整改时限")),
+                                    reason=post.get("reason", ""))
+            messages.success(request, _("整改时限已延长。"))
         elif action == "flag":
             services.problem_flag(actor=user, problem=problem, flag=post.get("flag", ""), on=post.get("on") == "1",
                                   reason=post.get("reason", ""))

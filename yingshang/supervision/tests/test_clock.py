@@ -71,3 +71,25 @@ def test_closure_request_pauses_the_deadline_clock(personas):
     p.refresh_from_db()
     assert p.overdue is False
     assert clocks.clocks_of(p, services.DEADLINE).get().state == "paused"
+
+
+def test_supervisor_extends_the_deadline_on_its_clock_and_overdue_clears(personas):
+    from yingshang.errors import InvalidInput, PermissionDeniedError
+
+    with time_machine.travel(START, tick=False):
+        p = services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="问题",
+                                    deadline_days=5)
+    clocks.sweep(now=p.deadline_at + dt.timedelta(hours=1))
+    p.refresh_from_db()
+    assert p.overdue
+    with pytest.raises(PermissionDeniedError):
+        services.problem_extend(actor=personas.handler_a, problem=p, deadline=dt.date(2026, 12, 31), reason="申请延期")
+    with pytest.raises(InvalidInput):
+        services.problem_extend(actor=personas.supervisor, problem=p, deadline=dt.date(2026, 11, 3), reason="x")
+    at = p.deadline_at + dt.timedelta(hours=2)
+    services.problem_extend(actor=personas.supervisor, problem=p, deadline=dt.date(2026, 12, 31),
+                            reason="涉及跨部门协调，经县领导同意延期", at=at)
+    p.refresh_from_db()
+    assert calendar.local_date(p.deadline_at) == dt.date(2026, 12, 31) and p.overdue is False
+    assert clocks.clocks_of(p, services.DEADLINE).get().due_at == p.deadline_at
+    assert AuditEvent.objects.filter(object_id=str(p.pk), action="problem.extend").count() == 1
