@@ -204,8 +204,9 @@ def home_card(user) -> dict:
     """My unit's open / overdue problems (all problems for countywide roles), from one grouped
     count on the (overdue, status) index."""
     g = scope.grants(user)
+    countywide = g.countywide or g.has("admin")
     qs = problems(user).filter(status__in=t.OPEN)
-    if not g.countywide:
+    if not countywide:
         qs = qs.filter(owner_unit_id__in=g.units())
     card = {"open": 0, "overdue": 0, "assigned": 0, "closure": 0}
     for status, overdue, n in qs.order_by().values_list("status", "overdue").annotate(n=Count("id")):
@@ -213,4 +214,4 @@ def home_card(user) -> dict:
         card["overdue"] += n if overdue else 0
         card["assigned"] += n if status == t.ASSIGNED else 0
         card["closure"] += n if status == t.CLOSURE_REQUESTED else 0
-    return {**card, "countywide": g.countywide, "now": timezone.now()}
+    return {**card, "countywide": countywide, "now": timezone.now()}

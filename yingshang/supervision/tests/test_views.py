@@ -131,3 +131,14 @@ def test_problems_from_overdue_work_orders_once_per_unit_topic_month(personas, l
     assert "施工许可" in p.description and "超期3件" in p.description
     assert login(personas.handler_a).post("/staff/supervision/units/from-overdue-orders/",
                                           {"month": month}).status_code == 403
+
+
+def test_pages_render_in_english(personas, problem_factory, login, settings):
+    """The .po is compiled by the build; here every page must at least render in English."""
+    p = problem_factory(milestones=[("修订办事指南", timezone.localdate() + dt.timedelta(days=5))])
+    client = login(personas.supervisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in ["/staff/supervision/", "/staff/supervision/list/", "/staff/supervision/units/",
+                "/staff/supervision/calendar/", "/staff/supervision/weekly/", f"/staff/supervision/p/{p.pk}/",
+                "/staff/supervision/new/", "/staff/supervision/import/", "/staff/supervision/forms/", "/staff/"]:
+        assert client.get(url).status_code == 200, url
