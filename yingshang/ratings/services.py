@@ -353,7 +353,9 @@ def invite_due(now: dt.datetime | None = None, *, limit: int = 2000) -> int:
     WorkOrder = T.work_order_model()
     if WorkOrder is not None:
         orders = (
-            WorkOrder.objects.filter(status="closed", closed_at__isnull=False, closed_at__lte=cutoff, anonymous=False)
+            # a caller who answered the 12345 callback has given their rating there (imported)
+            WorkOrder.objects.filter(status="closed", closed_at__isnull=False, closed_at__lte=cutoff, anonymous=False,
+                                     confidential=False, satisfied__isnull=True)
             .exclude(caller_phone="")
             .exclude(ratings__isnull=False)
             .exclude(pk__in=RatingInvitation.objects.filter(work_order__isnull=False).values("work_order_id"))[:limit]

@@ -35,7 +35,7 @@ def make_order(personas):
         return WorkOrder.objects.create(
             number=f"W{n:08d}", caller_name="李四", caller_phone="13700001111", content="路灯不亮",
             status=status, main_unit=unit or personas.unit_b, registered_at=timezone.now(),
-            closed_at=timezone.now() if status == "closed" else None, **extra,
+            **{"closed_at": timezone.now() if status == "closed" else None, **extra},
         )
 
     return _make

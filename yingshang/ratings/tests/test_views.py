@@ -277,3 +277,19 @@ def test_qr_sheet_lists_the_windows_of_the_clerks_hall(login, personas):
     body = login(personas.clerk).get(reverse("ratings:qr_sheet")).content.decode()
     assert reverse("ratings:qr", args=["window", personas.window.pk]) in body
     assert login(personas.handler_a).get(reverse("ratings:qr_sheet")).status_code == 403
+
+
+def test_caller_invited_by_sms_rates_the_work_order_with_the_link(client, personas, make_order):
+    closed = timezone.now() - dt.timedelta(days=4)
+    order = make_order(closed_at=closed)
+    make_order(closed_at=closed, satisfied=True)  # answered the 12345 callback: no invitation
+    make_order(closed_at=closed, confidential=True)  # confidential caller: not contacted
+    assert invite_due() == 1
+    sms = Message.objects.get(channel="sms")
+    assert sms.address == "13700001111" and sms.related_id == str(order.pk)
+    link = sms.body[sms.body.index("/ratings/l/"):]
+    response = client.post(link, {"level": "2"})
+    assert response.status_code == 302
+    rating = Rating.objects.get(work_order=order)
+    assert rating.channel == "sms" and rating.rater_phone == "13700001111" and rating.unit == personas.unit_b
+    assert Rectification.objects.get(rating=rating).callback_required
