@@ -35,6 +35,8 @@ _LAST = LAST_DATE.toordinal()
 DAY_END = dt.time.max
 
 UNITS = ("working_days", "working_hours", "natural_days", "natural_hours")
+_DATE = dt.date
+_FROMORD = dt.date.fromordinal
 
 
 class CalendarRangeError(ValueError):
@@ -108,22 +110,29 @@ class WorkCalendar:
 
     def add_working_days(self, d: dt.date, n: int) -> dt.date:
         """The n-th working day after d (n > 0), or before d (n < 0); d itself for n == 0."""
-        o = self._ord(d)
+        # hot path (≥ 300,000 calls/s): a plain date, no helper calls
+        o = d.toordinal() if d.__class__ is _DATE else self._ord(d)
+        if not _FIRST <= o <= _LAST:
+            self._ord(d)  # raises CalendarRangeError
         work = self.work
         if n > 0:
             i = bisect_right(work, o) + n - 1
         elif n < 0:
             i = bisect_left(work, o) + n
         else:
-            return d if not isinstance(d, dt.datetime) else local_date(d)
+            return _FROMORD(o)
         if i < 0 or i >= len(work):
             raise CalendarRangeError(f"{n} working days from {d} leaves the supported range")
-        return dt.date.fromordinal(work[i])
+        return _FROMORD(work[i])
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days in (a, b]; negative when b is before a."""
-        oa, ob = self._ord(a), self._ord(b)
-        return bisect_right(self.work, ob) - bisect_right(self.work, oa)
+        oa = a.toordinal() if a.__class__ is _DATE else self._ord(a)
+        ob = b.toordinal() if b.__class__ is _DATE else self._ord(b)
+        if not (_FIRST <= oa <= _LAST and _FIRST <= ob <= _LAST):
+            self._ord(a), self._ord(b)  # raises CalendarRangeError
+        work = self.work
+        return bisect_right(work, ob) - bisect_right(work, oa)
 
     def working_days_in(self, a: dt.date, b: dt.date) -> list[dt.date]:
         oa, ob = self._ord(a), self._ord(b)
@@ -307,17 +316,25 @@ def _stored_version() -> int:
 
 
 def get_calendar() -> WorkCalendar:
-    """The current calendar. Other processes' changes are picked up within RECHECK_SECONDS;
-    this process's own changes at once (services call invalidate())."""
+    """The current calendar of this process. Its own changes apply at once (services call
+    invalidate()); other processes' changes are picked up by refresh_if_stale(), which runs at
+    the start of every request and every background task (workcal.apps), at most once per
+    RECHECK_SECONDS — so the arithmetic itself never touches the database or the clock."""
+    global _current, _version, _checked_at
+    if _current is None:
+        _current, _version = _load()
+        _checked_at = time.monotonic()
+    return _current
+
+
+def refresh_if_stale(**_signal_kwargs) -> None:
     global _current, _version, _checked_at
     now = time.monotonic()
-    if _current is not None and now - _checked_at < RECHECK_SECONDS:
-        return _current
-    stored = _stored_version() if _current is not None else None
-    if _current is None or stored != _version:
-        _current, _version = _load()
+    if _current is None or now - _checked_at < RECHECK_SECONDS:
+        return
     _checked_at = now
-    return _current
+    if _stored_version() != _version:
+        _current, _version = _load()
 
 
 def invalidate() -> None:
@@ -328,27 +345,27 @@ def invalidate() -> None:
 
 # --- module-level API (what every other module calls) ----------------------------------
 def is_workday(d: dt.date) -> bool:
-    return get_calendar().is_workday(d)
+    return (_current or get_calendar()).is_workday(d)
 
 
 def add_working_days(d: dt.date, n: int) -> dt.date:
-    return get_calendar().add_working_days(d, n)
+    return (_current or get_calendar()).add_working_days(d, n)
 
 
 def working_days_between(a: dt.date, b: dt.date) -> int:
-    return get_calendar().working_days_between(a, b)
+    return (_current or get_calendar()).working_days_between(a, b)
 
 
 def add_working_hours(at: dt.datetime, hours) -> dt.datetime:
-    return get_calendar().add_working_hours(at, hours)
+    return (_current or get_calendar()).add_working_hours(at, hours)
 
 
 def working_hours_between(a: dt.datetime, b: dt.datetime) -> float:
-    return get_calendar().working_hours_between(a, b)
+    return (_current or get_calendar()).working_hours_between(a, b)
 
 
 def deadline(start: dt.datetime, amount, unit: str) -> Deadline:
-    return get_calendar().deadline(start, amount, unit)
+    return (_current or get_calendar()).deadline(start, amount, unit)
 
 
 def missing_years(around: int | None = None) -> list[int]:
