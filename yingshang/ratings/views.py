@@ -40,6 +40,11 @@ SESSION_KEY = "ratings_given"
 LEVELS = [(value, label) for value, label in Level.choices]  # 5 → 1, as shown on every pad
 
 
+def _int(value) -> int:
+    """A posted id, or 0 (matches nothing) when it is not a number: bad input is no 500."""
+    return int(value) if value and str(value).isdigit() else 0
+
+
 def _remember(request, rating: Rating) -> None:
     """The giver may add details on the next page; the session remembers which rating is theirs
     (an anonymous rating is linked to nobody in the database)."""
@@ -89,9 +94,10 @@ def window_rate(request, window_id: int):
     window = get_object_or_404(Window, pk=window_id, is_active=True)
     channel = Channel.TERMINAL if (request.GET.get("via") or request.POST.get("via")) == "terminal" else Channel.QR
     if request.method == "POST":
-        visit = WindowVisit.objects.filter(pk=request.POST.get("visit") or 0, window=window).first()
+        visit = WindowVisit.objects.filter(pk=_int(request.POST.get("visit")), window=window).first()
         if visit is None:
-            return _error_page(request, DomainError("RATING_VISIT_TOKEN_INVALID", _("本次服务已结束，请重新扫码")))
+            return _error_page(request, DomainError("RATING_VISIT_TOKEN_INVALID", _("本次服务已结束，请重新扫码"),
+                                                    status=400))
         try:
             ratelimit.check(request, obj_key=f"window:{window.pk}")
             rating = services.rating_submit(
@@ -243,7 +249,7 @@ def pad_state(request, window_id: int):
 @require_POST
 def pad_rate(request, window_id: int):
     window = _pad_window(request, window_id)
-    visit = WindowVisit.objects.filter(pk=request.POST.get("visit") or 0, window=window).first()
+    visit = WindowVisit.objects.filter(pk=_int(request.POST.get("visit")), window=window).first()
     error = ""
     if visit is None:
         error = _("本次服务已结束，请等待下一位")

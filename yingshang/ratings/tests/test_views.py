@@ -293,3 +293,15 @@ def test_caller_invited_by_sms_rates_the_work_order_with_the_link(client, person
     rating = Rating.objects.get(work_order=order)
     assert rating.channel == "sms" and rating.rater_phone == "13700001111" and rating.unit == personas.unit_b
     assert Rectification.objects.get(rating=rating).callback_required
+
+
+def test_garbage_in_the_public_forms_is_a_clear_message_not_a_500(client, login, personas):
+    visit = visit_start(actor=personas.clerk, window=personas.window)
+    response = client.post(reverse("ratings:window", args=[personas.window.pk]), {"visit": "abc", "level": "x"})
+    assert response.status_code == 400 and "重新扫码" in response.content.decode()
+    response = client.post(reverse("ratings:window", args=[personas.window.pk]),
+                           {"visit": visit.pk, "token": visit.token, "level": "x"})
+    assert response.status_code == 400 and "请选择评价等级" in response.content.decode()
+    pad = login(personas.clerk).post(reverse("ratings:pad_rate", args=[personas.window.pk]), {"visit": "1;drop"})
+    assert pad.status_code == 200 and "本次服务已结束" in pad.content.decode()
+    assert not Rating.objects.exists()
