@@ -10,7 +10,7 @@ from yingshang.audit.models import AuditEvent
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.supervision import transitions as t
-from yingshang.supervision.models import Milestone, Problem, ProgressReport
+from yingshang.supervision.models import Milestone, Problem, ProblemCoUnit, ProgressReport
 from yingshang.workcal import calendar
 
 BOARD_COLUMNS = [t.ASSIGNED, t.CLAIMED, t.RECTIFYING, t.REOPENED, t.CLOSURE_REQUESTED, t.CLOSED]
@@ -32,7 +32,11 @@ def filtered(user, params) -> Problem.objects.none().__class__:
         qs = qs.exclude(status=t.VOIDED)
     if params.get("unit", "").isdigit():
         uid = int(params["unit"])
-        qs = qs.filter(Q(owner_unit_id=uid) | Q(co_unit_links__unit_id=uid)) if params.get("co") else qs.filter(owner_unit_id=uid)
+        if params.get("co"):  # owned or co-owned by the unit
+            co = ProblemCoUnit.objects.filter(unit_id=uid).values("problem_id")
+            qs = qs.filter(Q(owner_unit_id=uid) | Q(pk__in=co))
+        else:
+            qs = qs.filter(owner_unit_id=uid)
     if params.get("category", "").isdigit():
         qs = qs.filter(category_id=int(params["category"]))
     if params.get("source") in Problem.Source.values:

@@ -57,3 +57,14 @@ def test_board_and_list_show_only_what_is_in_scope(personas, problem_factory, lo
     board = login(personas.supervisor).get("/staff/supervision/")
     assert board.status_code == 200
     assert 'data-testid="count-assigned">2<' in board.content.decode()
+
+
+def test_unit_filter_with_co_owned_lists_each_problem_once(personas, problem_factory, login):
+    from yingshang.supervision import selectors
+
+    own = problem_factory(unit=personas.unit_a, co_units=[personas.unit_b, personas.county])
+    co = problem_factory(unit=personas.unit_b, co_units=[personas.unit_a])
+    problem_factory(unit=personas.unit_b)
+    ids = list(selectors.filtered(personas.supervisor, {"unit": str(personas.unit_a.pk), "co": "1"})
+               .values_list("pk", flat=True))
+    assert sorted(ids) == sorted([own.pk, co.pk])
