@@ -327,6 +327,10 @@ def rating_list(request):
 
 @staff_required(*STAFF_ROLES)
 def rating_detail(request, pk: int):
+    return _rating_detail(request, pk)
+
+
+def _rating_detail(request, pk: int, typed=None):
     rating = scope.get_for(request.user, Rating, pk, queryset=Rating.objects.select_related(
         "unit", "matter", "staff", "window", "rater", "case", "work_order", "scheme"))
     rect = Rectification.objects.filter(rating=rating).first()
@@ -337,7 +341,7 @@ def rating_detail(request, pk: int):
                            for d in rating.scheme.dimensions if d["code"] in rating.dimensions],
         # every 差评 has its rectification; the appeal is allowed while the loop is open
         "can_appeal": rect is not None and scope.abilities(request.user, rect)["appeal"],
-        "appeal_kinds": Appeal.Kind.choices,
+        "appeal_kinds": Appeal.Kind.choices, "typed": typed or {},
     })
 
 
@@ -350,8 +354,8 @@ def appeal_submit(request, pk: int):
                                      reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("申诉已提交，等待督查人员审核"))
+        return _rating_detail(request, pk, typed=request.POST)  # what was typed stays in the form
+    messages.success(request, _("申诉已提交，等待督查人员审核"))
     return redirect("ratings:detail", pk=rating.pk)
 
 

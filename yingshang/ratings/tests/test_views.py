@@ -305,3 +305,19 @@ def test_garbage_in_the_public_forms_is_a_clear_message_not_a_500(client, login,
     pad = login(personas.clerk).post(reverse("ratings:pad_rate", args=[personas.window.pk]), {"visit": "1;drop"})
     assert pad.status_code == 200 and "本次服务已结束" in pad.content.decode()
     assert not Rating.objects.exists()
+
+
+def test_unit_appeals_from_the_rating_page_and_supervisor_upholds_it(login, personas, make_case):
+    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    unit = login(personas.handler_a)
+    url = reverse("ratings:appeal_submit", args=[rating.pk])
+    empty = unit.post(url, {"kind": "malicious", "reason": "  "})
+    assert "请填写申诉理由" in empty.content.decode()
+    unit.post(url, {"kind": "malicious", "reason": "评价内容与本单位无关"})
+    appeal = rating.appeals.get()
+    sup = login(personas.supervisor)
+    assert "评价内容与本单位无关" in sup.get(reverse("ratings:appeals")).content.decode()
+    sup.post(reverse("ratings:appeal_decide", args=[appeal.pk]), {"decision": "upheld", "reason": "核实属实"})
+    rating.refresh_from_db()
+    assert rating.excluded
+    assert "申诉核减，不计入统计" in sup.get(reverse("ratings:detail", args=[rating.pk])).content.decode()
