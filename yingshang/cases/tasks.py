@@ -78,6 +78,14 @@ def run_verification_reminders(now=None) -> int:
     return sent
 
 
+def run_appointment_slots() -> int:
+    """Keep the next 10 working days of regular and off-hours slots open at every active window."""
+    from yingshang.cases.services import slots_ensure
+    from yingshang.org.models import Window
+
+    return sum(slots_ensure(window=w, days=10) for w in Window.objects.filter(is_active=True))
+
+
 def _on_case_clock(new_state: str, moved) -> None:
     from yingshang.cases.models import Case
     from yingshang.cases.services.common import notify_unit
@@ -130,8 +138,14 @@ def verification_reminders() -> int:
     return run_verification_reminders()
 
 
+@task()
+def appointment_slots() -> int:
+    return run_appointment_slots()
+
+
 PERIODIC = [
     Periodic("cases.deemed_acceptance", deemed_acceptance, seconds=600),
     Periodic("cases.deficit_breaches", deficit_breaches, seconds=600),
     Periodic("cases.verification_reminders", verification_reminders, seconds=3600),
+    Periodic("cases.appointment_slots", appointment_slots, seconds=86400),
 ]

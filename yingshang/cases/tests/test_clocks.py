@@ -94,3 +94,12 @@ def test_overdue_verification_is_chased_once_a_day(personas, cat):
         ).count()
         == 1
     )
+
+
+def test_appointment_slots_are_kept_open_including_off_hours(personas):
+    from yingshang.cases.models import AppointmentSlot
+
+    made = tasks.run_appointment_slots()
+    assert made == 60  # 10 working days × (4 regular + 2 off-hours)
+    assert AppointmentSlot.objects.filter(off_hours=True).count() == 20
+    assert tasks.run_appointment_slots() == 0
