@@ -209,6 +209,9 @@ def load_demo(ctx) -> None:
     from yingshang.hotline import services
     from yingshang.org.models import Unit, User
 
+    from yingshang.hotline.limits import ensure_defaults
+
+    ensure_defaults()
     topics = ensure_topics()
     operator = User.objects.filter(username="operator").first()
     if operator is None or WorkOrder.objects.filter(created_by=operator).exists():
@@ -358,7 +361,7 @@ def generate(ctx, scale) -> dict:
                     order.replied_on_time = order.replied_at <= order.handle_due_at
                     order.reply = rng.choice(REPLIES)
                     order.resolved = rng.random() < 0.82
-                    order.satisfied = order.resolved and rng.random() < 0.9 or rng.random() < 0.1
+                    order.satisfied = (order.resolved and rng.random() < 0.9) or rng.random() < 0.1
                     order.redo_count = 1 if (not order.satisfied and rng.random() < 0.3) else 0
                     order.callback_at = order.replied_at + dt.timedelta(hours=rng.randint(1, 30))
                     order.status, order.close_kind = "closed", "handled"

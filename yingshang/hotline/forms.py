@@ -47,7 +47,7 @@ class ConsoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["main_unit"].queryset = _units()
         self.fields["co_units"].queryset = _units()
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             w = field.widget
             if isinstance(w, forms.CheckboxInput):
                 w.attrs.setdefault("class", "form-check-input")

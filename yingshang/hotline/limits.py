@@ -50,3 +50,18 @@ def limit_for(purpose: str, category: str, urgency: str) -> Limit:
     if found is None:
         found = _pick([(p, c, u, a, un, sd) for p, c, u, a, un, sd, _n in DEFAULTS if p == purpose], category, urgency)
     return found
+
+
+def ensure_defaults() -> int:
+    """Seed the default rules if the table is empty (the data migration does it once; a flushed
+    test database or a fresh demo needs it again). Returns the number of rules created."""
+    from yingshang.hotline.models import KpiConfig, LimitRule
+
+    KpiConfig.objects.get_or_create(pk=1)
+    if LimitRule.objects.exists():
+        return 0
+    LimitRule.objects.bulk_create([
+        LimitRule(purpose=p, category=c, urgency=u, amount=a, unit=un, same_day=sd, note=n)
+        for p, c, u, a, un, sd, n in DEFAULTS
+    ])
+    return len(DEFAULTS)

@@ -3,10 +3,9 @@
 
 from django.db.models import Q
 
+from yingshang.hotline.transitions import ORDER
 from yingshang.org import masking, scope
 from yingshang.org.roles import Role
-
-from yingshang.hotline.transitions import ORDER
 
 # the hotline centre: registers, dispatches, reviews, calls back
 CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)

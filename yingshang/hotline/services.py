@@ -15,11 +15,17 @@ from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
 from yingshang.hotline import rules
 from yingshang.hotline.limits import limit_for
 from yingshang.hotline.models import (
-    CityReport, CoUnit, Extension, Reclassification, Redo, ReturnRequest, Supervision, Topic, WorkOrder,
+    CoUnit,
+    Extension,
+    Reclassification,
+    Redo,
+    ReturnRequest,
+    Supervision,
+    Topic,
+    WorkOrder,
 )
 from yingshang.hotline.transitions import ORDER
 from yingshang.notify import services as notify
-from yingshang.org import masking
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants as grants_of
 from yingshang.workcal import calendar, clocks
@@ -548,7 +554,7 @@ def merge(*, actor, order: WorkOrder, into: WorkOrder, reason: str = "") -> Work
         order = _lock(order)
         _require(actor, order, "merge")
         target = _lock(into)
-        if target.merged_into_id or target.status == S.CLOSED and target.close_kind == WorkOrder.CloseKind.MERGED:
+        if target.merged_into_id or (target.status == S.CLOSED and target.close_kind == WorkOrder.CloseKind.MERGED):
             raise DomainError("HOTLINE_MERGE_TARGET_MERGED", _("目标工单本身已被合并"))
         at = _now()
         before = _snapshot(order, "status", "merged_into_id")
@@ -696,7 +702,7 @@ def limit_rule_save(*, actor, rule=None, purpose: str, category: str, urgency: s
         raise InvalidInput("HOTLINE_LIMIT_WHOLE_DAYS", _("以天计的时限必须是整数"), details={"field": "amount"})
     if purpose not in LimitRule.Purpose.values or unit not in calendar.UNITS:
         raise InvalidInput("HOTLINE_LIMIT_INVALID", _("时限类型或单位无效"))
-    if category and category not in WorkOrder.Category.values or urgency and urgency not in WorkOrder.Urgency.values:
+    if (category and category not in WorkOrder.Category.values) or (urgency and urgency not in WorkOrder.Urgency.values):
         raise InvalidInput("HOTLINE_LIMIT_INVALID", _("诉求类别或紧急程度无效"))
     with transaction.atomic():
         if rule is not None:

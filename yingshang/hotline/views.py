@@ -1,19 +1,16 @@
 """Pages of the hotline: operator console, queues, order page with actions, KPIs, 通报批评 list,
 and the portal's submit / look-up pages."""
 
-import datetime as dt
-import json
 import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +18,14 @@ from django.views.decorators.http import require_POST
 from yingshang.errors import DomainError
 from yingshang.hotline import kpis, rules, selectors, services
 from yingshang.hotline.forms import ConsoleForm, LookupForm, PortalSubmitForm
-from yingshang.hotline.models import CityFigure, Extension, KpiConfig, ReturnRequest, Topic, WorkOrder
+from yingshang.hotline.models import (
+    CityFigure,
+    Extension,
+    KpiConfig,
+    ReturnRequest,
+    Topic,
+    WorkOrder,
+)
 from yingshang.org import masking, scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
@@ -150,7 +154,7 @@ def order_list(request):
     qs = selectors.centre_queue(request.user, queue if queue in CENTRE_QUEUES else "all")
     text = request.GET.get("q", "").strip()
     if text:
-        qs = qs.filter(number__icontains=text) | qs.filter(content__icontains=text)
+        qs = qs.filter(Q(number__icontains=text) | Q(content__icontains=text))
     status = request.GET.get("status", "")
     if status in WorkOrder.Status.values:
         qs = qs.filter(status=status)

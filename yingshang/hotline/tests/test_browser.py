@@ -124,8 +124,10 @@ def test_citizen_submits_on_the_portal_and_looks_it_up(page, personas, topic):
 
 
 def test_supervisor_edits_a_limit_rule_and_sees_the_kpi_chart(page, personas, browser_login, dispatched):
+    from yingshang.hotline.limits import ensure_defaults
     from yingshang.hotline.models import KpiConfig, LimitRule
 
+    ensure_defaults()  # a transactional test starts from flushed tables
     dispatched()
     KpiConfig.objects.update_or_create(pk=1, defaults={"min_sample": 1})  # one order is enough to be ranked
     browser_login(page, "supervisor")

@@ -15,9 +15,9 @@ D = dt.datetime(2026, 11, 10, 10, 0, tzinfo=TZ)
 
 
 def _order(unit, i, **kw):
-    data = dict(number=f"T{unit.pk}-{i}", content="测试诉求内容", caller_phone="13800000000", registered_at=D,
-                dispatched_at=D, main_unit=unit, status="closed", sign_due_at=D + dt.timedelta(hours=2),
-                handle_due_at=D + dt.timedelta(days=20))
+    data = {"number": f"T{unit.pk}-{i}", "content": "测试诉求内容", "caller_phone": "13800000000", "registered_at": D,
+            "dispatched_at": D, "main_unit": unit, "status": "closed", "sign_due_at": D + dt.timedelta(hours=2),
+            "handle_due_at": D + dt.timedelta(days=20)}
     data.update(kw)
     return WorkOrder(**data)
 
@@ -118,7 +118,7 @@ def test_kpi_page_is_for_supervisors_only(dataset, login):
 
 def test_direct_answer_rate_drills_down_to_its_orders(dataset):
     qs = scope.visible_to(dataset.supervisor, WorkOrder)
-    n, d, rate = kpis.compute(qs, *NOV, now=NOW)["direct"]
+    n, d, _rate = kpis.compute(qs, *NOV, now=NOW)["direct"]
     num = kpis.drilldown(qs, unit_id=None, metric="direct", part="numerator", start=NOV[0], end=NOV[1], now=NOW)
     den = kpis.drilldown(qs, unit_id=None, metric="direct", part="denominator", start=NOV[0], end=NOV[1], now=NOW)
     assert (num.count(), den.count()) == (n, d) == (1, 15)
