@@ -1,6 +1,7 @@
 """Abuse limits of the public rating endpoints: a fixed one-minute window per client IP and per
 rated object, counted in the cache (shared by the app servers when Redis is configured)."""
 
+import logging
 import time
 
 from django.core.cache import cache
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from yingshang.errors import DomainError
 from yingshang.ratings.models import RatingSettings
+
+log = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -18,14 +21,20 @@ def client_ip(request) -> str:
 def _hit(key: str, limit: int) -> bool:
     window = int(time.time() // 60)
     full = f"ratings:rl:{key}:{window}"
-    if cache.add(full, 1, timeout=90):
-        count = 1
-    else:
-        try:
-            count = cache.incr(full)
-        except ValueError:  # expired between add and incr
-            cache.add(full, 1, timeout=90)
+    try:
+        if cache.add(full, 1, timeout=90):
             count = 1
+        else:
+            try:
+                count = cache.incr(full)
+            except ValueError:  # expired between add and incr
+                cache.add(full, 1, timeout=90)
+                count = 1
+    except Exception:
+        # A broken cache must not cost a rating (the one-per-object constraints still hold):
+        # the limit fails open and says so in the log.
+        log.exception("rate limit cache unavailable; request allowed")
+        return True
     return count <= limit
 
 

@@ -321,3 +321,16 @@ def test_unit_appeals_from_the_rating_page_and_supervisor_upholds_it(login, pers
     rating.refresh_from_db()
     assert rating.excluded
     assert "申诉核减，不计入统计" in sup.get(reverse("ratings:detail", args=[rating.pk])).content.decode()
+
+
+def test_a_broken_cache_does_not_cost_a_rating(client, personas, monkeypatch):
+    from yingshang.ratings import ratelimit
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(ratelimit.cache, "add", broken)
+    visit = visit_start(actor=personas.clerk, window=personas.window)
+    response = client.post(reverse("ratings:window", args=[personas.window.pk]),
+                           {"visit": visit.pk, "token": visit.token, "level": "4"})
+    assert response.status_code == 302 and Rating.objects.get().level == 4
