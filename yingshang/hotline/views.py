@@ -286,7 +286,7 @@ def order_action(request, pk: int, action: str):
             services.attach(actor=u, order=order, upload=request.FILES["file"])
         else:
             raise Http404
-    except (ReturnRequest.DoesNotExist, Extension.DoesNotExist):
+    except (ReturnRequest.DoesNotExist, Extension.DoesNotExist, ValueError):
         raise Http404 from None
     except DomainError as exc:
         messages.error(request, exc.message)

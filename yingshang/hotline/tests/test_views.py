@@ -250,3 +250,11 @@ def test_merged_duplicate_is_listed_on_the_kept_order(make_order, personas, logi
     services.merge(actor=personas.operator, order=dup, into=kept, reason="同一诉求")
     html = login(personas.operator).get(f"/staff/hotline/orders/{kept.pk}/").content.decode()
     assert "已并入的重复工单" in html and dup.number in html
+
+
+def test_garbage_ids_in_action_forms_answer_404_not_500(in_progress, personas, login):
+    order = in_progress()
+    client = login(personas.operator)
+    assert client.post(f"/staff/hotline/orders/{order.pk}/act/decide_extension/", {"extension_id": "abc"}).status_code == 404
+    assert client.post(f"/staff/hotline/orders/{order.pk}/act/rule_return/", {"return_id": ""}).status_code == 404
+    assert client.post(f"/staff/hotline/orders/{order.pk}/act/nonsense/").status_code == 404
