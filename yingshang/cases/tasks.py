@@ -5,6 +5,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from yingshang.scheduler.registry import Periodic
@@ -71,7 +72,8 @@ def run_verification_reminders(now=None) -> int:
                 continue
             notify_unit(
                 v.unit_id,
-                f"【催办】办件 {v.case.number} 的告知承诺核查（{v.material_name}）已超过核查期限，请尽快核查。",
+                _("【催办】办件 %(no)s 的告知承诺核查（%(m)s）已超过核查期限，请尽快核查。")
+                % {"no": v.case.number, "m": v.material_name},
                 related=v,
             )
             sent += 1
@@ -94,12 +96,14 @@ def _on_case_clock(new_state: str, moved) -> None:
     Case.objects.filter(pk__in=ids).exclude(clock_state__in=["paused", "stopped"]).update(
         clock_state=new_state
     )
-    word = "即将到期（黄牌预警）" if new_state == "warning" else "已逾期（红牌）"
+    word = _("即将到期（黄牌预警）") if new_state == "warning" else _("已逾期（红牌）")
+    tag = _("提醒") if new_state == "warning" else _("催办")
     for case in Case.objects.filter(pk__in=ids).only("pk", "number", "unit_id", "status"):
         if case.status in ("accepted", "in_review"):
             notify_unit(
                 case.unit_id,
-                f"【{'提醒' if new_state == 'warning' else '催办'}】办件 {case.number} {word}。",
+                _("【%(tag)s】办件 %(no)s %(word)s。")
+                % {"tag": tag, "no": case.number, "word": word},
                 related=case,
             )
 
@@ -110,11 +114,13 @@ def _on_task_clock(new_state: str, moved) -> None:
 
     ids = [int(m.owner_id) for m in moved]
     ApprovalTask.objects.filter(pk__in=ids, status="pending").update(clock_state=new_state)
-    word = "即将到期（黄牌预警）" if new_state == "warning" else "已逾期（红牌）"
+    word = _("即将到期（黄牌预警）") if new_state == "warning" else _("已逾期（红牌）")
+    tag = _("提醒") if new_state == "warning" else _("催办")
     for t in ApprovalTask.objects.filter(pk__in=ids, status="pending").select_related("case"):
         notify_unit(
             t.unit_id,
-            f"【{'提醒' if new_state == 'warning' else '催办'}】并联审批任务 {t.case.number} {t.title} {word}。",
+            _("【%(tag)s】并联审批任务 %(no)s %(title)s %(word)s。")
+            % {"tag": tag, "no": t.case.number, "title": t.title, "word": word},
             related=t,
         )
 
