@@ -103,6 +103,7 @@ def main() -> int:
             body, about = submit_payload()
             result["submission"] = about
             token = common.bearer_token("zhangsan")
+            api_session = common.session_api_headers("zhangsan")
             staff = {"queue": common.login_cookie("xzsp_handler"), "statistics": common.login_cookie("leader")}
             first_new_id = Case.objects.order_by("-id").values_list("id", flat=True).first() + 1
             common.close_django_connections()
@@ -111,7 +112,7 @@ def main() -> int:
                 runs["submit_api"] = common.load_run(
                     server, "/api/v1/cases", label="POST /api/v1/cases", method="POST", body=body,
                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                    unique_key_header="Idempotency-Key", expect_status=201, duration=DURATION, connections=50,
+                    unique_key_header="Idempotency-Key", expect_status=201, fallback_headers=api_session, duration=DURATION, connections=50,
                     p95_ms=TARGET_P95, min_rps=TARGET_RPS,
                 )
                 for label, path, who in (("queue_to_review", "/staff/cases/?q=to_review", "queue"),

@@ -112,6 +112,7 @@ def main() -> int:
                              "seconds_median": round(statistics.median(kpi_runs), 3)}
 
             token = common.bearer_token("operator")
+            api_session = common.session_api_headers("operator")
             first_new_id = WorkOrder.objects.order_by("-id").values_list("id", flat=True).first() + 1
             total_orders = WorkOrder.objects.count()
             common.close_django_connections()
@@ -123,7 +124,7 @@ def main() -> int:
                 runs["create_api"] = common.load_run(
                     server, "/api/v1/hotline/orders", label="POST /api/v1/hotline/orders", method="POST", body=body,
                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                    unique_key_header="Idempotency-Key", expect_status=201, duration=DURATION, connections=50,
+                    unique_key_header="Idempotency-Key", expect_status=201, fallback_headers=api_session, duration=DURATION, connections=50,
                     p99_ms=TARGET_P99, min_rps=TARGET_RPS,
                 )
                 for fmt in ("json", "xml"):

@@ -97,6 +97,7 @@ def main() -> int:
             ids = list(WorkOrder.objects.filter(status="closed").exclude(ratings__isnull=False).order_by("id")
                        .values_list("id", flat=True))
             token = common.bearer_token("operator")
+            api_session = common.session_api_headers("operator")
             common.close_django_connections()
             body = json.dumps({"object": "work_order", "id": "{id}", "level": 5, "channel": "hotline_callback",
                                "comment": "回访：问题已解决，表示满意"}, ensure_ascii=False).replace('"{id}"', "{id}")
@@ -104,7 +105,7 @@ def main() -> int:
                 run = common.load_run(
                     server, "/api/v1/ratings", label="POST /api/v1/ratings", method="POST", body=body,
                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                    unique_key_header="Idempotency-Key", expect_status=201, duration=DURATION, connections=50,
+                    unique_key_header="Idempotency-Key", expect_status=201, fallback_headers=api_session, duration=DURATION, connections=50,
                     p99_ms=TARGET_P99, min_rps=TARGET_RPS, ids=ids,
                 )
             result["runs"] = {"submit_api": run}

@@ -4,6 +4,7 @@ request. Not a benchmark (writes no result file); a tool for explaining a missed
 
     .venv/bin/python bench/profile_page.py /staff/ --user leader -n 200
     .venv/bin/python bench/profile_page.py / -n 300
+    .venv/bin/python bench/profile_page.py "/staff/cases/?q=to_review" --user xzsp_handler --seed 0.05
 """
 
 import argparse
@@ -16,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
+import common
 
 
 def main() -> int:
@@ -25,11 +26,17 @@ def main() -> int:
     parser.add_argument("--user", default="")
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--seed", default="", help="also run `yingshang seed --scale SEED` (e.g. 0.05)")
     args = parser.parse_args()
     with common.pg_database("profile") as (_url, env, _info):
         demo = common.manage(["demo", "--quiet"], env)
         if demo.returncode != 0:
             raise RuntimeError(demo.stderr[-2000:])
+        if args.seed:
+            seeded = common.manage(["seed", "--scale", args.seed], env)
+            if seeded.returncode != 0:
+                raise RuntimeError(seeded.stderr[-2000:])
+            print(seeded.stdout.strip().splitlines()[-1])
         common.django_setup(env)
         from django.db import connection
         from django.test import Client

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_sweep  # noqa: E402
-import common  # noqa: E402
+import bench_sweep
+import common
 
 
 # --- the change proposed for yingshang/workcal/clocks.py sweep() (measured here, not applied) ----

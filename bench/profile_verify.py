@@ -17,9 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_audit  # noqa: E402
-import common  # noqa: E402
-
+import bench_audit
+import common
 
 # --- the change proposed for yingshang/audit/verify.py (measured here, not applied) -----------
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))

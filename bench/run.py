@@ -238,6 +238,9 @@ def write_doc() -> None:
             lines += [f"Note: PostgreSQL migrate needed a work-around: {d['migrate']['workaround']}", ""]
         for note in d.get("notes", []):
             lines += [f"Note: {note}", ""]
+        for label, run_data in (d.get("runs") or {}).items():
+            if isinstance(run_data, dict) and run_data.get("auth_fallback"):
+                lines += [f"Note ({label}): {run_data['auth_fallback']}.", ""]
     analysis = HERE / "analysis.md"
     if analysis.exists():
         lines += ["", analysis.read_text(encoding="utf-8").rstrip(), ""]
