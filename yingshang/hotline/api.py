@@ -75,6 +75,7 @@ class OrderOut(Schema):
 class TransitionIn(Schema):
     main_unit_id: int | None = None
     co_unit_ids: list[int] = []
+    suggested_unit_id: int | None = Field(None, description="派单建议给出的单位（用于统计建议采纳率）")
     reason: str = ""
     note: str = ""
     text: str = ""
@@ -195,7 +196,8 @@ def transition(request, order_id: int, action: str, payload: TransitionIn):
     if action == "dispatch":
         unit = Unit.objects.filter(pk=p.main_unit_id, is_active=True).first() if p.main_unit_id else None
         services.dispatch(actor=u, order=order, main_unit=unit,
-                          co_units=list(Unit.objects.filter(pk__in=p.co_unit_ids)), note=p.note)
+                          co_units=list(Unit.objects.filter(pk__in=p.co_unit_ids)), note=p.note,
+                          suggested_unit_id=p.suggested_unit_id)
     elif action == "answer_directly":
         services.answer_directly(actor=u, order=order, reply=p.text or p.note, article_id=p.article_id)
     elif action == "sign":

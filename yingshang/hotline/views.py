@@ -242,7 +242,8 @@ def order_action(request, pk: int, action: str):
         if action == "dispatch":
             co = Unit.objects.filter(pk__in=[x for x in p.getlist("co_units") if x.isdigit()])
             services.dispatch(actor=u, order=order, main_unit=_unit_from(request), co_units=list(co),
-                              note=p.get("note", ""))
+                              note=p.get("note", ""),
+                              suggested_unit_id=int(p["suggested_unit"]) if p.get("suggested_unit", "").isdigit() else None)
         elif action == "answer_directly":
             article_id = int(p["article_id"]) if p.get("article_id", "").isdigit() else None
             services.answer_directly(actor=u, order=order, reply=p.get("reply", ""), article_id=article_id)

@@ -258,3 +258,12 @@ def test_garbage_ids_in_action_forms_answer_404_not_500(in_progress, personas, l
     assert client.post(f"/staff/hotline/orders/{order.pk}/act/decide_extension/", {"extension_id": "abc"}).status_code == 404
     assert client.post(f"/staff/hotline/orders/{order.pk}/act/rule_return/", {"return_id": ""}).status_code == 404
     assert client.post(f"/staff/hotline/orders/{order.pk}/act/nonsense/").status_code == 404
+
+
+def test_dispatch_on_the_order_page_records_the_suggestion_shown(make_order, personas, login):
+    order = make_order()
+    login(personas.operator).post(f"/staff/hotline/orders/{order.pk}/act/dispatch/",
+                                  {"main_unit": personas.unit_b.pk, "suggested_unit": personas.unit_a.pk})
+    event = AuditEvent.objects.get(action="hotline.dispatch", object_id=str(order.pk))
+    assert event.changes["suggested_unit_id"][1] == personas.unit_a.pk
+    assert event.changes["main_unit_id"][1] == personas.unit_b.pk

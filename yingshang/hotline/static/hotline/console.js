@@ -21,6 +21,13 @@
       if (reply) { reply.focus(); }
     }
   });
+  // remember the top suggestion shown (the dispatch audit records it, so the acceptance rate of
+  // suggestions can be measured whether or not the operator clicked it)
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "suggest" || !suggested) { return; }
+    const top = event.target.querySelector(".js-suggest");
+    suggested.value = top ? top.dataset.unitId : "";
+  });
   // Ctrl+Enter (or Cmd+Enter) in a textarea submits with the default action (登记并派单)
   form.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
