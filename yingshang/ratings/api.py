@@ -106,7 +106,7 @@ def _target(request, payload: RatingIn) -> T.Target:
 
 @router.post("/ratings", response={201: RatingOut}, summary="提交评价（App/小程序/网站/自助终端/12345回访）")
 def submit(request, payload: RatingIn):
-    ratelimit.check(request, obj_key=f"{payload.object}:{payload.id}")
+    ratelimit.check(request, obj_key=f"{payload.object}:{payload.id}", per_ip=False)
     target = _target(request, payload)
 
     def create():

@@ -38,10 +38,12 @@ def _hit(key: str, limit: int) -> bool:
     return count <= limit
 
 
-def check(request, *, obj_key: str = "") -> None:
-    """Raise DomainError RATE_LIMITED (429) when this IP or this object is over its limit."""
+def check(request, *, obj_key: str = "", per_ip: bool = True) -> None:
+    """Raise DomainError RATE_LIMITED (429) when this IP or this object is over its limit.
+    Authenticated API clients (an app's backend submits for many people from one address) pass
+    per_ip=False and are limited per rated object only."""
     conf = RatingSettings.current()
-    if not _hit(f"ip:{client_ip(request)}", conf.public_per_ip_per_minute):
+    if per_ip and not _hit(f"ip:{client_ip(request)}", conf.public_per_ip_per_minute):
         raise DomainError("RATE_LIMITED", _("操作过于频繁，请稍后再试"), status=429)
     if obj_key and not _hit(f"obj:{obj_key}", conf.public_per_object_per_minute):
         raise DomainError("RATE_LIMITED", _("该评价对象的提交过于频繁，请稍后再试"), status=429)

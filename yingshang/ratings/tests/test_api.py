@@ -94,3 +94,17 @@ def test_openapi_documents_the_rating_endpoints(client):
     for path in ("/api/v1/ratings/ratings", "/api/v1/ratings/ratings/by-link", "/api/v1/ratings/stats",
                  "/api/v1/ratings/rectifications/{rect_id}/moves", "/api/v1/ratings/appeals/{appeal_id}/decision"):
         assert path in paths, path
+
+
+def test_public_link_api_is_limited_per_ip_but_the_app_api_is_not(api_client, personas, make_case):
+    from yingshang.ratings.models import RatingSettings
+
+    RatingSettings.objects.create(pk=1, public_per_ip_per_minute=2)
+    client = Client()
+    codes = [_post(client, "/api/v1/ratings/ratings/by-link", {"token": "bad", "level": 5}).status_code
+             for _ in range(3)]
+    assert codes == [400, 400, 429]
+    app = api_client(personas.applicant)
+    for _ in range(3):
+        case = make_case()
+        assert _post(app, "/api/v1/ratings/ratings", {"object": "case", "id": case.pk, "level": 5}).status_code == 201
