@@ -11,3 +11,9 @@ def record_return(**kwargs):
     from yingshang.audit.services import record_return as _record_return
 
     return _record_return(**kwargs)
+
+
+def record_many(**kwargs):
+    from yingshang.audit.services import record_many as _record_many
+
+    return _record_many(**kwargs)

@@ -96,6 +96,54 @@ def record(
     )
 
 
+def record_many(
+    *,
+    actor,
+    action: str,
+    items: list[tuple[object, dict]],
+    reason: str = "",
+    role: str = "",
+    unit=None,
+) -> int:
+    """Append one event per (obj, after) in `items` at once — for bulk writes such as a ledger
+    import of 10,000 rows — with one chain lock, one head read and one bulk insert. Each object
+    still gets its own event in its own timeline."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record_many() must be called inside the service's transaction")
+    if not items:
+        return 0
+    actor_id = getattr(actor, "pk", None)
+    unit_id = getattr(unit, "pk", unit)
+    actor_name = (getattr(actor, "display_name", "") or "")[:60] if actor is not None else ""
+    ip = current().ip
+    _lock_chain()
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS)
+    created_at = timezone.now()
+    rows = []
+    for obj, after in items:
+        seq += 1
+        object_type, object_id = object_label(obj)
+        fields = {
+            "seq": seq,
+            "created_at": created_at,
+            "actor_id": actor_id,
+            "role": role or "",
+            "unit_id": unit_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "changes": diff(None, after),
+            "reason": reason or "",
+            "ip": ip,
+            "prev_hash": prev_hash,
+        }
+        prev_hash = event_hash(**fields)
+        rows.append(AuditEvent(actor_name=actor_name, hash=prev_hash, **fields))
+    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 def record_return(
     *,
     event: AuditEvent,

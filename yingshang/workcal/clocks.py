@@ -140,6 +140,56 @@ def clock_start(
     return clock
 
 
+def clock_start_many(
+    *, specs: list[tuple[object, str, object, str, dt.datetime]], now: dt.datetime | None = None
+) -> list[Clock]:
+    """Start many clocks at once (bulk imports): specs are (owner, purpose, amount, unit,
+    started_at). Computed exactly as clock_start (one calendar lookup per distinct limit and
+    start), bulk-inserted with their start events."""
+    now = now or timezone.now()
+    cal = calendar.get_calendar()
+    plans: dict = {}
+    made = []
+    for owner, purpose, amount, unit, started_at in specs:
+        _check_unit(unit)
+        key = (started_at, str(amount), unit)
+        if key not in plans:
+            result = cal.deadline(started_at, amount, unit)
+            plans[key] = (result, _warn_at(cal, result.due_at, float(amount), unit))
+        result, warn_at = plans[key]
+        owner_type, owner_id = owner_key(owner)
+        clock = Clock(
+            owner_type=owner_type,
+            owner_id=owner_id,
+            purpose=purpose,
+            limit_amount=Decimal(str(amount)),
+            limit_unit=unit,
+            started_at=started_at,
+            due_at=result.due_at,
+            warn_at=warn_at,
+            calendar_incomplete=result.calendar_incomplete,
+        )
+        clock.state = _state_at(clock, now)
+        made.append(clock)
+    Clock.objects.bulk_create(made, batch_size=1000)
+    if made and made[0].pk is None:  # a backend that returns no ids from bulk inserts
+        raise RuntimeError("clock_start_many needs a database that returns inserted ids")
+    ClockEvent.objects.bulk_create(
+        [
+            ClockEvent(
+                clock=c,
+                kind=ClockEvent.Kind.START,
+                at=c.started_at,
+                due_after=c.due_at,
+                detail={"amount": str(c.limit_amount), "unit": c.limit_unit},
+            )
+            for c in made
+        ],
+        batch_size=1000,
+    )
+    return made
+
+
 def _lock(clock: Clock) -> Clock:
     return Clock.objects.select_for_update().get(pk=clock.pk)
 

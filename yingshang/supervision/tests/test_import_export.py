@@ -26,7 +26,9 @@ def test_header_names_are_guessed_into_a_mapping():
     assert mapping["deadline"] == HEADERS.index("完成时限")
     assert mapping["progress"] == HEADERS.index("进展情况")
     assert mapping["status"] == HEADERS.index("状态")
-    short = importer.guess_mapping(["序号", "问题", "责任单位", "责任领导", "整改措施", "时限", "进展", "状态"])
+    short = importer.guess_mapping(
+        ["序号", "问题", "责任单位", "责任领导", "整改措施", "时限", "进展", "状态"]
+    )
     assert short["description"] == 1 and short["deadline"] == 5 and short["progress"] == 6
 
 
@@ -38,7 +40,11 @@ def test_72_row_ledger_imports_through_mapping_page(personas, login):
     assert job.total == 72 and job.headers == HEADERS
     page = client.get(resp.url).content.decode()
     assert "问题描述" in page and "办事指南要件表述模糊" in page  # the preview
-    form = {f"map_{k}": "" if v is None else str(v) for k, v in job.mapping.items() if not k.startswith("_")}
+    form = {
+        f"map_{k}": "" if v is None else str(v)
+        for k, v in job.mapping.items()
+        if not k.startswith("_")
+    }
     resp = client.post(resp.url, {**form, "all_or_nothing": "1"})
     assert resp.status_code == 302
     job.refresh_from_db()
@@ -46,9 +52,22 @@ def test_72_row_ledger_imports_through_mapping_page(personas, login):
     assert Problem.objects.filter(import_job=job).count() == 72
     assert Problem.objects.filter(owner_unit=personas.unit_a).count() == 36
     first = Problem.objects.get(import_job=job, import_row=3)
-    assert first.category.name == "不规范" and first.status == "assigned" and first.leader_name == "分管副局长1"
+    assert (
+        first.category.name == "不规范"
+        and first.status == "assigned"
+        and first.leader_name == "分管副局长1"
+    )
     assert Problem.objects.get(import_job=job, import_row=4).status == "rectifying"
     assert AuditEvent.objects.filter(action="problem.import").count() == 1
+    # every imported problem has its own creation event in its own timeline, chain intact
+    created = AuditEvent.objects.get(
+        action="problem.create", object_type="supervision.problem", object_id=str(first.pk)
+    )
+    assert created.changes["number"] == [None, first.number]
+    assert AuditEvent.objects.filter(action="problem.create").count() == 72
+    from yingshang.audit.verify import verify_chain
+
+    assert verify_chain().ok
     status = client.get(f"/staff/supervision/import/{job.pk}/status/").content.decode()
     assert "已导入72个问题" in status
     importer.run(job.pk)  # the same job enqueued twice runs once
@@ -72,7 +91,11 @@ def _bad_sheet() -> bytes:
 def _run(client, all_or_nothing: bool):
     resp = upload(client, _bad_sheet())
     job = ImportJob.objects.latest("id")
-    form = {f"map_{k}": "" if v is None else str(v) for k, v in job.mapping.items() if not k.startswith("_")}
+    form = {
+        f"map_{k}": "" if v is None else str(v)
+        for k, v in job.mapping.items()
+        if not k.startswith("_")
+    }
     client.post(resp.url, {**form, **({"all_or_nothing": "1"} if all_or_nothing else {})})
     job.refresh_from_db()
     return job
@@ -112,21 +135,38 @@ def test_a_unit_handler_cannot_import(personas, login):
 def test_export_uses_the_county_layout_and_respects_filters(personas, problem_factory, login):
     from yingshang.supervision import services
 
-    p = problem_factory(unit=personas.unit_a, description="甲问题", leader_name="王副局长", measures="限期整改")
+    p = problem_factory(
+        unit=personas.unit_a, description="甲问题", leader_name="王副局长", measures="限期整改"
+    )
     services.problem_claim(actor=personas.handler_a, problem=p)
-    services.problem_report_progress(actor=personas.handler_a, problem=p, text="已完成一半", percent=50)
+    services.problem_report_progress(
+        actor=personas.handler_a, problem=p, text="已完成一半", percent=50
+    )
     problem_factory(unit=personas.unit_b, description="乙问题")
     resp = login(personas.supervisor).get(f"/staff/supervision/export/?unit={personas.unit_a.pk}")
     assert resp.status_code == 200
     ws = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == ["序号", "问题", "责任单位", "责任领导", "整改措施", "时限", "进展", "状态"]
+    assert list(rows[0]) == [
+        "序号",
+        "问题",
+        "责任单位",
+        "责任领导",
+        "整改措施",
+        "时限",
+        "进展",
+        "状态",
+    ]
     assert len(rows) == 2
     assert rows[1][:5] == (1, "甲问题", personas.unit_a.name, "王副局长", "限期整改")
     assert rows[1][6] == "已完成一半" and rows[1][7] == "整改中"
     # a unit's export holds only what it may see
     resp = login(personas.handler_b).get("/staff/supervision/export/")
-    rows = list(load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert [r[1] for r in rows[1:]] == ["乙问题"]
 
 
@@ -134,15 +174,27 @@ def test_progress_partial_polls_every_second_until_the_job_ends(personas, login)
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    job = ImportJob(created_by=personas.supervisor, created_at=timezone.now(), original_name="大台账.xlsx",
-                    status="validating", total=10000, processed=2500)
+    job = ImportJob(
+        created_by=personas.supervisor,
+        created_at=timezone.now(),
+        original_name="大台账.xlsx",
+        status="validating",
+        total=10000,
+        processed=2500,
+    )
     job.file.save("big.xlsx", ContentFile(b"x"), save=False)
     job.save()
     client = login(personas.supervisor)
     url = f"/staff/supervision/import/{job.pk}/status/"
     partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'hx-trigger="every 1s"' in partial and 'aria-valuenow="25"' in partial and "<html" not in partial
-    ImportJob.objects.filter(pk=job.pk).update(status="done", processed=10000, message="已导入10000个问题。")
+    assert (
+        'hx-trigger="every 1s"' in partial
+        and 'aria-valuenow="25"' in partial
+        and "<html" not in partial
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="done", processed=10000, message="已导入10000个问题。"
+    )
     done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done and "已导入10000个问题。" in done
     # another supervisor's job list is shared; a unit handler cannot see it at all

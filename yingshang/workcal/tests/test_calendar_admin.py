@@ -104,3 +104,19 @@ def test_admins_see_the_missing_year_banner(login, personas, settings):
             "尚未录入"
             not in login(personas.handler_a).get(reverse("workbench:home")).content.decode()
         )
+
+
+def test_another_processs_change_is_picked_up_at_the_next_request(client, monkeypatch):
+    from django.db.models import F
+
+    from yingshang.workcal.models import WorkSchedule
+
+    day = dt.date(2026, 12, 4)  # a Friday
+    assert calendar.is_workday(day)
+    # another process edits the calendar: rows and version change, this process is not told
+    CalendarDay.objects.create(date=day, kind="holiday", name="外部修改")
+    WorkSchedule.objects.filter(pk=1).update(version=F("version") + 1)
+    assert calendar.is_workday(day)  # the arithmetic itself never queries
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 0)
+    client.get("/")  # request_started → refresh_if_stale
+    assert not calendar.is_workday(day)

@@ -163,3 +163,21 @@ def test_entering_a_missing_year_recomputes_open_clocks_that_cross_into_it(owner
     event = AuditEvent.objects.get(action="clock.recompute", object_id=str(clock.pk))
     assert event.actor == personas.admin and "2027" in event.reason
     assert 2027 not in calendar.missing_years(around=2026)
+
+
+def test_clock_start_many_matches_clock_start(owner, personas):
+    single = start(owner, 5, when=at(2026, 11, 2))
+    with transaction.atomic():
+        many = clocks.clock_start_many(
+            specs=[
+                (personas.unit_b, "test", 5, "working_days", at(2026, 11, 2)),
+                (personas.county, "test", 2, "working_hours", at(2026, 11, 2)),
+            ]
+        )
+    assert (many[0].due_at, many[0].warn_at, many[0].state) == (
+        single.due_at,
+        single.warn_at,
+        single.state,
+    )
+    assert many[1].due_at == at(2026, 11, 2, 12, 0)
+    assert all(c.events.filter(kind="start").count() == 1 for c in many)
