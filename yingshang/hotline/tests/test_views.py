@@ -267,3 +267,16 @@ def test_dispatch_on_the_order_page_records_the_suggestion_shown(make_order, per
     event = AuditEvent.objects.get(action="hotline.dispatch", object_id=str(order.pk))
     assert event.changes["suggested_unit_id"][1] == personas.unit_a.pk
     assert event.changes["main_unit_id"][1] == personas.unit_b.pk
+
+
+def test_portal_honeypot_stores_nothing(client, personas):
+    r = client.post("/hotline/submit/", {"caller_name": "机器人", "caller_phone": "13911112222", "category": "help",
+                                         "content": "这是一条自动提交的垃圾信息内容内容", "website": "http://spam"})
+    assert r.status_code == 200 and not WorkOrder.objects.exists()
+
+
+def test_portal_lookup_is_rate_limited_per_ip(client, personas):
+    for _ in range(20):
+        client.post("/hotline/lookup/", {"number": "GD1", "phone": "13900000000"})
+    blocked = client.post("/hotline/lookup/", {"number": "GD1", "phone": "13900000000"})
+    assert blocked.status_code == 429 and "查询过于频繁" in blocked.content.decode()
