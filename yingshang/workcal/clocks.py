@@ -321,46 +321,72 @@ _SWEEPS = (
 )
 
 
-def sweep(now: dt.datetime | None = None, *, batch: int = 5000) -> dict[str, int]:
+def _claim_postgres(table, events, new_state, sources, column, now, batch) -> list[tuple]:
+    """One statement per batch: claim, move and write the clock events (data-modifying CTE),
+    so 1M open clocks sweep in seconds."""
+    placeholders = ",".join(["%s"] * len(sources))
+    kind = ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
+    sql = (
+        f"WITH picked AS (SELECT id FROM {table} WHERE state IN ({placeholders}) AND {column} <= %s "
+        f"ORDER BY {column} LIMIT %s FOR UPDATE SKIP LOCKED), "
+        f"moved AS (UPDATE {table} AS c SET state = %s, updated_at = %s FROM picked "
+        f"WHERE c.id = picked.id AND c.state IN ({placeholders}) "
+        f"RETURNING c.id, c.owner_type, c.owner_id, c.purpose, c.due_at), "
+        f"ev AS (INSERT INTO {events} (clock_id, kind, at, due_before, due_after, detail) "
+        f"SELECT id, %s, %s, due_at, due_at, '{{}}'::jsonb FROM moved) "
+        f"SELECT id, owner_type, owner_id, purpose, due_at FROM moved"
+    )
+    params = [*sources, now, batch, new_state, now, *sources, kind, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _claim_sqlite(table, new_state, sources, column, now, batch) -> list[tuple]:
+    placeholders = ",".join(["%s"] * len(sources))
+    sql = (
+        f"UPDATE {table} SET state = %s, updated_at = %s "
+        f"WHERE id IN (SELECT id FROM {table} WHERE state IN ({placeholders}) AND {column} <= %s"
+        f" ORDER BY {column} LIMIT %s) AND state IN ({placeholders}) "
+        f"RETURNING id, owner_type, owner_id, purpose, due_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [new_state, now, *sources, now, batch, *sources])
+        rows = cursor.fetchall()
+    kind = ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
+    ClockEvent.objects.bulk_create(
+        [
+            ClockEvent(
+                clock_id=r[0], kind=kind, at=now, due_before=_aware(r[4]), due_after=_aware(r[4])
+            )
+            for r in rows
+        ],
+        batch_size=1000,
+    )
+    return rows
+
+
+def sweep(now: dt.datetime | None = None, *, batch: int | None = None) -> dict[str, int]:
     """Move due clocks to warning/overdue. Safe to run concurrently: each row is claimed by a
-    conditional UPDATE … WHERE state IN (…) RETURNING, so only one worker sees it move."""
+    conditional UPDATE … WHERE state IN (…) (plus SKIP LOCKED on PostgreSQL), so only one worker
+    sees it move; the owning module's handlers run in the same transaction, once per batch."""
     now = now or timezone.now()
+    calendar.refresh_if_stale()
+    postgres = connection.vendor == "postgresql"
+    batch = batch or (20000 if postgres else 5000)
     counts = {State.OVERDUE: 0, State.WARNING: 0}
+    # table/column names come from the models and _SWEEPS, never from input
     table = connection.ops.quote_name(Clock._meta.db_table)
+    events = connection.ops.quote_name(ClockEvent._meta.db_table)
     for new_state, sources, column in _SWEEPS:
         while True:
             with transaction.atomic():
-                placeholders = ",".join(["%s"] * len(sources))
-                lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-                # table/column names come from the model and _SWEEPS, never from input
-                sql = (
-                    f"UPDATE {table} SET state = %s, updated_at = %s "
-                    f"WHERE id IN (SELECT id FROM {table} WHERE state IN ({placeholders}) AND {column} <= %s"
-                    f" ORDER BY {column} LIMIT %s{lock}) AND state IN ({placeholders}) "
-                    f"RETURNING id, owner_type, owner_id, purpose, due_at"
-                )
-                params = [new_state, now, *sources, now, batch, *sources]
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, params)
-                    rows = cursor.fetchall()
+                if postgres:
+                    rows = _claim_postgres(table, events, new_state, sources, column, now, batch)
+                else:
+                    rows = _claim_sqlite(table, new_state, sources, column, now, batch)
                 if not rows:
                     break
-                kind = (
-                    ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
-                )
-                ClockEvent.objects.bulk_create(
-                    [
-                        ClockEvent(
-                            clock_id=r[0],
-                            kind=kind,
-                            at=now,
-                            due_before=_aware(r[4]),
-                            due_after=_aware(r[4]),
-                        )
-                        for r in rows
-                    ],
-                    batch_size=1000,
-                )
                 by_owner: dict[str, list[Moved]] = defaultdict(list)
                 for clock_id, owner_type, owner_id, purpose, _due in rows:
                     by_owner[owner_type].append(Moved(clock_id, owner_id, purpose))
