@@ -4,24 +4,12 @@ import os
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.catalog.models import HandlingKind, Material, MatterType
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
 from yingshang.org.models import Unit
-
-ALLOWED_FILES = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
 
 
 def _styled(form):
@@ -36,15 +24,14 @@ def _styled(form):
 
 
 def validate_material_file(upload) -> None:
-    ext = os.path.splitext(upload.name)[1].lower()
-    if ext not in ALLOWED_FILES:
-        raise forms.ValidationError(_("只能上传 PDF、Word、Excel 或图片（png/jpg）文件"))
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise forms.ValidationError(_("文件不能超过 %(n)s MB") % {"n": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED_FILES[ext]):
-        raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的 %(ext)s 文件") % {"ext": ext})
+    """Blank forms and examples: PDF, Word, Excel or images, recognised by content."""
+    from yingshang import uploads
+    from yingshang.errors import InvalidInput
+
+    try:
+        uploads.check(upload, allowed=uploads.EVIDENCE)
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message) from exc
 
 
 def save_material_file(upload) -> str:

@@ -207,9 +207,8 @@ def ensure_topics() -> dict:
 @transaction.atomic
 def load_demo(ctx) -> None:
     from yingshang.hotline import services
-    from yingshang.org.models import Unit, User
-
     from yingshang.hotline.limits import ensure_defaults
+    from yingshang.org.models import Unit, User
 
     ensure_defaults()
     topics = ensure_topics()

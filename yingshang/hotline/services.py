@@ -747,8 +747,8 @@ def kpi_config_save(*, actor, weight_response, weight_resolution, weight_satisfa
 # --- attachments -------------------------------------------------------------------------------------
 def attach(*, actor, order: WorkOrder, upload):
     """Add a file (photo, PDF, office document) to an open order: the centre or the main unit."""
-    from yingshang.cases.uploads import check
     from yingshang.hotline.models import WorkOrderAttachment
+    from yingshang.uploads import check
 
     g = grants_of(actor) if actor is not None else None
     if g is None or not (rules.is_centre(g) or rules.handles(g, order)):

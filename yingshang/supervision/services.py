@@ -3,14 +3,12 @@
 import datetime as dt
 import logging
 
-import filetype
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingshang import audit
+from yingshang import audit, uploads
 from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
 from yingshang.notify import services as notify
 from yingshang.notify.models import Message
@@ -37,24 +35,6 @@ DEADLINE = "supervision.deadline"
 MILESTONE = "supervision.milestone"
 REMIND_WORKING_DAYS = 3
 
-# image / PDF / office documents, recognised by their content (filetype), not their name
-ALLOWED_TYPES = {
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "image/webp",
-    "image/bmp",
-    "application/pdf",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/x-ole-storage",
-}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -212,24 +192,8 @@ def _notify(users, *, subject: str, body: str, problem: Problem, sms: bool = Fal
 
 # --- evidence files -------------------------------------------------------------------------
 def check_upload(upload) -> str:
-    """Size limit and content sniffing; returns the detected content type."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise InvalidInput(
-            "FILE_TOO_LARGE",
-            _("文件“%(name)s”超过大小上限（%(mb)d MB）")
-            % {"name": upload.name, "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-        )
-    if upload.size == 0:
-        raise InvalidInput("FILE_EMPTY", _("文件“%(name)s”是空文件") % {"name": upload.name})
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise InvalidInput(
-            "FILE_TYPE_NOT_ALLOWED",
-            _("文件“%(name)s”不是允许的类型（图片、PDF或Office文档）") % {"name": upload.name},
-        )
-    return kind.mime
+    """Size limit and content sniffing (yingshang.uploads); returns the detected content type."""
+    return uploads.check(upload, allowed=uploads.EVIDENCE).content_type
 
 
 def _files(evidence) -> dict:

@@ -5,8 +5,8 @@ import re
 
 from django.utils.translation import gettext as _
 
-from yingshang import audit
-from yingshang.cases import selectors, uploads
+from yingshang import audit, uploads
+from yingshang.cases import selectors
 from yingshang.cases.models import (
     ApprovalTask,
     Case,

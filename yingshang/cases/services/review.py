@@ -2,8 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from yingshang import audit
-from yingshang.cases import uploads
+from yingshang import audit, uploads
 from yingshang.cases.models import (
     ApprovalTask,
     Case,

@@ -128,7 +128,7 @@ def test_revise_form_refuses_a_fake_pdf(personas, matter_factory, login):
             "m-0-template": SimpleUploadedFile("表.pdf", b"MZ\x90\x00 not a pdf")}
     response = login(personas.admin).post(reverse("catalog:staff_matter_revise", args=[matter.pk]), data)
     assert response.status_code == 200
-    assert "文件内容与扩展名不符" in response.content.decode()
+    assert "的内容不是允许的格式" in response.content.decode()
     assert matter.versions.count() == 1
 
 

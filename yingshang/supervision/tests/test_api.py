@@ -78,7 +78,7 @@ def test_evidence_upload_then_closure_request_over_the_api(personas, api_client)
     api_a = api_client(personas.handler_a)
     api_a.post(f"{URL}/{pid}/claim", {}, content_type="application/json")
     bad = api_a.post(f"{URL}/{pid}/evidence", {"files": [SimpleUploadedFile("a.png", b"plain text")]})
-    assert bad.status_code == 400 and bad.json()["code"] == "FILE_TYPE_NOT_ALLOWED"
+    assert bad.status_code == 400 and bad.json()["code"] == "UPLOAD_TYPE_NOT_ALLOWED"
     r = api_a.post(f"{URL}/{pid}/evidence", {"files": [SimpleUploadedFile("整改后.png", png())], "note": "整改后照片"})
     assert r.status_code == 201 and r.json()[0]["content_type"] == "image/png"
     assert api_client(personas.handler_b).post(f"{URL}/{pid}/evidence",

@@ -115,7 +115,7 @@ def test_fake_image_is_refused_by_content_sniffing(personas, problem_factory):
     fake = SimpleUploadedFile("photo.png", b"this is not an image at all", content_type="image/png")
     with pytest.raises(InvalidInput) as exc:
         services.problem_report_progress(actor=personas.handler_a, problem=p, text="进展", files=[fake])
-    assert exc.value.code == "FILE_TYPE_NOT_ALLOWED"
+    assert exc.value.code == "UPLOAD_TYPE_NOT_ALLOWED"
     assert p.progress_reports.count() == 0
 
 
@@ -125,7 +125,7 @@ def test_oversized_file_is_refused(personas, problem_factory, settings):
     services.problem_claim(actor=personas.handler_a, problem=p)
     with pytest.raises(InvalidInput) as exc:
         services.problem_report_progress(actor=personas.handler_a, problem=p, text="进展", files=[photo()])
-    assert exc.value.code == "FILE_TOO_LARGE"
+    assert exc.value.code == "UPLOAD_TOO_LARGE"
 
 
 def test_create_from_source_is_idempotent(personas):

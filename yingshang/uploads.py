@@ -1,5 +1,7 @@
-"""Uploaded files: size limit, type by content sniffing (filetype), stored under
-MEDIA_ROOT/cases/… (outside the web root) and served only through a view that checks scope."""
+"""Checking uploaded files, for every module: size limit (settings.UPLOAD_MAX_BYTES), type by
+content sniffing (filetype, plus a look inside zip containers for OFD/OOXML) — never by the
+name — and a SHA-256 digest. Files are stored under MEDIA_ROOT (outside the web root) by the
+owning module and served only through its views, which check scope."""
 
 import hashlib
 import zipfile
@@ -11,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from yingshang.errors import InvalidInput
 
-# sniffed MIME → label shown to users
-ALLOWED = {
+# sniffed MIME → label shown to users: documents an applicant submits
+DOCUMENTS = {
     "application/pdf": "PDF",
     "image/jpeg": "JPG",
     "image/png": "PNG",
@@ -20,7 +22,20 @@ ALLOWED = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
 }
-ALLOWED_LABEL = "PDF、JPG、PNG、OFD、DOCX、XLSX"
+# evidence of rectification (photos, scans, office files of any current format)
+EVIDENCE = {
+    **DOCUMENTS,
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+    "image/bmp": "BMP",
+    "application/msword": "DOC",
+    "application/vnd.ms-excel": "XLS",
+    "application/vnd.ms-powerpoint": "PPT",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+}
+ALLOWED = DOCUMENTS
 
 
 @dataclass
@@ -67,7 +82,7 @@ def sniff(upload) -> str | None:
     return mime
 
 
-def check(upload, *, field: str = "file") -> Checked:
+def check(upload, *, field: str = "file", allowed: dict[str, str] = DOCUMENTS) -> Checked:
     """Validate one uploaded file; raises InvalidInput with a clear Chinese message."""
     name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     size = getattr(upload, "size", None)
@@ -90,11 +105,11 @@ def check(upload, *, field: str = "file") -> Checked:
             details={"field": field, "name": name, "size": size, "limit": limit},
         )
     mime = sniff(upload)
-    if mime not in ALLOWED:
+    if mime not in allowed:
         raise InvalidInput(
             "UPLOAD_TYPE_NOT_ALLOWED",
             _("文件“%(name)s”的内容不是允许的格式（仅支持 %(types)s），请检查后重新上传")
-            % {"name": name, "types": ALLOWED_LABEL},
+            % {"name": name, "types": "、".join(dict.fromkeys(allowed.values()))},
             details={"field": field, "name": name, "sniffed": mime or ""},
         )
     digest = hashlib.sha256()
