@@ -23,14 +23,34 @@ class ReadOnlyInline(admin.TabularInline):
 
 class VersionInline(ReadOnlyInline):
     model = MatterVersion
-    fields = ("version", "name", "handling_kind", "legal_limit_days", "promised_limit_days", "created_at", "created_by", "change_note")
+    fields = (
+        "version",
+        "name",
+        "handling_kind",
+        "legal_limit_days",
+        "promised_limit_days",
+        "created_at",
+        "created_by",
+        "change_note",
+    )
     readonly_fields = fields
     show_change_link = True
 
 
 class MaterialInline(ReadOnlyInline):
     model = Material
-    fields = ("order", "key", "name", "required", "form", "copies", "deficit_allowed", "commitment_replaces", "template", "example")
+    fields = (
+        "order",
+        "key",
+        "name",
+        "required",
+        "form",
+        "copies",
+        "deficit_allowed",
+        "commitment_replaces",
+        "template",
+        "example",
+    )
     readonly_fields = fields
 
 
@@ -47,8 +67,17 @@ class MatterAdmin(admin.ModelAdmin):
     list_display = ("implementation_code", "name_cache", "unit", "current_version", "is_active")
     list_filter = ("is_active", "unit")
     search_fields = ("name_cache", "implementation_code", "base_code")
-    readonly_fields = ("base_code", "implementation_code", "unit", "current_version", "is_active", "created_at",
-                       "deactivated_at", "deactivate_reason", "name_cache")
+    readonly_fields = (
+        "base_code",
+        "implementation_code",
+        "unit",
+        "current_version",
+        "is_active",
+        "created_at",
+        "deactivated_at",
+        "deactivate_reason",
+        "name_cache",
+    )
     exclude = ("search_text",)
     inlines = [VersionInline]
 
@@ -63,7 +92,15 @@ class MatterAdmin(admin.ModelAdmin):
 class MatterVersionAdmin(admin.ModelAdmin):
     """Published versions are immutable."""
 
-    list_display = ("matter", "version", "name", "handling_kind", "legal_limit_days", "promised_limit_days", "created_at")
+    list_display = (
+        "matter",
+        "version",
+        "name",
+        "handling_kind",
+        "legal_limit_days",
+        "promised_limit_days",
+        "created_at",
+    )
     search_fields = ("name",)
     inlines = [MaterialInline, FormFieldInline]
 

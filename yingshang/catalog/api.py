@@ -124,33 +124,62 @@ class PackageDetail(PackageSummary):
 
 
 def _file_url(material, kind: str) -> str | None:
-    return reverse("catalog:material_file", args=[material.pk, kind]) if getattr(material, kind) else None
+    return (
+        reverse("catalog:material_file", args=[material.pk, kind])
+        if getattr(material, kind)
+        else None
+    )
 
 
 def _summary(m: Matter) -> dict:
     v = m.current_version
     return {
-        "id": m.pk, "implementation_code": m.implementation_code, "base_code": m.base_code, "name": v.name,
-        "unit_code": m.unit.code, "unit_name": m.unit.name, "matter_type": v.matter_type,
-        "handling_kind": v.handling_kind, "legal_limit_days": v.legal_limit_days,
-        "promised_limit_days": v.promised_limit_days, "max_visits": v.max_visits, "online": v.online,
-        "version": v.version, "guide_url": reverse("catalog:guide_detail", args=[m.pk]),
+        "id": m.pk,
+        "implementation_code": m.implementation_code,
+        "base_code": m.base_code,
+        "name": v.name,
+        "unit_code": m.unit.code,
+        "unit_name": m.unit.name,
+        "matter_type": v.matter_type,
+        "handling_kind": v.handling_kind,
+        "legal_limit_days": v.legal_limit_days,
+        "promised_limit_days": v.promised_limit_days,
+        "max_visits": v.max_visits,
+        "online": v.online,
+        "version": v.version,
+        "guide_url": reverse("catalog:guide_detail", args=[m.pk]),
     }
 
 
 def _material(m, template=None, example=None) -> dict:
     """`m` is a Material, or a merged material with the Materials holding its files given."""
     return {
-        "key": m.key, "name": m.name, "required": m.required, "form": m.form, "copies": m.copies,
-        "deficit_allowed": m.deficit_allowed, "commitment_replaces": m.commitment_replaces, "notes": m.notes,
-        "template_url": _file_url(template or m, "template") if (template or not hasattr(m, "matters")) else None,
-        "example_url": _file_url(example or m, "example") if (example or not hasattr(m, "matters")) else None,
+        "key": m.key,
+        "name": m.name,
+        "required": m.required,
+        "form": m.form,
+        "copies": m.copies,
+        "deficit_allowed": m.deficit_allowed,
+        "commitment_replaces": m.commitment_replaces,
+        "notes": m.notes,
+        "template_url": _file_url(template or m, "template")
+        if (template or not hasattr(m, "matters"))
+        else None,
+        "example_url": _file_url(example or m, "example")
+        if (example or not hasattr(m, "matters"))
+        else None,
     }
 
 
 def _field(f) -> dict:
-    return {"key": f.key, "label": f.label, "field_type": f.field_type, "required": f.required,
-            "choices": list(f.choices or []), "profile_source": f.profile_source}
+    return {
+        "key": f.key,
+        "label": f.label,
+        "field_type": f.field_type,
+        "required": f.required,
+        "choices": list(f.choices or []),
+        "profile_source": f.profile_source,
+    }
 
 
 @router.get("/matters", response=MatterPage, auth=None, summary="事项列表与搜索（公开）")
@@ -164,21 +193,47 @@ def list_matters(request: HttpRequest, filters: Query[MatterFilters]):
         if filters.unit:
             matters = [m for m in matters if m.unit.code == filters.unit]
     else:
-        matters = selectors.matters_for(request.user, unit_code=filters.unit, theme=theme, life_event=life_event)
+        matters = selectors.matters_for(
+            request.user, unit_code=filters.unit, theme=theme, life_event=life_event
+        )
     matters = selectors.filter_by_codes(matters, theme=theme, life_event=life_event)
-    return {"count": len(matters), "offset": offset, "limit": limit,
-            "items": [_summary(m) for m in matters[offset:offset + limit]]}
+    return {
+        "count": len(matters),
+        "offset": offset,
+        "limit": limit,
+        "items": [_summary(m) for m in matters[offset : offset + limit]],
+    }
 
 
-@router.get("/matters/{matter_id}", response=MatterDetail, auth=None, summary="事项办事指南（含材料和表单字段）")
+@router.get(
+    "/matters/{matter_id}",
+    response=MatterDetail,
+    auth=None,
+    summary="事项办事指南（含材料和表单字段）",
+)
 def get_matter(request: HttpRequest, matter_id: int):
-    matter = scope.get_for(request.user, Matter, matter_id,
-                           queryset=Matter.objects.filter(current_version__isnull=False).select_related("unit", "current_version"))
+    matter = scope.get_for(
+        request.user,
+        Matter,
+        matter_id,
+        queryset=Matter.objects.filter(current_version__isnull=False).select_related(
+            "unit", "current_version"
+        ),
+    )
     v = matter.current_version
     return {
-        **_summary(matter), "fee": v.fee, "conditions": v.conditions, "legal_basis": v.legal_basis,
-        "address": v.address, "hours": v.hours, "phone": v.phone, "appointment": v.appointment,
-        "themes": v.themes, "life_events": v.life_events, "faq": v.faq, "special_procedures": v.special_procedures,
+        **_summary(matter),
+        "fee": v.fee,
+        "conditions": v.conditions,
+        "legal_basis": v.legal_basis,
+        "address": v.address,
+        "hours": v.hours,
+        "phone": v.phone,
+        "appointment": v.appointment,
+        "themes": v.themes,
+        "life_events": v.life_events,
+        "faq": v.faq,
+        "special_procedures": v.special_procedures,
         "materials": [_material(m) for m in v.materials.all()],
         "form_fields": [_field(f) for f in v.form_fields.all()],
     }
@@ -186,9 +241,16 @@ def get_matter(request: HttpRequest, matter_id: int):
 
 def _package_summary(p: Package, matter_ids: list[int]) -> dict:
     return {
-        "id": p.pk, "code": p.code, "name": p.name, "lead_unit_code": p.lead_unit.code,
-        "lead_unit_name": p.lead_unit.name, "promised_limit_days": p.promised_limit_days,
-        "description": p.description, "life_event": p.life_event, "theme": p.theme, "matter_ids": matter_ids,
+        "id": p.pk,
+        "code": p.code,
+        "name": p.name,
+        "lead_unit_code": p.lead_unit.code,
+        "lead_unit_name": p.lead_unit.name,
+        "promised_limit_days": p.promised_limit_days,
+        "description": p.description,
+        "life_event": p.life_event,
+        "theme": p.theme,
+        "matter_ids": matter_ids,
         "guide_url": reverse("catalog:package_detail", args=[p.code]),
     }
 
@@ -199,9 +261,17 @@ def list_packages(request: HttpRequest):
     return [_package_summary(p, [pm.matter_id for pm in p.members.all()]) for p in packages]
 
 
-@router.get("/packages/{code}", response=PackageDetail, auth=None, summary="一件事详情：合并表单与合并材料")
+@router.get(
+    "/packages/{code}", response=PackageDetail, auth=None, summary="一件事详情：合并表单与合并材料"
+)
 def get_package(request: HttpRequest, code: str):
-    package = scope.get_for(request.user, Package, code, field="code", queryset=Package.objects.select_related("lead_unit"))
+    package = scope.get_for(
+        request.user,
+        Package,
+        code,
+        field="code",
+        queryset=Package.objects.select_related("lead_unit"),
+    )
     versions = selectors.package_versions(package)
     merged_materials = selectors.merged_materials(package, versions)
     merged_fields = selectors.merged_form_fields(package, versions)
@@ -212,5 +282,7 @@ def get_package(request: HttpRequest, code: str):
             {**_material(m, m.template, m.example), "matter_ids": [x.pk for x in m.matters]}
             for m in merged_materials
         ],
-        "form_fields": [{**_field(f), "matter_ids": [x.pk for x in f.matters]} for f in merged_fields],
+        "form_fields": [
+            {**_field(f), "matter_ids": [x.pk for x in f.matters]} for f in merged_fields
+        ],
     }

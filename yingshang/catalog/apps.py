@@ -16,15 +16,17 @@ class CatalogConfig(AppConfig):
 
         from yingshang.audit import labels
 
-        labels.register({
-            "matter.create": _("新增事项"),
-            "matter.revise": _("修订事项（新版本）"),
-            "matter.deactivate": _("停用事项"),
-            "matter.activate": _("启用事项"),
-            "package.create": _("新增一件事"),
-            "package.update": _("修改一件事"),
-            "catalog.import": _("导入事项目录"),
-        })
+        labels.register(
+            {
+                "matter.create": _("新增事项"),
+                "matter.revise": _("修订事项（新版本）"),
+                "matter.deactivate": _("停用事项"),
+                "matter.activate": _("启用事项"),
+                "package.create": _("新增一件事"),
+                "package.update": _("修改一件事"),
+                "catalog.import": _("导入事项目录"),
+            }
+        )
         _warm_up_search()
 
 

@@ -134,7 +134,8 @@ def _faq_text(faq) -> str:
 
 def _special_text(items) -> str:
     return "\n".join(
-        f"{item.get('name', '')}｜{item.get('max_days', 0)}｜{YES if item.get('counted') else NO}" for item in items or []
+        f"{item.get('name', '')}｜{item.get('max_days', 0)}｜{YES if item.get('counted') else NO}"
+        for item in items or []
     )
 
 
@@ -152,17 +153,28 @@ def _header(ws, columns):
 def _guide_sheet(wb):
     ws = wb.create_sheet("填表说明")
     lines = [
-        _("带 * 的列必填。“事项”表每行一个事项；“材料”“表单字段”表每行一项，用“事项编码”（实施编码，或在本文件中唯一的基本编码）指向事项。"),
-        _("实施编码留空时按“基本编码-12位区划码-000-单位代号-1-00”自动生成。已有实施编码的事项若内容有变化，导入后生成新版本。"),
+        _(
+            "带 * 的列必填。“事项”表每行一个事项；“材料”“表单字段”表每行一项，用“事项编码”（实施编码，或在本文件中唯一的基本编码）指向事项。"
+        ),
+        _(
+            "实施编码留空时按“基本编码-12位区划码-000-单位代号-1-00”自动生成。已有实施编码的事项若内容有变化，导入后生成新版本。"
+        ),
         _("事项类型：%(v)s") % {"v": LIST_SEP.join(str(label) for label in MatterType.labels)},
         _("办件类型：即办件、承诺件；时限为工作日，承诺时限不得超过法定时限。"),
         _("到现场次数：0 = 一次不用跑，1 = 最多跑一次，N = 最多跑 N 次。是否类列填“是”或“否”。"),
         _("主题（用、分隔）：%(v)s") % {"v": LIST_SEP.join(str(v) for v in THEMES.values())},
-        _("生命周期事件（用、分隔）：%(v)s") % {"v": LIST_SEP.join(str(v) for v in LIFE_EVENTS.values())},
-        _("常见问题：每行一条，格式“问题｜答案”。特别程序：每行一条，格式“名称｜最长工作日｜是否计入时限”。"),
-        _("材料形式：%(v)s。材料标识用小写字母、数字、下划线，同一份材料在不同事项中用相同标识（如 business_licence、id_card）。")
+        _("生命周期事件（用、分隔）：%(v)s")
+        % {"v": LIST_SEP.join(str(v) for v in LIFE_EVENTS.values())},
+        _(
+            "常见问题：每行一条，格式“问题｜答案”。特别程序：每行一条，格式“名称｜最长工作日｜是否计入时限”。"
+        ),
+        _(
+            "材料形式：%(v)s。材料标识用小写字母、数字、下划线，同一份材料在不同事项中用相同标识（如 business_licence、id_card）。"
+        )
         % {"v": LIST_SEP.join(str(label) for label in Material.Form.labels)},
-        _("字段类型：%(v)s；可选项用、分隔；预填来源如 firm.name、user.real_name、user.mobile、user.id_number。")
+        _(
+            "字段类型：%(v)s；可选项用、分隔；预填来源如 firm.name、user.real_name、user.mobile、user.id_number。"
+        )
         % {"v": LIST_SEP.join(str(label) for label in FormField.FieldType.labels)},
         _("导入时逐行校验，任何一行有错都不会保存任何数据，请按错误报告修改后重新导入。"),
     ]
@@ -189,20 +201,57 @@ def build_workbook(matters) -> Workbook:
     )
     for m in matters:
         v = m.current_version
-        ws.append([
-            m.base_code, m.implementation_code, v.name, m.unit.code, v.get_matter_type_display(),
-            v.get_handling_kind_display(), v.legal_limit_days, v.promised_limit_days, v.fee, v.max_visits,
-            _bool(v.online), _bool(v.appointment), v.conditions, v.legal_basis, v.address, v.hours, v.phone,
-            LIST_SEP.join(str(THEMES.get(t, t)) for t in v.themes or []),
-            LIST_SEP.join(str(LIFE_EVENTS.get(t, t)) for t in v.life_events or []),
-            _faq_text(v.faq), _special_text(v.special_procedures),
-        ])
+        ws.append(
+            [
+                m.base_code,
+                m.implementation_code,
+                v.name,
+                m.unit.code,
+                v.get_matter_type_display(),
+                v.get_handling_kind_display(),
+                v.legal_limit_days,
+                v.promised_limit_days,
+                v.fee,
+                v.max_visits,
+                _bool(v.online),
+                _bool(v.appointment),
+                v.conditions,
+                v.legal_basis,
+                v.address,
+                v.hours,
+                v.phone,
+                LIST_SEP.join(str(THEMES.get(t, t)) for t in v.themes or []),
+                LIST_SEP.join(str(LIFE_EVENTS.get(t, t)) for t in v.life_events or []),
+                _faq_text(v.faq),
+                _special_text(v.special_procedures),
+            ]
+        )
         for mat in v.materials.all():
-            wm.append([m.implementation_code, mat.key, mat.name, _bool(mat.required), mat.get_form_display(), mat.copies,
-                       _bool(mat.deficit_allowed), _bool(mat.commitment_replaces), mat.notes])
+            wm.append(
+                [
+                    m.implementation_code,
+                    mat.key,
+                    mat.name,
+                    _bool(mat.required),
+                    mat.get_form_display(),
+                    mat.copies,
+                    _bool(mat.deficit_allowed),
+                    _bool(mat.commitment_replaces),
+                    mat.notes,
+                ]
+            )
         for f in v.form_fields.all():
-            wf.append([m.implementation_code, f.key, f.label, f.get_field_type_display(), _bool(f.required),
-                       LIST_SEP.join(map(str, f.choices or [])), f.profile_source])
+            wf.append(
+                [
+                    m.implementation_code,
+                    f.key,
+                    f.label,
+                    f.get_field_type_display(),
+                    _bool(f.required),
+                    LIST_SEP.join(map(str, f.choices or [])),
+                    f.profile_source,
+                ]
+            )
     _guide_sheet(wb)
     return wb
 
@@ -210,11 +259,36 @@ def build_workbook(matters) -> Workbook:
 def template_workbook() -> Workbook:
     wb = build_workbook(Matter.objects.none())
     ws = wb[SHEET_MATTERS]
-    ws.append(["XK00201000", "", "食品经营许可", "xzsp", "行政许可", "承诺件", 20, 5, "不收费", 1, "是", "是",
-               "具有与经营的食品品种、数量相适应的场所、设备和食品安全管理人员", "《中华人民共和国食品安全法》第三十五条",
-               "县政务服务中心一楼综合窗口", "工作日 9:00-17:30", "0399-12345", "食品药品、市场准入", "准入准营",
-               "健康证明还没办好怎么办？｜可容缺受理，承诺期限内补交", "现场核查｜5｜否"])
-    types = DataValidation(type="list", formula1='"' + ",".join(str(label) for label in MatterType.labels) + '"', allow_blank=False)
+    ws.append(
+        [
+            "XK00201000",
+            "",
+            "食品经营许可",
+            "xzsp",
+            "行政许可",
+            "承诺件",
+            20,
+            5,
+            "不收费",
+            1,
+            "是",
+            "是",
+            "具有与经营的食品品种、数量相适应的场所、设备和食品安全管理人员",
+            "《中华人民共和国食品安全法》第三十五条",
+            "县政务服务中心一楼综合窗口",
+            "工作日 9:00-17:30",
+            "0399-12345",
+            "食品药品、市场准入",
+            "准入准营",
+            "健康证明还没办好怎么办？｜可容缺受理，承诺期限内补交",
+            "现场核查｜5｜否",
+        ]
+    )
+    types = DataValidation(
+        type="list",
+        formula1='"' + ",".join(str(label) for label in MatterType.labels) + '"',
+        allow_blank=False,
+    )
     kinds = DataValidation(type="list", formula1='"即办件,承诺件"', allow_blank=False)
     ws.add_data_validation(types)
     ws.add_data_validation(kinds)
@@ -222,10 +296,32 @@ def template_workbook() -> Workbook:
     kinds.add("F2:F5000")
     wm = wb[SHEET_MATERIALS]
     wm.append(["XK00201000", "business_licence", "营业执照", "是", "复印件", 1, "否", "否", ""])
-    wm.append(["XK00201000", "health_certs", "从业人员健康证明", "是", "复印件", 1, "是", "是", "可承诺在开业前取得"])
+    wm.append(
+        [
+            "XK00201000",
+            "health_certs",
+            "从业人员健康证明",
+            "是",
+            "复印件",
+            1,
+            "是",
+            "是",
+            "可承诺在开业前取得",
+        ]
+    )
     wf = wb[SHEET_FIELDS]
     wf.append(["XK00201000", "firm.name", "企业名称", "文本", "是", "", "firm.name"])
-    wf.append(["XK00201000", "food.category", "经营项目", "选项", "是", "热食类食品制售、冷食类食品制售", ""])
+    wf.append(
+        [
+            "XK00201000",
+            "food.category",
+            "经营项目",
+            "选项",
+            "是",
+            "热食类食品制售、冷食类食品制售",
+            "",
+        ]
+    )
     return wb
 
 
@@ -290,7 +386,11 @@ def _parse_list(value, table, sheet, row, column, report):
         return []
     by_label = {str(label): code for code, label in table.items()}
     out = []
-    for part in [p.strip() for p in value.replace(",", LIST_SEP).replace("，", LIST_SEP).split(LIST_SEP) if p.strip()]:
+    for part in [
+        p.strip()
+        for p in value.replace(",", LIST_SEP).replace("，", LIST_SEP).split(LIST_SEP)
+        if p.strip()
+    ]:
         code = by_label.get(part) or (part if part in table else None)
         if code is None:
             report.add(sheet, row, column, _("未知的取值“%(v)s”") % {"v": part})
@@ -305,12 +405,19 @@ def _parse_pairs(value, kind, sheet, row, column, report):
         parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
         if kind == "faq":
             if len(parts) != 2 or not all(parts):
-                report.add(sheet, row, column, _("常见问题格式应为“问题｜答案”：%(v)s") % {"v": line})
+                report.add(
+                    sheet, row, column, _("常见问题格式应为“问题｜答案”：%(v)s") % {"v": line}
+                )
                 continue
             out.append({"q": parts[0], "a": parts[1]})
         else:
             if len(parts) not in (2, 3) or not parts[0] or not parts[1].isdigit():
-                report.add(sheet, row, column, _("特别程序格式应为“名称｜最长工作日｜是否计入时限”：%(v)s") % {"v": line})
+                report.add(
+                    sheet,
+                    row,
+                    column,
+                    _("特别程序格式应为“名称｜最长工作日｜是否计入时限”：%(v)s") % {"v": line},
+                )
                 continue
             counted = len(parts) == 3 and parts[2].lower() in _TRUE
             out.append({"name": parts[0], "max_days": int(parts[1]), "counted": counted})
@@ -370,46 +477,101 @@ def _read_workbook(data) -> tuple[list[dict], ImportReport]:
             report.add(S, row, col("unit"), _("单位代号“%(v)s”不存在") % {"v": values["unit"]})
         mtype = types.get(values["matter_type"])
         if values["matter_type"] and mtype is None:
-            report.add(S, row, col("matter_type"), _("事项类型“%(v)s”无效") % {"v": values["matter_type"]})
+            report.add(
+                S, row, col("matter_type"), _("事项类型“%(v)s”无效") % {"v": values["matter_type"]}
+            )
         kind = kinds.get(values["handling_kind"])
         if values["handling_kind"] and kind is None:
             report.add(S, row, col("handling_kind"), _("办件类型应为“即办件”或“承诺件”"))
-        legal = _parse_int(values["legal_limit_days"], S, row, col("legal_limit_days"), report) if values["legal_limit_days"] else None
-        promised = _parse_int(values["promised_limit_days"], S, row, col("promised_limit_days"), report) if values["promised_limit_days"] else None
+        legal = (
+            _parse_int(values["legal_limit_days"], S, row, col("legal_limit_days"), report)
+            if values["legal_limit_days"]
+            else None
+        )
+        promised = (
+            _parse_int(values["promised_limit_days"], S, row, col("promised_limit_days"), report)
+            if values["promised_limit_days"]
+            else None
+        )
         if legal is not None and promised is not None and promised > legal:
-            report.add(S, row, col("promised_limit_days"),
-                       _("承诺时限（%(p)s）不得超过法定时限（%(l)s）") % {"p": promised, "l": legal})
+            report.add(
+                S,
+                row,
+                col("promised_limit_days"),
+                _("承诺时限（%(p)s）不得超过法定时限（%(l)s）") % {"p": promised, "l": legal},
+            )
         data = {
-            "name": values["name"], "matter_type": mtype, "handling_kind": kind, "legal_limit_days": legal,
-            "promised_limit_days": promised, "fee": values["fee"] or "不收费",
-            "max_visits": _parse_int(values["max_visits"], S, row, col("max_visits"), report, required=False, default=1),
+            "name": values["name"],
+            "matter_type": mtype,
+            "handling_kind": kind,
+            "legal_limit_days": legal,
+            "promised_limit_days": promised,
+            "fee": values["fee"] or "不收费",
+            "max_visits": _parse_int(
+                values["max_visits"], S, row, col("max_visits"), report, required=False, default=1
+            ),
             "online": _parse_bool(values["online"], False, S, row, col("online"), report),
-            "appointment": _parse_bool(values["appointment"], True, S, row, col("appointment"), report),
-            "conditions": values["conditions"], "legal_basis": values["legal_basis"], "address": values["address"],
-            "hours": values["hours"], "phone": values["phone"],
+            "appointment": _parse_bool(
+                values["appointment"], True, S, row, col("appointment"), report
+            ),
+            "conditions": values["conditions"],
+            "legal_basis": values["legal_basis"],
+            "address": values["address"],
+            "hours": values["hours"],
+            "phone": values["phone"],
             "themes": _parse_list(values["themes"], THEMES, S, row, col("themes"), report),
-            "life_events": _parse_list(values["life_events"], LIFE_EVENTS, S, row, col("life_events"), report),
+            "life_events": _parse_list(
+                values["life_events"], LIFE_EVENTS, S, row, col("life_events"), report
+            ),
             "faq": _parse_pairs(values["faq"], "faq", S, row, col("faq"), report),
-            "special_procedures": _parse_pairs(values["special_procedures"], "special", S, row, col("special_procedures"), report),
+            "special_procedures": _parse_pairs(
+                values["special_procedures"], "special", S, row, col("special_procedures"), report
+            ),
         }
-        for attr, limit in (("name", 200), ("fee", 200), ("address", 200), ("hours", 200), ("phone", 60)):
+        for attr, limit in (
+            ("name", 200),
+            ("fee", 200),
+            ("address", 200),
+            ("hours", 200),
+            ("phone", 60),
+        ):
             if len(data[attr]) > limit:
                 report.add(S, row, col(attr), _("不能超过%(n)s个字符") % {"n": limit})
         code = values["implementation_code"]
         if not code and unit is not None and values["base_code"]:
             code = services.implementation_code_for(values["base_code"], unit)
         if code and code in by_code:
-            report.add(S, row, col("implementation_code"), _("实施编码“%(c)s”在文件中重复（第%(r)s行）") % {"c": code, "r": by_code[code]["row"]})
+            report.add(
+                S,
+                row,
+                col("implementation_code"),
+                _("实施编码“%(c)s”在文件中重复（第%(r)s行）")
+                % {"c": code, "r": by_code[code]["row"]},
+            )
         existing = known.get(code) if code else None
         if existing is not None and unit is not None and existing.unit_id != unit.pk:
-            report.add(S, row, col("unit"), _("实施编码“%(c)s”已属于%(u)s，不能改为其他单位") % {"c": code, "u": existing.unit.name})
+            report.add(
+                S,
+                row,
+                col("unit"),
+                _("实施编码“%(c)s”已属于%(u)s，不能改为其他单位")
+                % {"c": code, "u": existing.unit.name},
+            )
         if len(report.errors) > start:
             continue
         errors = services.validate_version_data(data)
         for attr, message in errors.items():
             report.add(S, row, MATTER_TITLES.get(attr, attr), message)
-        item = {"row": row, "base_code": values["base_code"], "implementation_code": code, "unit": unit,
-                "data": data, "materials": [], "form_fields": [], "existing": existing}
+        item = {
+            "row": row,
+            "base_code": values["base_code"],
+            "implementation_code": code,
+            "unit": unit,
+            "data": data,
+            "materials": [],
+            "form_fields": [],
+            "existing": existing,
+        }
         matters.append(item)
         by_code[code] = item
         by_base.setdefault(values["base_code"], []).append(item)
@@ -418,11 +580,21 @@ def _read_workbook(data) -> tuple[list[dict], ImportReport]:
         item = by_code.get(ref)
         if item is None and ref in by_base:
             if len(by_base[ref]) > 1:
-                report.add(sheet, row, column, _("基本编码“%(c)s”对应多个事项，请填写实施编码") % {"c": ref})
+                report.add(
+                    sheet,
+                    row,
+                    column,
+                    _("基本编码“%(c)s”对应多个事项，请填写实施编码") % {"c": ref},
+                )
                 return None
             item = by_base[ref][0]
         if item is None and ref:
-            report.add(sheet, row, column, _("事项编码“%(c)s”在“事项”表中不存在（或该行有错误）") % {"c": ref})
+            report.add(
+                sheet,
+                row,
+                column,
+                _("事项编码“%(c)s”在“事项”表中不存在（或该行有错误）") % {"c": ref},
+            )
         return item
 
     S = SHEET_MATERIALS
@@ -433,19 +605,55 @@ def _read_workbook(data) -> tuple[list[dict], ImportReport]:
         item = matter_of(values["matter"], S, row, _column(MATERIAL_COLUMNS, "matter"))
         form = forms.get(values["form"] or "原件")
         if form is None:
-            report.add(S, row, _column(MATERIAL_COLUMNS, "form"), _("材料形式“%(v)s”无效") % {"v": values["form"]})
+            report.add(
+                S,
+                row,
+                _column(MATERIAL_COLUMNS, "form"),
+                _("材料形式“%(v)s”无效") % {"v": values["form"]},
+            )
         material = {
-            "key": values["key"], "name": values["name"],
-            "required": _parse_bool(values["required"], True, S, row, _column(MATERIAL_COLUMNS, "required"), report),
+            "key": values["key"],
+            "name": values["name"],
+            "required": _parse_bool(
+                values["required"], True, S, row, _column(MATERIAL_COLUMNS, "required"), report
+            ),
             "form": form or Material.Form.ORIGINAL,
-            "copies": _parse_int(values["copies"], S, row, _column(MATERIAL_COLUMNS, "copies"), report, required=False, default=1, minimum=1),
-            "deficit_allowed": _parse_bool(values["deficit_allowed"], False, S, row, _column(MATERIAL_COLUMNS, "deficit_allowed"), report),
-            "commitment_replaces": _parse_bool(values["commitment_replaces"], False, S, row, _column(MATERIAL_COLUMNS, "commitment_replaces"), report),
+            "copies": _parse_int(
+                values["copies"],
+                S,
+                row,
+                _column(MATERIAL_COLUMNS, "copies"),
+                report,
+                required=False,
+                default=1,
+                minimum=1,
+            ),
+            "deficit_allowed": _parse_bool(
+                values["deficit_allowed"],
+                False,
+                S,
+                row,
+                _column(MATERIAL_COLUMNS, "deficit_allowed"),
+                report,
+            ),
+            "commitment_replaces": _parse_bool(
+                values["commitment_replaces"],
+                False,
+                S,
+                row,
+                _column(MATERIAL_COLUMNS, "commitment_replaces"),
+                report,
+            ),
             "notes": values["notes"][:300],
         }
         if item is not None:
             if any(m["key"] == material["key"] for m in item["materials"]):
-                report.add(S, row, _column(MATERIAL_COLUMNS, "key"), _("同一事项的材料标识“%(k)s”重复") % {"k": material["key"]})
+                report.add(
+                    S,
+                    row,
+                    _column(MATERIAL_COLUMNS, "key"),
+                    _("同一事项的材料标识“%(k)s”重复") % {"k": material["key"]},
+                )
                 continue
             material["order"] = len(item["materials"])
             errors = services.validate_materials([dict(material)])
@@ -462,16 +670,35 @@ def _read_workbook(data) -> tuple[list[dict], ImportReport]:
             item = matter_of(values["matter"], S, row, _column(FIELD_COLUMNS, "matter"))
             ftype = ftypes.get(values["field_type"] or "文本")
             if ftype is None:
-                report.add(S, row, _column(FIELD_COLUMNS, "field_type"), _("字段类型“%(v)s”无效") % {"v": values["field_type"]})
-            choices = [c.strip() for c in values["choices"].replace("，", LIST_SEP).split(LIST_SEP) if c.strip()]
+                report.add(
+                    S,
+                    row,
+                    _column(FIELD_COLUMNS, "field_type"),
+                    _("字段类型“%(v)s”无效") % {"v": values["field_type"]},
+                )
+            choices = [
+                c.strip()
+                for c in values["choices"].replace("，", LIST_SEP).split(LIST_SEP)
+                if c.strip()
+            ]
             ff = {
-                "key": values["key"], "label": values["label"], "field_type": ftype or FormField.FieldType.TEXT,
-                "required": _parse_bool(values["required"], True, S, row, _column(FIELD_COLUMNS, "required"), report),
-                "choices": choices, "profile_source": values["profile_source"],
+                "key": values["key"],
+                "label": values["label"],
+                "field_type": ftype or FormField.FieldType.TEXT,
+                "required": _parse_bool(
+                    values["required"], True, S, row, _column(FIELD_COLUMNS, "required"), report
+                ),
+                "choices": choices,
+                "profile_source": values["profile_source"],
             }
             if item is not None:
                 if any(f["key"] == ff["key"] for f in item["form_fields"]):
-                    report.add(S, row, _column(FIELD_COLUMNS, "key"), _("同一事项的字段标识“%(k)s”重复") % {"k": ff["key"]})
+                    report.add(
+                        S,
+                        row,
+                        _column(FIELD_COLUMNS, "key"),
+                        _("同一事项的字段标识“%(k)s”重复") % {"k": ff["key"]},
+                    )
                     continue
                 ff["order"] = len(item["form_fields"])
                 for message in services.validate_form_fields([dict(ff)]).values():
@@ -488,10 +715,14 @@ def _same(existing: Matter, item: dict) -> bool:
         return False
     if services.version_data(v) != {k: item["data"][k] for k in services.VERSION_FIELDS}:
         return False
-    old_materials = [{k: d[k] for k in services.MATERIAL_FIELDS if k not in ("template", "example")}
-                     for d in map(services.material_data, v.materials.all())]
-    new_materials = [{k: m.get(k) for k in services.MATERIAL_FIELDS if k not in ("template", "example")}
-                     for m in item["materials"]]
+    old_materials = [
+        {k: d[k] for k in services.MATERIAL_FIELDS if k not in ("template", "example")}
+        for d in map(services.material_data, v.materials.all())
+    ]
+    new_materials = [
+        {k: m.get(k) for k in services.MATERIAL_FIELDS if k not in ("template", "example")}
+        for m in item["materials"]
+    ]
     if old_materials != new_materials:
         return False
     old_fields = [services.form_field_data(f) for f in v.form_fields.all()]
@@ -513,23 +744,44 @@ def import_catalog(*, actor, data, note: str = "") -> ImportReport:
                 existing = item["existing"]
                 if existing is None:
                     services.matter_create(
-                        actor=actor, unit=item["unit"], base_code=item["base_code"],
-                        implementation_code=item["implementation_code"], materials=item["materials"],
-                        form_fields=item["form_fields"], note=note, **item["data"],
+                        actor=actor,
+                        unit=item["unit"],
+                        base_code=item["base_code"],
+                        implementation_code=item["implementation_code"],
+                        materials=item["materials"],
+                        form_fields=item["form_fields"],
+                        note=note,
+                        **item["data"],
                     )
                     report.created += 1
                 elif _same(existing, item):
                     report.unchanged += 1
                 else:
-                    services.matter_revise(actor=actor, matter=existing, note=note, changes={
-                        **item["data"], "materials": item["materials"], "form_fields": item["form_fields"],
-                    })
+                    services.matter_revise(
+                        actor=actor,
+                        matter=existing,
+                        note=note,
+                        changes={
+                            **item["data"],
+                            "materials": item["materials"],
+                            "form_fields": item["form_fields"],
+                        },
+                    )
                     report.revised += 1
             from yingshang.audit import services as audit
 
-            audit.record(actor=actor, action="catalog.import", object_type="catalog.matter", object_id="import",
-                         after={"created": report.created, "revised": report.revised, "unchanged": report.unchanged},
-                         reason=note)
+            audit.record(
+                actor=actor,
+                action="catalog.import",
+                object_type="catalog.matter",
+                object_id="import",
+                after={
+                    "created": report.created,
+                    "revised": report.revised,
+                    "unchanged": report.unchanged,
+                },
+                reason=note,
+            )
     except DomainError as exc:
         report.created = report.revised = report.unchanged = 0
         failed = item["row"]

@@ -31,7 +31,11 @@ class Matter(models.Model):
         "org.Unit", on_delete=models.PROTECT, related_name="matters", verbose_name=_("实施主体")
     )
     current_version = models.ForeignKey(
-        "catalog.MatterVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "catalog.MatterVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("当前版本"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
@@ -39,7 +43,9 @@ class Matter(models.Model):
     deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     deactivate_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
     # Denormalised copy of the current version's name: lists sort and search on it without a join.
-    name_cache = models.CharField(_("事项名称"), max_length=200, blank=True, db_index=True, editable=False)
+    name_cache = models.CharField(
+        _("事项名称"), max_length=200, blank=True, db_index=True, editable=False
+    )
     # Name, conditions, materials, themes and package names of the current version, rebuilt by the
     # services: the portal search matches jieba tokens against it.
     search_text = models.TextField(_("检索文本"), blank=True, editable=False)
@@ -63,7 +69,9 @@ class Matter(models.Model):
 class MatterVersion(models.Model):
     """One published, immutable version of a matter's guide. A change = version N+1."""
 
-    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="versions", verbose_name=_("事项"))
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="versions", verbose_name=_("事项")
+    )
     version = models.PositiveIntegerField(_("版本号"))
     name = models.CharField(_("事项名称"), max_length=200)
     matter_type = models.CharField(_("事项类型"), max_length=20, choices=MatterType.choices)
@@ -87,7 +95,11 @@ class MatterVersion(models.Model):
     appointment = models.BooleanField(_("可预约窗口"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("创建人"),
     )
     change_note = models.CharField(_("变更说明"), max_length=300, blank=True)
@@ -97,9 +109,12 @@ class MatterVersion(models.Model):
         verbose_name = _("事项版本")
         verbose_name_plural = _("事项版本")
         constraints = [
-            models.UniqueConstraint(fields=["matter", "version"], name="catalog_version_unique_per_matter"),
+            models.UniqueConstraint(
+                fields=["matter", "version"], name="catalog_version_unique_per_matter"
+            ),
             models.CheckConstraint(
-                name="catalog_promised_le_legal", condition=Q(promised_limit_days__lte=F("legal_limit_days"))
+                name="catalog_promised_le_legal",
+                condition=Q(promised_limit_days__lte=F("legal_limit_days")),
             ),
         ]
 
@@ -114,8 +129,12 @@ class MatterVersion(models.Model):
             and self.promised_limit_days > self.legal_limit_days
         ):
             raise ValidationError(
-                {"promised_limit_days": _("承诺办结时限（%(p)s 个工作日）不得超过法定办结时限（%(l)s 个工作日）")
-                 % {"p": self.promised_limit_days, "l": self.legal_limit_days}}
+                {
+                    "promised_limit_days": _(
+                        "承诺办结时限（%(p)s 个工作日）不得超过法定办结时限（%(l)s 个工作日）"
+                    )
+                    % {"p": self.promised_limit_days, "l": self.legal_limit_days}
+                }
             )
 
     @property
@@ -143,13 +162,23 @@ class Material(models.Model):
         ORIGINAL_AND_COPY = "original_and_copy", _("原件和复印件")
 
     version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT, related_name="materials")
-    key = models.SlugField(_("材料标识"), max_length=60, help_text=_("同一份材料在各事项中使用相同标识，用于一件事去重"))
+    key = models.SlugField(
+        _("材料标识"),
+        max_length=60,
+        help_text=_("同一份材料在各事项中使用相同标识，用于一件事去重"),
+    )
     name = models.CharField(_("材料名称"), max_length=200)
     required = models.BooleanField(_("必要"), default=True)
-    form = models.CharField(_("材料形式"), max_length=20, choices=Form.choices, default=Form.ORIGINAL)
+    form = models.CharField(
+        _("材料形式"), max_length=20, choices=Form.choices, default=Form.ORIGINAL
+    )
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
-    template = models.FileField(_("空白表格"), upload_to=_material_upload, blank=True, max_length=255)
-    example = models.FileField(_("示例样表"), upload_to=_material_upload, blank=True, max_length=255)
+    template = models.FileField(
+        _("空白表格"), upload_to=_material_upload, blank=True, max_length=255
+    )
+    example = models.FileField(
+        _("示例样表"), upload_to=_material_upload, blank=True, max_length=255
+    )
     deficit_allowed = models.BooleanField(_("可容缺"), default=False)
     commitment_replaces = models.BooleanField(_("可告知承诺替代"), default=False)
     notes = models.CharField(_("填报说明"), max_length=300, blank=True)
@@ -160,7 +189,9 @@ class Material(models.Model):
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
         constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="catalog_material_key_per_version"),
+            models.UniqueConstraint(
+                fields=["version", "key"], name="catalog_material_key_per_version"
+            ),
         ]
         indexes = [models.Index(fields=["key"])]
 
@@ -195,7 +226,9 @@ class FormField(models.Model):
     version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT, related_name="form_fields")
     key = models.CharField(_("字段标识"), max_length=60)
     label = models.CharField(_("字段名称"), max_length=100)
-    field_type = models.CharField(_("字段类型"), max_length=12, choices=FieldType.choices, default=FieldType.TEXT)
+    field_type = models.CharField(
+        _("字段类型"), max_length=12, choices=FieldType.choices, default=FieldType.TEXT
+    )
     required = models.BooleanField(_("必填"), default=True)
     choices = models.JSONField(_("可选项"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -206,7 +239,9 @@ class FormField(models.Model):
         verbose_name = _("表单字段")
         verbose_name_plural = _("表单字段")
         constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="catalog_field_key_per_version"),
+            models.UniqueConstraint(
+                fields=["version", "key"], name="catalog_field_key_per_version"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,7 +254,10 @@ class Package(models.Model):
     code = models.SlugField(_("代号"), max_length=60, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     lead_unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="led_packages", verbose_name=_("牵头单位")
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="led_packages",
+        verbose_name=_("牵头单位"),
     )
     promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"))
     description = models.TextField(_("说明"), blank=True)
@@ -249,7 +287,9 @@ class PackageMember(models.Model):
         verbose_name = _("一件事成员事项")
         verbose_name_plural = _("一件事成员事项")
         constraints = [
-            models.UniqueConstraint(fields=["package", "matter"], name="catalog_package_member_unique"),
+            models.UniqueConstraint(
+                fields=["package", "matter"], name="catalog_package_member_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -71,11 +71,19 @@ def package_versions(package: Package) -> list[MatterVersion]:
     """The current versions of the package's active members, in member order, with their
     materials and form fields prefetched (one query each)."""
     members = (
-        PackageMember.objects.filter(package=package, matter__is_active=True, matter__current_version__isnull=False)
+        PackageMember.objects.filter(
+            package=package, matter__is_active=True, matter__current_version__isnull=False
+        )
         .select_related("matter__unit", "matter__current_version")
         .prefetch_related(
-            Prefetch("matter__current_version__materials", queryset=Material.objects.order_by("order", "id")),
-            Prefetch("matter__current_version__form_fields", queryset=FormField.objects.order_by("order", "id")),
+            Prefetch(
+                "matter__current_version__materials",
+                queryset=Material.objects.order_by("order", "id"),
+            ),
+            Prefetch(
+                "matter__current_version__form_fields",
+                queryset=FormField.objects.order_by("order", "id"),
+            ),
         )
         .order_by("order", "id")
     )
@@ -87,7 +95,9 @@ def package_versions(package: Package) -> list[MatterVersion]:
     return versions
 
 
-def merged_form_fields(package: Package, versions: list[MatterVersion] | None = None) -> list[MergedField]:
+def merged_form_fields(
+    package: Package, versions: list[MatterVersion] | None = None
+) -> list[MergedField]:
     """Fields of every member version, de-duplicated by key: a shared field appears once (required
     if any member requires it) and feeds every member matter listed in `.matters`."""
     versions = package_versions(package) if versions is None else versions
@@ -98,8 +108,13 @@ def merged_form_fields(package: Package, versions: list[MatterVersion] | None = 
             item = merged.get(f.key)
             if item is None:
                 item = merged[f.key] = MergedField(
-                    key=f.key, label=f.label, field_type=f.field_type, required=f.required, choices=list(f.choices or []),
-                    profile_source=f.profile_source, order=position,
+                    key=f.key,
+                    label=f.label,
+                    field_type=f.field_type,
+                    required=f.required,
+                    choices=list(f.choices or []),
+                    profile_source=f.profile_source,
+                    order=position,
                 )
                 position += 1
             else:
@@ -118,21 +133,33 @@ def merged_form_fields(package: Package, versions: list[MatterVersion] | None = 
 SHARED_FORM_KEYS = ("application_form",)
 
 
-def merged_materials(package: Package, versions: list[MatterVersion] | None = None) -> list[MergedMaterial]:
+def merged_materials(
+    package: Package, versions: list[MatterVersion] | None = None
+) -> list[MergedMaterial]:
     """Materials of every member version, de-duplicated by key, each with the member matters that
     need it. Required if any member requires it; 容缺 / 告知承诺 only if every member allows it;
     the form and number of copies asked are the most demanding ones."""
     versions = package_versions(package) if versions is None else versions
-    form_rank = {Material.Form.ELECTRONIC: 0, Material.Form.COPY: 1, Material.Form.ORIGINAL: 2,
-                 Material.Form.ORIGINAL_AND_COPY: 3}
+    form_rank = {
+        Material.Form.ELECTRONIC: 0,
+        Material.Form.COPY: 1,
+        Material.Form.ORIGINAL: 2,
+        Material.Form.ORIGINAL_AND_COPY: 3,
+    }
     merged: dict[str, MergedMaterial] = {}
     for version in versions:
         for m in version.materials.all():
             item = merged.get(m.key)
             if item is None:
                 item = merged[m.key] = MergedMaterial(
-                    key=m.key, name=m.name, required=m.required, form=m.form, copies=m.copies,
-                    deficit_allowed=m.deficit_allowed, commitment_replaces=m.commitment_replaces, notes=m.notes,
+                    key=m.key,
+                    name=m.name,
+                    required=m.required,
+                    form=m.form,
+                    copies=m.copies,
+                    deficit_allowed=m.deficit_allowed,
+                    commitment_replaces=m.commitment_replaces,
+                    notes=m.notes,
                 )
             else:
                 item.required = item.required or m.required
@@ -166,7 +193,11 @@ def matters_for(user, *, unit_code: str = "", theme: str = "", life_event: str =
     if unit_code:
         qs = qs.filter(unit__code=unit_code)
     if theme:
-        qs = qs.filter(search_text__icontains=_label_text("theme", theme)) if _label_text("theme", theme) else qs.none()
+        qs = (
+            qs.filter(search_text__icontains=_label_text("theme", theme))
+            if _label_text("theme", theme)
+            else qs.none()
+        )
     if life_event:
         label = _label_text("life_event", life_event)
         qs = qs.filter(search_text__icontains=label) if label else qs.none()
@@ -200,12 +231,40 @@ def packages_for(user, *, theme: str = "", life_event: str = "", unit_code: str 
     if life_event:
         qs = qs.filter(life_event=life_event)
     if unit_code:
-        qs = qs.filter(Q(lead_unit__code=unit_code) | Q(members__matter__unit__code=unit_code)).distinct()
+        qs = qs.filter(
+            Q(lead_unit__code=unit_code) | Q(members__matter__unit__code=unit_code)
+        ).distinct()
     return qs.order_by("id")
 
 
 # --- search ------------------------------------------------------------------------------------
-_STOP = {"的", "了", "和", "与", "及", "或", "在", "是", "我", "要", "想", "我要", "我想", "想要", "办", "怎么", "怎么办", "如何", "哪里", "什么", "需要", "办理", "申请", "一个", "一家"}
+_STOP = {
+    "的",
+    "了",
+    "和",
+    "与",
+    "及",
+    "或",
+    "在",
+    "是",
+    "我",
+    "要",
+    "想",
+    "我要",
+    "我想",
+    "想要",
+    "办",
+    "怎么",
+    "怎么办",
+    "如何",
+    "哪里",
+    "什么",
+    "需要",
+    "办理",
+    "申请",
+    "一个",
+    "一家",
+}
 
 
 def tokens(query: str) -> list[str]:
@@ -228,12 +287,33 @@ def tokens(query: str) -> list[str]:
 
 # What people type → how the catalogue says it (the catalogue speaks legal Chinese).
 SYNONYMS = {
-    "饭店": ["餐饮"], "饭馆": ["餐饮"], "餐馆": ["餐饮"], "餐厅": ["餐饮"], "小吃": ["餐饮"], "开饭店": ["餐饮"],
-    "营业执照": ["设立登记"], "执照": ["设立登记"], "开公司": ["企业设立", "企业开办"], "开店": ["设立登记"],
-    "社保": ["社会保险"], "医保": ["医疗保障", "医保"], "户口": ["户籍", "户口"], "买房": ["不动产转移"],
-    "过户": ["转移登记"], "房产证": ["不动产"], "盖房": ["建设工程", "宅基地"], "建房": ["宅基地", "乡村建设"],
-    "发票": ["发票"], "公章": ["印章"], "刻章": ["印章"], "通电": ["用电"], "通水": ["用水"], "宽带": ["宽带"],
-    "退休": ["养老"], "低保": ["最低生活保障"], "结婚": ["婚姻登记"],
+    "饭店": ["餐饮"],
+    "饭馆": ["餐饮"],
+    "餐馆": ["餐饮"],
+    "餐厅": ["餐饮"],
+    "小吃": ["餐饮"],
+    "开饭店": ["餐饮"],
+    "营业执照": ["设立登记"],
+    "执照": ["设立登记"],
+    "开公司": ["企业设立", "企业开办"],
+    "开店": ["设立登记"],
+    "社保": ["社会保险"],
+    "医保": ["医疗保障", "医保"],
+    "户口": ["户籍", "户口"],
+    "买房": ["不动产转移"],
+    "过户": ["转移登记"],
+    "房产证": ["不动产"],
+    "盖房": ["建设工程", "宅基地"],
+    "建房": ["宅基地", "乡村建设"],
+    "发票": ["发票"],
+    "公章": ["印章"],
+    "刻章": ["印章"],
+    "通电": ["用电"],
+    "通水": ["用水"],
+    "宽带": ["宽带"],
+    "退休": ["养老"],
+    "低保": ["最低生活保障"],
+    "结婚": ["婚姻登记"],
 }
 
 
@@ -266,8 +346,10 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
     for w, _weight in weighted:
         cond |= Q(search_text__icontains=w)
     candidates = (
-        scope.visible_to(user, Matter).filter(is_active=True, current_version__isnull=False)
-        .filter(cond).select_related("unit", "current_version")[:500]
+        scope.visible_to(user, Matter)
+        .filter(is_active=True, current_version__isnull=False)
+        .filter(cond)
+        .select_related("unit", "current_version")[:500]
     )
     scored = []
     for m in candidates:
@@ -285,9 +367,17 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
 
     pcond = Q()
     for w, _weight in weighted:
-        pcond |= Q(name__icontains=w) | Q(description__icontains=w) | Q(members__matter__name_cache__icontains=w)
+        pcond |= (
+            Q(name__icontains=w)
+            | Q(description__icontains=w)
+            | Q(members__matter__name_cache__icontains=w)
+        )
     packages = list(
-        scope.visible_to(user, Package).filter(is_active=True).filter(pcond).distinct().select_related("lead_unit")[:50]
+        scope.visible_to(user, Package)
+        .filter(is_active=True)
+        .filter(pcond)
+        .distinct()
+        .select_related("lead_unit")[:50]
     )
     pscored = []
     for p in packages:

@@ -29,13 +29,37 @@ from yingshang.org.scope import grants
 
 # Fields of MatterVersion a caller may set (the rest is bookkeeping).
 VERSION_FIELDS = (
-    "name", "matter_type", "handling_kind", "legal_limit_days", "promised_limit_days", "fee", "max_visits",
-    "online", "conditions", "legal_basis", "address", "hours", "phone", "faq", "themes", "life_events",
-    "special_procedures", "appointment",
+    "name",
+    "matter_type",
+    "handling_kind",
+    "legal_limit_days",
+    "promised_limit_days",
+    "fee",
+    "max_visits",
+    "online",
+    "conditions",
+    "legal_basis",
+    "address",
+    "hours",
+    "phone",
+    "faq",
+    "themes",
+    "life_events",
+    "special_procedures",
+    "appointment",
 )
 MATERIAL_FIELDS = (
-    "key", "name", "required", "form", "copies", "template", "example", "deficit_allowed",
-    "commitment_replaces", "notes", "order",
+    "key",
+    "name",
+    "required",
+    "form",
+    "copies",
+    "template",
+    "example",
+    "deficit_allowed",
+    "commitment_replaces",
+    "notes",
+    "order",
 )
 FORM_FIELD_FIELDS = ("key", "label", "field_type", "required", "choices", "order", "profile_source")
 
@@ -52,11 +76,15 @@ def _require_admin(actor) -> None:
 
 def _require_matter_editor(actor, unit_id: int) -> None:
     if actor is None:
-        raise PermissionDeniedError("CATALOG_FORBIDDEN", _("只有系统管理员或本单位负责人可以维护该事项"))
+        raise PermissionDeniedError(
+            "CATALOG_FORBIDDEN", _("只有系统管理员或本单位负责人可以维护该事项")
+        )
     g = grants(actor)
     if g.has(Role.ADMIN) or unit_id in g.units(Role.DEPT_HEAD):
         return
-    raise PermissionDeniedError("CATALOG_FORBIDDEN", _("只有系统管理员或本单位负责人可以维护该事项"))
+    raise PermissionDeniedError(
+        "CATALOG_FORBIDDEN", _("只有系统管理员或本单位负责人可以维护该事项")
+    )
 
 
 def _role_of(actor) -> str:
@@ -106,11 +134,15 @@ def validate_version_data(data: dict) -> dict[str, str]:
         errors["name"] = _("事项名称不能超过200个字符")
     data["name"] = name
     if data.get("matter_type") not in MatterType.values:
-        errors["matter_type"] = _("事项类型无效，可选：%(v)s") % {"v": "、".join(str(label) for label in MatterType.labels)}
+        errors["matter_type"] = _("事项类型无效，可选：%(v)s") % {
+            "v": "、".join(str(label) for label in MatterType.labels)
+        }
     if data.get("handling_kind") not in HandlingKind.values:
         errors["handling_kind"] = _("办件类型无效，可选：即办件、承诺件")
     legal = _int(data.get("legal_limit_days"), "legal_limit_days", errors, _("法定办结时限"))
-    promised = _int(data.get("promised_limit_days"), "promised_limit_days", errors, _("承诺办结时限"))
+    promised = _int(
+        data.get("promised_limit_days"), "promised_limit_days", errors, _("承诺办结时限")
+    )
     if legal is not None and promised is not None:
         data["legal_limit_days"], data["promised_limit_days"] = legal, promised
         if promised > legal:
@@ -128,13 +160,23 @@ def validate_version_data(data: dict) -> dict[str, str]:
             errors[key] = _("格式无效，应为列表")
     if not errors.get("faq"):
         for item in data.get("faq", []):
-            if not isinstance(item, dict) or not str(item.get("q", "")).strip() or not str(item.get("a", "")).strip():
+            if (
+                not isinstance(item, dict)
+                or not str(item.get("q", "")).strip()
+                or not str(item.get("a", "")).strip()
+            ):
                 errors["faq"] = _("常见问题每一条都要有问题和答案")
                 break
-    unknown = [t for t in data.get("themes", []) if t not in THEMES] if not errors.get("themes") else []
+    unknown = (
+        [t for t in data.get("themes", []) if t not in THEMES] if not errors.get("themes") else []
+    )
     if unknown:
         errors["themes"] = _("未知的主题：%(v)s") % {"v": "、".join(map(str, unknown))}
-    unknown = [t for t in data.get("life_events", []) if t not in LIFE_EVENTS] if not errors.get("life_events") else []
+    unknown = (
+        [t for t in data.get("life_events", []) if t not in LIFE_EVENTS]
+        if not errors.get("life_events")
+        else []
+    )
     if unknown:
         errors["life_events"] = _("未知的生命周期事件：%(v)s") % {"v": "、".join(map(str, unknown))}
     if not errors.get("special_procedures"):
@@ -147,7 +189,13 @@ def validate_version_data(data: dict) -> dict[str, str]:
             if not isinstance(item, dict) or not str(item.get("name", "")).strip() or days < 0:
                 errors["special_procedures"] = _("特别程序每一条都要有名称和不小于0的最长天数")
                 break
-            normalised.append({"name": str(item["name"]).strip(), "max_days": days, "counted": bool(item.get("counted", False))})
+            normalised.append(
+                {
+                    "name": str(item["name"]).strip(),
+                    "max_days": days,
+                    "counted": bool(item.get("counted", False)),
+                }
+            )
         else:
             data["special_procedures"] = normalised
     return errors
@@ -159,7 +207,9 @@ def validate_materials(materials: list[dict]) -> dict[str, str]:
     for i, m in enumerate(materials, start=1):
         key = (m.get("key") or "").strip()
         if not key or not _SLUG.match(key):
-            errors[f"materials.{i}.key"] = _("第%(i)s项材料的标识无效（只能用小写字母、数字、下划线）") % {"i": i}
+            errors[f"materials.{i}.key"] = _(
+                "第%(i)s项材料的标识无效（只能用小写字母、数字、下划线）"
+            ) % {"i": i}
         elif key in seen:
             errors[f"materials.{i}.key"] = _("材料标识“%(k)s”重复") % {"k": key}
         seen.add(key)
@@ -182,7 +232,9 @@ def validate_form_fields(fields: list[dict]) -> dict[str, str]:
     for i, f in enumerate(fields, start=1):
         key = (f.get("key") or "").strip()
         if not key or not _FIELD_KEY.match(key):
-            errors[f"form_fields.{i}.key"] = _("第%(i)s个表单字段的标识无效（如 firm.name）") % {"i": i}
+            errors[f"form_fields.{i}.key"] = _("第%(i)s个表单字段的标识无效（如 firm.name）") % {
+                "i": i
+            }
         elif key in seen:
             errors[f"form_fields.{i}.key"] = _("表单字段标识“%(k)s”重复") % {"k": key}
         seen.add(key)
@@ -192,13 +244,17 @@ def validate_form_fields(fields: list[dict]) -> dict[str, str]:
         if f.get("field_type", FormField.FieldType.TEXT) not in FormField.FieldType.values:
             errors[f"form_fields.{i}.field_type"] = _("第%(i)s个表单字段的类型无效") % {"i": i}
         if f.get("field_type") == FormField.FieldType.CHOICE and not f.get("choices"):
-            errors[f"form_fields.{i}.choices"] = _("第%(i)s个表单字段是选项类型，必须给出可选项") % {"i": i}
+            errors[f"form_fields.{i}.choices"] = _(
+                "第%(i)s个表单字段是选项类型，必须给出可选项"
+            ) % {"i": i}
     return errors
 
 
 def _raise_invalid(errors: dict[str, str]) -> None:
     if errors:
-        raise InvalidInput("CATALOG_INVALID", "；".join(errors.values()), details={"fields": errors})
+        raise InvalidInput(
+            "CATALOG_INVALID", "；".join(errors.values()), details={"fields": errors}
+        )
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -217,19 +273,43 @@ def form_field_data(field: FormField) -> dict[str, Any]:
     return {f: getattr(field, f) for f in FORM_FIELD_FIELDS}
 
 
-def _publish(*, matter: Matter, number: int, data: dict, materials: list[dict], form_fields: list[dict], actor, note: str):
-    version = MatterVersion(matter=matter, version=number, created_by=actor, change_note=note[:300], **data)
+def _publish(
+    *,
+    matter: Matter,
+    number: int,
+    data: dict,
+    materials: list[dict],
+    form_fields: list[dict],
+    actor,
+    note: str,
+):
+    version = MatterVersion(
+        matter=matter, version=number, created_by=actor, change_note=note[:300], **data
+    )
     try:
-        version.full_clean(exclude=["matter", "created_by"], validate_unique=False, validate_constraints=False)
+        version.full_clean(
+            exclude=["matter", "created_by"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         _raise_invalid({field: "；".join(messages) for field, messages in exc.message_dict.items()})
     version.save()
-    Material.objects.bulk_create([
-        Material(version=version, **{f: m.get(f) for f in MATERIAL_FIELDS if m.get(f) is not None}) for m in materials
-    ])
-    FormField.objects.bulk_create([
-        FormField(version=version, **{f: ff.get(f) for f in FORM_FIELD_FIELDS if ff.get(f) is not None}) for ff in form_fields
-    ])
+    Material.objects.bulk_create(
+        [
+            Material(
+                version=version, **{f: m.get(f) for f in MATERIAL_FIELDS if m.get(f) is not None}
+            )
+            for m in materials
+        ]
+    )
+    FormField.objects.bulk_create(
+        [
+            FormField(
+                version=version,
+                **{f: ff.get(f) for f in FORM_FIELD_FIELDS if ff.get(f) is not None},
+            )
+            for ff in form_fields
+        ]
+    )
     matter.current_version = version
     matter.name_cache = version.name
     matter.search_text = build_search_text(matter, version, materials)
@@ -237,12 +317,20 @@ def _publish(*, matter: Matter, number: int, data: dict, materials: list[dict], 
     return version
 
 
-def build_search_text(matter: Matter, version: MatterVersion, materials: list[dict] | None = None) -> str:
+def build_search_text(
+    matter: Matter, version: MatterVersion, materials: list[dict] | None = None
+) -> str:
     if materials is None:
         materials = [{"name": m.name} for m in version.materials.all()]
-    packages = list(
-        Package.objects.filter(members__matter=matter, is_active=True).values_list("name", "description")
-    ) if matter.pk else []
+    packages = (
+        list(
+            Package.objects.filter(members__matter=matter, is_active=True).values_list(
+                "name", "description"
+            )
+        )
+        if matter.pk
+        else []
+    )
     parts = [
         version.name,
         " ".join(m.get("name", "") for m in materials),
@@ -265,19 +353,30 @@ def _refresh_search_text(matters) -> None:
 # --- matters -----------------------------------------------------------------------------------
 @transaction.atomic
 def matter_create(
-    *, actor, unit, base_code: str, implementation_code: str = "", materials=(), form_fields=(), note: str = "",
+    *,
+    actor,
+    unit,
+    base_code: str,
+    implementation_code: str = "",
+    materials=(),
+    form_fields=(),
+    note: str = "",
     **fields,
 ) -> Matter:
     """Create a matter and publish its version 1."""
     _require_matter_editor(actor, unit.pk)
     unknown = set(fields) - set(VERSION_FIELDS)
     if unknown:
-        raise InvalidInput("CATALOG_UNKNOWN_FIELD", _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise InvalidInput(
+            "CATALOG_UNKNOWN_FIELD", _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))}
+        )
     base_code = (base_code or "").strip()
     errors = {}
     if not _BASE_CODE.match(base_code):
         errors["base_code"] = _("基本编码无效（2–40位字母、数字或连字符）")
-    code = (implementation_code or "").strip() or (implementation_code_for(base_code, unit) if not errors else "")
+    code = (implementation_code or "").strip() or (
+        implementation_code_for(base_code, unit) if not errors else ""
+    )
     if code and Matter.objects.filter(implementation_code=code).exists():
         errors["implementation_code"] = _("实施编码“%(c)s”已存在") % {"c": code}
     data = dict(fields)
@@ -287,12 +386,32 @@ def matter_create(
     errors.update(validate_materials(materials))
     errors.update(validate_form_fields(form_fields))
     _raise_invalid(errors)
-    matter = Matter.objects.create(base_code=base_code, implementation_code=code, unit=unit, name_cache=data["name"])
-    version = _publish(matter=matter, number=1, data=data, materials=materials, form_fields=form_fields, actor=actor,
-                       note=note or _("首次发布"))
-    audit.record(actor=actor, action="matter.create", obj=matter, role=_role_of(actor), unit=unit,
-                 after={"implementation_code": code, "version": 1, **version_data(version),
-                        "materials": [m["key"] for m in materials]}, reason=note)
+    matter = Matter.objects.create(
+        base_code=base_code, implementation_code=code, unit=unit, name_cache=data["name"]
+    )
+    version = _publish(
+        matter=matter,
+        number=1,
+        data=data,
+        materials=materials,
+        form_fields=form_fields,
+        actor=actor,
+        note=note or _("首次发布"),
+    )
+    audit.record(
+        actor=actor,
+        action="matter.create",
+        obj=matter,
+        role=_role_of(actor),
+        unit=unit,
+        after={
+            "implementation_code": code,
+            "version": 1,
+            **version_data(version),
+            "materials": [m["key"] for m in materials],
+        },
+        reason=note,
+    )
     return matter
 
 
@@ -305,11 +424,17 @@ def matter_revise(*, actor, matter: Matter, changes: dict, note: str) -> MatterV
     _require_matter_editor(actor, matter.unit_id)
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("CATALOG_NOTE_REQUIRED", _("请填写变更说明"), details={"fields": {"note": _("请填写变更说明")}})
+        raise InvalidInput(
+            "CATALOG_NOTE_REQUIRED",
+            _("请填写变更说明"),
+            details={"fields": {"note": _("请填写变更说明")}},
+        )
     current = matter.current_version
     unknown = set(changes) - set(VERSION_FIELDS) - {"materials", "form_fields"}
     if unknown:
-        raise InvalidInput("CATALOG_UNKNOWN_FIELD", _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise InvalidInput(
+            "CATALOG_UNKNOWN_FIELD", _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))}
+        )
     data = version_data(current)
     data.update({k: v for k, v in changes.items() if k in VERSION_FIELDS})
     old_materials = {m.key: material_data(m) for m in current.materials.all()}
@@ -334,11 +459,26 @@ def matter_revise(*, actor, matter: Matter, changes: dict, note: str) -> MatterV
     _raise_invalid(errors)
     number = (matter.versions.aggregate(n=Max("version"))["n"] or 0) + 1
     before = {**version_data(current), "materials": sorted(old_materials)}
-    version = _publish(matter=matter, number=number, data=data, materials=materials, form_fields=form_fields,
-                       actor=actor, note=note)
+    version = _publish(
+        matter=matter,
+        number=number,
+        data=data,
+        materials=materials,
+        form_fields=form_fields,
+        actor=actor,
+        note=note,
+    )
     after = {**version_data(version), "materials": sorted(m["key"] for m in materials)}
-    audit.record(actor=actor, action="matter.revise", obj=matter, role=_role_of(actor), unit=matter.unit,
-                 before={"version": current.version, **before}, after={"version": number, **after}, reason=note)
+    audit.record(
+        actor=actor,
+        action="matter.revise",
+        obj=matter,
+        role=_role_of(actor),
+        unit=matter.unit,
+        before={"version": current.version, **before},
+        after={"version": number, **after},
+        reason=note,
+    )
     return version
 
 
@@ -348,18 +488,37 @@ def matter_deactivate(*, actor, matter: Matter, reason: str) -> Matter:
     _require_matter_editor(actor, matter.unit_id)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("CATALOG_REASON_REQUIRED", _("请填写停用原因"), details={"fields": {"reason": _("请填写停用原因")}})
+        raise InvalidInput(
+            "CATALOG_REASON_REQUIRED",
+            _("请填写停用原因"),
+            details={"fields": {"reason": _("请填写停用原因")}},
+        )
     if not matter.is_active:
         raise DomainError("MATTER_ALREADY_INACTIVE", _("该事项已停用"))
-    active_packages = list(Package.objects.filter(members__matter=matter, is_active=True).values_list("name", flat=True))
+    active_packages = list(
+        Package.objects.filter(members__matter=matter, is_active=True).values_list(
+            "name", flat=True
+        )
+    )
     if active_packages:
-        raise DomainError("MATTER_IN_PACKAGE", _("该事项属于一件事“%(p)s”，请先调整一件事") % {"p": "、".join(active_packages)})
+        raise DomainError(
+            "MATTER_IN_PACKAGE",
+            _("该事项属于一件事“%(p)s”，请先调整一件事") % {"p": "、".join(active_packages)},
+        )
     matter.is_active = False
     matter.deactivated_at = timezone.now()
     matter.deactivate_reason = reason[:200]
     matter.save(update_fields=["is_active", "deactivated_at", "deactivate_reason"])
-    audit.record(actor=actor, action="matter.deactivate", obj=matter, role=_role_of(actor), unit=matter.unit_id,
-                 before={"is_active": True}, after={"is_active": False}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="matter.deactivate",
+        obj=matter,
+        role=_role_of(actor),
+        unit=matter.unit_id,
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason,
+    )
     return matter
 
 
@@ -371,14 +530,29 @@ def matter_activate(*, actor, matter: Matter, reason: str = "") -> Matter:
         raise DomainError("MATTER_ALREADY_ACTIVE", _("该事项已启用"))
     matter.is_active = True
     matter.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="matter.activate", obj=matter, role=_role_of(actor), unit=matter.unit_id,
-                 before={"is_active": False}, after={"is_active": True}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="matter.activate",
+        obj=matter,
+        role=_role_of(actor),
+        unit=matter.unit_id,
+        before={"is_active": False},
+        after={"is_active": True},
+        reason=reason,
+    )
     return matter
 
 
 # --- packages ----------------------------------------------------------------------------------
-def _validate_package(*, code: str, name: str, lead_unit, promised_limit_days, matters: list[Matter],
-                      package: Package | None = None) -> dict[str, str]:
+def _validate_package(
+    *,
+    code: str,
+    name: str,
+    lead_unit,
+    promised_limit_days,
+    matters: list[Matter],
+    package: Package | None = None,
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not code or not _SLUG.match(code):
         errors["code"] = _("代号无效（只能用小写字母、数字、下划线和连字符）")
@@ -413,39 +587,86 @@ def _validate_package(*, code: str, name: str, lead_unit, promised_limit_days, m
 
 def _load_matters(matters) -> list[Matter]:
     ids = [getattr(m, "pk", m) for m in matters]
-    found = {m.pk: m for m in Matter.objects.select_related("current_version", "unit").filter(pk__in=ids)}
+    found = {
+        m.pk: m for m in Matter.objects.select_related("current_version", "unit").filter(pk__in=ids)
+    }
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        raise InvalidInput("CATALOG_INVALID", _("事项不存在：%(m)s") % {"m": "、".join(missing)},
-                           details={"fields": {"matters": _("事项不存在")}})
+        raise InvalidInput(
+            "CATALOG_INVALID",
+            _("事项不存在：%(m)s") % {"m": "、".join(missing)},
+            details={"fields": {"matters": _("事项不存在")}},
+        )
     return [found[i] for i in ids]
 
 
 @transaction.atomic
-def package_create(*, actor, code: str, name: str, lead_unit, promised_limit_days: int, matters,
-                   description: str = "", life_event: str = "", theme: str = "") -> Package:
+def package_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    lead_unit,
+    promised_limit_days: int,
+    matters,
+    description: str = "",
+    life_event: str = "",
+    theme: str = "",
+) -> Package:
     _require_admin(actor)
     code = (code or "").strip()
     members = _load_matters(matters)
-    errors = _validate_package(code=code, name=name, lead_unit=lead_unit, promised_limit_days=promised_limit_days,
-                               matters=members)
+    errors = _validate_package(
+        code=code,
+        name=name,
+        lead_unit=lead_unit,
+        promised_limit_days=promised_limit_days,
+        matters=members,
+    )
     if life_event and life_event not in LIFE_EVENTS:
         errors["life_event"] = _("未知的生命周期事件")
     if theme and theme not in THEMES:
         errors["theme"] = _("未知的主题")
     _raise_invalid(errors)
-    package = Package.objects.create(code=code, name=name.strip(), lead_unit=lead_unit,
-                                     promised_limit_days=int(promised_limit_days), description=description,
-                                     life_event=life_event, theme=theme)
-    PackageMember.objects.bulk_create([PackageMember(package=package, matter=m, order=i) for i, m in enumerate(members)])
+    package = Package.objects.create(
+        code=code,
+        name=name.strip(),
+        lead_unit=lead_unit,
+        promised_limit_days=int(promised_limit_days),
+        description=description,
+        life_event=life_event,
+        theme=theme,
+    )
+    PackageMember.objects.bulk_create(
+        [PackageMember(package=package, matter=m, order=i) for i, m in enumerate(members)]
+    )
     _refresh_search_text(members)
-    audit.record(actor=actor, action="package.create", obj=package, role=Role.ADMIN, unit=lead_unit,
-                 after={"code": code, "name": package.name, "lead_unit": lead_unit.pk,
-                        "promised_limit_days": package.promised_limit_days, "matters": [m.pk for m in members]})
+    audit.record(
+        actor=actor,
+        action="package.create",
+        obj=package,
+        role=Role.ADMIN,
+        unit=lead_unit,
+        after={
+            "code": code,
+            "name": package.name,
+            "lead_unit": lead_unit.pk,
+            "promised_limit_days": package.promised_limit_days,
+            "matters": [m.pk for m in members],
+        },
+    )
     return package
 
 
-PACKAGE_FIELDS = ("name", "lead_unit", "promised_limit_days", "description", "life_event", "theme", "is_active")
+PACKAGE_FIELDS = (
+    "name",
+    "lead_unit",
+    "promised_limit_days",
+    "description",
+    "life_event",
+    "theme",
+    "is_active",
+)
 
 
 @transaction.atomic
@@ -456,18 +677,34 @@ def package_update(*, actor, package: Package, changes: dict, reason: str = "") 
     package = Package.objects.select_for_update().get(pk=package.pk)
     unknown = set(changes) - set(PACKAGE_FIELDS) - {"matters"}
     if unknown:
-        raise InvalidInput("CATALOG_UNKNOWN_FIELD", _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))})
-    old_members = list(package.members.select_related("matter__current_version", "matter__unit").order_by("order"))
-    members = _load_matters(changes["matters"]) if "matters" in changes else [pm.matter for pm in old_members]
-    before = {f: getattr(package, f if f != "lead_unit" else "lead_unit_id") for f in PACKAGE_FIELDS}
+        raise InvalidInput(
+            "CATALOG_UNKNOWN_FIELD", _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))}
+        )
+    old_members = list(
+        package.members.select_related("matter__current_version", "matter__unit").order_by("order")
+    )
+    members = (
+        _load_matters(changes["matters"])
+        if "matters" in changes
+        else [pm.matter for pm in old_members]
+    )
+    before = {
+        f: getattr(package, f if f != "lead_unit" else "lead_unit_id") for f in PACKAGE_FIELDS
+    }
     before["matters"] = [pm.matter_id for pm in old_members]
     for field in PACKAGE_FIELDS:
         if field in changes:
             setattr(package, field, changes[field])
     errors = {}
     if package.is_active:
-        errors = _validate_package(code=package.code, name=package.name, lead_unit=package.lead_unit,
-                                   promised_limit_days=package.promised_limit_days, matters=members, package=package)
+        errors = _validate_package(
+            code=package.code,
+            name=package.name,
+            lead_unit=package.lead_unit,
+            promised_limit_days=package.promised_limit_days,
+            matters=members,
+            package=package,
+        )
     if package.life_event and package.life_event not in LIFE_EVENTS:
         errors["life_event"] = _("未知的生命周期事件")
     if package.theme and package.theme not in THEMES:
@@ -478,10 +715,20 @@ def package_update(*, actor, package: Package, changes: dict, reason: str = "") 
     if "matters" in changes and [m.pk for m in members] != before["matters"]:
         # Membership is configuration, not a record of anything done: the audit event keeps the old list.
         package.members.all().delete()
-        PackageMember.objects.bulk_create([PackageMember(package=package, matter=m, order=i) for i, m in enumerate(members)])
+        PackageMember.objects.bulk_create(
+            [PackageMember(package=package, matter=m, order=i) for i, m in enumerate(members)]
+        )
     _refresh_search_text({m.pk: m for m in [*members, *(pm.matter for pm in old_members)]}.values())
     after = {f: getattr(package, f if f != "lead_unit" else "lead_unit_id") for f in PACKAGE_FIELDS}
     after["matters"] = [m.pk for m in members]
-    audit.record(actor=actor, action="package.update", obj=package, role=Role.ADMIN, unit=package.lead_unit_id,
-                 before=before, after=after, reason=reason)
+    audit.record(
+        actor=actor,
+        action="package.update",
+        obj=package,
+        role=Role.ADMIN,
+        unit=package.lead_unit_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
     return package

@@ -13,12 +13,24 @@ urlpatterns = [
     path("staff/catalog/", views.staff_matters, name="staff_matters"),
     path("staff/catalog/matters/new/", views.staff_matter_new, name="staff_matter_new"),
     path("staff/catalog/matters/<int:pk>/", views.staff_matter_detail, name="staff_matter"),
-    path("staff/catalog/matters/<int:pk>/revise/", views.staff_matter_revise, name="staff_matter_revise"),
-    path("staff/catalog/matters/<int:pk>/<str:action>/", views.staff_matter_status, name="staff_matter_status"),
+    path(
+        "staff/catalog/matters/<int:pk>/revise/",
+        views.staff_matter_revise,
+        name="staff_matter_revise",
+    ),
+    path(
+        "staff/catalog/matters/<int:pk>/<str:action>/",
+        views.staff_matter_status,
+        name="staff_matter_status",
+    ),
     path("staff/catalog/import/", views.staff_import, name="staff_import"),
     path("staff/catalog/export.xlsx", views.staff_export, name="staff_export"),
     path("staff/catalog/template.xlsx", views.staff_template, name="staff_template"),
     path("staff/catalog/packages/", views.staff_packages, name="staff_packages"),
     path("staff/catalog/packages/new/", views.staff_package_edit, name="staff_package_new"),
-    path("staff/catalog/packages/<slug:code>/edit/", views.staff_package_edit, name="staff_package_edit"),
+    path(
+        "staff/catalog/packages/<slug:code>/edit/",
+        views.staff_package_edit,
+        name="staff_package_edit",
+    ),
 ]

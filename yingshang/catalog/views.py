@@ -35,7 +35,15 @@ from yingshang.spreadsheets import XLSX
 from yingshang.workbench.access import staff_required
 
 EDITORS = (Role.ADMIN, Role.DEPT_HEAD)
-WIDE_FIELDS = ("conditions", "legal_basis", "faq", "special_procedures", "themes", "life_events", "note")
+WIDE_FIELDS = (
+    "conditions",
+    "legal_basis",
+    "faq",
+    "special_procedures",
+    "themes",
+    "life_events",
+    "note",
+)
 
 
 def reverse_or_none(name: str, args=()) -> str:
@@ -51,7 +59,11 @@ def guide_list(request):
     q = request.GET.get("q", "").strip()[:100]
     unit_code = request.GET.get("unit", "").strip()
     theme = request.GET.get("theme", "") if request.GET.get("theme", "") in THEMES else ""
-    life_event = request.GET.get("life_event", "") if request.GET.get("life_event", "") in LIFE_EVENTS else ""
+    life_event = (
+        request.GET.get("life_event", "")
+        if request.GET.get("life_event", "") in LIFE_EVENTS
+        else ""
+    )
     words: list[str] = []
     if q:
         result = selectors.search(request.user, q)
@@ -63,10 +75,17 @@ def guide_list(request):
         matters = selectors.filter_by_codes(matters, theme=theme, life_event=life_event)
     else:
         matters = selectors.filter_by_codes(
-            selectors.matters_for(request.user, unit_code=unit_code, theme=theme, life_event=life_event),
-            theme=theme, life_event=life_event,
+            selectors.matters_for(
+                request.user, unit_code=unit_code, theme=theme, life_event=life_event
+            ),
+            theme=theme,
+            life_event=life_event,
         )
-        packages = list(selectors.packages_for(request.user, theme=theme, life_event=life_event, unit_code=unit_code))
+        packages = list(
+            selectors.packages_for(
+                request.user, theme=theme, life_event=life_event, unit_code=unit_code
+            )
+        )
     page = Paginator(matters, 20).get_page(request.GET.get("page"))
     units = (
         scope.visible_to(request.user, Unit)
@@ -74,50 +93,97 @@ def guide_list(request):
         .annotate(n=Count("matters"))
         .order_by("sort_order", "id")
     )
-    query = urlencode({k: v for k, v in (("q", q), ("unit", unit_code), ("theme", theme), ("life_event", life_event)) if v})
-    return render(request, "catalog/guide_list.html", {
-        "q": q, "words": words, "page": page, "packages": packages, "units": units, "unit_code": unit_code,
-        "theme": theme, "life_event": life_event, "query": query,
-        "themes": list(THEMES.items()), "life_events": list(LIFE_EVENTS.items()),
-        "biz_events": [(k, v) for k, v in LIFE_EVENTS.items() if k.startswith("biz_")],
-        "person_events": [(k, v) for k, v in LIFE_EVENTS.items() if k.startswith("p_")],
-        "filtered": bool(q or unit_code or theme or life_event),
-        "total": len(matters),
-    })
+    query = urlencode(
+        {
+            k: v
+            for k, v in (
+                ("q", q),
+                ("unit", unit_code),
+                ("theme", theme),
+                ("life_event", life_event),
+            )
+            if v
+        }
+    )
+    return render(
+        request,
+        "catalog/guide_list.html",
+        {
+            "q": q,
+            "words": words,
+            "page": page,
+            "packages": packages,
+            "units": units,
+            "unit_code": unit_code,
+            "theme": theme,
+            "life_event": life_event,
+            "query": query,
+            "themes": list(THEMES.items()),
+            "life_events": list(LIFE_EVENTS.items()),
+            "biz_events": [(k, v) for k, v in LIFE_EVENTS.items() if k.startswith("biz_")],
+            "person_events": [(k, v) for k, v in LIFE_EVENTS.items() if k.startswith("p_")],
+            "filtered": bool(q or unit_code or theme or life_event),
+            "total": len(matters),
+        },
+    )
 
 
 def guide_detail(request, pk: int):
-    matter = scope.get_for(request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version"))
+    matter = scope.get_for(
+        request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version")
+    )
     version = matter.current_version
     if version is None:
         raise Http404
-    packages = scope.visible_to(request.user, Package).filter(members__matter=matter, is_active=True).distinct()
-    return render(request, "catalog/guide_detail.html", {
-        "matter": matter, "version": version,
-        "materials": version.materials.all(), "packages": packages,
-        "themes": [THEMES.get(t, t) for t in version.themes or []],
-        "life_events": [LIFE_EVENTS.get(t, t) for t in version.life_events or []],
-        "apply_url": reverse_or_none("cases:apply_matter", [matter.pk]),
-        "appointment_url": reverse_or_none("cases:appointment") if version.appointment else "",
-    })
+    packages = (
+        scope.visible_to(request.user, Package)
+        .filter(members__matter=matter, is_active=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "catalog/guide_detail.html",
+        {
+            "matter": matter,
+            "version": version,
+            "materials": version.materials.all(),
+            "packages": packages,
+            "themes": [THEMES.get(t, t) for t in version.themes or []],
+            "life_events": [LIFE_EVENTS.get(t, t) for t in version.life_events or []],
+            "apply_url": reverse_or_none("cases:apply_matter", [matter.pk]),
+            "appointment_url": reverse_or_none("cases:appointment") if version.appointment else "",
+        },
+    )
 
 
 def package_detail(request, code: str):
-    package = scope.get_for(request.user, Package, code, field="code",
-                            queryset=Package.objects.select_related("lead_unit"))
+    package = scope.get_for(
+        request.user,
+        Package,
+        code,
+        field="code",
+        queryset=Package.objects.select_related("lead_unit"),
+    )
     versions = selectors.package_versions(package)
     members = [v.matter for v in versions]
-    return render(request, "catalog/package_detail.html", {
-        "package": package, "versions": versions, "members": members,
-        "units": list({m.unit_id: m.unit for m in members}.values()),
-        "materials": selectors.merged_materials(package, versions),
-        "fields": selectors.merged_form_fields(package, versions),
-        "legal_total": max((v.legal_limit_days for v in versions), default=0),
-        "max_visits": max((v.max_visits for v in versions), default=0),
-        "fees": sorted({v.fee for v in versions}),
-        "apply_url": reverse_or_none("cases:apply_package", [package.code]) or reverse_or_none("cases:apply_package", [package.pk]),
-        "appointment_url": reverse_or_none("cases:appointment"),
-    })
+    return render(
+        request,
+        "catalog/package_detail.html",
+        {
+            "package": package,
+            "versions": versions,
+            "members": members,
+            "units": list({m.unit_id: m.unit for m in members}.values()),
+            "materials": selectors.merged_materials(package, versions),
+            "fields": selectors.merged_form_fields(package, versions),
+            "legal_total": max((v.legal_limit_days for v in versions), default=0),
+            "max_visits": max((v.max_visits for v in versions), default=0),
+            "fees": sorted({v.fee for v in versions}),
+            "apply_url": reverse_or_none("cases:apply_package", [package.code])
+            or reverse_or_none("cases:apply_package", [package.pk]),
+            "appointment_url": reverse_or_none("cases:appointment"),
+        },
+    )
 
 
 def material_file(request, pk: int, kind: str):
@@ -131,8 +197,12 @@ def material_file(request, pk: int, kind: str):
         raise Http404
     filename = f"{material.name}（{_('空白表格') if kind == 'template' else _('示例样表')}）{os.path.splitext(stored.name)[1]}"
     content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(stored.name, "rb"), as_attachment=True, filename=filename,
-                            content_type=content_type)
+    response = FileResponse(
+        default_storage.open(stored.name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -145,7 +215,11 @@ def staff_matters(request):
     if form.is_valid():
         d = form.cleaned_data
         if d["q"]:
-            qs = qs.filter(Q(name_cache__icontains=d["q"]) | Q(implementation_code__icontains=d["q"]) | Q(base_code__icontains=d["q"]))
+            qs = qs.filter(
+                Q(name_cache__icontains=d["q"])
+                | Q(implementation_code__icontains=d["q"])
+                | Q(base_code__icontains=d["q"])
+            )
         if d["unit"]:
             qs = qs.filter(unit=d["unit"])
         if d["matter_type"]:
@@ -160,16 +234,28 @@ def staff_matters(request):
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     is_admin = scope.grants(request.user).has(Role.ADMIN)
-    return render(request, "catalog/staff/matter_list.html", {
-        "form": form, "page": page, "query": query, "is_admin": is_admin,
-    })
+    return render(
+        request,
+        "catalog/staff/matter_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "is_admin": is_admin,
+        },
+    )
 
 
 @staff_required(*EDITORS)
 def staff_matter_detail(request, pk: int):
-    matter = scope.get_for(request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version"))
+    matter = scope.get_for(
+        request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version")
+    )
     versions = (
-        scope.visible_to(request.user, MatterVersion).filter(matter=matter).select_related("created_by").order_by("-version")
+        scope.visible_to(request.user, MatterVersion)
+        .filter(matter=matter)
+        .select_related("created_by")
+        .order_by("-version")
     )
     shown = matter.current_version
     if request.GET.get("version", "").isdigit():
@@ -177,12 +263,23 @@ def staff_matter_detail(request, pk: int):
     from yingshang.audit.labels import label
     from yingshang.audit.models import AuditEvent
 
-    events = AuditEvent.objects.filter(object_type="catalog.matter", object_id=str(matter.pk)).order_by("-seq")[:50]
-    return render(request, "catalog/staff/matter_detail.html", {
-        "matter": matter, "shown": shown, "versions": versions, "abilities": scope.abilities(request.user, matter),
-        "events": [(e, label(e.action)) for e in events], "deactivate_form": DeactivateForm(),
-        "materials": shown.materials.all() if shown else [], "fields": shown.form_fields.all() if shown else [],
-    })
+    events = AuditEvent.objects.filter(
+        object_type="catalog.matter", object_id=str(matter.pk)
+    ).order_by("-seq")[:50]
+    return render(
+        request,
+        "catalog/staff/matter_detail.html",
+        {
+            "matter": matter,
+            "shown": shown,
+            "versions": versions,
+            "abilities": scope.abilities(request.user, matter),
+            "events": [(e, label(e.action)) for e in events],
+            "deactivate_form": DeactivateForm(),
+            "materials": shown.materials.all() if shown else [],
+            "fields": shown.form_fields.all() if shown else [],
+        },
+    )
 
 
 def _apply_field_errors(form, exc: DomainError):
@@ -198,7 +295,9 @@ def _apply_field_errors(form, exc: DomainError):
 
 @staff_required(*EDITORS)
 def staff_matter_revise(request, pk: int):
-    matter = scope.get_for(request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version"))
+    matter = scope.get_for(
+        request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version")
+    )
     if not scope.abilities(request.user, matter)["revise"]:
         raise Http404
     current = matter.current_version
@@ -208,8 +307,12 @@ def staff_matter_revise(request, pk: int):
         if form.is_valid() and formset.is_valid():
             try:
                 materials = _material_items(formset)
-                version = services.matter_revise(actor=request.user, matter=matter, note=form.cleaned_data["note"],
-                                                 changes={**form.version_changes(), "materials": materials})
+                version = services.matter_revise(
+                    actor=request.user,
+                    matter=matter,
+                    note=form.cleaned_data["note"],
+                    changes={**form.version_changes(), "materials": materials},
+                )
             except DomainError as exc:
                 _apply_field_errors(form, exc)
             else:
@@ -217,22 +320,57 @@ def staff_matter_revise(request, pk: int):
                 return redirect("catalog:staff_matter", matter.pk)
     else:
         form = ReviseForm(initial=ReviseForm.initial_from(current))
-        formset = MaterialFormSet(prefix="m", initial=[
-            {k: getattr(m, k) for k in ("key", "name", "required", "form", "copies", "deficit_allowed",
-                                        "commitment_replaces", "notes")}
-            for m in current.materials.all()
-        ])
-    return render(request, "catalog/staff/matter_revise.html", {
-        "matter": matter, "form": form, "formset": formset, "current": current, "wide_fields": WIDE_FIELDS,
-    })
+        formset = MaterialFormSet(
+            prefix="m",
+            initial=[
+                {
+                    k: getattr(m, k)
+                    for k in (
+                        "key",
+                        "name",
+                        "required",
+                        "form",
+                        "copies",
+                        "deficit_allowed",
+                        "commitment_replaces",
+                        "notes",
+                    )
+                }
+                for m in current.materials.all()
+            ],
+        )
+    return render(
+        request,
+        "catalog/staff/matter_revise.html",
+        {
+            "matter": matter,
+            "form": form,
+            "formset": formset,
+            "current": current,
+            "wide_fields": WIDE_FIELDS,
+        },
+    )
 
 
 def _material_items(formset) -> list[dict]:
     materials = []
-    for i, mf in enumerate(f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")):
+    for i, mf in enumerate(
+        f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ):
         d = mf.cleaned_data
-        item = {k: d[k] for k in ("key", "name", "required", "form", "copies", "deficit_allowed",
-                                  "commitment_replaces", "notes")}
+        item = {
+            k: d[k]
+            for k in (
+                "key",
+                "name",
+                "required",
+                "form",
+                "copies",
+                "deficit_allowed",
+                "commitment_replaces",
+                "notes",
+            )
+        }
         item["order"] = i
         for kind in ("template", "example"):
             item[kind] = save_material_file(d.get(kind)) if d.get(kind) else ""
@@ -253,9 +391,13 @@ def staff_matter_new(request):
             d = form.cleaned_data
             try:
                 matter = services.matter_create(
-                    actor=request.user, unit=d["unit"], base_code=d["base_code"],
-                    implementation_code=d["implementation_code"], materials=_material_items(formset),
-                    note=d["note"], **form.version_changes(),
+                    actor=request.user,
+                    unit=d["unit"],
+                    base_code=d["base_code"],
+                    implementation_code=d["implementation_code"],
+                    materials=_material_items(formset),
+                    note=d["note"],
+                    **form.version_changes(),
                 )
             except DomainError as exc:
                 _apply_field_errors(form, exc)
@@ -263,14 +405,28 @@ def staff_matter_new(request):
                 messages.success(request, _("已发布第 %(n)s 版") % {"n": 1})
                 return redirect("catalog:staff_matter", matter.pk)
     else:
-        form = NewMatterForm(units=units, initial={
-            "matter_type": "licensing", "handling_kind": "promised", "fee": "不收费", "max_visits": 1,
-            "appointment": True,
-        })
+        form = NewMatterForm(
+            units=units,
+            initial={
+                "matter_type": "licensing",
+                "handling_kind": "promised",
+                "fee": "不收费",
+                "max_visits": 1,
+                "appointment": True,
+            },
+        )
         formset = MaterialFormSet(prefix="m")
-    return render(request, "catalog/staff/matter_revise.html", {
-        "matter": None, "form": form, "formset": formset, "current": None, "wide_fields": WIDE_FIELDS,
-    })
+    return render(
+        request,
+        "catalog/staff/matter_revise.html",
+        {
+            "matter": None,
+            "form": form,
+            "formset": formset,
+            "current": None,
+            "wide_fields": WIDE_FIELDS,
+        },
+    )
 
 
 @require_POST
@@ -284,7 +440,9 @@ def staff_matter_status(request, pk: int, action: str):
             services.matter_deactivate(actor=request.user, matter=matter, reason=reason)
             messages.success(request, _("事项已停用"))
         elif action == "activate":
-            services.matter_activate(actor=request.user, matter=matter, reason=request.POST.get("reason", ""))
+            services.matter_activate(
+                actor=request.user, matter=matter, reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("事项已启用"))
         else:
             raise Http404
@@ -300,19 +458,29 @@ def staff_import(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = excel.import_catalog(actor=request.user, data=form.cleaned_data["file"],
-                                              note=form.cleaned_data["note"])
+                report = excel.import_catalog(
+                    actor=request.user,
+                    data=form.cleaned_data["file"],
+                    note=form.cleaned_data["note"],
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
                 if report.ok:
-                    messages.success(request, _("导入完成：新增 %(c)s 项，修订 %(r)s 项，未变化 %(u)s 项") % {
-                        "c": report.created, "r": report.revised, "u": report.unchanged})
+                    messages.success(
+                        request,
+                        _("导入完成：新增 %(c)s 项，修订 %(r)s 项，未变化 %(u)s 项")
+                        % {"c": report.created, "r": report.revised, "u": report.unchanged},
+                    )
                     return redirect("catalog:staff_matters")
     else:
         form = ImportForm()
-    return render(request, "catalog/staff/import.html", {"form": form, "report": report},
-                  status=400 if report is not None and not report.ok else 200)
+    return render(
+        request,
+        "catalog/staff/import.html",
+        {"form": form, "report": report},
+        status=400 if report is not None and not report.ok else 200,
+    )
 
 
 @staff_required(*EDITORS)
@@ -333,16 +501,28 @@ def staff_template(request):
 
 @staff_required(*EDITORS)
 def staff_packages(request):
-    packages = scope.visible_to(request.user, Package).select_related("lead_unit").annotate(n=Count("members")).order_by("id")
-    return render(request, "catalog/staff/packages.html", {
-        "packages": packages, "is_admin": scope.grants(request.user).has(Role.ADMIN),
-    })
+    packages = (
+        scope.visible_to(request.user, Package)
+        .select_related("lead_unit")
+        .annotate(n=Count("members"))
+        .order_by("id")
+    )
+    return render(
+        request,
+        "catalog/staff/packages.html",
+        {
+            "packages": packages,
+            "is_admin": scope.grants(request.user).has(Role.ADMIN),
+        },
+    )
 
 
 def _package_matters(user):
     return (
-        scope.visible_to(user, Matter).filter(is_active=True, current_version__isnull=False)
-        .select_related("unit").order_by("unit__sort_order", "name_cache")
+        scope.visible_to(user, Matter)
+        .filter(is_active=True, current_version__isnull=False)
+        .select_related("unit")
+        .order_by("unit__sort_order", "name_cache")
     )
 
 
@@ -353,27 +533,49 @@ def staff_package_edit(request, code: str | None = None):
         package = scope.get_for(request.user, Package, code, field="code")
     matters = _package_matters(request.user)
     if request.method == "POST":
-        form = PackageForm(request.POST, matters=matters, editing=package is not None,
-                           initial={"code": package.code} if package else None)
+        form = PackageForm(
+            request.POST,
+            matters=matters,
+            editing=package is not None,
+            initial={"code": package.code} if package else None,
+        )
         if form.is_valid():
             d = form.cleaned_data
             # keep the existing order; newly chosen matters go to the end
             chosen = {m.pk: m for m in d["matters"]}
             ordered = [pm.matter_id for pm in package.members.order_by("order")] if package else []
-            ids = [i for i in ordered if i in chosen] + sorted(i for i in chosen if i not in ordered)
+            ids = [i for i in ordered if i in chosen] + sorted(
+                i for i in chosen if i not in ordered
+            )
             try:
                 if package is None:
                     package = services.package_create(
-                        actor=request.user, code=d["code"], name=d["name"], lead_unit=d["lead_unit"],
-                        promised_limit_days=d["promised_limit_days"], matters=ids, description=d["description"],
-                        life_event=d["life_event"], theme=d["theme"],
+                        actor=request.user,
+                        code=d["code"],
+                        name=d["name"],
+                        lead_unit=d["lead_unit"],
+                        promised_limit_days=d["promised_limit_days"],
+                        matters=ids,
+                        description=d["description"],
+                        life_event=d["life_event"],
+                        theme=d["theme"],
                     )
                 else:
-                    services.package_update(actor=request.user, package=package, reason=d.get("reason", ""), changes={
-                        "name": d["name"], "lead_unit": d["lead_unit"], "promised_limit_days": d["promised_limit_days"],
-                        "description": d["description"], "life_event": d["life_event"], "theme": d["theme"],
-                        "is_active": d["is_active"], "matters": ids,
-                    })
+                    services.package_update(
+                        actor=request.user,
+                        package=package,
+                        reason=d.get("reason", ""),
+                        changes={
+                            "name": d["name"],
+                            "lead_unit": d["lead_unit"],
+                            "promised_limit_days": d["promised_limit_days"],
+                            "description": d["description"],
+                            "life_event": d["life_event"],
+                            "theme": d["theme"],
+                            "is_active": d["is_active"],
+                            "matters": ids,
+                        },
+                    )
             except DomainError as exc:
                 _apply_field_errors(form, exc)
             else:
@@ -383,9 +585,14 @@ def staff_package_edit(request, code: str | None = None):
         initial = {}
         if package is not None:
             initial = {
-                "code": package.code, "name": package.name, "lead_unit": package.lead_unit_id,
-                "promised_limit_days": package.promised_limit_days, "description": package.description,
-                "life_event": package.life_event, "theme": package.theme, "is_active": package.is_active,
+                "code": package.code,
+                "name": package.name,
+                "lead_unit": package.lead_unit_id,
+                "promised_limit_days": package.promised_limit_days,
+                "description": package.description,
+                "life_event": package.life_event,
+                "theme": package.theme,
+                "is_active": package.is_active,
                 "matters": [pm.matter_id for pm in package.members.all()],
             }
         form = PackageForm(initial=initial, matters=matters, editing=package is not None)

@@ -75,7 +75,9 @@ class OrderOut(Schema):
 class TransitionIn(Schema):
     main_unit_id: int | None = None
     co_unit_ids: list[int] = []
-    suggested_unit_id: int | None = Field(None, description="派单建议给出的单位（用于统计建议采纳率）")
+    suggested_unit_id: int | None = Field(
+        None, description="派单建议给出的单位（用于统计建议采纳率）"
+    )
     reason: str = ""
     note: str = ""
     text: str = ""
@@ -96,15 +98,34 @@ def order_out(user, o: WorkOrder, *, full: bool = True) -> dict:
     g = scope.grants(user)
     caller = rules.caller(g, o, full=full)
     return {
-        "id": o.pk, "number": o.number, "external_number": o.external_number, "source_system": o.source_system,
-        "channel": o.channel, "category": o.category, "urgency": o.urgency,
-        "topic_code": o.topic.code if o.topic_id else None, "status": o.status,
-        "caller_name": caller["name"], "caller_phone": caller["phone"], "caller_hidden": caller["hidden"],
-        "confidential": o.confidential, "address": o.address, "content": o.content,
-        "main_unit_id": o.main_unit_id, "main_unit": o.main_unit.name if o.main_unit_id else None,
-        "registered_at": o.registered_at, "dispatched_at": o.dispatched_at, "signed_at": o.signed_at,
-        "replied_at": o.replied_at, "closed_at": o.closed_at, "due_at": o.due_at, "handle_due_at": o.handle_due_at,
-        "reply": o.reply, "resolved": o.resolved, "satisfied": o.satisfied, "redo_count": o.redo_count,
+        "id": o.pk,
+        "number": o.number,
+        "external_number": o.external_number,
+        "source_system": o.source_system,
+        "channel": o.channel,
+        "category": o.category,
+        "urgency": o.urgency,
+        "topic_code": o.topic.code if o.topic_id else None,
+        "status": o.status,
+        "caller_name": caller["name"],
+        "caller_phone": caller["phone"],
+        "caller_hidden": caller["hidden"],
+        "confidential": o.confidential,
+        "address": o.address,
+        "content": o.content,
+        "main_unit_id": o.main_unit_id,
+        "main_unit": o.main_unit.name if o.main_unit_id else None,
+        "registered_at": o.registered_at,
+        "dispatched_at": o.dispatched_at,
+        "signed_at": o.signed_at,
+        "replied_at": o.replied_at,
+        "closed_at": o.closed_at,
+        "due_at": o.due_at,
+        "handle_due_at": o.handle_due_at,
+        "reply": o.reply,
+        "resolved": o.resolved,
+        "satisfied": o.satisfied,
+        "redo_count": o.redo_count,
         "merged_into": o.merged_into.number if o.merged_into_id else None,
         "abilities": rules.abilities(g, o) if full else {},
     }
@@ -115,15 +136,26 @@ def _topic(code):
         return None
     topic = Topic.objects.filter(code=code, is_active=True).first()
     if topic is None:
-        raise InvalidInput("HOTLINE_TOPIC_UNKNOWN", _("分类代码不存在"), details={"field": "topic_code"})
+        raise InvalidInput(
+            "HOTLINE_TOPIC_UNKNOWN", _("分类代码不存在"), details={"field": "topic_code"}
+        )
     return topic
 
 
 def _get(request, pk):
-    return scope.get_for(request.auth, WorkOrder, pk, queryset=WorkOrder.objects.select_related("main_unit", "topic", "merged_into"))
+    return scope.get_for(
+        request.auth,
+        WorkOrder,
+        pk,
+        queryset=WorkOrder.objects.select_related("main_unit", "topic", "merged_into"),
+    )
 
 
-@router.post("/orders", response={200: OrderOut, 201: OrderOut}, summary="登记工单（市平台下派按外部编号幂等）")
+@router.post(
+    "/orders",
+    response={200: OrderOut, 201: OrderOut},
+    summary="登记工单（市平台下派按外部编号幂等）",
+)
 def create_order(request, payload: OrderIn):
     user = request.auth
     g = scope.grants(user)
@@ -144,28 +176,53 @@ def create_order(request, payload: OrderIn):
 
             firm = Firm.objects.filter(uscc=data["firm_uscc"].strip().upper()).first()
             if firm is None:
-                raise InvalidInput("HOTLINE_FIRM_NOT_FOUND", _("未找到该统一社会信用代码对应的企业"),
-                                   details={"field": "firm_uscc"})
+                raise InvalidInput(
+                    "HOTLINE_FIRM_NOT_FOUND",
+                    _("未找到该统一社会信用代码对应的企业"),
+                    details={"field": "firm_uscc"},
+                )
         order = services.register(
-            actor=user, content=data["content"], channel=channel, category=data["category"],
-            urgency=data["urgency"], topic=_topic(data.get("topic_code")), caller_name=data["caller_name"],
-            caller_phone=data["caller_phone"], anonymous=data["anonymous"], confidential=data["confidential"],
-            firm=firm, address=data["address"], lat=data["lat"], lng=data["lng"],
-            external_number=data["external_number"], source_system=data["source_system"],
+            actor=user,
+            content=data["content"],
+            channel=channel,
+            category=data["category"],
+            urgency=data["urgency"],
+            topic=_topic(data.get("topic_code")),
+            caller_name=data["caller_name"],
+            caller_phone=data["caller_phone"],
+            anonymous=data["anonymous"],
+            confidential=data["confidential"],
+            firm=firm,
+            address=data["address"],
+            lat=data["lat"],
+            lng=data["lng"],
+            external_number=data["external_number"],
+            source_system=data["source_system"],
             attributes=data["attributes"],
         )
         created = getattr(order, "created", True)
         if not created:  # the same city order pushed again: answer with the existing one
-            order = WorkOrder.objects.select_related("main_unit", "topic", "merged_into").get(pk=order.pk)
+            order = WorkOrder.objects.select_related("main_unit", "topic", "merged_into").get(
+                pk=order.pk
+            )
         return (201 if created else 200), order_out(user, order)
 
     return idempotent(request, "hotline.create", payload, create)
 
 
 @router.get("/orders", response=list[OrderOut], summary="工单列表（本人可见范围）")
-def list_orders(request, status: str = "", unit_id: int | None = None, since: dt.datetime | None = None,
-                q: str = "", limit: int = 50, offset: int = 0):
-    qs = scope.visible_to(request.auth, WorkOrder).select_related("main_unit", "topic", "merged_into")
+def list_orders(
+    request,
+    status: str = "",
+    unit_id: int | None = None,
+    since: dt.datetime | None = None,
+    q: str = "",
+    limit: int = 50,
+    offset: int = 0,
+):
+    qs = scope.visible_to(request.auth, WorkOrder).select_related(
+        "main_unit", "topic", "merged_into"
+    )
     if status:
         qs = qs.filter(status=status)
     if unit_id:
@@ -175,7 +232,10 @@ def list_orders(request, status: str = "", unit_id: int | None = None, since: dt
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(content__icontains=q))
     limit = max(1, min(limit, 500))
-    return [order_out(request.auth, o, full=False) for o in qs.order_by("-registered_at", "-id")[offset:offset + limit]]
+    return [
+        order_out(request.auth, o, full=False)
+        for o in qs.order_by("-registered_at", "-id")[offset : offset + limit]
+    ]
 
 
 @router.get("/orders/{order_id}", response=OrderOut, summary="工单详情")
@@ -183,23 +243,53 @@ def get_order(request, order_id: int):
     return order_out(request.auth, _get(request, order_id))
 
 
-ACTIONS = ("dispatch", "answer_directly", "sign", "return", "rule_return", "ask_extension", "approve_extension",
-           "deny_extension", "reply", "approve_reply", "send_back", "callback", "redo", "close", "merge",
-           "reclassify", "supervise", "urge")
+ACTIONS = (
+    "dispatch",
+    "answer_directly",
+    "sign",
+    "return",
+    "rule_return",
+    "ask_extension",
+    "approve_extension",
+    "deny_extension",
+    "reply",
+    "approve_reply",
+    "send_back",
+    "callback",
+    "redo",
+    "close",
+    "merge",
+    "reclassify",
+    "supervise",
+    "urge",
+)
 
 
-@router.post("/orders/{order_id}/{action}", response=OrderOut, summary="工单流转：" + "、".join(ACTIONS))
+@router.post(
+    "/orders/{order_id}/{action}", response=OrderOut, summary="工单流转：" + "、".join(ACTIONS)
+)
 def transition(request, order_id: int, action: str, payload: TransitionIn):
     u = request.auth
     order = _get(request, order_id)
     p = payload
     if action == "dispatch":
-        unit = Unit.objects.filter(pk=p.main_unit_id, is_active=True).first() if p.main_unit_id else None
-        services.dispatch(actor=u, order=order, main_unit=unit,
-                          co_units=list(Unit.objects.filter(pk__in=p.co_unit_ids)), note=p.note,
-                          suggested_unit_id=p.suggested_unit_id)
+        unit = (
+            Unit.objects.filter(pk=p.main_unit_id, is_active=True).first()
+            if p.main_unit_id
+            else None
+        )
+        services.dispatch(
+            actor=u,
+            order=order,
+            main_unit=unit,
+            co_units=list(Unit.objects.filter(pk__in=p.co_unit_ids)),
+            note=p.note,
+            suggested_unit_id=p.suggested_unit_id,
+        )
     elif action == "answer_directly":
-        services.answer_directly(actor=u, order=order, reply=p.text or p.note, article_id=p.article_id)
+        services.answer_directly(
+            actor=u, order=order, reply=p.text or p.note, article_id=p.article_id
+        )
     elif action == "sign":
         services.sign(actor=u, order=order)
     elif action == "return":
@@ -211,13 +301,17 @@ def transition(request, order_id: int, action: str, payload: TransitionIn):
         services.ask_extension(actor=u, order=order, days=p.days, reason=p.reason)
     elif action in ("approve_extension", "deny_extension"):
         ext = get_object_or_404(Extension, pk=p.extension_id, order=order)
-        services.decide_extension(actor=u, extension=ext, approve=action == "approve_extension", note=p.note)
+        services.decide_extension(
+            actor=u, extension=ext, approve=action == "approve_extension", note=p.note
+        )
     elif action == "reply":
         services.reply(actor=u, order=order, text=p.text)
     elif action in ("approve_reply", "send_back"):
         services.review_reply(actor=u, order=order, approve=action == "approve_reply", note=p.note)
     elif action == "callback":
-        services.record_callback(actor=u, order=order, resolved=p.resolved, satisfied=p.satisfied, note=p.note)
+        services.record_callback(
+            actor=u, order=order, resolved=p.resolved, satisfied=p.satisfied, note=p.note
+        )
     elif action == "redo":
         services.redo(actor=u, order=order, reason=p.reason)
     elif action == "close":
@@ -226,13 +320,22 @@ def transition(request, order_id: int, action: str, payload: TransitionIn):
         target = scope.get_for(u, WorkOrder, p.into_number, field="number")
         services.merge(actor=u, order=order, into=target, reason=p.reason)
     elif action == "reclassify":
-        services.reclassify(actor=u, order=order, category=p.category or order.category, topic=_topic(p.topic_code),
-                            reason=p.reason)
+        services.reclassify(
+            actor=u,
+            order=order,
+            category=p.category or order.category,
+            topic=_topic(p.topic_code),
+            reason=p.reason,
+        )
     elif action in ("supervise", "urge"):
         services.supervise(actor=u, order=order, kind=action, note=p.note)
     else:
-        raise DomainError("HOTLINE_UNKNOWN_ACTION", _("未知操作"), details={"action": action, "allowed": ACTIONS},
-                          status=404)
+        raise DomainError(
+            "HOTLINE_UNKNOWN_ACTION",
+            _("未知操作"),
+            details={"action": action, "allowed": ACTIONS},
+            status=404,
+        )
     return order_out(u, _get(request, order_id))
 
 
@@ -248,7 +351,15 @@ class TopicOut(Schema):
 @router.get("/topics", response=list[TopicOut], auth=None, summary="诉求分类")
 def topics(request):
     return [
-        {"id": t.pk, "code": t.code, "name": t.name, "parent_code": t.parent.code if t.parent_id else None,
-         "default_unit_id": t.default_unit_id, "extra_fields": t.extra_fields}
-        for t in scope.visible_to(request.user, Topic).filter(is_active=True).select_related("parent")
+        {
+            "id": t.pk,
+            "code": t.code,
+            "name": t.name,
+            "parent_code": t.parent.code if t.parent_id else None,
+            "default_unit_id": t.default_unit_id,
+            "extra_fields": t.extra_fields,
+        }
+        for t in scope.visible_to(request.user, Topic)
+        .filter(is_active=True)
+        .select_related("parent")
     ]

@@ -26,10 +26,16 @@ class CityPlatformAdapter:
 class OutboxAdapter(CityPlatformAdapter):
     def report(self, order, event: str, payload: dict) -> CityReport:
         body = {
-            "external_number": order.external_number, "source_system": order.source_system,
-            "number": order.number, "status": order.status, "event": event, **payload,
+            "external_number": order.external_number,
+            "source_system": order.source_system,
+            "number": order.number,
+            "status": order.status,
+            "event": event,
+            **payload,
         }
-        return CityReport.objects.create(order=order, event=event, payload=body, next_attempt_at=timezone.now())
+        return CityReport.objects.create(
+            order=order, event=event, payload=body, next_attempt_at=timezone.now()
+        )
 
 
 def get_adapter() -> CityPlatformAdapter:
@@ -45,11 +51,20 @@ def deliver_due(limit: int = 200) -> dict:
     transport_path = getattr(settings, "HOTLINE_CITY_TRANSPORT", "")
     transport = import_string(transport_path) if transport_path else _log_transport
     sent = failed = 0
-    ids = list(CityReport.objects.filter(status=CityReport.Status.PENDING, next_attempt_at__lte=timezone.now())
-               .order_by("id").values_list("pk", flat=True)[:limit])
+    ids = list(
+        CityReport.objects.filter(
+            status=CityReport.Status.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
     for pk in ids:
         with transaction.atomic():
-            report = CityReport.objects.select_for_update().filter(pk=pk, status=CityReport.Status.PENDING).first()
+            report = (
+                CityReport.objects.select_for_update()
+                .filter(pk=pk, status=CityReport.Status.PENDING)
+                .first()
+            )
             if report is None:
                 continue
             report.attempts += 1
@@ -66,6 +81,8 @@ def deliver_due(limit: int = 200) -> dict:
                     report.status = CityReport.Status.FAILED
                     report.next_attempt_at = None
                 else:
-                    report.next_attempt_at = timezone.now() + dt.timedelta(minutes=2 ** report.attempts)
+                    report.next_attempt_at = timezone.now() + dt.timedelta(
+                        minutes=2**report.attempts
+                    )
             report.save()
     return {"sent": sent, "failed": failed}

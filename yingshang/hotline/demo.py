@@ -42,12 +42,42 @@ TOPICS = [
     ("police", "户籍证件", None, "gaj", "户口 身份证 落户 出入境 居住证"),
 ]
 
-PLACES = ["城关镇人民路", "城关镇解放街", "东坝镇兴业路", "西河镇滨河路", "南山镇南山大道", "北塘镇北塘街",
-          "青石镇工业园", "柳林乡政府路", "白马乡集市", "新城街道新华路", "桃园街道桃源小区", "迎宾大道"]
-SHOPS = ["好又多超市", "老王面馆", "鑫源烧烤", "家家福便利店", "鸿运大酒店", "幸福里小区", "锦绣华庭", "东方家园",
-         "金海湾小区", "阳光花园", "恒丰建材市场", "明珠广场"]
-FIRMS = ["示范县宏达机械有限公司", "示范县绿源农业科技有限公司", "示范县恒信建筑工程有限公司",
-         "示范县美佳食品有限公司", "示范县华强电子有限公司", "示范县远航物流有限公司"]
+PLACES = [
+    "城关镇人民路",
+    "城关镇解放街",
+    "东坝镇兴业路",
+    "西河镇滨河路",
+    "南山镇南山大道",
+    "北塘镇北塘街",
+    "青石镇工业园",
+    "柳林乡政府路",
+    "白马乡集市",
+    "新城街道新华路",
+    "桃园街道桃源小区",
+    "迎宾大道",
+]
+SHOPS = [
+    "好又多超市",
+    "老王面馆",
+    "鑫源烧烤",
+    "家家福便利店",
+    "鸿运大酒店",
+    "幸福里小区",
+    "锦绣华庭",
+    "东方家园",
+    "金海湾小区",
+    "阳光花园",
+    "恒丰建材市场",
+    "明珠广场",
+]
+FIRMS = [
+    "示范县宏达机械有限公司",
+    "示范县绿源农业科技有限公司",
+    "示范县恒信建筑工程有限公司",
+    "示范县美佳食品有限公司",
+    "示范县华强电子有限公司",
+    "示范县远航物流有限公司",
+]
 
 # topic code -> request texts; {p} place, {s} shop/小区, {f} firm, {n} a number
 TEXTS = {
@@ -167,8 +197,14 @@ TEXTS = {
 OPENINGS = ["", "", "您好，", "市民来电反映：", "来电人称：", "企业反映："]
 CLOSINGS = ["", "", "希望尽快处理。", "请相关部门核实处理。", "请给予答复。", "盼回复。"]
 CATEGORY_BY_TOPIC = {
-    "ld-social": "consult", "police": "consult", "edu": "consult", "yshj-policy": "help", "tax": "help",
-    "water": "help", "power": "help", "jt-road": "help",
+    "ld-social": "consult",
+    "police": "consult",
+    "edu": "consult",
+    "yshj-policy": "help",
+    "tax": "help",
+    "water": "help",
+    "power": "help",
+    "jt-road": "help",
 }
 REPLIES = [
     "经核查，情况属实，已责令整改，并将持续跟踪。",
@@ -179,8 +215,9 @@ REPLIES = [
 
 
 def _text(rng: random.Random, code: str) -> str:
-    body = rng.choice(TEXTS[code]).format(p=rng.choice(PLACES), s=rng.choice(SHOPS), f=rng.choice(FIRMS),
-                                          n=rng.randint(2, 12))
+    body = rng.choice(TEXTS[code]).format(
+        p=rng.choice(PLACES), s=rng.choice(SHOPS), f=rng.choice(FIRMS), n=rng.randint(2, 12)
+    )
     return f"{rng.choice(OPENINGS)}{body}{rng.choice(CLOSINGS)}"
 
 
@@ -194,12 +231,27 @@ def ensure_topics() -> dict:
     units = dict(Unit.objects.values_list("code", "pk"))
     made = {}
     for i, (code, name, parent, unit_code, keywords) in enumerate(TOPICS):
-        topic, _created = Topic.objects.get_or_create(code=code, defaults={
-            "name": name, "parent": made.get(parent), "default_unit_id": units.get(unit_code), "keywords": keywords,
-            "sort_order": i * 10,
-            "extra_fields": [{"code": "location_note", "datatype": "string", "description": "位置补充说明",
-                              "required": False, "values": []}] if code.startswith(("cg-", "jt-road")) else [],
-        })
+        topic, _created = Topic.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "parent": made.get(parent),
+                "default_unit_id": units.get(unit_code),
+                "keywords": keywords,
+                "sort_order": i * 10,
+                "extra_fields": [
+                    {
+                        "code": "location_note",
+                        "datatype": "string",
+                        "description": "位置补充说明",
+                        "required": False,
+                        "values": [],
+                    }
+                ]
+                if code.startswith(("cg-", "jt-road"))
+                else [],
+            },
+        )
         made[code] = topic
     return made
 
@@ -216,20 +268,61 @@ def load_demo(ctx) -> None:
     if operator is None or WorkOrder.objects.filter(created_by=operator).exists():
         return  # idempotent: the demo orders exist already (or no demo people)
     rng = random.Random(ctx.seed if ctx else 20261122)
-    people = {u.username: u for u in User.objects.filter(username__in=[
-        "scjg_handler", "zjj_handler", "chengguan", "xzsp_handler", "wjj_handler", "zrzy_handler", "gaj_handler",
-        "supervisor"])}
-    units = {u.code: u for u in Unit.objects.filter(code__in=["scjg", "zjj", "chengguan", "xzsp", "wjj", "zrzy", "gaj",
-                                                              "cgj", "rsj", "gxj"])}
-    handler_of = {"scjg": "scjg_handler", "zjj": "zjj_handler", "chengguan": "chengguan", "xzsp": "xzsp_handler",
-                  "wjj": "wjj_handler", "zrzy": "zrzy_handler", "gaj": "gaj_handler"}
+    people = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[
+                "scjg_handler",
+                "zjj_handler",
+                "chengguan",
+                "xzsp_handler",
+                "wjj_handler",
+                "zrzy_handler",
+                "gaj_handler",
+                "supervisor",
+            ]
+        )
+    }
+    units = {
+        u.code: u
+        for u in Unit.objects.filter(
+            code__in=["scjg", "zjj", "chengguan", "xzsp", "wjj", "zrzy", "gaj", "cgj", "rsj", "gxj"]
+        )
+    }
+    handler_of = {
+        "scjg": "scjg_handler",
+        "zjj": "zjj_handler",
+        "chengguan": "chengguan",
+        "xzsp": "xzsp_handler",
+        "wjj": "wjj_handler",
+        "zrzy": "zrzy_handler",
+        "gaj": "gaj_handler",
+    }
     plan = [  # (topic, unit, how far it goes)
-        *[("scjg-food", "scjg", s) for s in ("closed", "closed", "callback", "review", "progress", "sign", "redo", "extension")],
+        *[
+            ("scjg-food", "scjg", s)
+            for s in (
+                "closed",
+                "closed",
+                "callback",
+                "review",
+                "progress",
+                "sign",
+                "redo",
+                "extension",
+            )
+        ],
         *[("scjg-price", "scjg", s) for s in ("closed", "progress", "sign")],
         *[("scjg-consumer", "scjg", s) for s in ("closed", "callback")],
-        *[("zf-property", "zjj", s) for s in ("closed", "closed", "progress", "sign", "return", "callback")],
+        *[
+            ("zf-property", "zjj", s)
+            for s in ("closed", "closed", "progress", "sign", "return", "callback")
+        ],
         *[("zf-construction", "zjj", s) for s in ("closed", "progress")],
-        *[("cg-sanitation", "chengguan", s) for s in ("closed", "closed", "progress", "sign", "unsatisfied")],
+        *[
+            ("cg-sanitation", "chengguan", s)
+            for s in ("closed", "closed", "progress", "sign", "unsatisfied")
+        ],
         *[("yshj-approval", "xzsp", s) for s in ("closed", "progress", "review", "sign")],
         *[("health", "wjj", s) for s in ("closed", "progress")],
         *[("yshj-land", "zrzy", s) for s in ("closed", "sign")],
@@ -247,15 +340,24 @@ def load_demo(ctx) -> None:
     for i, (code, unit_code, stage) in enumerate(plan):
         topic = topics[code]
         order = services.register(
-            actor=operator, content=_text(rng, code), channel=rng.choice(["phone"] * 5 + ["web", "app_api", "city"]),
-            category=CATEGORY_BY_TOPIC.get(code, rng.choice(["complaint", "complaint", "help", "report", "suggestion"])),
-            urgency="urgent" if i % 17 == 3 else "normal", topic=topic, caller_name=rng.choice(names),
-            caller_phone=_phone(rng), confidential=stage == "confidential" or i % 13 == 5,
+            actor=operator,
+            content=_text(rng, code),
+            channel=rng.choice(["phone"] * 5 + ["web", "app_api", "city"]),
+            category=CATEGORY_BY_TOPIC.get(
+                code, rng.choice(["complaint", "complaint", "help", "report", "suggestion"])
+            ),
+            urgency="urgent" if i % 17 == 3 else "normal",
+            topic=topic,
+            caller_name=rng.choice(names),
+            caller_phone=_phone(rng),
+            confidential=stage == "confidential" or i % 13 == 5,
             address=f"示范县{rng.choice(PLACES)}{rng.randint(1, 200)}号",
             external_number=f"SZ{timezone.localdate():%Y%m%d}{i:04d}" if i % 9 == 4 else "",
         )
         if stage == "direct":
-            services.answer_directly(actor=operator, order=order, reply="已按政策口径答复来电人：" + rng.choice(REPLIES))
+            services.answer_directly(
+                actor=operator, order=order, reply="已按政策口径答复来电人：" + rng.choice(REPLIES)
+            )
             continue
         if stage == "registered":
             continue
@@ -269,14 +371,20 @@ def load_demo(ctx) -> None:
         if stage == "sign" or handler is None:
             continue
         if stage == "return":
-            ret = services.return_order(actor=handler, order=order, reason="该小区物业属于开发商自管，不属于本单位职责范围")
-            services.rule_return(actor=operator, return_request=ret, justified=False, note="物业监管属住建局职责")
+            ret = services.return_order(
+                actor=handler, order=order, reason="该小区物业属于开发商自管，不属于本单位职责范围"
+            )
+            services.rule_return(
+                actor=operator, return_request=ret, justified=False, note="物业监管属住建局职责"
+            )
             continue
         order = services.sign(actor=handler, order=order)
         if stage in ("progress", "confidential"):
             continue
         if stage == "extension":
-            services.ask_extension(actor=handler, order=order, days=5, reason="需要联合检测机构抽检，结果需要时间")
+            services.ask_extension(
+                actor=handler, order=order, days=5, reason="需要联合检测机构抽检，结果需要时间"
+            )
             continue
         order = services.reply(actor=handler, order=order, text=rng.choice(REPLIES))
         if stage == "review":
@@ -287,9 +395,13 @@ def load_demo(ctx) -> None:
         if stage in ("redo", "unsatisfied"):
             services.record_callback(actor=operator, order=order, resolved=False, satisfied=False)
             if stage == "redo":
-                services.redo(actor=operator, order=order, reason="来电人反映问题依旧存在，商户未整改")
+                services.redo(
+                    actor=operator, order=order, reason="来电人反映问题依旧存在，商户未整改"
+                )
             continue
-        services.record_callback(actor=operator, order=order, resolved=True, satisfied=rng.random() < 0.85)
+        services.record_callback(
+            actor=operator, order=order, resolved=True, satisfied=rng.random() < 0.85
+        )
         services.close(actor=operator, order=order)
     if ctx is not None:
         ctx.log(f"    hotline: {WorkOrder.objects.filter(created_by=operator).count()} orders")
@@ -306,7 +418,9 @@ def generate(ctx, scale) -> dict:
         return {"orders": 0}
     topics = ensure_topics()
     leaf = [t for t in topics.values() if t.parent_id and t.default_unit_id and t.code in TEXTS]
-    leaf += [t for t in topics.values() if not t.parent_id and t.default_unit_id and t.code in TEXTS]
+    leaf += [
+        t for t in topics.values() if not t.parent_id and t.default_unit_id and t.code in TEXTS
+    ]
     towns = list(Unit.objects.filter(kind="town").values_list("pk", flat=True))
     rng = ctx.rng if ctx is not None else random.Random(20261122)
     cal = calendar.get_calendar()
@@ -326,12 +440,18 @@ def generate(ctx, scale) -> dict:
         category = CATEGORY_BY_TOPIC.get(topic.code, rng.choice(categories))
         direct = category == "consult" and rng.random() < 0.4
         order = WorkOrder(
-            number=f"GN{calendar.local_date(reg):%Y%m%d}{offset + i:09d}"[:24], channel=rng.choice(
-                ["phone"] * 6 + ["web", "app_api", "city", "open311"]),
-            caller_name=rng.choice(["张", "李", "王", "赵", "刘", "陈"]) + rng.choice(["先生", "女士"]),
-            caller_phone=_phone(rng), confidential=rng.random() < 0.03, category=category, topic_id=topic.pk,
-            urgency="urgent" if rng.random() < 0.04 else "normal", content=_text(rng, topic.code),
-            address=f"示范县{rng.choice(PLACES)}{rng.randint(1, 300)}号", registered_at=reg,
+            number=f"GN{calendar.local_date(reg):%Y%m%d}{offset + i:09d}"[:24],
+            channel=rng.choice(["phone"] * 6 + ["web", "app_api", "city", "open311"]),
+            caller_name=rng.choice(["张", "李", "王", "赵", "刘", "陈"])
+            + rng.choice(["先生", "女士"]),
+            caller_phone=_phone(rng),
+            confidential=rng.random() < 0.03,
+            category=category,
+            topic_id=topic.pk,
+            urgency="urgent" if rng.random() < 0.04 else "normal",
+            content=_text(rng, topic.code),
+            address=f"示范县{rng.choice(PLACES)}{rng.randint(1, 300)}号",
+            registered_at=reg,
         )
         order.title = order.content[:30]
         if direct:
@@ -356,7 +476,9 @@ def generate(ctx, scale) -> dict:
                     order.status = "in_progress"
                     order.due_at = order.handle_due_at
                 else:
-                    order.replied_at = order.signed_at + dt.timedelta(hours=rng.randint(2, 24 * (days + 3)))
+                    order.replied_at = order.signed_at + dt.timedelta(
+                        hours=rng.randint(2, 24 * (days + 3))
+                    )
                     order.replied_on_time = order.replied_at <= order.handle_due_at
                     order.reply = rng.choice(REPLIES)
                     order.resolved = rng.random() < 0.82

@@ -7,7 +7,15 @@ from decimal import Decimal
 DEFAULTS = [
     # purpose, category, urgency, amount, unit, same_day, note
     ("sign", "", "", 2, "working_hours", False, "签收：派单后2个工作小时内"),
-    ("handle", "", "urgent", 4, "working_hours", True, "紧急：当日答复（当日剩余不足1个工作小时则4个工作小时）"),
+    (
+        "handle",
+        "",
+        "urgent",
+        4,
+        "working_hours",
+        True,
+        "紧急：当日答复（当日剩余不足1个工作小时则4个工作小时）",
+    ),
     ("handle", "", "critical", 2, "working_hours", False, "特急：2个工作小时"),
     ("handle", "consult", "", 3, "working_days", False, "咨询：3个工作日"),
     ("handle", "help", "", 3, "working_days", False, "求助：3个工作日"),
@@ -33,7 +41,9 @@ def _pick(rows, category: str, urgency: str):
             continue
         if urg and urg != urgency:
             continue
-        score = (2 if urg else 0) + (1 if cat else 0)  # urgency beats category: an urgent complaint is same-day
+        score = (2 if urg else 0) + (
+            1 if cat else 0
+        )  # urgency beats category: an urgent complaint is same-day
         if score > best_score:
             best, best_score = Limit(Decimal(str(amount)), unit, same_day), score
     return best
@@ -43,12 +53,17 @@ def limit_for(purpose: str, category: str, urgency: str) -> Limit:
     from yingshang.hotline.models import LimitRule
 
     rows = list(
-        LimitRule.objects.filter(purpose=purpose, is_active=True)
-        .values_list("purpose", "category", "urgency", "amount", "unit", "same_day")
+        LimitRule.objects.filter(purpose=purpose, is_active=True).values_list(
+            "purpose", "category", "urgency", "amount", "unit", "same_day"
+        )
     )
     found = _pick(rows, category, urgency) if rows else None
     if found is None:
-        found = _pick([(p, c, u, a, un, sd) for p, c, u, a, un, sd, _n in DEFAULTS if p == purpose], category, urgency)
+        found = _pick(
+            [(p, c, u, a, un, sd) for p, c, u, a, un, sd, _n in DEFAULTS if p == purpose],
+            category,
+            urgency,
+        )
     return found
 
 
@@ -60,8 +75,10 @@ def ensure_defaults() -> int:
     KpiConfig.objects.get_or_create(pk=1)
     if LimitRule.objects.exists():
         return 0
-    LimitRule.objects.bulk_create([
-        LimitRule(purpose=p, category=c, urgency=u, amount=a, unit=un, same_day=sd, note=n)
-        for p, c, u, a, un, sd, n in DEFAULTS
-    ])
+    LimitRule.objects.bulk_create(
+        [
+            LimitRule(purpose=p, category=c, urgency=u, amount=a, unit=un, same_day=sd, note=n)
+            for p, c, u, a, un, sd, n in DEFAULTS
+        ]
+    )
     return len(DEFAULTS)

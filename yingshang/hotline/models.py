@@ -11,13 +11,25 @@ class Topic(models.Model):
     """The classification tree (分类). `extra_fields` is a list of Open311-style attribute
     definitions: [{"code", "datatype", "description", "required", "values": [{"key", "name"}]}]."""
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("上级分类"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级分类"),
+    )
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=80)
     description = models.CharField(_("说明"), max_length=300, blank=True)
-    default_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("默认承办单位"))
+    default_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("默认承办单位"),
+    )
     keywords = models.CharField(_("关键词"), max_length=300, blank=True)
     extra_fields = models.JSONField(_("附加字段"), default=list, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -70,19 +82,44 @@ class WorkOrder(models.Model):
 
     number = models.CharField(_("工单编号"), max_length=24, unique=True)
     external_number = models.CharField(_("外部编号"), max_length=64, blank=True, default="")
-    source_system = models.CharField(_("来源系统"), max_length=32, blank=True, default="",
-                                     help_text=_("如 city12345，市平台下派工单的来源"))
-    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    source_system = models.CharField(
+        _("来源系统"),
+        max_length=32,
+        blank=True,
+        default="",
+        help_text=_("如 city12345，市平台下派工单的来源"),
+    )
+    channel = models.CharField(
+        _("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
     caller_name = models.CharField(_("来电人"), max_length=40, blank=True)
     caller_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
     anonymous = models.BooleanField(_("匿名"), default=False)
-    confidential = models.BooleanField(_("保密"), default=False, help_text=_("来电人身份对承办单位保密"))
-    firm = models.ForeignKey("enterprises.Firm", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="work_orders", verbose_name=_("涉及企业"))
-    category = models.CharField(_("诉求类别"), max_length=12, choices=Category.choices, default=Category.CONSULT)
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="orders",
-                              verbose_name=_("分类"))
-    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    confidential = models.BooleanField(
+        _("保密"), default=False, help_text=_("来电人身份对承办单位保密")
+    )
+    firm = models.ForeignKey(
+        "enterprises.Firm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
+        verbose_name=_("涉及企业"),
+    )
+    category = models.CharField(
+        _("诉求类别"), max_length=12, choices=Category.choices, default=Category.CONSULT
+    )
+    topic = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("分类"),
+    )
+    urgency = models.CharField(
+        _("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
     title = models.CharField(_("标题"), max_length=120, blank=True)
     content = models.TextField(_("诉求内容"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -90,11 +127,24 @@ class WorkOrder(models.Model):
     lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     attributes = models.JSONField(_("附加信息"), default=dict, blank=True)
 
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
-    main_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="hotline_orders", verbose_name=_("主办单位"))
-    co_units = models.ManyToManyField("org.Unit", through="CoUnit", related_name="hotline_co_orders", blank=True,
-                                      verbose_name=_("协办单位"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    main_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hotline_orders",
+        verbose_name=_("主办单位"),
+    )
+    co_units = models.ManyToManyField(
+        "org.Unit",
+        through="CoUnit",
+        related_name="hotline_co_orders",
+        blank=True,
+        verbose_name=_("协办单位"),
+    )
     due_at = models.DateTimeField(_("当前时限"), null=True, blank=True)
     sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
     handle_due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
@@ -105,11 +155,19 @@ class WorkOrder(models.Model):
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    close_kind = models.CharField(_("办结方式"), max_length=10, choices=CloseKind.choices, blank=True)
+    close_kind = models.CharField(
+        _("办结方式"), max_length=10, choices=CloseKind.choices, blank=True
+    )
 
     reply = models.TextField(_("答复内容"), blank=True)
-    knowledge_article = models.ForeignKey("knowledge.KnowledgeArticle", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="hotline_answers", verbose_name=_("引用知识"))
+    knowledge_article = models.ForeignKey(
+        "knowledge.KnowledgeArticle",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hotline_answers",
+        verbose_name=_("引用知识"),
+    )
     resolved = models.BooleanField(_("是否解决"), null=True, blank=True)
     satisfied = models.BooleanField(_("是否满意"), null=True, blank=True)
     callback_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
@@ -125,10 +183,22 @@ class WorkOrder(models.Model):
     replied_on_time = models.BooleanField(_("按时答复"), null=True, blank=True)
     overdue_urged_at = models.DateTimeField(_("超期催办时间"), null=True, blank=True)
 
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
-                                    verbose_name=_("合并至"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("登记人"))
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name=_("合并至"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -143,8 +213,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["caller_phone", "registered_at"], name="hl_order_phone"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["source_system", "external_number"],
-                                    condition=~Q(external_number=""), name="hl_order_external_unique"),
+            models.UniqueConstraint(
+                fields=["source_system", "external_number"],
+                condition=~Q(external_number=""),
+                name="hl_order_external_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,8 +245,9 @@ class WorkOrderAttachment(models.Model):
     file = models.FileField(_("文件"), upload_to="hotline/%Y/%m/")
     name = models.CharField(_("文件名"), max_length=200)
     media_url = models.URLField(_("外部链接"), blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -191,13 +265,23 @@ class LimitRule(models.Model):
         CALLBACK = "callback", _("回访")
 
     purpose = models.CharField(_("时限类型"), max_length=10, choices=Purpose.choices)
-    category = models.CharField(_("诉求类别"), max_length=12, choices=WorkOrder.Category.choices, blank=True)
-    urgency = models.CharField(_("紧急程度"), max_length=10, choices=WorkOrder.Urgency.choices, blank=True)
+    category = models.CharField(
+        _("诉求类别"), max_length=12, choices=WorkOrder.Category.choices, blank=True
+    )
+    urgency = models.CharField(
+        _("紧急程度"), max_length=10, choices=WorkOrder.Urgency.choices, blank=True
+    )
     amount = models.DecimalField(_("时限"), max_digits=6, decimal_places=2)
-    unit = models.CharField(_("单位"), max_length=16, choices=[
-        ("working_days", _("工作日")), ("working_hours", _("工作小时")),
-        ("natural_days", _("自然日")), ("natural_hours", _("小时")),
-    ])
+    unit = models.CharField(
+        _("单位"),
+        max_length=16,
+        choices=[
+            ("working_days", _("工作日")),
+            ("working_hours", _("工作小时")),
+            ("natural_days", _("自然日")),
+            ("natural_hours", _("小时")),
+        ],
+    )
     same_day = models.BooleanField(_("当日办结"), default=False, help_text=_("时限为当日工作结束"))
     is_active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
@@ -220,11 +304,16 @@ class Extension(models.Model):
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     days = models.PositiveIntegerField(_("延期工作日"))
     reason = models.TextField(_("延期理由"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("审核意见"), max_length=300, blank=True)
     new_due_at = models.DateTimeField(null=True, blank=True)
@@ -246,11 +335,16 @@ class ReturnRequest(models.Model):
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="returns")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("退单理由"))
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     returned_at = models.DateTimeField()
-    ruling = models.CharField(_("认定"), max_length=12, choices=Ruling.choices, default=Ruling.PENDING)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    ruling = models.CharField(
+        _("认定"), max_length=12, choices=Ruling.choices, default=Ruling.PENDING
+    )
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     ruled_at = models.DateTimeField(null=True, blank=True)
     ruling_note = models.CharField(_("认定意见"), max_length=300, blank=True)
 
@@ -265,7 +359,9 @@ class Redo(models.Model):
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="redos")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("重办原因"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -277,8 +373,12 @@ class Reclassification(models.Model):
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="reclassifications")
     old_category = models.CharField(max_length=12)
     new_category = models.CharField(max_length=12)
-    old_topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    new_topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    old_topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("原因"), max_length=300)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
@@ -297,10 +397,13 @@ class Supervision(models.Model):
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="supervisions")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(_("内容"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     # dedup key for system notices (e.g. "overdue:<due_at iso>") so the sweep fires once
     dedup_key = models.CharField(max_length=80, blank=True)
@@ -308,8 +411,11 @@ class Supervision(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "dedup_key"], condition=~Q(dedup_key=""),
-                                    name="hl_supervision_once"),
+            models.UniqueConstraint(
+                fields=["order", "dedup_key"],
+                condition=~Q(dedup_key=""),
+                name="hl_supervision_once",
+            ),
         ]
         verbose_name = _("督办/催办")
         verbose_name_plural = _("督办/催办")
@@ -321,9 +427,15 @@ Urge = Supervision  # 催办 records are Supervision rows with kind="urge"/"over
 class KpiConfig(models.Model):
     """Weights of the unit score and the minimum sample (singleton, pk=1)."""
 
-    weight_response = models.DecimalField(_("响应率权重"), max_digits=5, decimal_places=2, default=30)
-    weight_resolution = models.DecimalField(_("解决率权重"), max_digits=5, decimal_places=2, default=35)
-    weight_satisfaction = models.DecimalField(_("满意率权重"), max_digits=5, decimal_places=2, default=35)
+    weight_response = models.DecimalField(
+        _("响应率权重"), max_digits=5, decimal_places=2, default=30
+    )
+    weight_resolution = models.DecimalField(
+        _("解决率权重"), max_digits=5, decimal_places=2, default=35
+    )
+    weight_satisfaction = models.DecimalField(
+        _("满意率权重"), max_digits=5, decimal_places=2, default=35
+    )
     min_sample = models.PositiveIntegerField(_("最小样本量"), default=10)
 
     class Meta:
@@ -366,9 +478,13 @@ class CityFigure(models.Model):
     value = models.DecimalField(_("数值"), max_digits=8, decimal_places=2)
     rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "metric"], name="hl_cityfigure_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "metric"], name="hl_cityfigure_unique")
+        ]
         ordering = ["-period", "metric"]

@@ -31,7 +31,9 @@ def order_rule(grants, qs):
         # the main unit or a co-handling unit (a subquery, so lists need no DISTINCT)
         from yingshang.hotline.models import CoUnit
 
-        q |= Q(main_unit_id__in=units) | Q(pk__in=CoUnit.objects.filter(unit_id__in=units).values("order_id"))
+        q |= Q(main_unit_id__in=units) | Q(
+            pk__in=CoUnit.objects.filter(unit_id__in=units).values("order_id")
+        )
     return qs.filter(q)
 
 
@@ -118,7 +120,15 @@ def register_scopes() -> None:
 
     scope.register(m.WorkOrder, order_rule)
     scope.register(m.Topic, topic_rule)
-    for model in (m.WorkOrderAttachment, m.Extension, m.ReturnRequest, m.Redo, m.Reclassification,
-                  m.Supervision, m.CityReport, m.CoUnit):
+    for model in (
+        m.WorkOrderAttachment,
+        m.Extension,
+        m.ReturnRequest,
+        m.Redo,
+        m.Reclassification,
+        m.Supervision,
+        m.CityReport,
+        m.CoUnit,
+    ):
         scope.register(model, child_rule)
     scope.register_abilities(m.WorkOrder, abilities)

@@ -38,11 +38,19 @@ def unit_queue(user, queue: str, now: dt.datetime | None = None):
         return qs.filter(status=S.IN_PROGRESS).order_by("due_at")
     if queue == "due_soon":
         soon = calendar.end_of_day(calendar.add_working_days(calendar.local_date(now), 1))
-        return qs.filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], due_at__gte=now, due_at__lte=soon).order_by("due_at")
+        return qs.filter(
+            status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], due_at__gte=now, due_at__lte=soon
+        ).order_by("due_at")
     if queue == "overdue":
-        return qs.filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], due_at__lt=now).order_by("due_at")
+        return qs.filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], due_at__lt=now).order_by(
+            "due_at"
+        )
     if queue == "sent_back":
-        return qs.filter(status=S.IN_PROGRESS).filter(Q(redo_count__gt=0) | Q(replied_at__isnull=False)).order_by("due_at")
+        return (
+            qs.filter(status=S.IN_PROGRESS)
+            .filter(Q(redo_count__gt=0) | Q(replied_at__isnull=False))
+            .order_by("due_at")
+        )
     return qs.none()
 
 
@@ -61,7 +69,11 @@ def centre_queue(user, queue: str):
     if queue == "extensions":
         return qs.filter(extensions__status=Extension.Status.PENDING).distinct().order_by("due_at")
     if queue == "returns":
-        return qs.filter(returns__ruling=ReturnRequest.Ruling.PENDING).distinct().order_by("registered_at")
+        return (
+            qs.filter(returns__ruling=ReturnRequest.Ruling.PENDING)
+            .distinct()
+            .order_by("registered_at")
+        )
     return qs.order_by("-registered_at")
 
 
@@ -72,8 +84,17 @@ def caller_history(user, phone: str, limit: int = 10):
     return orders(user).filter(caller_phone=phone).order_by("-registered_at")[:limit]
 
 
-def duplicates(user, *, phone: str = "", content: str = "", address: str = "", days: int = 7,
-               exclude_pk=None, now=None, limit: int = 8):
+def duplicates(
+    user,
+    *,
+    phone: str = "",
+    content: str = "",
+    address: str = "",
+    days: int = 7,
+    exclude_pk=None,
+    now=None,
+    limit: int = 8,
+):
     """Open or recent orders that may be the same request: same phone, or the same address, or
     sharing a distinctive stretch of the content, within the last `days` days."""
     now = now or timezone.now()
@@ -86,7 +107,7 @@ def duplicates(user, *, phone: str = "", content: str = "", address: str = "", d
     text = "".join((content or "").split())
     if len(text) >= 8:
         for i in range(0, min(len(text) - 6, 40), 6):
-            q |= Q(content__contains=text[i:i + 6])
+            q |= Q(content__contains=text[i : i + 6])
     qs = orders(user).filter(q, registered_at__gte=since).exclude(close_kind="merged")
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
@@ -100,7 +121,9 @@ def criticism_list(user, now=None):
     today = calendar.local_date(now)
     # five full working days have passed since the deadline day (today itself not counted)
     cutoff = calendar.end_of_day(calendar.add_working_days(today, -6))
-    late = orders(user).filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], handle_due_at__lte=cutoff)
+    late = orders(user).filter(
+        status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], handle_due_at__lte=cutoff
+    )
     return (
         late.values("main_unit_id", "main_unit__name")
         .annotate(n=Count("id"), oldest=Min("handle_due_at"))

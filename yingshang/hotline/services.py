@@ -44,8 +44,15 @@ def _role(actor) -> str:
     if actor is None:
         return ""
     g = grants_of(actor)
-    for role in (Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.DEPT_HEAD, Role.DEPT_HANDLER, Role.ADMIN,
-                 Role.LEADER, Role.APPLICANT):
+    for role in (
+        Role.HOTLINE_OPERATOR,
+        Role.SUPERVISOR,
+        Role.DEPT_HEAD,
+        Role.DEPT_HANDLER,
+        Role.ADMIN,
+        Role.LEADER,
+        Role.APPLICANT,
+    ):
         if g.has(role):
             return str(role)
     return ""
@@ -60,7 +67,9 @@ def _require(actor, order, ability: str) -> None:
         move = ORDER.moves.get(ability)
         if move is not None and order.status not in move.sources:
             ORDER.check(ability, order.status)
-        raise PermissionDeniedError("HOTLINE_FORBIDDEN", _("无权执行此操作"), details={"action": ability})
+        raise PermissionDeniedError(
+            "HOTLINE_FORBIDDEN", _("无权执行此操作"), details={"action": ability}
+        )
 
 
 def _lock(order: WorkOrder) -> WorkOrder:
@@ -73,8 +82,14 @@ def _snapshot(order: WorkOrder, *fields) -> dict:
 
 def _record(actor, action, order, before, after, *, reason="", unit=None):
     return audit.record(
-        actor=actor, action=f"hotline.{action}", obj=order, before=before, after=after, reason=reason,
-        role=_role(actor), unit=unit if unit is not None else order.main_unit_id,
+        actor=actor,
+        action=f"hotline.{action}",
+        obj=order,
+        before=before,
+        after=after,
+        reason=reason,
+        role=_role(actor),
+        unit=unit if unit is not None else order.main_unit_id,
     )
 
 
@@ -108,7 +123,9 @@ def _unit_staff(unit_id, roles=(Role.DEPT_HANDLER, Role.DEPT_HEAD)):
     if unit_id is None:
         return User.objects.none()
     return User.objects.filter(
-        role_assignments__unit_id=unit_id, role_assignments__role__in=roles, role_assignments__revoked_at__isnull=True,
+        role_assignments__unit_id=unit_id,
+        role_assignments__role__in=roles,
+        role_assignments__revoked_at__isnull=True,
         is_active=True,
     ).distinct()
 
@@ -117,22 +134,36 @@ def _centre_staff():
     from yingshang.org.models import User
 
     return User.objects.filter(
-        role_assignments__role=Role.HOTLINE_OPERATOR, role_assignments__revoked_at__isnull=True, is_active=True
+        role_assignments__role=Role.HOTLINE_OPERATOR,
+        role_assignments__revoked_at__isnull=True,
+        is_active=True,
     ).distinct()
 
 
 def _tell_unit(order, body, unit_id=None):
     link = f"/staff/hotline/orders/{order.pk}/"
     for user in _unit_staff(unit_id or order.main_unit_id):
-        notify.send(channel="inapp", recipient=user, subject=_("工单 %(n)s") % {"n": order.number}, body=body,
-                    link=link, related=order)
+        notify.send(
+            channel="inapp",
+            recipient=user,
+            subject=_("工单 %(n)s") % {"n": order.number},
+            body=body,
+            link=link,
+            related=order,
+        )
 
 
 def _tell_centre(order, body):
     link = f"/staff/hotline/orders/{order.pk}/"
     for user in _centre_staff():
-        notify.send(channel="inapp", recipient=user, subject=_("工单 %(n)s") % {"n": order.number}, body=body,
-                    link=link, related=order)
+        notify.send(
+            channel="inapp",
+            recipient=user,
+            subject=_("工单 %(n)s") % {"n": order.number},
+            body=body,
+            link=link,
+            related=order,
+        )
 
 
 def _tell_caller(order, body):
@@ -156,18 +187,36 @@ REQUIRED_TEXT = 5
 
 
 def register(
-    *, actor, content: str, channel: str = WorkOrder.Channel.PHONE, category: str = WorkOrder.Category.CONSULT,
-    urgency: str = WorkOrder.Urgency.NORMAL, topic: Topic | None = None, caller_name: str = "",
-    caller_phone: str = "", anonymous: bool = False, confidential: bool = False, firm=None, address: str = "",
-    lat=None, lng=None, title: str = "", external_number: str = "", source_system: str = "",
-    attributes: dict | None = None, at: dt.datetime | None = None,
+    *,
+    actor,
+    content: str,
+    channel: str = WorkOrder.Channel.PHONE,
+    category: str = WorkOrder.Category.CONSULT,
+    urgency: str = WorkOrder.Urgency.NORMAL,
+    topic: Topic | None = None,
+    caller_name: str = "",
+    caller_phone: str = "",
+    anonymous: bool = False,
+    confidential: bool = False,
+    firm=None,
+    address: str = "",
+    lat=None,
+    lng=None,
+    title: str = "",
+    external_number: str = "",
+    source_system: str = "",
+    attributes: dict | None = None,
+    at: dt.datetime | None = None,
 ) -> WorkOrder:
     """登记. Idempotent on (source_system, external_number): a city order pushed twice is the
     same order (the returned object has `created = False`)."""
     content = (content or "").strip()
     if len(content) < REQUIRED_TEXT:
-        raise InvalidInput("HOTLINE_CONTENT_TOO_SHORT", _("请填写诉求内容（至少%(n)d个字）") % {"n": REQUIRED_TEXT},
-                           details={"field": "content"})
+        raise InvalidInput(
+            "HOTLINE_CONTENT_TOO_SHORT",
+            _("请填写诉求内容（至少%(n)d个字）") % {"n": REQUIRED_TEXT},
+            details={"field": "content"},
+        )
     if channel not in WorkOrder.Channel.values:
         raise InvalidInput("HOTLINE_BAD_CHANNEL", _("来源渠道无效"), details={"field": "channel"})
     if category not in WorkOrder.Category.values:
@@ -176,43 +225,87 @@ def register(
         raise InvalidInput("HOTLINE_BAD_URGENCY", _("紧急程度无效"), details={"field": "urgency"})
     caller_phone = (caller_phone or "").strip().replace(" ", "").replace("-", "")
     if caller_phone and not caller_phone.isdigit():
-        raise InvalidInput("HOTLINE_BAD_PHONE", _("联系电话只能包含数字"), details={"field": "caller_phone"})
+        raise InvalidInput(
+            "HOTLINE_BAD_PHONE", _("联系电话只能包含数字"), details={"field": "caller_phone"}
+        )
     if not anonymous and not caller_phone:
-        raise InvalidInput("HOTLINE_PHONE_REQUIRED", _("请填写联系电话，或勾选匿名"), details={"field": "caller_phone"})
+        raise InvalidInput(
+            "HOTLINE_PHONE_REQUIRED",
+            _("请填写联系电话，或勾选匿名"),
+            details={"field": "caller_phone"},
+        )
     external_number = (external_number or "").strip()
     if external_number and not source_system:
         source_system = "city"
     if topic is not None and topic.extra_fields and attributes is not None:
-        missing = [f.get("code") for f in topic.extra_fields if f.get("required") and not attributes.get(f.get("code"))]
+        missing = [
+            f.get("code")
+            for f in topic.extra_fields
+            if f.get("required") and not attributes.get(f.get("code"))
+        ]
         if missing:
-            raise InvalidInput("HOTLINE_ATTRIBUTE_REQUIRED", _("请填写必填的附加信息：%(f)s") % {"f": "、".join(missing)},
-                               details={"fields": missing})
+            raise InvalidInput(
+                "HOTLINE_ATTRIBUTE_REQUIRED",
+                _("请填写必填的附加信息：%(f)s") % {"f": "、".join(missing)},
+                details={"fields": missing},
+            )
     at = _now(at)
     if external_number:
-        existing = WorkOrder.objects.filter(source_system=source_system, external_number=external_number).first()
+        existing = WorkOrder.objects.filter(
+            source_system=source_system, external_number=external_number
+        ).first()
         if existing is not None:
             existing.created = False
             return existing
     try:
         with transaction.atomic():
             order = WorkOrder.objects.create(
-                number=uuid.uuid4().hex[:24], external_number=external_number, source_system=source_system,
-                channel=channel, caller_name=(caller_name or "").strip()[:40], caller_phone=caller_phone[:20],
-                anonymous=anonymous, confidential=confidential, firm=firm, category=category, topic=topic,
-                urgency=urgency, title=(title or content[:30])[:120], content=content, address=address[:200],
-                lat=lat, lng=lng, attributes=attributes or {}, status=S.REGISTERED, registered_at=at,
+                number=uuid.uuid4().hex[:24],
+                external_number=external_number,
+                source_system=source_system,
+                channel=channel,
+                caller_name=(caller_name or "").strip()[:40],
+                caller_phone=caller_phone[:20],
+                anonymous=anonymous,
+                confidential=confidential,
+                firm=firm,
+                category=category,
+                topic=topic,
+                urgency=urgency,
+                title=(title or content[:30])[:120],
+                content=content,
+                address=address[:200],
+                lat=lat,
+                lng=lng,
+                attributes=attributes or {},
+                status=S.REGISTERED,
+                registered_at=at,
                 created_by=actor,
             )
             order.number = f"GD{calendar.local_date(at):%Y%m%d}{order.pk:08d}"
             WorkOrder.objects.filter(pk=order.pk).update(number=order.number)
-            _record(actor, "register", order, None, {
-                "number": order.number, "channel": channel, "category": category, "urgency": urgency,
-                "topic": getattr(topic, "code", None), "external_number": external_number,
-                "confidential": confidential, "anonymous": anonymous,
-            }, unit=None)
+            _record(
+                actor,
+                "register",
+                order,
+                None,
+                {
+                    "number": order.number,
+                    "channel": channel,
+                    "category": category,
+                    "urgency": urgency,
+                    "topic": getattr(topic, "code", None),
+                    "external_number": external_number,
+                    "confidential": confidential,
+                    "anonymous": anonymous,
+                },
+                unit=None,
+            )
     except IntegrityError:
         if external_number:  # a concurrent push of the same city order won the race
-            existing = WorkOrder.objects.get(source_system=source_system, external_number=external_number)
+            existing = WorkOrder.objects.get(
+                source_system=source_system, external_number=external_number
+            )
             existing.created = False
             return existing
         raise
@@ -221,10 +314,14 @@ def register(
 
 
 # --- answer directly (知识库) -----------------------------------------------------------------
-def answer_directly(*, actor, order: WorkOrder, reply: str, article_id: int | None = None) -> WorkOrder:
+def answer_directly(
+    *, actor, order: WorkOrder, reply: str, article_id: int | None = None
+) -> WorkOrder:
     reply = (reply or "").strip()
     if not reply:
-        raise InvalidInput("HOTLINE_REPLY_REQUIRED", _("请填写答复内容"), details={"field": "reply"})
+        raise InvalidInput(
+            "HOTLINE_REPLY_REQUIRED", _("请填写答复内容"), details={"field": "reply"}
+        )
     if article_id is not None:
         from yingshang.knowledge.selectors import citable
 
@@ -242,16 +339,25 @@ def answer_directly(*, actor, order: WorkOrder, reply: str, article_id: int | No
         order.knowledge_article_id = article_id
         order.due_at = None
         order.save()
-        _record(actor, "answer_directly", order, before,
-                {"status": order.status, "reply": reply, "knowledge_article_id": article_id})
+        _record(
+            actor,
+            "answer_directly",
+            order,
+            before,
+            {"status": order.status, "reply": reply, "knowledge_article_id": article_id},
+        )
         _report_city(order, "closed", {"reply": reply})
     return order
 
 
 # --- dispatch / sign / return -----------------------------------------------------------------
-def dispatch(*, actor, order: WorkOrder, main_unit, co_units=(), note: str = "", suggested_unit_id=None) -> WorkOrder:
+def dispatch(
+    *, actor, order: WorkOrder, main_unit, co_units=(), note: str = "", suggested_unit_id=None
+) -> WorkOrder:
     if main_unit is None:
-        raise InvalidInput("HOTLINE_UNIT_REQUIRED", _("请选择主办单位"), details={"field": "main_unit"})
+        raise InvalidInput(
+            "HOTLINE_UNIT_REQUIRED", _("请选择主办单位"), details={"field": "main_unit"}
+        )
     co_units = [u for u in co_units if u.pk != main_unit.pk]
     with transaction.atomic():
         order = _lock(order)
@@ -275,11 +381,22 @@ def dispatch(*, actor, order: WorkOrder, main_unit, co_units=(), note: str = "",
         order.save()
         for unit in co_units:
             CoUnit.objects.get_or_create(order=order, unit=unit)
-        _record(actor, "dispatch", order, before, {
-            "status": order.status, "main_unit_id": main_unit.pk, "co_units": [u.pk for u in co_units],
-            "sign_due_at": order.sign_due_at, "handle_due_at": order.handle_due_at,
-            "suggested_unit_id": suggested_unit_id,
-        }, reason=note, unit=main_unit.pk)
+        _record(
+            actor,
+            "dispatch",
+            order,
+            before,
+            {
+                "status": order.status,
+                "main_unit_id": main_unit.pk,
+                "co_units": [u.pk for u in co_units],
+                "sign_due_at": order.sign_due_at,
+                "handle_due_at": order.handle_due_at,
+                "suggested_unit_id": suggested_unit_id,
+            },
+            reason=note,
+            unit=main_unit.pk,
+        )
         _tell_unit(order, _("新工单待签收，请于 %(d)s 前签收。") % {"d": _fmt(order.sign_due_at)})
         for unit in co_units:
             _tell_unit(order, _("您单位为工单协办单位，请配合主办单位办理。"), unit_id=unit.pk)
@@ -299,8 +416,13 @@ def sign(*, actor, order: WorkOrder) -> WorkOrder:
         order.signed_on_time = clock.outcome == Clock.Outcome.MET if clock else True
         order.due_at = order.handle_due_at
         order.save()
-        _record(actor, "sign", order, before,
-                {"status": order.status, "signed_at": at, "signed_on_time": order.signed_on_time})
+        _record(
+            actor,
+            "sign",
+            order,
+            before,
+            {"status": order.status, "signed_at": at, "signed_on_time": order.signed_on_time},
+        )
         _report_city(order, "signed", {"unit": order.main_unit.name if order.main_unit_id else ""})
     return order
 
@@ -310,7 +432,11 @@ def return_order(*, actor, order: WorkOrder, reason: str) -> ReturnRequest:
     whether the return was justified. The handling clock keeps running."""
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise InvalidInput("HOTLINE_RETURN_REASON_REQUIRED", _("请填写退单理由（至少4个字）"), details={"field": "reason"})
+        raise InvalidInput(
+            "HOTLINE_RETURN_REASON_REQUIRED",
+            _("请填写退单理由（至少4个字）"),
+            details={"field": "reason"},
+        )
     with transaction.atomic():
         order = _lock(order)
         _require(actor, order, "return")
@@ -324,11 +450,25 @@ def return_order(*, actor, order: WorkOrder, reason: str) -> ReturnRequest:
         order.due_at = order.handle_due_at
         order.save()
         CoUnit.objects.filter(order=order).update(opinion="")
-        ret = ReturnRequest.objects.create(order=order, unit_id=unit_id, reason=reason, returned_by=actor, returned_at=at)
-        event = _record(actor, "return", order, before, {"status": order.status, "main_unit_id": None},
-                        reason=reason, unit=unit_id)
-        audit.record_return(event=event, kind="return", unit=_unit(unit_id), due_at=order.handle_due_at,
-                            label=order.number)
+        ret = ReturnRequest.objects.create(
+            order=order, unit_id=unit_id, reason=reason, returned_by=actor, returned_at=at
+        )
+        event = _record(
+            actor,
+            "return",
+            order,
+            before,
+            {"status": order.status, "main_unit_id": None},
+            reason=reason,
+            unit=unit_id,
+        )
+        audit.record_return(
+            event=event,
+            kind="return",
+            unit=_unit(unit_id),
+            due_at=order.handle_due_at,
+            label=order.number,
+        )
         _tell_centre(order, _("工单被退回：%(r)s") % {"r": reason})
         _report_city(order, "returned", {"reason": reason})
     return ret
@@ -340,20 +480,31 @@ def _unit(unit_id):
     return Unit.objects.get(pk=unit_id) if unit_id else None
 
 
-def rule_return(*, actor, return_request: ReturnRequest, justified: bool, note: str = "") -> ReturnRequest:
+def rule_return(
+    *, actor, return_request: ReturnRequest, justified: bool, note: str = ""
+) -> ReturnRequest:
     with transaction.atomic():
         ret = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         order = WorkOrder.objects.get(pk=ret.order_id)
         _require(actor, order, "rule_return")
         if ret.ruling != ReturnRequest.Ruling.PENDING:
             raise DomainError("HOTLINE_RETURN_ALREADY_RULED", _("该退单已认定"))
-        ret.ruling = ReturnRequest.Ruling.JUSTIFIED if justified else ReturnRequest.Ruling.UNJUSTIFIED
+        ret.ruling = (
+            ReturnRequest.Ruling.JUSTIFIED if justified else ReturnRequest.Ruling.UNJUSTIFIED
+        )
         ret.ruled_by = actor
         ret.ruled_at = _now()
         ret.ruling_note = note[:300]
         ret.save()
-        _record(actor, "rule_return", order, {"return_ruling": "pending"}, {"return_ruling": ret.ruling,
-                "return_id": ret.pk}, reason=note, unit=ret.unit_id)
+        _record(
+            actor,
+            "rule_return",
+            order,
+            {"return_ruling": "pending"},
+            {"return_ruling": ret.ruling, "return_id": ret.pk},
+            reason=note,
+            unit=ret.unit_id,
+        )
     return ret
 
 
@@ -361,25 +512,47 @@ def rule_return(*, actor, return_request: ReturnRequest, justified: bool, note: 
 def ask_extension(*, actor, order: WorkOrder, days: int, reason: str) -> Extension:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("HOTLINE_EXTENSION_REASON_REQUIRED", _("请填写延期理由"), details={"field": "reason"})
+        raise InvalidInput(
+            "HOTLINE_EXTENSION_REASON_REQUIRED", _("请填写延期理由"), details={"field": "reason"}
+        )
     try:
         days = int(days)
     except (TypeError, ValueError):
         days = 0
     if not 1 <= days <= 30:
-        raise InvalidInput("HOTLINE_EXTENSION_DAYS", _("延期天数应为1至30个工作日"), details={"field": "days"})
+        raise InvalidInput(
+            "HOTLINE_EXTENSION_DAYS", _("延期天数应为1至30个工作日"), details={"field": "days"}
+        )
     with transaction.atomic():
         order = _lock(order)
         _require(actor, order, "ask_extension")
         at = _now()
         if order.handle_due_at is None or at > order.handle_due_at:
-            raise DomainError("HOTLINE_EXTENSION_AFTER_DEADLINE", _("已超过办理时限，不能再申请延期"),
-                              details={"due_at": order.handle_due_at.isoformat() if order.handle_due_at else None})
+            raise DomainError(
+                "HOTLINE_EXTENSION_AFTER_DEADLINE",
+                _("已超过办理时限，不能再申请延期"),
+                details={
+                    "due_at": order.handle_due_at.isoformat() if order.handle_due_at else None
+                },
+            )
         if order.extensions.filter(status=Extension.Status.PENDING).exists():
             raise DomainError("HOTLINE_EXTENSION_PENDING", _("已有待审核的延期申请"))
-        ext = Extension.objects.create(order=order, unit_id=order.main_unit_id, days=days, reason=reason,
-                                       requested_by=actor, requested_at=at)
-        _record(actor, "ask_extension", order, None, {"extension_id": ext.pk, "days": days}, reason=reason)
+        ext = Extension.objects.create(
+            order=order,
+            unit_id=order.main_unit_id,
+            days=days,
+            reason=reason,
+            requested_by=actor,
+            requested_at=at,
+        )
+        _record(
+            actor,
+            "ask_extension",
+            order,
+            None,
+            {"extension_id": ext.pk, "days": days},
+            reason=reason,
+        )
         _tell_centre(order, _("承办单位申请延期%(d)d个工作日：%(r)s") % {"d": days, "r": reason})
     return ext
 
@@ -398,7 +571,9 @@ def decide_extension(*, actor, extension: Extension, approve: bool, note: str = 
             ext.status = Extension.Status.APPROVED
             clock = _open_clock(order, "handle")
             if clock is not None:
-                amount = ext.days if clock.limit_unit == "working_days" else ext.days * 7  # 7 working hours a day
+                amount = (
+                    ext.days if clock.limit_unit == "working_days" else ext.days * 7
+                )  # 7 working hours a day
                 clock = clocks.clock_extend(clock=clock, amount=amount, reason=ext.reason, at=at)
                 order.handle_due_at = clock.due_at or order.handle_due_at
             ext.new_due_at = order.handle_due_at
@@ -406,14 +581,26 @@ def decide_extension(*, actor, extension: Extension, approve: bool, note: str = 
             if order.status == S.IN_PROGRESS:
                 order.due_at = order.handle_due_at
             order.save()
-            _tell_caller(order, _("您反映的诉求（工单号%(n)s）经批准延期办理，新的办理时限为%(d)s。") % {
-                "n": order.number, "d": _fmt(order.handle_due_at)})
+            _tell_caller(
+                order,
+                _("您反映的诉求（工单号%(n)s）经批准延期办理，新的办理时限为%(d)s。")
+                % {"n": order.number, "d": _fmt(order.handle_due_at)},
+            )
         else:
             ext.status = Extension.Status.DENIED
         ext.save()
-        _record(actor, "approve_extension" if approve else "deny_extension", order, before,
-                {"handle_due_at": order.handle_due_at, "extension_id": ext.pk}, reason=note)
-        _tell_unit(order, _("延期申请%(r)s。%(n)s") % {"r": _("已批准") if approve else _("未批准"), "n": note})
+        _record(
+            actor,
+            "approve_extension" if approve else "deny_extension",
+            order,
+            before,
+            {"handle_due_at": order.handle_due_at, "extension_id": ext.pk},
+            reason=note,
+        )
+        _tell_unit(
+            order,
+            _("延期申请%(r)s。%(n)s") % {"r": _("已批准") if approve else _("未批准"), "n": note},
+        )
     return ext
 
 
@@ -421,7 +608,9 @@ def decide_extension(*, actor, extension: Extension, approve: bool, note: str = 
 def reply(*, actor, order: WorkOrder, text: str) -> WorkOrder:
     text = (text or "").strip()
     if len(text) < 5:
-        raise InvalidInput("HOTLINE_REPLY_REQUIRED", _("请填写办理结果（至少5个字）"), details={"field": "text"})
+        raise InvalidInput(
+            "HOTLINE_REPLY_REQUIRED", _("请填写办理结果（至少5个字）"), details={"field": "text"}
+        )
     with transaction.atomic():
         order = _lock(order)
         _require(actor, order, "reply")
@@ -433,18 +622,27 @@ def reply(*, actor, order: WorkOrder, text: str) -> WorkOrder:
         order.replied_on_time = order.handle_due_at is None or at <= order.handle_due_at
         clock = _open_clock(order, "handle")
         if clock is not None:  # waiting for the centre's review is not the unit's time
-            clocks.clock_pause(clock=clock, kind=Clock.PauseKind.SUSPENSION, at=at, reason="答复待审核")
+            clocks.clock_pause(
+                clock=clock, kind=Clock.PauseKind.SUSPENSION, at=at, reason="答复待审核"
+            )
         order.due_at = None
         order.save()
-        _record(actor, "reply", order, before, {"status": order.status, "reply": text,
-                                                 "replied_on_time": order.replied_on_time})
+        _record(
+            actor,
+            "reply",
+            order,
+            before,
+            {"status": order.status, "reply": text, "replied_on_time": order.replied_on_time},
+        )
         _tell_centre(order, _("承办单位已答复，请审核。"))
     return order
 
 
 def review_reply(*, actor, order: WorkOrder, approve: bool, note: str = "") -> WorkOrder:
     if not approve and not (note or "").strip():
-        raise InvalidInput("HOTLINE_SEND_BACK_REASON", _("退回重新答复须写明原因"), details={"field": "note"})
+        raise InvalidInput(
+            "HOTLINE_SEND_BACK_REASON", _("退回重新答复须写明原因"), details={"field": "note"}
+        )
     action = "approve_reply" if approve else "send_back"
     with transaction.atomic():
         order = _lock(order)
@@ -465,7 +663,14 @@ def review_reply(*, actor, order: WorkOrder, approve: bool, note: str = "") -> W
                 order.handle_due_at = clock.due_at
             order.due_at = order.handle_due_at
         order.save()
-        _record(actor, action, order, before, {"status": order.status, "due_at": order.due_at}, reason=note)
+        _record(
+            actor,
+            action,
+            order,
+            before,
+            {"status": order.status, "due_at": order.due_at},
+            reason=note,
+        )
         if approve:
             _report_city(order, "replied", {"reply": order.reply})
         else:
@@ -474,8 +679,14 @@ def review_reply(*, actor, order: WorkOrder, approve: bool, note: str = "") -> W
 
 
 # --- callback / redo / close ----------------------------------------------------------------------
-def record_callback(*, actor, order: WorkOrder, resolved: bool | None = None, satisfied: bool | None = None,
-                    note: str = "") -> WorkOrder:
+def record_callback(
+    *,
+    actor,
+    order: WorkOrder,
+    resolved: bool | None = None,
+    satisfied: bool | None = None,
+    note: str = "",
+) -> WorkOrder:
     """回访: each answer (resolved? satisfied?) is one click and is recorded at once."""
     if resolved is None and satisfied is None and not note:
         raise InvalidInput("HOTLINE_CALLBACK_EMPTY", _("请选择回访结果"))
@@ -492,7 +703,13 @@ def record_callback(*, actor, order: WorkOrder, resolved: bool | None = None, sa
             order.callback_note = note[:300]
         order.callback_at = at
         order.save()
-        _record(actor, "callback", order, before, _snapshot(order, "resolved", "satisfied", "callback_note"))
+        _record(
+            actor,
+            "callback",
+            order,
+            before,
+            _snapshot(order, "resolved", "satisfied", "callback_note"),
+        )
     return order
 
 
@@ -506,7 +723,9 @@ def redo(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
         order = _lock(order)
         _require(actor, order, "redo")
         if order.satisfied is not False and order.resolved is not False:
-            raise DomainError("HOTLINE_REDO_NEEDS_UNSATISFIED", _("只有回访不满意或未解决的工单才能重办"))
+            raise DomainError(
+                "HOTLINE_REDO_NEEDS_UNSATISFIED", _("只有回访不满意或未解决的工单才能重办")
+            )
         at = _now()
         before = _snapshot(order, "status", "redo_count", "satisfied", "resolved")
         _stop(order, "callback", at)
@@ -519,9 +738,17 @@ def redo(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
         order.handle_due_at = clock.due_at
         order.due_at = clock.due_at
         order.save()
-        Redo.objects.create(order=order, unit_id=order.main_unit_id, reason=reason, created_by=actor, created_at=at)
-        _record(actor, "redo", order, before, _snapshot(order, "status", "redo_count", "satisfied", "resolved"),
-                reason=reason)
+        Redo.objects.create(
+            order=order, unit_id=order.main_unit_id, reason=reason, created_by=actor, created_at=at
+        )
+        _record(
+            actor,
+            "redo",
+            order,
+            before,
+            _snapshot(order, "status", "redo_count", "satisfied", "resolved"),
+            reason=reason,
+        )
         _tell_unit(order, _("回访不满意，工单退回重办：%(r)s") % {"r": reason})
         _report_city(order, "redo", {"reason": reason})
     return order
@@ -532,7 +759,9 @@ def close(*, actor, order: WorkOrder, note: str = "") -> WorkOrder:
         order = _lock(order)
         _require(actor, order, "close")
         if order.satisfied is None and order.resolved is None and not note:
-            raise DomainError("HOTLINE_CLOSE_NEEDS_CALLBACK", _("请先记录回访结果，或写明无法回访的原因"))
+            raise DomainError(
+                "HOTLINE_CLOSE_NEEDS_CALLBACK", _("请先记录回访结果，或写明无法回访的原因")
+            )
         at = _now()
         before = _snapshot(order, "status")
         _stop(order, "callback", at)
@@ -541,7 +770,9 @@ def close(*, actor, order: WorkOrder, note: str = "") -> WorkOrder:
         order.close_kind = WorkOrder.CloseKind.HANDLED
         order.due_at = None
         order.save()
-        _record(actor, "close", order, before, {"status": order.status, "closed_at": at}, reason=note)
+        _record(
+            actor, "close", order, before, {"status": order.status, "closed_at": at}, reason=note
+        )
         _report_city(order, "closed", {"resolved": order.resolved, "satisfied": order.satisfied})
     return order
 
@@ -554,7 +785,9 @@ def merge(*, actor, order: WorkOrder, into: WorkOrder, reason: str = "") -> Work
         order = _lock(order)
         _require(actor, order, "merge")
         target = _lock(into)
-        if target.merged_into_id or (target.status == S.CLOSED and target.close_kind == WorkOrder.CloseKind.MERGED):
+        if target.merged_into_id or (
+            target.status == S.CLOSED and target.close_kind == WorkOrder.CloseKind.MERGED
+        ):
             raise DomainError("HOTLINE_MERGE_TARGET_MERGED", _("目标工单本身已被合并"))
         at = _now()
         before = _snapshot(order, "status", "merged_into_id")
@@ -566,30 +799,55 @@ def merge(*, actor, order: WorkOrder, into: WorkOrder, reason: str = "") -> Work
         order.close_kind = WorkOrder.CloseKind.MERGED
         order.due_at = None
         order.save()
-        _record(actor, "merge", order, before, {"status": order.status, "merged_into": target.number}, reason=reason)
+        _record(
+            actor,
+            "merge",
+            order,
+            before,
+            {"status": order.status, "merged_into": target.number},
+            reason=reason,
+        )
         _record(actor, "merged_in", target, None, {"duplicate": order.number}, reason=reason)
         _report_city(order, "merged", {"merged_into": target.number})
     return order
 
 
-def reclassify(*, actor, order: WorkOrder, category: str, topic: Topic | None, reason: str) -> WorkOrder:
+def reclassify(
+    *, actor, order: WorkOrder, category: str, topic: Topic | None, reason: str
+) -> WorkOrder:
     if category not in WorkOrder.Category.values:
         raise InvalidInput("HOTLINE_BAD_CATEGORY", _("诉求类别无效"), details={"field": "category"})
     if not (reason or "").strip():
-        raise InvalidInput("HOTLINE_RECLASSIFY_REASON", _("请填写调整分类的原因"), details={"field": "reason"})
+        raise InvalidInput(
+            "HOTLINE_RECLASSIFY_REASON", _("请填写调整分类的原因"), details={"field": "reason"}
+        )
     with transaction.atomic():
         order = _lock(order)
         _require(actor, order, "reclassify")
         if order.category == category and order.topic_id == getattr(topic, "pk", None):
             raise InvalidInput("HOTLINE_RECLASSIFY_SAME", _("分类没有变化"))
-        Reclassification.objects.create(order=order, old_category=order.category, new_category=category,
-                                        old_topic_id=order.topic_id, new_topic=topic, reason=reason, by=actor, at=_now())
+        Reclassification.objects.create(
+            order=order,
+            old_category=order.category,
+            new_category=category,
+            old_topic_id=order.topic_id,
+            new_topic=topic,
+            reason=reason,
+            by=actor,
+            at=_now(),
+        )
         before = {"category": order.category, "topic": order.topic_id}
         order.category = category
         order.topic = topic
         order.save()
-        _record(actor, "reclassify", order, before, {"category": category, "topic": getattr(topic, "pk", None)},
-                reason=reason)
+        _record(
+            actor,
+            "reclassify",
+            order,
+            before,
+            {"category": category, "topic": getattr(topic, "pk", None)},
+            reason=reason,
+        )
     return order
 
 
@@ -598,13 +856,21 @@ def supervise(*, actor, order: WorkOrder, kind: str, note: str) -> Supervision:
     if kind not in (Supervision.Kind.SUPERVISE, Supervision.Kind.URGE):
         raise InvalidInput("HOTLINE_BAD_SUPERVISION_KIND", _("类型无效"))
     if not (note or "").strip():
-        raise InvalidInput("HOTLINE_SUPERVISION_NOTE", _("请填写督办/催办内容"), details={"field": "note"})
+        raise InvalidInput(
+            "HOTLINE_SUPERVISION_NOTE", _("请填写督办/催办内容"), details={"field": "note"}
+        )
     ability = "supervise" if kind == Supervision.Kind.SUPERVISE else "urge"
     with transaction.atomic():
         order = _lock(order)
         _require(actor, order, ability)
-        rec = Supervision.objects.create(order=order, kind=kind, unit_id=order.main_unit_id, note=note,
-                                         created_by=actor, created_at=_now())
+        rec = Supervision.objects.create(
+            order=order,
+            kind=kind,
+            unit_id=order.main_unit_id,
+            note=note,
+            created_by=actor,
+            created_at=_now(),
+        )
         _record(actor, ability, order, None, {"supervision_id": rec.pk, "kind": kind}, reason=note)
         label = _("督办") if kind == Supervision.Kind.SUPERVISE else _("催办")
         _tell_unit(order, f"{label}：{note}")
@@ -616,7 +882,10 @@ def portal_rate(*, order: WorkOrder, satisfied: bool) -> WorkOrder:
     """The caller rates the reply on the portal (after looking it up by number + phone)."""
     with transaction.atomic():
         order = _lock(order)
-        if order.status not in (S.AWAITING_CALLBACK, S.CLOSED) or order.close_kind == WorkOrder.CloseKind.MERGED:
+        if (
+            order.status not in (S.AWAITING_CALLBACK, S.CLOSED)
+            or order.close_kind == WorkOrder.CloseKind.MERGED
+        ):
             raise DomainError("HOTLINE_RATE_NOT_YET", _("工单尚未答复，暂不能评价"))
         if order.portal_rating is not None:
             raise DomainError("HOTLINE_ALREADY_RATED", _("您已评价过该工单"))
@@ -626,7 +895,13 @@ def portal_rate(*, order: WorkOrder, satisfied: bool) -> WorkOrder:
         if order.status == S.AWAITING_CALLBACK and order.satisfied is None:
             order.satisfied = satisfied  # counts as the callback answer
         order.save()
-        _record(None, "portal_rate", order, before, {"portal_rating": satisfied, "satisfied": order.satisfied})
+        _record(
+            None,
+            "portal_rate",
+            order,
+            before,
+            {"portal_rating": satisfied, "satisfied": order.satisfied},
+        )
     return order
 
 
@@ -641,8 +916,11 @@ def issue_overdue_notices(now: dt.datetime | None = None, *, order_ids=None) -> 
     start_of_today = calendar.end_of_day(calendar.add_working_days(today, -1))
     issued = 0
     candidates = (
-        WorkOrder.objects.filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], handle_due_at__lte=start_of_today)
-        .exclude(main_unit=None).values_list("pk", "handle_due_at")
+        WorkOrder.objects.filter(
+            status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], handle_due_at__lte=start_of_today
+        )
+        .exclude(main_unit=None)
+        .values_list("pk", "handle_due_at")
     )
     if order_ids is not None:
         candidates = candidates.filter(pk__in=list(order_ids))
@@ -654,12 +932,18 @@ def issue_overdue_notices(now: dt.datetime | None = None, *, order_ids=None) -> 
             with transaction.atomic():
                 order = WorkOrder.objects.select_for_update().get(pk=pk)
                 rec = Supervision.objects.create(
-                    order=order, kind=Supervision.Kind.OVERDUE, unit_id=order.main_unit_id, created_at=now,
-                    dedup_key=key, note=_("工单已超过办理时限（%(d)s），请立即办理并答复。") % {"d": _fmt(due)},
+                    order=order,
+                    kind=Supervision.Kind.OVERDUE,
+                    unit_id=order.main_unit_id,
+                    created_at=now,
+                    dedup_key=key,
+                    note=_("工单已超过办理时限（%(d)s），请立即办理并答复。") % {"d": _fmt(due)},
                 )
                 order.overdue_urged_at = now
                 order.save(update_fields=["overdue_urged_at", "updated_at"])
-                _record(None, "overdue_notice", order, None, {"supervision_id": rec.pk, "due_at": due})
+                _record(
+                    None, "overdue_notice", order, None, {"supervision_id": rec.pk, "due_at": due}
+                )
                 _tell_unit(order, rec.note)
                 issued += 1
         except IntegrityError:
@@ -685,8 +969,19 @@ def _require_config(actor) -> None:
         raise PermissionDeniedError("HOTLINE_FORBIDDEN", _("只有督查人员或管理员可以修改热线设置"))
 
 
-def limit_rule_save(*, actor, rule=None, purpose: str, category: str, urgency: str, amount, unit: str,
-                    same_day: bool = False, is_active: bool = True, note: str = ""):
+def limit_rule_save(
+    *,
+    actor,
+    rule=None,
+    purpose: str,
+    category: str,
+    urgency: str,
+    amount,
+    unit: str,
+    same_day: bool = False,
+    is_active: bool = True,
+    note: str = "",
+):
     from decimal import Decimal, InvalidOperation
 
     from yingshang.hotline.models import LimitRule
@@ -697,25 +992,64 @@ def limit_rule_save(*, actor, rule=None, purpose: str, category: str, urgency: s
     except (InvalidOperation, ValueError):
         amount = Decimal(0)
     if amount <= 0 or amount > 999:
-        raise InvalidInput("HOTLINE_LIMIT_AMOUNT", _("时限应为大于0的数值"), details={"field": "amount"})
+        raise InvalidInput(
+            "HOTLINE_LIMIT_AMOUNT", _("时限应为大于0的数值"), details={"field": "amount"}
+        )
     if unit in ("working_days", "natural_days") and amount != int(amount):
-        raise InvalidInput("HOTLINE_LIMIT_WHOLE_DAYS", _("以天计的时限必须是整数"), details={"field": "amount"})
+        raise InvalidInput(
+            "HOTLINE_LIMIT_WHOLE_DAYS", _("以天计的时限必须是整数"), details={"field": "amount"}
+        )
     if purpose not in LimitRule.Purpose.values or unit not in calendar.UNITS:
         raise InvalidInput("HOTLINE_LIMIT_INVALID", _("时限类型或单位无效"))
-    if (category and category not in WorkOrder.Category.values) or (urgency and urgency not in WorkOrder.Urgency.values):
+    if (category and category not in WorkOrder.Category.values) or (
+        urgency and urgency not in WorkOrder.Urgency.values
+    ):
         raise InvalidInput("HOTLINE_LIMIT_INVALID", _("诉求类别或紧急程度无效"))
     with transaction.atomic():
         if rule is not None:
             rule = LimitRule.objects.select_for_update().get(pk=rule.pk)
-            before = {f: getattr(rule, f) for f in ("purpose", "category", "urgency", "amount", "unit", "same_day", "is_active")}
+            before = {
+                f: getattr(rule, f)
+                for f in (
+                    "purpose",
+                    "category",
+                    "urgency",
+                    "amount",
+                    "unit",
+                    "same_day",
+                    "is_active",
+                )
+            }
         else:
             rule, before = LimitRule(), None
-        rule.purpose, rule.category, rule.urgency, rule.amount, rule.unit = purpose, category, urgency, amount, unit
+        rule.purpose, rule.category, rule.urgency, rule.amount, rule.unit = (
+            purpose,
+            category,
+            urgency,
+            amount,
+            unit,
+        )
         rule.same_day, rule.is_active, rule.note = same_day, is_active, note[:200]
         rule.save()
-        audit.record(actor=actor, action="hotline.limit_rule", obj=rule, before=before,
-                     after={f: getattr(rule, f) for f in ("purpose", "category", "urgency", "amount", "unit", "same_day", "is_active")},
-                     role=_role(actor))
+        audit.record(
+            actor=actor,
+            action="hotline.limit_rule",
+            obj=rule,
+            before=before,
+            after={
+                f: getattr(rule, f)
+                for f in (
+                    "purpose",
+                    "category",
+                    "urgency",
+                    "amount",
+                    "unit",
+                    "same_day",
+                    "is_active",
+                )
+            },
+            role=_role(actor),
+        )
     return rule
 
 
@@ -726,7 +1060,9 @@ def kpi_config_save(*, actor, weight_response, weight_resolution, weight_satisfa
 
     _require_config(actor)
     try:
-        weights = [Decimal(str(w)) for w in (weight_response, weight_resolution, weight_satisfaction)]
+        weights = [
+            Decimal(str(w)) for w in (weight_response, weight_resolution, weight_satisfaction)
+        ]
         min_sample = int(min_sample)
     except (InvalidOperation, ValueError, TypeError):
         raise InvalidInput("HOTLINE_KPI_CONFIG", _("权重和最小样本量必须是数字")) from None
@@ -739,8 +1075,14 @@ def kpi_config_save(*, actor, weight_response, weight_resolution, weight_satisfa
         config.weight_response, config.weight_resolution, config.weight_satisfaction = weights
         config.min_sample = min_sample
         config.save()
-        audit.record(actor=actor, action="hotline.kpi_config", obj=config, before=before,
-                     after={f: getattr(config, f) for f in fields}, role=_role(actor))
+        audit.record(
+            actor=actor,
+            action="hotline.kpi_config",
+            obj=config,
+            before=before,
+            after={f: getattr(config, f) for f in fields},
+            role=_role(actor),
+        )
     return config
 
 
@@ -760,5 +1102,11 @@ def attach(*, actor, order: WorkOrder, upload):
         att = WorkOrderAttachment(order=order, name=checked.name, uploaded_by=actor)
         att.file.save(checked.name, checked.file, save=False)
         att.save()
-        _record(actor, "attach", order, None, {"attachment_id": att.pk, "name": checked.name, "sha256": checked.sha256})
+        _record(
+            actor,
+            "attach",
+            order,
+            None,
+            {"attachment_id": att.pk, "name": checked.name, "sha256": checked.sha256},
+        )
     return att

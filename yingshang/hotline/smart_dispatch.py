@@ -45,10 +45,12 @@ def training_rows(limit: int | None = None):
     once and with a main unit (direct answers and undispatched orders teach nothing)."""
     from yingshang.hotline.models import WorkOrder
 
-    qs = (WorkOrder.objects.filter(main_unit__isnull=False)
-          .exclude(status=WorkOrder.Status.REGISTERED)
-          .order_by("-pk")
-          .values_list("content", "main_unit_id", "topic_id"))
+    qs = (
+        WorkOrder.objects.filter(main_unit__isnull=False)
+        .exclude(status=WorkOrder.Status.REGISTERED)
+        .order_by("-pk")
+        .values_list("content", "main_unit_id", "topic_id")
+    )
     if limit:
         qs = qs[:limit]
     return qs.iterator(chunk_size=5000) if not limit else iter(qs)
@@ -64,9 +66,20 @@ def seed_rows() -> list[tuple[str, int, int]]:
     from yingshang.hotline.models import Topic
 
     rows = []
-    for topic in Topic.objects.filter(is_active=True, default_unit__isnull=False).select_related("parent"):
-        words = " ".join(filter(None, [topic.parent.name if topic.parent_id else "", topic.name, topic.description,
-                                       (topic.keywords or "").replace(",", " ").replace("，", " ")]))
+    for topic in Topic.objects.filter(is_active=True, default_unit__isnull=False).select_related(
+        "parent"
+    ):
+        words = " ".join(
+            filter(
+                None,
+                [
+                    topic.parent.name if topic.parent_id else "",
+                    topic.name,
+                    topic.description,
+                    (topic.keywords or "").replace(",", " ").replace("，", " "),
+                ],
+            )
+        )
         rows.append((words, topic.default_unit_id, topic.pk))
     return rows
 
@@ -147,8 +160,10 @@ class _Classifier:
         self.prior = params.get("prior", [])
         self.norm = params.get("norm", [])
         la = math.log(ALPHA)
-        self.delta = {tok: [(ci, math.log(ALPHA + n) - la) for ci, n in row]
-                      for tok, row in params.get("feat", {}).items()}
+        self.delta = {
+            tok: [(ci, math.log(ALPHA + n) - la) for ci, n in row]
+            for tok, row in params.get("feat", {}).items()
+        }
         self.base_token = [la - nz for nz in self.norm]
 
     def scores(self, feats) -> list[float]:
@@ -191,8 +206,9 @@ def _evaluate(clf: _Classifier, rows) -> tuple[float | None, float | None]:
     return top1 / len(rows), top3 / len(rows)
 
 
-def train(*, holdout: float = 0.2, actor=None, limit: int | None = None, seed: int = 20261122,
-          rows=None) -> DispatchModel | None:
+def train(
+    *, holdout: float = 0.2, actor=None, limit: int | None = None, seed: int = 20261122, rows=None
+) -> DispatchModel | None:
     """Train on past dispatch decisions, measure accuracy on `holdout` of them, store the model
     trained on all of them. `rows` (iterable of (content, unit_id, topic_id)) replaces the
     database read, for tests and benchmarks."""
@@ -204,7 +220,7 @@ def train(*, holdout: float = 0.2, actor=None, limit: int | None = None, seed: i
     held_units, held_topics = _Counts(), _Counts()
     held: list[tuple[frozenset, object, object]] = []
     n = 0
-    for content, unit_id, topic_id in (rows if rows is not None else training_rows(limit)):
+    for content, unit_id, topic_id in rows if rows is not None else training_rows(limit):
         feats = frozenset(_features(content))
         if not feats or unit_id is None:
             continue
@@ -234,20 +250,43 @@ def train(*, holdout: float = 0.2, actor=None, limit: int | None = None, seed: i
             topic_top1, _ = _evaluate(_Classifier(train_topics.params()), topic_rows)
     all_units = train_units.merge(held_units) if held else train_units
     all_topics = train_topics.merge(held_topics) if held else train_topics
-    params = {"algorithm": "multinomial-nb-binarised", "alpha": ALPHA,
-              "units": all_units.params(), "topics": all_topics.params()}
+    params = {
+        "algorithm": "multinomial-nb-binarised",
+        "alpha": ALPHA,
+        "units": all_units.params(),
+        "topics": all_topics.params(),
+    }
     seconds = time.perf_counter() - started
     with transaction.atomic():
         model = DispatchModel.objects.create(
-            created_by=actor, trained_on=n, evaluated_on=len(held), holdout=holdout,
-            top1_accuracy=top1, top3_accuracy=top3, topic_top1_accuracy=topic_top1, seconds=seconds, params=params,
+            created_by=actor,
+            trained_on=n,
+            evaluated_on=len(held),
+            holdout=holdout,
+            top1_accuracy=top1,
+            top3_accuracy=top3,
+            topic_top1_accuracy=topic_top1,
+            seconds=seconds,
+            params=params,
         )
-        audit.record(actor=actor, action="dispatch_model.train", obj=model,
-                     after={"trained_on": n, "evaluated_on": len(held), "top1": top1, "top3": top3,
-                            "topic_top1": topic_top1, "holdout": holdout})
+        audit.record(
+            actor=actor,
+            action="dispatch_model.train",
+            obj=model,
+            after={
+                "trained_on": n,
+                "evaluated_on": len(held),
+                "top1": top1,
+                "top3": top3,
+                "topic_top1": topic_top1,
+                "holdout": holdout,
+            },
+        )
     with _lock:
         _loaded["id"], _loaded["model"] = (model.pk, model.created_at), Model(params)
-    log.info("smart dispatch: trained on %s orders in %.1fs, top1=%s top3=%s", n, seconds, top1, top3)
+    log.info(
+        "smart dispatch: trained on %s orders in %.1fs, top1=%s top3=%s", n, seconds, top1, top3
+    )
     return model
 
 
@@ -261,7 +300,9 @@ def current_model() -> Model | None:
     with _lock:
         if _loaded["id"] == latest:
             return _loaded["model"]
-    params = DispatchModel.objects.filter(pk=latest[0]).values_list("params", flat=True).first() or {}
+    params = (
+        DispatchModel.objects.filter(pk=latest[0]).values_list("params", flat=True).first() or {}
+    )
     model = Model(params)
     with _lock:
         _loaded["id"], _loaded["model"] = latest, model
@@ -286,7 +327,11 @@ def suggest(content: str, k: int = 3) -> list[tuple[object, float]]:
 
     ranked = suggest_ids(content, k)
     if not ranked:
-        return _keyword_fallback(content, k) if (content or "").strip() and current_model() is None else []
+        return (
+            _keyword_fallback(content, k)
+            if (content or "").strip() and current_model() is None
+            else []
+        )
     units = Unit.objects.in_bulk([uid for uid, _p in ranked])
     return [(units[uid], round(p, 4)) for uid, p in ranked if uid in units]
 
@@ -309,8 +354,14 @@ def _keyword_fallback(content: str, k: int) -> list[tuple[object, float]]:
     feats = set(textmod.search_tokens(content))
     scores: dict = defaultdict(float)
     units = {}
-    for topic in Topic.objects.filter(is_active=True, default_unit__isnull=False).select_related("default_unit"):
-        words = {w.strip() for w in (topic.keywords or "").replace("，", ",").replace(" ", ",").split(",") if w.strip()}
+    for topic in Topic.objects.filter(is_active=True, default_unit__isnull=False).select_related(
+        "default_unit"
+    ):
+        words = {
+            w.strip()
+            for w in (topic.keywords or "").replace("，", ",").replace(" ", ",").split(",")
+            if w.strip()
+        }
         words |= set(textmod.search_tokens(topic.name))
         hit = len(words & feats)
         if hit:
@@ -334,8 +385,11 @@ def acceptance(days: int = 30, limit: int = 50_000) -> dict:
 
     since = timezone.now() - dt.timedelta(days=days)
     shown = accepted = 0
-    for changes in (AuditEvent.objects.filter(action="hotline.dispatch", created_at__gte=since)
-                    .order_by("-seq").values_list("changes", flat=True)[:limit]):
+    for changes in (
+        AuditEvent.objects.filter(action="hotline.dispatch", created_at__gte=since)
+        .order_by("-seq")
+        .values_list("changes", flat=True)[:limit]
+    ):
         suggested = (changes or {}).get("suggested_unit_id")
         chosen = (changes or {}).get("main_unit_id")
         suggested = suggested[1] if isinstance(suggested, list) else suggested
@@ -344,4 +398,9 @@ def acceptance(days: int = 30, limit: int = 50_000) -> dict:
             continue
         shown += 1
         accepted += int(suggested == chosen)
-    return {"days": days, "shown": shown, "accepted": accepted, "rate": accepted / shown if shown else None}
+    return {
+        "days": days,
+        "shown": shown,
+        "accepted": accepted,
+        "rate": accepted / shown if shown else None,
+    }

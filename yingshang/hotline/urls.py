@@ -9,8 +9,14 @@ urlpatterns = [
     path("staff/hotline/console/<str:part>/", views.console_assist, name="console_assist"),
     path("staff/hotline/orders/", views.order_list, name="orders"),
     path("staff/hotline/orders/<int:pk>/", views.order_detail, name="order_detail"),
-    path("staff/hotline/orders/<int:pk>/act/<str:action>/", views.order_action, name="order_action"),
-    path("staff/hotline/orders/<int:pk>/files/<int:att>/", views.attachment_download, name="attachment"),
+    path(
+        "staff/hotline/orders/<int:pk>/act/<str:action>/", views.order_action, name="order_action"
+    ),
+    path(
+        "staff/hotline/orders/<int:pk>/files/<int:att>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("staff/hotline/queue/", views.unit_queue, name="queue"),
     path("staff/hotline/kpis/", views.kpi_page, name="kpis"),
     path("staff/hotline/kpis/orders/", views.kpi_orders, name="kpi_orders"),

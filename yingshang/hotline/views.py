@@ -73,7 +73,11 @@ def _firm(uscc: str):
         return None
     firm = Firm.objects.filter(uscc=uscc).first()
     if firm is None:
-        raise DomainError("HOTLINE_FIRM_NOT_FOUND", _("未找到该统一社会信用代码对应的企业"), details={"field": "firm_uscc"})
+        raise DomainError(
+            "HOTLINE_FIRM_NOT_FOUND",
+            _("未找到该统一社会信用代码对应的企业"),
+            details={"field": "firm_uscc"},
+        )
     return firm
 
 
@@ -86,28 +90,60 @@ def console(request):
         try:
             with transaction.atomic():
                 order = services.register(
-                    actor=request.user, content=d["content"], channel=d["channel"], category=d["category"],
-                    urgency=d["urgency"], topic=d["topic"], caller_name=d["caller_name"],
-                    caller_phone=d["caller_phone"], anonymous=d["anonymous"], confidential=d["confidential"],
-                    firm=_firm(d["firm_uscc"]), address=d["address"],
+                    actor=request.user,
+                    content=d["content"],
+                    channel=d["channel"],
+                    category=d["category"],
+                    urgency=d["urgency"],
+                    topic=d["topic"],
+                    caller_name=d["caller_name"],
+                    caller_phone=d["caller_phone"],
+                    anonymous=d["anonymous"],
+                    confidential=d["confidential"],
+                    firm=_firm(d["firm_uscc"]),
+                    address=d["address"],
                 )
                 if mode == "dispatch":
                     unit = d["main_unit"] or (d["topic"].default_unit if d["topic"] else None)
                     if unit is None:
-                        raise DomainError("HOTLINE_UNIT_REQUIRED", _("请选择主办单位"), details={"field": "main_unit"})
-                    services.dispatch(actor=request.user, order=order, main_unit=unit, co_units=d["co_units"],
-                                      suggested_unit_id=d["suggested_unit"])
+                        raise DomainError(
+                            "HOTLINE_UNIT_REQUIRED",
+                            _("请选择主办单位"),
+                            details={"field": "main_unit"},
+                        )
+                    services.dispatch(
+                        actor=request.user,
+                        order=order,
+                        main_unit=unit,
+                        co_units=d["co_units"],
+                        suggested_unit_id=d["suggested_unit"],
+                    )
                 elif mode == "answer":
-                    services.answer_directly(actor=request.user, order=order, reply=d["reply"],
-                                             article_id=d["article_id"])
+                    services.answer_directly(
+                        actor=request.user,
+                        order=order,
+                        reply=d["reply"],
+                        article_id=d["article_id"],
+                    )
         except DomainError as exc:
-            form.add_error(exc.details.get("field") if exc.details.get("field") in form.fields else None, exc.message)
+            form.add_error(
+                exc.details.get("field") if exc.details.get("field") in form.fields else None,
+                exc.message,
+            )
         else:
             messages.success(request, _("工单 %(n)s 已登记。") % {"n": order.number})
             return redirect("hotline:console")
-    recent = selectors.orders(request.user).filter(created_by=request.user).order_by("-registered_at")[:8]
-    return render(request, "hotline/console.html", {"form": form, "recent": recent},
-                  status=400 if request.method == "POST" else 200)
+    recent = (
+        selectors.orders(request.user)
+        .filter(created_by=request.user)
+        .order_by("-registered_at")[:8]
+    )
+    return render(
+        request,
+        "hotline/console.html",
+        {"form": form, "recent": recent},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @staff_required(Role.HOTLINE_OPERATOR, Role.ADMIN)
@@ -116,21 +152,33 @@ def console_assist(request, part: str):
     q = request.GET
     if part == "history":
         rows = selectors.caller_history(request.user, q.get("caller_phone", ""))
-        return render(request, "hotline/_history.html", {"rows": rows, "phone": q.get("caller_phone", "")})
+        return render(
+            request, "hotline/_history.html", {"rows": rows, "phone": q.get("caller_phone", "")}
+        )
     if part == "duplicates":
-        rows = selectors.duplicates(request.user, phone=q.get("caller_phone", ""), content=q.get("content", ""),
-                                    address=q.get("address", ""))
+        rows = selectors.duplicates(
+            request.user,
+            phone=q.get("caller_phone", ""),
+            content=q.get("content", ""),
+            address=q.get("address", ""),
+        )
         return render(request, "hotline/_duplicates.html", {"rows": rows})
     if part == "knowledge":
         text = (q.get("content", "") or "").strip()
-        return render(request, "hotline/_knowledge.html", {"articles": _knowledge_search(text) if len(text) >= 2 else []})
+        return render(
+            request,
+            "hotline/_knowledge.html",
+            {"articles": _knowledge_search(text) if len(text) >= 2 else []},
+        )
     if part == "suggest":
         text = (q.get("content", "") or "").strip()
         suggestions = _suggest_units(text) if len(text) >= 4 else []
         topic = None
         if q.get("topic", "").isdigit():
             topic = Topic.objects.filter(pk=q["topic"]).select_related("default_unit").first()
-        return render(request, "hotline/_suggest.html", {"suggestions": suggestions, "topic": topic})
+        return render(
+            request, "hotline/_suggest.html", {"suggestions": suggestions, "topic": topic}
+        )
     raise Http404
 
 
@@ -138,13 +186,23 @@ def console_assist(request, part: str):
 def _rows(user, qs):
     g = scope.grants(user)
     now = timezone.now()
-    return [{"o": o, "caller": rules.caller(g, o, full=False),
-             "overdue": bool(o.due_at and o.due_at < now and o.status != "closed")} for o in qs]
+    return [
+        {
+            "o": o,
+            "caller": rules.caller(g, o, full=False),
+            "overdue": bool(o.due_at and o.due_at < now and o.status != "closed"),
+        }
+        for o in qs
+    ]
 
 
 CENTRE_QUEUES = {
-    "registered": _("待派单"), "review": _("待审核"), "callback": _("待回访"), "extensions": _("延期待批"),
-    "returns": _("退单待认定"), "all": _("全部"),
+    "registered": _("待派单"),
+    "review": _("待审核"),
+    "callback": _("待回访"),
+    "extensions": _("延期待批"),
+    "returns": _("退单待认定"),
+    "all": _("全部"),
 }
 
 
@@ -164,18 +222,49 @@ def order_list(request):
         def rows():
             for o in qs.iterator(chunk_size=2000):
                 c = rules.caller(g, o, full=False)
-                yield [o.number, o.get_channel_display(), o.get_category_display(), o.get_status_display(),
-                       c["name"], c["phone"], o.main_unit.name if o.main_unit_id else "", o.registered_at, o.due_at,
-                       o.content[:200]]
+                yield [
+                    o.number,
+                    o.get_channel_display(),
+                    o.get_category_display(),
+                    o.get_status_display(),
+                    c["name"],
+                    c["phone"],
+                    o.main_unit.name if o.main_unit_id else "",
+                    o.registered_at,
+                    o.due_at,
+                    o.content[:200],
+                ]
 
-        return xlsx_response("工单.xlsx", "工单", ["工单编号", "渠道", "类别", "状态", "诉求人", "电话", "主办单位",
-                                                 "登记时间", "时限", "诉求内容"], rows())
+        return xlsx_response(
+            "工单.xlsx",
+            "工单",
+            [
+                "工单编号",
+                "渠道",
+                "类别",
+                "状态",
+                "诉求人",
+                "电话",
+                "主办单位",
+                "登记时间",
+                "时限",
+                "诉求内容",
+            ],
+            rows(),
+        )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "hotline/order_list.html", {
-        "page": page, "rows": _rows(request.user, page.object_list), "queues": CENTRE_QUEUES, "queue": queue,
-        "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
-        "statuses": WorkOrder.Status.choices,
-    })
+    return render(
+        request,
+        "hotline/order_list.html",
+        {
+            "page": page,
+            "rows": _rows(request.user, page.object_list),
+            "queues": CENTRE_QUEUES,
+            "queue": queue,
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+            "statuses": WorkOrder.Status.choices,
+        },
+    )
 
 
 @staff_required(*UNIT)
@@ -184,11 +273,21 @@ def unit_queue(request):
     if queue not in selectors.QUEUES:
         queue = "to_sign"
     now = timezone.now()
-    page = Paginator(selectors.unit_queue(request.user, queue, now), 30).get_page(request.GET.get("page"))
-    return render(request, "hotline/unit_queue.html", {
-        "page": page, "rows": _rows(request.user, page.object_list), "queue": queue,
-        "queues": selectors.QUEUES, "counts": selectors.queue_counts(request.user, now), "query": f"queue={queue}",
-    })
+    page = Paginator(selectors.unit_queue(request.user, queue, now), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "hotline/unit_queue.html",
+        {
+            "page": page,
+            "rows": _rows(request.user, page.object_list),
+            "queue": queue,
+            "queues": selectors.QUEUES,
+            "counts": selectors.queue_counts(request.user, now),
+            "query": f"queue={queue}",
+        },
+    )
 
 
 # --- the order page ----------------------------------------------------------------------------------
@@ -196,17 +295,23 @@ def _detail_context(request, order, **extra):
     g = scope.grants(request.user)
     caller = rules.caller(g, order, full=True)
     ctx = {
-        "order": order, "ab": rules.abilities(g, order), "caller": caller,
+        "order": order,
+        "ab": rules.abilities(g, order),
+        "caller": caller,
         "hide_fields": "caller_name,caller_phone" if caller["hidden"] else "",
         "co_units": order.co_unit_links.select_related("unit"),
         "extensions": order.extensions.select_related("requested_by", "decided_by"),
         "returns": order.returns.select_related("unit"),
         "supervisions": order.supervisions.all(),
         "attachments": order.attachments.all(),
-        "duplicates": scope.visible_to(request.user, WorkOrder).filter(merged_into=order).only("pk", "number"),
+        "duplicates": scope.visible_to(request.user, WorkOrder)
+        .filter(merged_into=order)
+        .only("pk", "number"),
         "may_attach": order.status != "closed" and (rules.is_centre(g) or rules.handles(g, order)),
         "reclassifications": order.reclassifications.select_related("old_topic", "new_topic"),
-        "units": Unit.objects.filter(is_active=True, kind__in=["department", "town"]).order_by("sort_order", "id"),
+        "units": Unit.objects.filter(is_active=True, kind__in=["department", "town"]).order_by(
+            "sort_order", "id"
+        ),
         "topics": Topic.objects.filter(is_active=True).select_related("parent"),
         "categories": WorkOrder.Category.choices,
         "suggestions": _suggest_units(order.content) if order.status == "registered" else [],
@@ -218,13 +323,19 @@ def _detail_context(request, order, **extra):
 
 @staff_required(*ALL_STAFF)
 def order_detail(request, pk: int):
-    order = scope.get_for(request.user, WorkOrder, pk, queryset=WorkOrder.objects.select_related(
-        "main_unit", "topic", "firm", "merged_into"))
+    order = scope.get_for(
+        request.user,
+        WorkOrder,
+        pk,
+        queryset=WorkOrder.objects.select_related("main_unit", "topic", "firm", "merged_into"),
+    )
     return render(request, "hotline/order_detail.html", _detail_context(request, order))
 
 
 def _bool(value):
-    return {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(str(value).lower())
+    return {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(
+        str(value).lower()
+    )
 
 
 def _unit_from(request, key="main_unit"):
@@ -241,33 +352,62 @@ def order_action(request, pk: int, action: str):
     try:
         if action == "dispatch":
             co = Unit.objects.filter(pk__in=[x for x in p.getlist("co_units") if x.isdigit()])
-            services.dispatch(actor=u, order=order, main_unit=_unit_from(request), co_units=list(co),
-                              note=p.get("note", ""),
-                              suggested_unit_id=int(p["suggested_unit"]) if p.get("suggested_unit", "").isdigit() else None)
+            services.dispatch(
+                actor=u,
+                order=order,
+                main_unit=_unit_from(request),
+                co_units=list(co),
+                note=p.get("note", ""),
+                suggested_unit_id=int(p["suggested_unit"])
+                if p.get("suggested_unit", "").isdigit()
+                else None,
+            )
         elif action == "answer_directly":
             article_id = int(p["article_id"]) if p.get("article_id", "").isdigit() else None
-            services.answer_directly(actor=u, order=order, reply=p.get("reply", ""), article_id=article_id)
+            services.answer_directly(
+                actor=u, order=order, reply=p.get("reply", ""), article_id=article_id
+            )
         elif action == "sign":
             services.sign(actor=u, order=order)
         elif action == "return":
             services.return_order(actor=u, order=order, reason=p.get("reason", ""))
         elif action == "rule_return":
             ret = ReturnRequest.objects.get(pk=p.get("return_id"), order=order)
-            services.rule_return(actor=u, return_request=ret, justified=_bool(p.get("justified")) is True,
-                                 note=p.get("note", ""))
+            services.rule_return(
+                actor=u,
+                return_request=ret,
+                justified=_bool(p.get("justified")) is True,
+                note=p.get("note", ""),
+            )
         elif action == "ask_extension":
-            services.ask_extension(actor=u, order=order, days=p.get("days"), reason=p.get("reason", ""))
+            services.ask_extension(
+                actor=u, order=order, days=p.get("days"), reason=p.get("reason", "")
+            )
         elif action == "decide_extension":
             ext = Extension.objects.get(pk=p.get("extension_id"), order=order)
-            services.decide_extension(actor=u, extension=ext, approve=_bool(p.get("approve")) is True,
-                                      note=p.get("note", ""))
+            services.decide_extension(
+                actor=u,
+                extension=ext,
+                approve=_bool(p.get("approve")) is True,
+                note=p.get("note", ""),
+            )
         elif action == "reply":
             services.reply(actor=u, order=order, text=p.get("text", ""))
         elif action == "review_reply":
-            services.review_reply(actor=u, order=order, approve=_bool(p.get("approve")) is True, note=p.get("note", ""))
+            services.review_reply(
+                actor=u,
+                order=order,
+                approve=_bool(p.get("approve")) is True,
+                note=p.get("note", ""),
+            )
         elif action == "callback":
-            services.record_callback(actor=u, order=order, resolved=_bool(p.get("resolved", "")),
-                                     satisfied=_bool(p.get("satisfied", "")), note=p.get("note", ""))
+            services.record_callback(
+                actor=u,
+                order=order,
+                resolved=_bool(p.get("resolved", "")),
+                satisfied=_bool(p.get("satisfied", "")),
+                note=p.get("note", ""),
+            )
         elif action == "redo":
             services.redo(actor=u, order=order, reason=p.get("reason", ""))
         elif action == "close":
@@ -276,9 +416,18 @@ def order_action(request, pk: int, action: str):
             target = scope.get_for(u, WorkOrder, p.get("into", "").strip(), field="number")
             services.merge(actor=u, order=order, into=target, reason=p.get("reason", ""))
         elif action == "reclassify":
-            topic = Topic.objects.filter(pk=p.get("topic")).first() if p.get("topic", "").isdigit() else None
-            services.reclassify(actor=u, order=order, category=p.get("category", ""), topic=topic,
-                                reason=p.get("reason", ""))
+            topic = (
+                Topic.objects.filter(pk=p.get("topic")).first()
+                if p.get("topic", "").isdigit()
+                else None
+            )
+            services.reclassify(
+                actor=u,
+                order=order,
+                category=p.get("category", ""),
+                topic=topic,
+                reason=p.get("reason", ""),
+            )
         elif action in ("supervise", "urge"):
             services.supervise(actor=u, order=order, kind=action, note=p.get("note", ""))
         elif action == "attach":
@@ -292,9 +441,12 @@ def order_action(request, pk: int, action: str):
     except DomainError as exc:
         messages.error(request, exc.message)
         order.refresh_from_db()
-        return render(request, "hotline/order_detail.html",
-                      _detail_context(request, order, posted={"action": action, **p.dict()}),
-                      status=exc.status if exc.status in (400, 403, 409) else 409)
+        return render(
+            request,
+            "hotline/order_detail.html",
+            _detail_context(request, order, posted={"action": action, **p.dict()}),
+            status=exc.status if exc.status in (400, 403, 409) else 409,
+        )
     messages.success(request, _("操作已完成。"))
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
@@ -323,16 +475,33 @@ def kpi_page(request):
     result = kpis.compute(scope.visible_to(request.user, WorkOrder), start, end)
     ranked = [r for r in result["rows"] if not r.insufficient]
     option = {
-        "tooltip": {}, "grid": {"left": 120, "right": 20, "top": 20, "bottom": 30},
-        "xAxis": {"type": "value", "max": 100}, "yAxis": {"type": "category", "data": [r.unit_name for r in ranked][::-1]},
-        "series": [{"type": "bar", "name": _("综合得分"), "data": [float(r.score or 0) for r in ranked][::-1]}],
+        "tooltip": {},
+        "grid": {"left": 120, "right": 20, "top": 20, "bottom": 30},
+        "xAxis": {"type": "value", "max": 100},
+        "yAxis": {"type": "category", "data": [r.unit_name for r in ranked][::-1]},
+        "series": [
+            {
+                "type": "bar",
+                "name": _("综合得分"),
+                "data": [float(r.score or 0) for r in ranked][::-1],
+            }
+        ],
     }
     codes = ["sign_timely", "on_time", "response", "resolution", "satisfaction", "redo", "return"]
-    return render(request, "hotline/kpis.html", {
-        "period": period, "result": result, "option": option, "codes": codes, "labels": kpis.METRIC_LABELS,
-        "ranked": ranked, "chart_height": max(200, 60 + 28 * len(ranked)),
-        "config": result["config"],
-    })
+    return render(
+        request,
+        "hotline/kpis.html",
+        {
+            "period": period,
+            "result": result,
+            "option": option,
+            "codes": codes,
+            "labels": kpis.METRIC_LABELS,
+            "ranked": ranked,
+            "chart_height": max(200, 60 + 28 * len(ranked)),
+            "config": result["config"],
+        },
+    )
 
 
 @staff_required(*SUPERVISORS)
@@ -344,21 +513,40 @@ def kpi_orders(request):
     unit_id = int(request.GET["unit"]) if request.GET.get("unit", "").isdigit() else None
     if metric not in kpis.METRIC_LABELS:
         raise Http404
-    qs = kpis.drilldown(scope.visible_to(request.user, WorkOrder).select_related("main_unit", "topic"),
-                        unit_id=unit_id, metric=metric, part=part, start=start, end=end).order_by("-dispatched_at", "-id")
+    qs = kpis.drilldown(
+        scope.visible_to(request.user, WorkOrder).select_related("main_unit", "topic"),
+        unit_id=unit_id,
+        metric=metric,
+        part=part,
+        start=start,
+        end=end,
+    ).order_by("-dispatched_at", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
-    return render(request, "hotline/kpi_orders.html", {
-        "page": page, "rows": _rows(request.user, page.object_list), "metric_label": kpis.METRIC_LABELS[metric],
-        "part": part, "unit": unit, "period": period, "total": page.paginator.count,
-        "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
-    })
+    return render(
+        request,
+        "hotline/kpi_orders.html",
+        {
+            "page": page,
+            "rows": _rows(request.user, page.object_list),
+            "metric_label": kpis.METRIC_LABELS[metric],
+            "part": part,
+            "unit": unit,
+            "period": period,
+            "total": page.paginator.count,
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+        },
+    )
 
 
 @staff_required(*SUPERVISORS)
 def criticism(request):
     units, orders = selectors.criticism_list(request.user)
-    return render(request, "hotline/criticism.html", {"units": units, "rows": _rows(request.user, orders[:200])})
+    return render(
+        request,
+        "hotline/criticism.html",
+        {"units": units, "rows": _rows(request.user, orders[:200])},
+    )
 
 
 @staff_required(Role.SUPERVISOR, Role.ADMIN, Role.HOTLINE_OPERATOR)
@@ -381,15 +569,34 @@ def city_figures(request):
             else:
                 with transaction.atomic():
                     fig, _created = CityFigure.objects.update_or_create(
-                        period=p["period"], metric=p["metric"].strip()[:40],
-                        defaults={"value": value, "rank": int(p["rank"]) if p.get("rank", "").isdigit() else None,
-                                  "note": p.get("note", "")[:200], "recorded_by": request.user})
-                    audit.record(actor=request.user, action="hotline.city_figure", obj=fig, after={
-                        "period": fig.period, "metric": fig.metric, "value": fig.value, "rank": fig.rank})
+                        period=p["period"],
+                        metric=p["metric"].strip()[:40],
+                        defaults={
+                            "value": value,
+                            "rank": int(p["rank"]) if p.get("rank", "").isdigit() else None,
+                            "note": p.get("note", "")[:200],
+                            "recorded_by": request.user,
+                        },
+                    )
+                    audit.record(
+                        actor=request.user,
+                        action="hotline.city_figure",
+                        obj=fig,
+                        after={
+                            "period": fig.period,
+                            "metric": fig.metric,
+                            "value": fig.value,
+                            "rank": fig.rank,
+                        },
+                    )
                 messages.success(request, _("已记录。"))
                 return redirect("hotline:city_figures")
-    return render(request, "hotline/city_figures.html", {"figures": CityFigure.objects.all()[:200], "error": error,
-                                                         "posted": request.POST}, status=400 if error else 200)
+    return render(
+        request,
+        "hotline/city_figures.html",
+        {"figures": CityFigure.objects.all()[:200], "error": error, "posted": request.POST},
+        status=400 if error else 200,
+    )
 
 
 # --- portal ------------------------------------------------------------------------------------------
@@ -425,23 +632,43 @@ def portal_submit(request):
         if d["website"]:  # honeypot filled: a bot; answer as if accepted, store nothing
             return render(request, "hotline/portal_done.html", {"order": None})
         if _peek(ip_key) >= IP_LIMIT or _peek(phone_key) >= PHONE_LIMIT:
-            form.add_error(None, _("提交过于频繁：同一网络每小时最多提交%(i)d件，同一手机号每天最多提交%(p)d件。"
-                                   "请稍后再试；情况紧急请直接拨打12345。") % {"i": IP_LIMIT, "p": PHONE_LIMIT})
+            form.add_error(
+                None,
+                _(
+                    "提交过于频繁：同一网络每小时最多提交%(i)d件，同一手机号每天最多提交%(p)d件。"
+                    "请稍后再试；情况紧急请直接拨打12345。"
+                )
+                % {"i": IP_LIMIT, "p": PHONE_LIMIT},
+            )
             return render(request, "hotline/portal_submit.html", {"form": form}, status=429)
         try:
             order = services.register(
-                actor=request.user if request.user.is_authenticated else None, content=d["content"],
-                channel=WorkOrder.Channel.WEB, category=d["category"], topic=d["topic"], caller_name=d["caller_name"],
-                caller_phone=d["caller_phone"], confidential=d["confidential"], address=d["address"],
+                actor=request.user if request.user.is_authenticated else None,
+                content=d["content"],
+                channel=WorkOrder.Channel.WEB,
+                category=d["category"],
+                topic=d["topic"],
+                caller_name=d["caller_name"],
+                caller_phone=d["caller_phone"],
+                confidential=d["confidential"],
+                address=d["address"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             _hit(ip_key, IP_WINDOW)
             _hit(phone_key, PHONE_WINDOW)
-            return render(request, "hotline/portal_done.html", {"order": order,
-                                                                "phone": masking.mask_phone(order.caller_phone)})
-    return render(request, "hotline/portal_submit.html", {"form": form}, status=400 if request.method == "POST" else 200)
+            return render(
+                request,
+                "hotline/portal_done.html",
+                {"order": order, "phone": masking.mask_phone(order.caller_phone)},
+            )
+    return render(
+        request,
+        "hotline/portal_submit.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def portal_lookup(request):
@@ -455,7 +682,11 @@ def portal_lookup(request):
         number = form.cleaned_data["number"].strip().upper()
         phone = form.cleaned_data["phone"].strip()
         # not a list: exactly one order, and only with the phone given when it was submitted
-        order = WorkOrder.objects.select_related("main_unit").filter(number=number, caller_phone=phone).first()
+        order = (
+            WorkOrder.objects.select_related("main_unit")
+            .filter(number=number, caller_phone=phone)
+            .first()
+        )
         if order is None:
             form.add_error(None, _("未找到该工单，请核对工单编号和手机号码。"))
         elif request.POST.get("rate") in ("1", "0"):
@@ -464,10 +695,19 @@ def portal_lookup(request):
                 messages.success(request, _("感谢您的评价！"))
             except DomainError as exc:
                 messages.error(request, exc.message)
-    status = 404 if request.method == "POST" and order is None and form.is_bound and form.errors else 200
-    return render(request, "hotline/portal_lookup.html", {
-        "form": form, "order": order, "phone": masking.mask_phone(order.caller_phone) if order else "",
-    }, status=status)
+    status = (
+        404 if request.method == "POST" and order is None and form.is_bound and form.errors else 200
+    )
+    return render(
+        request,
+        "hotline/portal_lookup.html",
+        {
+            "form": form,
+            "order": order,
+            "phone": masking.mask_phone(order.caller_phone) if order else "",
+        },
+        status=status,
+    )
 
 
 # --- settings: time limits and KPI weights --------------------------------------------------------
@@ -481,26 +721,51 @@ def settings_page(request):
         posted = p.dict()
         try:
             if p.get("form") == "kpi":
-                services.kpi_config_save(actor=request.user, weight_response=p.get("weight_response"),
-                                         weight_resolution=p.get("weight_resolution"),
-                                         weight_satisfaction=p.get("weight_satisfaction"), min_sample=p.get("min_sample"))
+                services.kpi_config_save(
+                    actor=request.user,
+                    weight_response=p.get("weight_response"),
+                    weight_resolution=p.get("weight_resolution"),
+                    weight_satisfaction=p.get("weight_satisfaction"),
+                    min_sample=p.get("min_sample"),
+                )
             else:
-                rule = LimitRule.objects.filter(pk=p["rule"]).first() if p.get("rule", "").isdigit() else None
+                rule = (
+                    LimitRule.objects.filter(pk=p["rule"]).first()
+                    if p.get("rule", "").isdigit()
+                    else None
+                )
                 services.limit_rule_save(
-                    actor=request.user, rule=rule, purpose=p.get("purpose", ""), category=p.get("category", ""),
-                    urgency=p.get("urgency", ""), amount=p.get("amount", ""), unit=p.get("unit", ""),
-                    same_day=bool(p.get("same_day")), is_active=bool(p.get("is_active")), note=p.get("note", ""))
+                    actor=request.user,
+                    rule=rule,
+                    purpose=p.get("purpose", ""),
+                    category=p.get("category", ""),
+                    urgency=p.get("urgency", ""),
+                    amount=p.get("amount", ""),
+                    unit=p.get("unit", ""),
+                    same_day=bool(p.get("same_day")),
+                    is_active=bool(p.get("is_active")),
+                    note=p.get("note", ""),
+                )
         except DomainError as exc:
             error = exc.message
         else:
             messages.success(request, _("已保存。"))
             return redirect("hotline:settings")
-    return render(request, "hotline/settings.html", {
-        "rules": LimitRule.objects.order_by("purpose", "category", "urgency"), "config": KpiConfig.get(),
-        "purposes": LimitRule.Purpose.choices, "categories": WorkOrder.Category.choices,
-        "urgencies": WorkOrder.Urgency.choices, "units": LimitRule._meta.get_field("unit").choices,
-        "error": error, "posted": posted,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "hotline/settings.html",
+        {
+            "rules": LimitRule.objects.order_by("purpose", "category", "urgency"),
+            "config": KpiConfig.get(),
+            "purposes": LimitRule.Purpose.choices,
+            "categories": WorkOrder.Category.choices,
+            "urgencies": WorkOrder.Urgency.choices,
+            "units": LimitRule._meta.get_field("unit").choices,
+            "error": error,
+            "posted": posted,
+        },
+        status=400 if error else 200,
+    )
 
 
 @staff_required(*ALL_STAFF)
@@ -510,7 +775,12 @@ def attachment_download(request, pk: int, att: int):
     from yingshang.hotline.models import WorkOrderAttachment
 
     order = scope.get_for(request.user, WorkOrder, pk)
-    item = scope.get_for(request.user, WorkOrderAttachment, att, queryset=WorkOrderAttachment.objects.filter(order=order))
+    item = scope.get_for(
+        request.user,
+        WorkOrderAttachment,
+        att,
+        queryset=WorkOrderAttachment.objects.filter(order=order),
+    )
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -91,10 +91,21 @@ class DispatchModelOut(Schema):
 
 def _out(a: KnowledgeArticle, **extra) -> dict:
     return {
-        "id": a.pk, "title": a.title, "body": a.body, "kind": a.kind, "status": a.status, "version": a.version,
-        "topic_code": a.topic_code, "keywords": a.keywords, "unit_ids": sorted(u.pk for u in a.units.all()),
-        "valid_from": a.valid_from, "valid_until": a.valid_until, "citation": a.citation,
-        "updated_at": a.updated_at, "withdraw_reason": a.withdraw_reason, **extra,
+        "id": a.pk,
+        "title": a.title,
+        "body": a.body,
+        "kind": a.kind,
+        "status": a.status,
+        "version": a.version,
+        "topic_code": a.topic_code,
+        "keywords": a.keywords,
+        "unit_ids": sorted(u.pk for u in a.units.all()),
+        "valid_from": a.valid_from,
+        "valid_until": a.valid_until,
+        "citation": a.citation,
+        "updated_at": a.updated_at,
+        "withdraw_reason": a.withdraw_reason,
+        **extra,
     }
 
 
@@ -102,11 +113,23 @@ def _units(request, ids) -> list[Unit]:
     return [scope.get_for(request.user, Unit, pk) for pk in ids]
 
 
-@router.get("/articles", response=list[SearchHitOut], summary="检索知识库（仅返回指定日期有效的已发布条目）")
-def article_search(request: HttpRequest, q: str, on: dt.date | None = None, limit: int = 10, kind: str | None = None):
-    hits = selectors.search_hits(q, limit=max(1, min(limit, 50)), on=on,
-                                 queryset=scope.visible_to(request.user, KnowledgeArticle).prefetch_related("units"),
-                                 kind=kind)
+@router.get(
+    "/articles", response=list[SearchHitOut], summary="检索知识库（仅返回指定日期有效的已发布条目）"
+)
+def article_search(
+    request: HttpRequest,
+    q: str,
+    on: dt.date | None = None,
+    limit: int = 10,
+    kind: str | None = None,
+):
+    hits = selectors.search_hits(
+        q,
+        limit=max(1, min(limit, 50)),
+        on=on,
+        queryset=scope.visible_to(request.user, KnowledgeArticle).prefetch_related("units"),
+        kind=kind,
+    )
     return [_out(h.article, score=h.score, matched=h.matched) for h in hits]
 
 
@@ -119,8 +142,12 @@ def article_detail(request: HttpRequest, article_id: int):
 def article_create(request: HttpRequest, payload: ArticleIn):
     def create():
         data = payload.dict(exclude={"unit_ids", "publish"})
-        article = services.article_create(actor=request.user, units=_units(request, payload.unit_ids),
-                                          publish=payload.publish, **data)
+        article = services.article_create(
+            actor=request.user,
+            units=_units(request, payload.unit_ids),
+            publish=payload.publish,
+            **data,
+        )
         return 201, _out(article)
 
     return idempotent(request, "knowledge.article_create", payload, create)
@@ -131,7 +158,9 @@ def article_revise(request: HttpRequest, article_id: int, payload: ArticlePatch)
     article = scope.get_for(request.user, KnowledgeArticle, article_id)
     changes = payload.dict(exclude_unset=True, exclude={"unit_ids", "reason"})
     units = _units(request, payload.unit_ids) if payload.unit_ids is not None else None
-    article = services.article_revise(actor=request.user, article=article, reason=payload.reason, units=units, **changes)
+    article = services.article_revise(
+        actor=request.user, article=article, reason=payload.reason, units=units, **changes
+    )
     return _out(article)
 
 
@@ -141,10 +170,14 @@ def article_publish(request: HttpRequest, article_id: int):
     return _out(services.article_publish(actor=request.user, article=article))
 
 
-@router.post("/articles/{article_id}/withdraw", response=ArticleOut, summary="撤回知识条目（须填原因）")
+@router.post(
+    "/articles/{article_id}/withdraw", response=ArticleOut, summary="撤回知识条目（须填原因）"
+)
 def article_withdraw(request: HttpRequest, article_id: int, payload: ReasonIn):
     article = scope.get_for(request.user, KnowledgeArticle, article_id)
-    return _out(services.article_withdraw(actor=request.user, article=article, reason=payload.reason))
+    return _out(
+        services.article_withdraw(actor=request.user, article=article, reason=payload.reason)
+    )
 
 
 def _staff_only(request) -> None:
@@ -152,7 +185,11 @@ def _staff_only(request) -> None:
         raise PermissionDeniedError("FORBIDDEN", _("只有工作人员可以使用智能派单"))
 
 
-@router.get("/dispatch/suggest", response=DispatchSuggestOut, summary="智能派单：根据诉求内容推荐承办单位和分类")
+@router.get(
+    "/dispatch/suggest",
+    response=DispatchSuggestOut,
+    summary="智能派单：根据诉求内容推荐承办单位和分类",
+)
 def dispatch_suggest(request: HttpRequest, text: str, k: int = 3):
     from yingshang.hotline import smart_dispatch
 
@@ -168,7 +205,11 @@ def dispatch_suggest(request: HttpRequest, text: str, k: int = 3):
     }
 
 
-@router.get("/dispatch/model", response=DispatchModelOut, summary="当前智能派单模型及其准确率（未训练时 404）")
+@router.get(
+    "/dispatch/model",
+    response=DispatchModelOut,
+    summary="当前智能派单模型及其准确率（未训练时 404）",
+)
 def dispatch_model(request: HttpRequest):
     model = scope.visible_to(request.user, DispatchModel).defer("params").order_by("-pk").first()
     if model is None:

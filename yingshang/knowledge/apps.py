@@ -15,11 +15,13 @@ class KnowledgeConfig(AppConfig):
 
         if find_spec(f"{self.name}.scopes"):
             import_module(f"{self.name}.scopes")
-        labels.register({
-            "knowledge.create": _("新建知识条目"),
-            "knowledge.publish": _("发布知识条目"),
-            "knowledge.revise": _("修订知识条目"),
-            "knowledge.withdraw": _("撤回知识条目"),
-            "dispatch_model.train": _("训练智能派单模型"),
-            "dispatch_model.retrain_requested": _("申请重新训练派单模型"),
-        })
+        labels.register(
+            {
+                "knowledge.create": _("新建知识条目"),
+                "knowledge.publish": _("发布知识条目"),
+                "knowledge.revise": _("修订知识条目"),
+                "knowledge.withdraw": _("撤回知识条目"),
+                "dispatch_model.train": _("训练智能派单模型"),
+                "dispatch_model.retrain_requested": _("申请重新训练派单模型"),
+            }
+        )

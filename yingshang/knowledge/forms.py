@@ -9,13 +9,25 @@ class ArticleForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     kind = forms.ChoiceField(label=_("类型"), choices=KnowledgeArticle.Kind.choices)
     body = forms.CharField(label=_("答复口径"), widget=forms.Textarea(attrs={"rows": 10}))
-    keywords = forms.CharField(label=_("关键词"), max_length=200, required=False,
-                               help_text=_("以逗号或空格分隔，检索时权重较高"))
+    keywords = forms.CharField(
+        label=_("关键词"),
+        max_length=200,
+        required=False,
+        help_text=_("以逗号或空格分隔，检索时权重较高"),
+    )
     topic_code = forms.CharField(label=_("诉求分类代码"), max_length=40, required=False)
-    units = forms.ModelMultipleChoiceField(label=_("责任单位"), queryset=Unit.objects.filter(is_active=True).order_by("path"),
-                                           required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
-    valid_from = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    units = forms.ModelMultipleChoiceField(
+        label=_("责任单位"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    valid_from = forms.DateField(
+        label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("修订说明"), max_length=200, required=False)
 
     def __init__(self, *args, revising=False, **kwargs):
@@ -23,7 +35,11 @@ class ArticleForm(forms.Form):
         if not revising:
             del self.fields["reason"]
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, (forms.Select, forms.SelectMultiple)) else "form-control"
+            css = (
+                "form-select"
+                if isinstance(field.widget, (forms.Select, forms.SelectMultiple))
+                else "form-control"
+            )
             field.widget.attrs.setdefault("class", css)
 
     def clean(self):
@@ -35,5 +51,6 @@ class ArticleForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("撤回原因"), max_length=200,
-                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    reason = forms.CharField(
+        label=_("撤回原因"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )

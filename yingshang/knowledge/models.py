@@ -24,14 +24,25 @@ class KnowledgeArticle(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("答复口径"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.FAQ)
-    units = models.ManyToManyField("org.Unit", blank=True, related_name="knowledge_articles", verbose_name=_("责任单位"))
+    units = models.ManyToManyField(
+        "org.Unit", blank=True, related_name="knowledge_articles", verbose_name=_("责任单位")
+    )
     topic_code = models.CharField(_("诉求分类代码"), max_length=40, blank=True, db_index=True)
-    keywords = models.CharField(_("关键词"), max_length=200, blank=True, help_text=_("以逗号或空格分隔，检索时权重较高"))
+    keywords = models.CharField(
+        _("关键词"), max_length=200, blank=True, help_text=_("以逗号或空格分隔，检索时权重较高")
+    )
     valid_from = models.DateField(_("生效日期"), null=True, blank=True)
     valid_until = models.DateField(_("失效日期"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
@@ -46,7 +57,9 @@ class KnowledgeArticle(models.Model):
         verbose_name = _("知识条目")
         verbose_name_plural = _("知识条目")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["status", "valid_from", "valid_until"], name="knowledge_valid_idx")]
+        indexes = [
+            models.Index(fields=["status", "valid_from", "valid_until"], name="knowledge_valid_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -69,7 +82,9 @@ class DispatchModel(models.Model):
     row is the one in use; older rows stay as the history of accuracy."""
 
     created_at = models.DateTimeField(_("训练时间"), auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     trained_on = models.PositiveIntegerField(_("训练工单数"), default=0)
     evaluated_on = models.PositiveIntegerField(_("留出评估工单数"), default=0)
     top1_accuracy = models.FloatField(_("首选准确率"), null=True, blank=True)

@@ -5,6 +5,11 @@ from yingshang.workbench.navigation import NavItem
 
 WORKBENCH = [
     NavItem(_("知识库"), "knowledge:list", roles=STAFF_ROLES, icon="book", order=45),
-    NavItem(_("智能派单模型"), "knowledge:dispatch_model",
-            roles={Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.HOTLINE_OPERATOR}, icon="signpost-split", order=46),
+    NavItem(
+        _("智能派单模型"),
+        "knowledge:dispatch_model",
+        roles={Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.HOTLINE_OPERATOR},
+        icon="signpost-split",
+        order=46,
+    ),
 ]

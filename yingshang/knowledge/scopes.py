@@ -20,7 +20,9 @@ def _articles(grants, qs):
         return qs
     units = grants.units()
     if units:
-        ids = KnowledgeArticle.units.through.objects.filter(unit_id__in=units).values("knowledgearticle_id")
+        ids = KnowledgeArticle.units.through.objects.filter(unit_id__in=units).values(
+            "knowledgearticle_id"
+        )
         return qs.filter(published | Q(pk__in=ids))
     return qs.filter(published)
 

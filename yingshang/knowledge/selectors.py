@@ -43,9 +43,11 @@ def valid_on(day: dt.date | None = None, queryset=None):
     """Published articles in force on `day` (today if None)."""
     day = day or timezone.localdate()
     qs = KnowledgeArticle.objects.all() if queryset is None else queryset
-    return qs.filter(status=KnowledgeArticle.Status.PUBLISHED).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day)
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    return (
+        qs.filter(status=KnowledgeArticle.Status.PUBLISHED)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    )
 
 
 def _bm25(stats: dict, term: str, idf: float) -> float:
@@ -61,8 +63,15 @@ def _bm25(stats: dict, term: str, idf: float) -> float:
     return score * idf
 
 
-def search_hits(query: str, *, limit: int = 10, on: dt.date | None = None, queryset=None,
-                kind: str | None = None, topic_code: str | None = None) -> list[Hit]:
+def search_hits(
+    query: str,
+    *,
+    limit: int = 10,
+    on: dt.date | None = None,
+    queryset=None,
+    kind: str | None = None,
+    topic_code: str | None = None,
+) -> list[Hit]:
     terms = text.query_terms(query)[:MAX_TERMS]
     if not terms:
         return []
@@ -70,8 +79,10 @@ def search_hits(query: str, *, limit: int = 10, on: dt.date | None = None, query
     if kind:
         base = base.filter(kind=kind)
     # the size of the base and exact document frequencies, in one scan
-    counts = base.aggregate(_total=Count("pk"), **{
-        f"t{i}": Count("pk", filter=Q(tokens__contains=f" {t} ")) for i, t in enumerate(terms)})
+    counts = base.aggregate(
+        _total=Count("pk"),
+        **{f"t{i}": Count("pk", filter=Q(tokens__contains=f" {t} ")) for i, t in enumerate(terms)},
+    )
     total = counts["_total"]
     if not total:
         return []
@@ -84,8 +95,9 @@ def search_hits(query: str, *, limit: int = 10, on: dt.date | None = None, query
     common = max(COMMON_MIN, int(total * COMMON_SHARE))
     selective = [t for t in present if df[t] <= common] or sorted(present, key=lambda t: df[t])[:2]
     rows = list(
-        base.filter(reduce(or_, (Q(tokens__contains=f" {t} ") for t in selective)))
-        .values_list("pk", "token_stats", "topic_code")[:MAX_CANDIDATES]
+        base.filter(reduce(or_, (Q(tokens__contains=f" {t} ") for t in selective))).values_list(
+            "pk", "token_stats", "topic_code"
+        )[:MAX_CANDIDATES]
     )
     idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
     scored = []
@@ -102,12 +114,17 @@ def search_hits(query: str, *, limit: int = 10, on: dt.date | None = None, query
             scored.append((round(score, 4), pk, matched))
     scored.sort(key=lambda x: (-x[0], -x[1]))
     scored = scored[:limit]
-    articles = KnowledgeArticle.objects.in_bulk([pk for _s, pk, _m in scored]) if queryset is None else \
-        queryset.in_bulk([pk for _s, pk, _m in scored])
+    articles = (
+        KnowledgeArticle.objects.in_bulk([pk for _s, pk, _m in scored])
+        if queryset is None
+        else queryset.in_bulk([pk for _s, pk, _m in scored])
+    )
     return [Hit(articles[pk], score, matched) for score, pk, matched in scored if pk in articles]
 
 
-def search(query: str, *, limit: int = 10, on: dt.date | None = None, **kwargs) -> list[KnowledgeArticle]:
+def search(
+    query: str, *, limit: int = 10, on: dt.date | None = None, **kwargs
+) -> list[KnowledgeArticle]:
     """Articles valid on `on` (today by default), best match first."""
     return [h.article for h in search_hits(query, limit=limit, on=on, **kwargs)]
 
@@ -126,5 +143,10 @@ def citable(article_id: int, *, on: dt.date | None = None) -> KnowledgeArticle:
 
 def citation_snapshot(article: KnowledgeArticle) -> dict:
     """What a work order may copy at the moment it cites the article."""
-    return {"id": article.pk, "title": article.title, "version": article.version, "citation": article.citation,
-            "body": article.body}
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "version": article.version,
+        "citation": article.citation,
+        "body": article.body,
+    }

@@ -1,9 +1,9 @@
 """Writes to the knowledge base. Every change is audited; nothing is deleted.
 
-    article_create(actor=, title=, body=, kind=, units=, topic_code=, keywords=, valid_from=, valid_until=)
-    article_publish(actor=, article=)
-    article_revise(actor=, article=, reason=, **changes)   # version + 1, before/after in the audit log
-    article_withdraw(actor=, article=, reason=)
+article_create(actor=, title=, body=, kind=, units=, topic_code=, keywords=, valid_from=, valid_until=)
+article_publish(actor=, article=)
+article_revise(actor=, article=, reason=, **changes)   # version + 1, before/after in the audit log
+article_withdraw(actor=, article=, reason=)
 """
 
 from collections import Counter
@@ -29,7 +29,9 @@ def can_edit(user) -> bool:
 
 def _require_editor(actor) -> None:
     if not can_edit(actor):
-        raise PermissionDeniedError("KNOWLEDGE_FORBIDDEN", _("只有热线话务员、督查人员或管理员可以维护知识库"))
+        raise PermissionDeniedError(
+            "KNOWLEDGE_FORBIDDEN", _("只有热线话务员、督查人员或管理员可以维护知识库")
+        )
 
 
 def index_fields(article: KnowledgeArticle) -> None:
@@ -38,8 +40,11 @@ def index_fields(article: KnowledgeArticle) -> None:
     keywords = text.search_tokens((article.keywords or "").replace(",", " ").replace("，", " "))
     body = text.search_tokens(article.body)
     article.token_stats = {
-        "t": dict(Counter(title)), "k": dict(Counter(keywords)), "b": dict(Counter(body)),
-        "tl": len(title), "bl": len(body),
+        "t": dict(Counter(title)),
+        "k": dict(Counter(keywords)),
+        "b": dict(Counter(body)),
+        "tl": len(title),
+        "bl": len(body),
     }
     article.tokens = " " + " ".join(sorted(set(title) | set(keywords) | set(body))) + " "
 
@@ -61,8 +66,11 @@ def _validate(data: dict) -> dict:
     if vf and vu and vu < vf:
         errors["valid_until"] = _("失效日期不能早于生效日期")
     if errors:
-        raise InvalidInput("KNOWLEDGE_INVALID", _("知识条目填写有误：%(f)s") % {"f": "；".join(errors.values())},
-                           details={"fields": errors})
+        raise InvalidInput(
+            "KNOWLEDGE_INVALID",
+            _("知识条目填写有误：%(f)s") % {"f": "；".join(errors.values())},
+            details={"fields": errors},
+        )
     data = dict(data)
     data["title"], data["body"], data["kind"] = title, body, kind
     data["topic_code"] = (data.get("topic_code") or "").strip()[:40]
@@ -72,20 +80,45 @@ def _validate(data: dict) -> dict:
 
 def _snapshot(article: KnowledgeArticle) -> dict:
     return {
-        "title": article.title, "body": article.body, "kind": article.kind, "topic_code": article.topic_code,
-        "keywords": article.keywords, "valid_from": article.valid_from, "valid_until": article.valid_until,
-        "status": article.status, "version": article.version,
+        "title": article.title,
+        "body": article.body,
+        "kind": article.kind,
+        "topic_code": article.topic_code,
+        "keywords": article.keywords,
+        "valid_from": article.valid_from,
+        "valid_until": article.valid_until,
+        "status": article.status,
+        "version": article.version,
         "units": sorted(article.units.values_list("pk", flat=True)) if article.pk else [],
     }
 
 
 @transaction.atomic
-def article_create(*, actor, title: str, body: str, kind: str = KnowledgeArticle.Kind.FAQ, units=(),
-                   topic_code: str = "", keywords: str = "", valid_from=None, valid_until=None,
-                   publish: bool = False) -> KnowledgeArticle:
+def article_create(
+    *,
+    actor,
+    title: str,
+    body: str,
+    kind: str = KnowledgeArticle.Kind.FAQ,
+    units=(),
+    topic_code: str = "",
+    keywords: str = "",
+    valid_from=None,
+    valid_until=None,
+    publish: bool = False,
+) -> KnowledgeArticle:
     _require_editor(actor)
-    data = _validate({"title": title, "body": body, "kind": kind, "topic_code": topic_code, "keywords": keywords,
-                      "valid_from": valid_from, "valid_until": valid_until})
+    data = _validate(
+        {
+            "title": title,
+            "body": body,
+            "kind": kind,
+            "topic_code": topic_code,
+            "keywords": keywords,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        }
+    )
     article = KnowledgeArticle(created_by=actor, **data)
     index_fields(article)
     article.save()
@@ -108,19 +141,30 @@ def article_publish(*, actor, article: KnowledgeArticle) -> KnowledgeArticle:
     article.published_at = timezone.now()
     article.withdrawn_at = None
     article.withdraw_reason = ""
-    article.save(update_fields=["status", "published_at", "withdrawn_at", "withdraw_reason", "updated_at"])
-    audit.record(actor=actor, action="knowledge.publish", obj=article,
-                 before={"status": before}, after={"status": article.status, "version": article.version})
+    article.save(
+        update_fields=["status", "published_at", "withdrawn_at", "withdraw_reason", "updated_at"]
+    )
+    audit.record(
+        actor=actor,
+        action="knowledge.publish",
+        obj=article,
+        before={"status": before},
+        after={"status": article.status, "version": article.version},
+    )
     return article
 
 
 @transaction.atomic
-def article_revise(*, actor, article: KnowledgeArticle, reason: str = "", units=None, **changes) -> KnowledgeArticle:
+def article_revise(
+    *, actor, article: KnowledgeArticle, reason: str = "", units=None, **changes
+) -> KnowledgeArticle:
     """Change the content; the version goes up and the audit event keeps what changed."""
     _require_editor(actor)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise InvalidInput("KNOWLEDGE_INVALID", _("不能修改的字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise InvalidInput(
+            "KNOWLEDGE_INVALID", _("不能修改的字段：%(f)s") % {"f": "、".join(sorted(unknown))}
+        )
     article = KnowledgeArticle.objects.select_for_update().get(pk=article.pk)
     if article.status == KnowledgeArticle.Status.WITHDRAWN:
         raise DomainError("KNOWLEDGE_WITHDRAWN", _("已撤回的知识条目不能修改，请重新发布或新建"))
@@ -133,13 +177,22 @@ def article_revise(*, actor, article: KnowledgeArticle, reason: str = "", units=
     if units is not None:
         article.units.set(units)
     after = _snapshot(article)
-    if {k: v for k, v in before.items() if k != "version"} == {k: v for k, v in after.items() if k != "version"}:
+    if {k: v for k, v in before.items() if k != "version"} == {
+        k: v for k, v in after.items() if k != "version"
+    }:
         return article  # nothing changed: no new version
     article.version += 1
     index_fields(article)
     article.save()
     after["version"] = article.version
-    audit.record(actor=actor, action="knowledge.revise", obj=article, before=before, after=after, reason=reason)
+    audit.record(
+        actor=actor,
+        action="knowledge.revise",
+        obj=article,
+        before=before,
+        after=after,
+        reason=reason,
+    )
     return article
 
 
@@ -148,7 +201,11 @@ def article_withdraw(*, actor, article: KnowledgeArticle, reason: str) -> Knowle
     _require_editor(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("KNOWLEDGE_REASON_REQUIRED", _("撤回知识条目必须填写原因"), details={"fields": {"reason": _("请填写撤回原因")}})
+        raise InvalidInput(
+            "KNOWLEDGE_REASON_REQUIRED",
+            _("撤回知识条目必须填写原因"),
+            details={"fields": {"reason": _("请填写撤回原因")}},
+        )
     article = KnowledgeArticle.objects.select_for_update().get(pk=article.pk)
     if article.status == KnowledgeArticle.Status.WITHDRAWN:
         raise DomainError("KNOWLEDGE_ALREADY_WITHDRAWN", _("该知识条目已撤回"))
@@ -157,6 +214,12 @@ def article_withdraw(*, actor, article: KnowledgeArticle, reason: str) -> Knowle
     article.withdrawn_at = timezone.now()
     article.withdraw_reason = reason[:200]
     article.save(update_fields=["status", "withdrawn_at", "withdraw_reason", "updated_at"])
-    audit.record(actor=actor, action="knowledge.withdraw", obj=article,
-                 before={"status": before}, after={"status": article.status}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="knowledge.withdraw",
+        obj=article,
+        before={"status": before},
+        after={"status": article.status},
+        reason=reason,
+    )
     return article

@@ -39,26 +39,46 @@ def article_list(request):
             qs = qs.filter(kind=kind)
         page = Paginator(qs.order_by("-updated_at", "-pk"), 30).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("kind", kind)) if v)
-    return render(request, "knowledge/list.html", {
-        "q": q, "status": status, "kind": kind, "hits": hits, "page": page, "query": query,
-        "statuses": KnowledgeArticle.Status.choices, "kinds": KnowledgeArticle.Kind.choices,
-        "can_edit": services.can_edit(request.user), "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "knowledge/list.html",
+        {
+            "q": q,
+            "status": status,
+            "kind": kind,
+            "hits": hits,
+            "page": page,
+            "query": query,
+            "statuses": KnowledgeArticle.Status.choices,
+            "kinds": KnowledgeArticle.Kind.choices,
+            "can_edit": services.can_edit(request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_required()
 def article_detail(request, pk: int):
     article = scope.get_for(request.user, KnowledgeArticle, pk)
-    return render(request, "knowledge/detail.html", {
-        "article": article, "abilities": scope.abilities(request.user, article),
-        "events": audit_selectors.timeline(article), "withdraw_form": WithdrawForm(),
-        "valid_today": article.is_valid_on(timezone.localdate()),
-    })
+    return render(
+        request,
+        "knowledge/detail.html",
+        {
+            "article": article,
+            "abilities": scope.abilities(request.user, article),
+            "events": audit_selectors.timeline(article),
+            "withdraw_form": WithdrawForm(),
+            "valid_today": article.is_valid_on(timezone.localdate()),
+        },
+    )
 
 
 def _form_kwargs(form) -> dict:
     d = form.cleaned_data
-    return {k: d.get(k) for k in ("title", "body", "kind", "keywords", "topic_code", "valid_from", "valid_until")}
+    return {
+        k: d.get(k)
+        for k in ("title", "body", "kind", "keywords", "topic_code", "valid_from", "valid_until")
+    }
 
 
 @staff_required(*EDITORS)
@@ -66,8 +86,12 @@ def article_create(request):
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.article_create(actor=request.user, units=list(form.cleaned_data["units"]),
-                                              publish="publish" in request.POST, **_form_kwargs(form))
+            article = services.article_create(
+                actor=request.user,
+                units=list(form.cleaned_data["units"]),
+                publish="publish" in request.POST,
+                **_form_kwargs(form),
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -79,13 +103,21 @@ def article_create(request):
 @staff_required(*EDITORS)
 def article_edit(request, pk: int):
     article = scope.get_for(request.user, KnowledgeArticle, pk)
-    initial = {f: getattr(article, f) for f in ("title", "body", "kind", "keywords", "topic_code", "valid_from", "valid_until")}
+    initial = {
+        f: getattr(article, f)
+        for f in ("title", "body", "kind", "keywords", "topic_code", "valid_from", "valid_until")
+    }
     initial["units"] = list(article.units.all())
     form = ArticleForm(request.POST or None, initial=initial, revising=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.article_revise(actor=request.user, article=article, reason=form.cleaned_data.get("reason", ""),
-                                    units=list(form.cleaned_data["units"]), **_form_kwargs(form))
+            services.article_revise(
+                actor=request.user,
+                article=article,
+                reason=form.cleaned_data.get("reason", ""),
+                units=list(form.cleaned_data["units"]),
+                **_form_kwargs(form),
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -113,16 +145,25 @@ def article_withdraw(request, pk: int):
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.article_withdraw(actor=request.user, article=article, reason=form.cleaned_data["reason"])
+            services.article_withdraw(
+                actor=request.user, article=article, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("已撤回"))
             return redirect("knowledge:detail", pk=article.pk)
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(request, "knowledge/detail.html", {
-        "article": article, "abilities": scope.abilities(request.user, article),
-        "events": audit_selectors.timeline(article), "withdraw_form": form,
-        "valid_today": article.is_valid_on(timezone.localdate()),
-    }, status=400)
+    return render(
+        request,
+        "knowledge/detail.html",
+        {
+            "article": article,
+            "abilities": scope.abilities(request.user, article),
+            "events": audit_selectors.timeline(article),
+            "withdraw_form": form,
+            "valid_today": article.is_valid_on(timezone.localdate()),
+        },
+        status=400,
+    )
 
 
 @staff_required()
@@ -140,17 +181,27 @@ def suggest(request):
 def dispatch_model(request):
     from yingshang.hotline import smart_dispatch
 
-    models = scope.visible_to(request.user, DispatchModel).defer("params").order_by("-created_at", "-pk")
+    models = (
+        scope.visible_to(request.user, DispatchModel).defer("params").order_by("-created_at", "-pk")
+    )
     history = list(models[:10])
     trial = request.GET.get("text", "").strip()[:1000]
     trial_units = smart_dispatch.suggest(trial, k=3) if trial else []
     trial_topics = smart_dispatch.suggest_topic(trial, k=3) if trial else []
-    return render(request, "knowledge/dispatch_model.html", {
-        "current": history[0] if history else None, "history": history,
-        "can_retrain": request.user.is_authenticated and scope.grants(request.user).has(Role.SUPERVISOR, Role.ADMIN),
-        "trial": trial, "trial_units": trial_units, "trial_topics": trial_topics,
-        "acceptance": smart_dispatch.acceptance(days=30),
-    })
+    return render(
+        request,
+        "knowledge/dispatch_model.html",
+        {
+            "current": history[0] if history else None,
+            "history": history,
+            "can_retrain": request.user.is_authenticated
+            and scope.grants(request.user).has(Role.SUPERVISOR, Role.ADMIN),
+            "trial": trial,
+            "trial_units": trial_units,
+            "trial_topics": trial_topics,
+            "acceptance": smart_dispatch.acceptance(days=30),
+        },
+    )
 
 
 @require_POST
@@ -168,4 +219,3 @@ def dispatch_retrain(request):
     request_retrain(actor=request.user, holdout=holdout)
     messages.success(request, _("已提交重新训练任务，完成后本页显示新模型的准确率"))
     return redirect("knowledge:dispatch_model")
-

@@ -114,7 +114,11 @@ def render(fmt: str, root: str, body, status: int = 200) -> HttpResponse:
         out = [XML_DECLARATION]
         _xml(root, body, out)
         payload = "".join(out)
-    return HttpResponse(payload.encode("utf-8"), status=status, content_type=CONTENT_TYPES.get(fmt, CONTENT_TYPES["xml"]))
+    return HttpResponse(
+        payload.encode("utf-8"),
+        status=status,
+        content_type=CONTENT_TYPES.get(fmt, CONTENT_TYPES["xml"]),
+    )
 
 
 def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:

@@ -54,7 +54,11 @@ def _public_topics():
     if any(f.name == "is_public" for f in Topic._meta.get_fields()):
         qs = qs.filter(is_public=True)
     has_children = Topic.objects.filter(parent=OuterRef("pk"), is_active=True)
-    return qs.annotate(_has_children=Exists(has_children)).filter(_has_children=False).select_related("parent")
+    return (
+        qs.annotate(_has_children=Exists(has_children))
+        .filter(_has_children=False)
+        .select_related("parent")
+    )
 
 
 def _service(topic: Topic) -> dict:
@@ -64,7 +68,9 @@ def _service(topic: Topic) -> dict:
         "description": topic.description or str(topic),
         "metadata": bool(topic.extra_fields),
         "type": "realtime",
-        "keywords": ",".join(w.strip() for w in re.split(r"[,，、\s]+", topic.keywords or "") if w.strip()),
+        "keywords": ",".join(
+            w.strip() for w in re.split(r"[,，、\s]+", topic.keywords or "") if w.strip()
+        ),
         "group": topic.parent.name if topic.parent_id else topic.name,
     }
 
@@ -82,11 +88,18 @@ def _attributes(topic: Topic) -> list[dict]:
             "required": bool(field.get("required", False)),
             "datatype_description": field.get("datatype_description") or None,
             "order": int(field.get("order") or i),
-            "description": field.get("description") or field.get("label") or str(field.get("code", "")),
+            "description": field.get("description")
+            or field.get("label")
+            or str(field.get("code", "")),
         }
         if datatype in ("singlevaluelist", "multivaluelist"):
-            attr["values"] = ListOf("value", [{"key": str(v.get("key", "")), "name": str(v.get("name", v.get("key", "")))}
-                                              for v in field.get("values") or []])
+            attr["values"] = ListOf(
+                "value",
+                [
+                    {"key": str(v.get("key", "")), "name": str(v.get("name", v.get("key", "")))}
+                    for v in field.get("values") or []
+                ],
+            )
         out.append(attr)
     return sorted(out, key=lambda a: a["order"])
 
@@ -121,11 +134,20 @@ def discovery(request, fmt):
     body = {
         "changeset": changed,
         "contact": contact,
-        "key_service": getattr(settings, "OPEN311_KEY_SERVICE", "") or _("向县营商环境建设局申请系统集成密钥"),
-        "endpoints": ListOf("endpoint", [{
-            "specification": SPEC_URL, "url": base.rstrip("/"), "changeset": changed, "type": "production",
-            "formats": ListOf("format", ["text/xml", "application/json"]),
-        }]),
+        "key_service": getattr(settings, "OPEN311_KEY_SERVICE", "")
+        or _("向县营商环境建设局申请系统集成密钥"),
+        "endpoints": ListOf(
+            "endpoint",
+            [
+                {
+                    "specification": SPEC_URL,
+                    "url": base.rstrip("/"),
+                    "changeset": changed,
+                    "type": "production",
+                    "formats": ListOf("format", ["text/xml", "application/json"]),
+                }
+            ],
+        ),
     }
     return render(fmt, "discovery", body)
 
@@ -141,9 +163,27 @@ def _scrub(text: str, caller_name: str) -> str:
     return text
 
 
-ROW_FIELDS = ("pk", "number", "status", "reply", "content", "confidential", "caller_name", "attributes",
-              "topic__name", "topic__code", "main_unit__name", "registered_at", "closed_at", "updated_at",
-              "handle_due_at", "due_at", "address", "lat", "lng")
+ROW_FIELDS = (
+    "pk",
+    "number",
+    "status",
+    "reply",
+    "content",
+    "confidential",
+    "caller_name",
+    "attributes",
+    "topic__name",
+    "topic__code",
+    "main_unit__name",
+    "registered_at",
+    "closed_at",
+    "updated_at",
+    "handle_due_at",
+    "due_at",
+    "address",
+    "lat",
+    "lng",
+)
 
 
 class _Labels:
@@ -195,8 +235,11 @@ def _rows(qs) -> ListOf:
     rows = list(qs.values(*ROW_FIELDS))
     media = {}
     if rows:
-        for order_id, url in (WorkOrderAttachment.objects.filter(order_id__in=[r["pk"] for r in rows])
-                              .exclude(media_url="").values_list("order_id", "media_url")):
+        for order_id, url in (
+            WorkOrderAttachment.objects.filter(order_id__in=[r["pk"] for r in rows])
+            .exclude(media_url="")
+            .values_list("order_id", "media_url")
+        ):
             media.setdefault(order_id, url)
     labels = _Labels()
     return ListOf("request", [_request_row(r, labels, media) for r in rows])
@@ -216,7 +259,11 @@ def request_list(request, fmt):
         return errors(fmt, 400, _("此资源只支持 GET 与 POST"))
     ids = _split(_get(request, "service_request_id"))
     if ids:  # overrides every other filter
-        return render(fmt, "service_requests", _rows(_orders().filter(number__in=ids[:MAX_ROWS]).order_by("-registered_at", "-pk")))
+        return render(
+            fmt,
+            "service_requests",
+            _rows(_orders().filter(number__in=ids[:MAX_ROWS]).order_by("-registered_at", "-pk")),
+        )
     problems = []
     start_raw, end_raw = _get(request, "start_date"), _get(request, "end_date")
     start = parse_w3c(start_raw) if start_raw else None
@@ -247,7 +294,11 @@ def request_list(request, fmt):
     if codes:
         qs = qs.filter(topic__code__in=codes)
     if statuses and set(statuses) != {"open", "closed"}:
-        qs = qs.filter(status=WorkOrder.Status.CLOSED) if statuses[0] == "closed" else qs.exclude(status=WorkOrder.Status.CLOSED)
+        qs = (
+            qs.filter(status=WorkOrder.Status.CLOSED)
+            if statuses[0] == "closed"
+            else qs.exclude(status=WorkOrder.Status.CLOSED)
+        )
     return render(fmt, "service_requests", _rows(qs.order_by("-registered_at", "-pk")[:MAX_ROWS]))
 
 
@@ -270,7 +321,9 @@ def token(request, token, fmt):
     number = WorkOrder.objects.filter(number=token).values_list("number", flat=True).first()
     if number is None:
         return errors(fmt, 404, _("令牌不存在：%(t)s") % {"t": token})
-    return render(fmt, "service_requests", ListOf("request", [{"service_request_id": number, "token": token}]))
+    return render(
+        fmt, "service_requests", ListOf("request", [{"service_request_id": number, "token": token}])
+    )
 
 
 # --- creating a request -----------------------------------------------------------------------
@@ -295,13 +348,18 @@ def _validate_attributes(topic: Topic, submitted: dict[str, list[str]]) -> tuple
             continue
         if not values:
             if attr["required"]:
-                problems.append(_("缺少必填属性 attribute[%(c)s]（%(d)s）") % {"c": code, "d": attr["description"]})
+                problems.append(
+                    _("缺少必填属性 attribute[%(c)s]（%(d)s）")
+                    % {"c": code, "d": attr["description"]}
+                )
             continue
         if datatype == "multivaluelist":
             keys = {v["key"] for v in attr["values"].items}
             wrong = [v for v in values if v not in keys]
             if wrong:
-                problems.append(_("attribute[%(c)s] 的取值无效：%(v)s") % {"c": code, "v": ",".join(wrong)})
+                problems.append(
+                    _("attribute[%(c)s] 的取值无效：%(v)s") % {"c": code, "v": ",".join(wrong)}
+                )
             else:
                 clean[code] = list(dict.fromkeys(values))
             continue
@@ -370,7 +428,11 @@ def create_request(request, fmt):
         return errors(fmt, 400, *problems)
     name = (_get(request, "last_name") + _get(request, "first_name")).strip()
     phone = _get(request, "phone")
-    extra = {k: _get(request, k) for k in ("email", "device_id", "account_id", "media_url") if _get(request, k)}
+    extra = {
+        k: _get(request, k)
+        for k in ("email", "device_id", "account_id", "media_url")
+        if _get(request, k)
+    }
     if address_id:
         extra["address_id"] = address_id
     # stored text stays Chinese whatever language the client asked for
@@ -378,11 +440,16 @@ def create_request(request, fmt):
     if len(content) < 5:
         content = f"{topic.name}：{content}"
     try:
-        order = _register(user, topic, content, name, phone, address or address_id, lat, lng, attributes, extra)
+        order = _register(
+            user, topic, content, name, phone, address or address_id, lat, lng, attributes, extra
+        )
     except DomainError as exc:
         status = exc.status if exc.status in (400, 403, 404) else 400
         return errors(fmt, status, exc.message)
-    row = {"service_request_id": order.number, "service_notice": _("已受理，将由12345热线分中心派单办理")}
+    row = {
+        "service_request_id": order.number,
+        "service_notice": _("已受理，将由12345热线分中心派单办理"),
+    }
     if extra.get("account_id"):
         row["account_id"] = extra["account_id"]
     return render(fmt, "service_requests", ListOf("request", [row]), status=201)
@@ -399,8 +466,14 @@ def _register(user, topic, content, name, phone, address, lat, lng, attributes, 
         if extra.get("media_url"):
             data["media_url"] = extra["media_url"]
     return hotline.register(
-        actor=user, content=content, channel=WorkOrder.Channel.OPEN311, topic=topic,
-        caller_name=name, caller_phone=phone, anonymous=not phone, address=address,
+        actor=user,
+        content=content,
+        channel=WorkOrder.Channel.OPEN311,
+        topic=topic,
+        caller_name=name,
+        caller_phone=phone,
+        anonymous=not phone,
+        address=address,
         lat=None if lat is None else Decimal(str(round(lat, 6))),
         lng=None if lng is None else Decimal(str(round(lng, 6))),
         attributes=data,

@@ -32,7 +32,9 @@ class RatingIn(Schema):
     id: int = Field(..., description="被评对象编号")
     level: int = Field(..., ge=1, le=5, description="5 非常满意 … 1 非常不满意")
     point: str | None = Field(None, description="评价节点：receive/accept/deliver/visit/workorder")
-    channel: Literal["app_api", "web", "terminal", "hotline_callback", "window_pad", "qr", "sms"] = "app_api"
+    channel: Literal[
+        "app_api", "web", "terminal", "hotline_callback", "window_pad", "qr", "sms"
+    ] = "app_api"
     dimensions: dict[str, int] = {}
     problems: list[str] = []
     comment: str = ""
@@ -79,14 +81,28 @@ def rating_out(r: Rating) -> dict:
         obj_type, number = "visit", None
     anonymous_object = r.anonymous and obj_type != "visit"
     return {
-        "id": r.pk, "level": r.level, "level_label": r.get_level_display(), "is_bad": r.is_bad, "channel": r.channel,
-        "point": r.point, "anonymous": r.anonymous, "excluded": r.excluded, "created_at": r.created_at,
-        "unit_id": r.unit_id, "unit_name": r.unit.name, "matter_id": r.matter_id, "staff_id": r.staff_id,
-        "window_id": r.window_id, "problems": r.problems, "comment": r.comment,
+        "id": r.pk,
+        "level": r.level,
+        "level_label": r.get_level_display(),
+        "is_bad": r.is_bad,
+        "channel": r.channel,
+        "point": r.point,
+        "anonymous": r.anonymous,
+        "excluded": r.excluded,
+        "created_at": r.created_at,
+        "unit_id": r.unit_id,
+        "unit_name": r.unit.name,
+        "matter_id": r.matter_id,
+        "staff_id": r.staff_id,
+        "window_id": r.window_id,
+        "problems": r.problems,
+        "comment": r.comment,
         "object_type": None if anonymous_object else obj_type,
         "object_number": None if anonymous_object else number,
         "rater_phone": None if r.anonymous else (mask_phone(r.rater_phone) or None),
-        "rectification_id": getattr(getattr(r, "rectification", None), "pk", None) if r.is_bad else None,
+        "rectification_id": getattr(getattr(r, "rectification", None), "pk", None)
+        if r.is_bad
+        else None,
     }
 
 
@@ -100,27 +116,45 @@ def _target(request, payload: RatingIn) -> T.Target:
     if model is None:
         raise Http404
     # the applicant (or the 12345 operator) must see the object; others get 404
-    return T.Target(T.KIND_CASE if payload.object == "case" else T.KIND_WORK_ORDER,
-                    scope.get_for(request.user, model, payload.id))
+    return T.Target(
+        T.KIND_CASE if payload.object == "case" else T.KIND_WORK_ORDER,
+        scope.get_for(request.user, model, payload.id),
+    )
 
 
-@router.post("/ratings", response={201: RatingOut}, summary="提交评价（App/小程序/网站/自助终端/12345回访）")
+@router.post(
+    "/ratings", response={201: RatingOut}, summary="提交评价（App/小程序/网站/自助终端/12345回访）"
+)
 def submit(request, payload: RatingIn):
     ratelimit.check(request, obj_key=f"{payload.object}:{payload.id}", per_ip=False)
     target = _target(request, payload)
 
     def create():
         rating = services.rating_submit(
-            actor=request.user, target=target, level=payload.level, channel=payload.channel, point=payload.point,
-            dimensions=payload.dimensions, problems=payload.problems, comment=payload.comment,
-            anonymous=payload.anonymous, visit_token=payload.visit_token,
+            actor=request.user,
+            target=target,
+            level=payload.level,
+            channel=payload.channel,
+            point=payload.point,
+            dimensions=payload.dimensions,
+            problems=payload.problems,
+            comment=payload.comment,
+            anonymous=payload.anonymous,
+            visit_token=payload.visit_token,
         )
-        return 201, rating_out(Rating.objects.select_related("unit", "case", "work_order").get(pk=rating.pk))
+        return 201, rating_out(
+            Rating.objects.select_related("unit", "case", "work_order").get(pk=rating.pk)
+        )
 
     return idempotent(request, "ratings.submit", payload, create)
 
 
-@router.post("/ratings/by-link", auth=None, response={201: RatingOut}, summary="凭签名链接评价（短信邀评、办件二维码）")
+@router.post(
+    "/ratings/by-link",
+    auth=None,
+    response={201: RatingOut},
+    summary="凭签名链接评价（短信邀评、办件二维码）",
+)
 def submit_by_link(request, payload: LinkRatingIn):
     ratelimit.check(request)
     data = links.read_token(payload.token)
@@ -128,27 +162,66 @@ def submit_by_link(request, payload: LinkRatingIn):
     if target is None:
         raise Http404
     ratelimit.check(request, obj_key=f"{target.kind}:{target.pk}")
-    user = request.user if getattr(request, "user", None) is not None and request.user.is_authenticated else None
-    rating = services.rating_submit(actor=user, target=target, level=payload.level, channel=payload.channel,
-                                    point=data["p"], anonymous=payload.anonymous, link_token=payload.token)
-    return 201, rating_out(Rating.objects.select_related("unit", "case", "work_order").get(pk=rating.pk))
+    user = (
+        request.user
+        if getattr(request, "user", None) is not None and request.user.is_authenticated
+        else None
+    )
+    rating = services.rating_submit(
+        actor=user,
+        target=target,
+        level=payload.level,
+        channel=payload.channel,
+        point=data["p"],
+        anonymous=payload.anonymous,
+        link_token=payload.token,
+    )
+    return 201, rating_out(
+        Rating.objects.select_related("unit", "case", "work_order").get(pk=rating.pk)
+    )
 
 
 @router.get("/ratings", response=list[RatingOut], summary="评价列表（按权限范围）")
-def rating_list(request, unit: int | None = None, matter: int | None = None, staff: int | None = None,
-                channel: str | None = None, level: int | None = None, bad: bool = False,
-                start: dt.date | None = None, end: dt.date | None = None, limit: int = 100, offset: int = 0):
-    params = {"unit": unit, "matter": matter, "staff": staff, "channel": channel, "level": level,
-              "bad": "1" if bad else "", "start": start.isoformat() if start else "", "end": end.isoformat() if end else ""}
-    qs, _applied = selectors.filter_ratings(request.user, {k: (str(v) if v is not None else "") for k, v in params.items()})
+def rating_list(
+    request,
+    unit: int | None = None,
+    matter: int | None = None,
+    staff: int | None = None,
+    channel: str | None = None,
+    level: int | None = None,
+    bad: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    params = {
+        "unit": unit,
+        "matter": matter,
+        "staff": staff,
+        "channel": channel,
+        "level": level,
+        "bad": "1" if bad else "",
+        "start": start.isoformat() if start else "",
+        "end": end.isoformat() if end else "",
+    }
+    qs, _applied = selectors.filter_ratings(
+        request.user, {k: (str(v) if v is not None else "") for k, v in params.items()}
+    )
     limit = max(1, min(limit, 500))
-    return [rating_out(r) for r in qs.select_related("rectification")[offset:offset + limit]]
+    return [rating_out(r) for r in qs.select_related("rectification")[offset : offset + limit]]
 
 
 @router.get("/ratings/{rating_id}", response=RatingOut, summary="评价详情")
 def rating_detail(request, rating_id: int):
-    return rating_out(scope.get_for(request.user, Rating, rating_id,
-                                    queryset=Rating.objects.select_related("unit", "case", "work_order")))
+    return rating_out(
+        scope.get_for(
+            request.user,
+            Rating,
+            rating_id,
+            queryset=Rating.objects.select_related("unit", "case", "work_order"),
+        )
+    )
 
 
 class StatOut(Schema):
@@ -167,17 +240,34 @@ class StatOut(Schema):
 
 
 @router.get("/stats", response=list[StatOut], summary="好差评统计（单位/事项/人员/窗口/渠道）")
-def stats(request, group: Literal["unit", "matter", "staff", "window", "channel"] = "unit",
-          start: dt.date | None = None, end: dt.date | None = None):
+def stats(
+    request,
+    group: Literal["unit", "matter", "staff", "window", "channel"] = "unit",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+):
     if start is None or end is None:
         start, end = selectors.month_bounds(None)
     if end < start or (end - start).days > 731:
         raise DomainError("STATS_PERIOD_INVALID", _("统计期间无效（最长两年）"), status=400)
     rows = selectors.stats(request.user, group=group, start=start, end=end)
-    return [{"key": None if r.key is None else str(r.key), "label": r.label, "total": r.total,
-             "satisfaction": r.satisfaction, "bad": r.bad, "rectified_rate": r.rectified_rate,
-             "on_time_rate": r.on_time_rate, "callback_rate": r.callback_rate, "coverage": r.coverage,
-             "rated": r.rated, "served": r.served, "excluded": r.excluded} for r in rows]
+    return [
+        {
+            "key": None if r.key is None else str(r.key),
+            "label": r.label,
+            "total": r.total,
+            "satisfaction": r.satisfaction,
+            "bad": r.bad,
+            "rectified_rate": r.rectified_rate,
+            "on_time_rate": r.on_time_rate,
+            "callback_rate": r.callback_rate,
+            "coverage": r.coverage,
+            "rated": r.rated,
+            "served": r.served,
+            "excluded": r.excluded,
+        }
+        for r in rows
+    ]
 
 
 class SchemeOut(Schema):
@@ -187,10 +277,17 @@ class SchemeOut(Schema):
     problems: list[dict]
 
 
-@router.get("/schemes/{kind}", auth=None, response=SchemeOut, summary="当前评价指标（维度与问题选项）")
+@router.get(
+    "/schemes/{kind}", auth=None, response=SchemeOut, summary="当前评价指标（维度与问题选项）"
+)
 def scheme(request, kind: Literal["online", "onsite"]):
     s = schemes.current(kind)
-    return {"kind": s.kind, "version": s.version, "dimensions": s.dimensions, "problems": s.problems}
+    return {
+        "kind": s.kind,
+        "version": s.version,
+        "dimensions": s.dimensions,
+        "problems": s.problems,
+    }
 
 
 # --- the 差评 loop --------------------------------------------------------------------------
@@ -225,24 +322,36 @@ def rectification_list(request, status: str | None = None, limit: int = 100, off
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 500))
-    return list(qs.order_by("reply_due_at", "pk")[offset:offset + limit])
+    return list(qs.order_by("reply_due_at", "pk")[offset : offset + limit])
 
 
-@router.post("/rectifications/{rect_id}/moves", response=RectificationOut, summary="差评整改办理（核实/答复/回访/办结/退回）")
+@router.post(
+    "/rectifications/{rect_id}/moves",
+    response=RectificationOut,
+    summary="差评整改办理（核实/答复/回访/办结/退回）",
+)
 def rectification_move(request, rect_id: int, payload: MoveIn):
     rect = scope.get_for(request.user, Rectification, rect_id)
     a = payload.action
     if a == "verify":
-        return rectifications.rectification_verify(actor=request.user, rectification=rect, note=payload.note)
+        return rectifications.rectification_verify(
+            actor=request.user, rectification=rect, note=payload.note
+        )
     if a == "reply":
-        return rectifications.rectification_reply(actor=request.user, rectification=rect, outcome=payload.outcome,
-                                                  reply=payload.reply)
+        return rectifications.rectification_reply(
+            actor=request.user, rectification=rect, outcome=payload.outcome, reply=payload.reply
+        )
     if a == "callback":
-        return rectifications.rectification_callback(actor=request.user, rectification=rect, result=payload.result,
-                                                     note=payload.note)
+        return rectifications.rectification_callback(
+            actor=request.user, rectification=rect, result=payload.result, note=payload.note
+        )
     if a == "close":
-        return rectifications.rectification_close(actor=request.user, rectification=rect, note=payload.note)
-    return rectifications.rectification_send_back(actor=request.user, rectification=rect, reason=payload.reason)
+        return rectifications.rectification_close(
+            actor=request.user, rectification=rect, note=payload.note
+        )
+    return rectifications.rectification_send_back(
+        actor=request.user, rectification=rect, reason=payload.reason
+    )
 
 
 class AppealIn(Schema):
@@ -268,11 +377,24 @@ class DecisionIn(Schema):
 @router.post("/ratings/{rating_id}/appeals", response={201: AppealOut}, summary="差评申诉")
 def appeal_submit(request, rating_id: int, payload: AppealIn):
     rating = scope.get_for(request.user, Rating, rating_id)
-    return idempotent(request, "ratings.appeal", payload, lambda: (201, AppealOut.from_orm(
-        rectifications.appeal_submit(actor=request.user, rating=rating, kind=payload.kind, reason=payload.reason))))
+    return idempotent(
+        request,
+        "ratings.appeal",
+        payload,
+        lambda: (
+            201,
+            AppealOut.from_orm(
+                rectifications.appeal_submit(
+                    actor=request.user, rating=rating, kind=payload.kind, reason=payload.reason
+                )
+            ),
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/decision", response=AppealOut, summary="审核申诉")
 def appeal_decide(request, appeal_id: int, payload: DecisionIn):
     appeal = scope.get_for(request.user, Appeal, appeal_id)
-    return rectifications.appeal_decide(actor=request.user, appeal=appeal, upheld=payload.upheld, reason=payload.reason)
+    return rectifications.appeal_decide(
+        actor=request.user, appeal=appeal, upheld=payload.upheld, reason=payload.reason
+    )

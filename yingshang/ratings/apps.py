@@ -15,22 +15,24 @@ class RatingsConfig(AppConfig):
 
         if find_spec(f"{self.name}.scopes"):
             import_module(f"{self.name}.scopes")
-        labels.register({
-            "rating.submit": _("提交评价"),
-            "rating.add_details": _("补充评价内容"),
-            "rating.exclude": _("申诉核减（不计入统计）"),
-            "rating_scheme.publish": _("发布评价指标"),
-            "rating_settings.update": _("修改好差评设置"),
-            "visit.start": _("开始窗口服务"),
-            "visit.end": _("结束窗口服务"),
-            "rectification.open": _("差评转整改"),
-            "rectification.verify": _("核实差评"),
-            "rectification.reply": _("整改答复"),
-            "rectification.to_ledger": _("转入问题台账"),
-            "rectification.callback": _("回访"),
-            "rectification.close": _("复核办结"),
-            "rectification.send_back": _("退回重改"),
-            "rectification.cancel": _("申诉成立，整改取消"),
-            "appeal.submit": _("提出申诉"),
-            "appeal.decide": _("审核申诉"),
-        })
+        labels.register(
+            {
+                "rating.submit": _("提交评价"),
+                "rating.add_details": _("补充评价内容"),
+                "rating.exclude": _("申诉核减（不计入统计）"),
+                "rating_scheme.publish": _("发布评价指标"),
+                "rating_settings.update": _("修改好差评设置"),
+                "visit.start": _("开始窗口服务"),
+                "visit.end": _("结束窗口服务"),
+                "rectification.open": _("差评转整改"),
+                "rectification.verify": _("核实差评"),
+                "rectification.reply": _("整改答复"),
+                "rectification.to_ledger": _("转入问题台账"),
+                "rectification.callback": _("回访"),
+                "rectification.close": _("复核办结"),
+                "rectification.send_back": _("退回重改"),
+                "rectification.cancel": _("申诉成立，整改取消"),
+                "appeal.submit": _("提出申诉"),
+                "appeal.decide": _("审核申诉"),
+            }
+        )

@@ -25,7 +25,9 @@ def intent_for(rectification: Rectification, *, actor, measures: str) -> LedgerI
         "description": f"差评整改（{rating.get_channel_display()}，{rating.get_level_display()}）：{problems}",
         "measures": measures[:2000],
     }
-    intent, _created = LedgerIntent.objects.get_or_create(rectification=rectification, defaults={"payload": payload})
+    intent, _created = LedgerIntent.objects.get_or_create(
+        rectification=rectification, defaults={"payload": payload}
+    )
     return intent
 
 
@@ -56,9 +58,13 @@ def push(intent: LedgerIntent) -> bool:
         try:
             with transaction.atomic():
                 problem = create(
-                    actor=actor, source="bad_rating", source_type=SOURCE_TYPE,
-                    source_id=str(intent.rectification_id), unit=unit,
-                    description=payload["description"], measures=payload.get("measures", ""),
+                    actor=actor,
+                    source="bad_rating",
+                    source_type=SOURCE_TYPE,
+                    source_id=str(intent.rectification_id),
+                    unit=unit,
+                    description=payload["description"],
+                    measures=payload.get("measures", ""),
                 )
         except Exception as exc:  # a refusal by the ledger must not undo the reply
             log.exception("ledger intent %s failed", intent.pk)
@@ -76,6 +82,8 @@ def push(intent: LedgerIntent) -> bool:
 
 def replay_pending(limit: int = 200) -> int:
     done = 0
-    for intent in LedgerIntent.objects.filter(status=LedgerIntent.Status.PENDING).order_by("created_at")[:limit]:
+    for intent in LedgerIntent.objects.filter(status=LedgerIntent.Status.PENDING).order_by(
+        "created_at"
+    )[:limit]:
         done += push(intent)
     return done

@@ -26,7 +26,11 @@ def read_token(token: str, *, max_age_days: int | None = None) -> dict:
     try:
         data = signing.loads(token, salt=SALT, max_age=days * _SECONDS_PER_DAY)
     except signing.SignatureExpired:
-        raise DomainError("RATING_LINK_EXPIRED", _("评价链接已过期，请通过办件查询或12345热线进行评价"), status=410) from None
+        raise DomainError(
+            "RATING_LINK_EXPIRED",
+            _("评价链接已过期，请通过办件查询或12345热线进行评价"),
+            status=410,
+        ) from None
     except signing.BadSignature:
         raise DomainError("RATING_LINK_INVALID", _("评价链接无效"), status=400) from None
     if not isinstance(data, dict) or not {"k", "i", "p"} <= set(data):

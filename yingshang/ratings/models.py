@@ -57,8 +57,12 @@ class RatingScheme(models.Model):
 
     kind = models.CharField(_("适用"), max_length=8, choices=Kind.choices)
     version = models.PositiveIntegerField(_("版本"))
-    dimensions = models.JSONField(_("评价维度"), help_text=_('[{"code": "overall", "label": "整体满意度"}, …]'))
-    problems = models.JSONField(_("差评问题选项"), help_text=_('[{"code": "slow", "label": "办理时间长"}, …]'))
+    dimensions = models.JSONField(
+        _("评价维度"), help_text=_('[{"code": "overall", "label": "整体满意度"}, …]')
+    )
+    problems = models.JSONField(
+        _("差评问题选项"), help_text=_('[{"code": "slow", "label": "办理时间长"}, …]')
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -67,7 +71,9 @@ class RatingScheme(models.Model):
         verbose_name_plural = _("评价指标版本")
         constraints = [
             models.UniqueConstraint(fields=["kind", "version"], name="rating_scheme_version"),
-            models.UniqueConstraint(fields=["kind"], condition=Q(is_active=True), name="rating_scheme_one_active"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(is_active=True), name="rating_scheme_one_active"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,8 +99,12 @@ class RatingSettings(models.Model):
     reply_days = models.PositiveSmallIntegerField(_("整改答复时限（工作日）"), default=5)
     invite_after_days = models.PositiveSmallIntegerField(_("办结后邀评（天）"), default=3)
     link_valid_days = models.PositiveSmallIntegerField(_("评价链接有效期（天）"), default=15)
-    public_per_ip_per_minute = models.PositiveIntegerField(_("公共评价入口每IP每分钟次数"), default=20)
-    public_per_object_per_minute = models.PositiveIntegerField(_("同一对象每分钟评价尝试次数"), default=10)
+    public_per_ip_per_minute = models.PositiveIntegerField(
+        _("公共评价入口每IP每分钟次数"), default=20
+    )
+    public_per_object_per_minute = models.PositiveIntegerField(
+        _("同一对象每分钟评价尝试次数"), default=10
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -118,10 +128,20 @@ class WindowVisit(models.Model):
     """One service at a window (一次一评 rates each visit once). The pad in the applicant's
     hands proves it belongs to this visit with `token`."""
 
-    window = models.ForeignKey("org.Window", on_delete=models.PROTECT, related_name="visits", verbose_name=_("窗口"))
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="window_visits", verbose_name=_("窗口人员"))
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属单位"))
+    window = models.ForeignKey(
+        "org.Window", on_delete=models.PROTECT, related_name="visits", verbose_name=_("窗口")
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="window_visits",
+        verbose_name=_("窗口人员"),
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属单位")
+    )
     started_at = models.DateTimeField(_("开始时间"), db_index=True)
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     token = models.CharField(max_length=64, default=_token, editable=False)
@@ -139,7 +159,9 @@ class WindowVisit(models.Model):
 class Rating(models.Model):
     level = models.PositiveSmallIntegerField(_("评价等级"), choices=Level.choices)
     is_bad = models.BooleanField(_("差评"), default=False)
-    scheme = models.ForeignKey(RatingScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标版本"))
+    scheme = models.ForeignKey(
+        RatingScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标版本")
+    )
     dimensions = models.JSONField(_("分项评价"), default=dict, blank=True)
     problems = models.JSONField(_("问题"), default=list, blank=True)
     comment = models.TextField(_("意见建议"), blank=True, max_length=500)
@@ -148,24 +170,68 @@ class Rating(models.Model):
     point = models.CharField(_("评价节点"), max_length=12, choices=Point.choices)
     anonymous = models.BooleanField(_("匿名"), default=False)
     # Only for a real-name rating (CheckConstraint below): who rated, and where to call back.
-    rater = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="ratings_given", verbose_name=_("评价人"))
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings_given",
+        verbose_name=_("评价人"),
+    )
     rater_phone = models.CharField(_("评价人电话"), max_length=20, blank=True)
     # what was rated
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="ratings", verbose_name=_("办件"))
-    work_order = models.ForeignKey("hotline.WorkOrder", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="ratings", verbose_name=_("工单"))
-    visit = models.ForeignKey(WindowVisit, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="ratings", verbose_name=_("窗口服务"))
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("办件"),
+    )
+    work_order = models.ForeignKey(
+        "hotline.WorkOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("工单"),
+    )
+    visit = models.ForeignKey(
+        WindowVisit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("窗口服务"),
+    )
     # what it counts for
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("被评单位"))
-    matter = models.ForeignKey("catalog.Matter", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("事项"))
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="ratings_received", verbose_name=_("被评人员"))
-    window = models.ForeignKey("org.Window", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="ratings", verbose_name=_("窗口"))
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("被评单位")
+    )
+    matter = models.ForeignKey(
+        "catalog.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("事项"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings_received",
+        verbose_name=_("被评人员"),
+    )
+    window = models.ForeignKey(
+        "org.Window",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("窗口"),
+    )
     excluded = models.BooleanField(_("申诉核减"), default=False)
     created_at = models.DateTimeField(_("评价时间"), db_index=True)
 
@@ -173,22 +239,34 @@ class Rating(models.Model):
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         constraints = [
-            models.CheckConstraint(name="rating_level_1_5", condition=Q(level__gte=1, level__lte=5)),
+            models.CheckConstraint(
+                name="rating_level_1_5", condition=Q(level__gte=1, level__lte=5)
+            ),
             models.CheckConstraint(
                 name="rating_anonymous_unlinked",
                 condition=Q(anonymous=False) | (Q(rater__isnull=True) & Q(rater_phone="")),
             ),
             models.CheckConstraint(
                 name="rating_has_object",
-                condition=Q(case__isnull=False) | Q(work_order__isnull=False) | Q(visit__isnull=False),
+                condition=Q(case__isnull=False)
+                | Q(work_order__isnull=False)
+                | Q(visit__isnull=False),
             ),
             # 一事一评: one rating per case per rating point
-            models.UniqueConstraint(fields=["case", "point"], condition=Q(case__isnull=False),
-                                    name="rating_one_per_case_point"),
+            models.UniqueConstraint(
+                fields=["case", "point"],
+                condition=Q(case__isnull=False),
+                name="rating_one_per_case_point",
+            ),
             # 一次一评: one rating per window visit
-            models.UniqueConstraint(fields=["visit"], condition=Q(visit__isnull=False), name="rating_one_per_visit"),
-            models.UniqueConstraint(fields=["work_order"], condition=Q(work_order__isnull=False),
-                                    name="rating_one_per_workorder"),
+            models.UniqueConstraint(
+                fields=["visit"], condition=Q(visit__isnull=False), name="rating_one_per_visit"
+            ),
+            models.UniqueConstraint(
+                fields=["work_order"],
+                condition=Q(work_order__isnull=False),
+                name="rating_one_per_workorder",
+            ),
         ]
         indexes = [
             # statistics for a period across units (one month over 1M rows: range scan + group)
@@ -208,9 +286,12 @@ class Rating(models.Model):
 class RatingInvitation(models.Model):
     """An invitation (智能邀评) sent when a completed item has no rating after N days."""
 
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    work_order = models.ForeignKey("hotline.WorkOrder", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    work_order = models.ForeignKey(
+        "hotline.WorkOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     point = models.CharField(max_length=12, choices=Point.choices)
     sent_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()
@@ -219,9 +300,14 @@ class RatingInvitation(models.Model):
         verbose_name = _("评价邀请")
         verbose_name_plural = _("评价邀请")
         constraints = [
-            models.UniqueConstraint(fields=["case", "point"], condition=Q(case__isnull=False), name="invite_once_case"),
-            models.UniqueConstraint(fields=["work_order"], condition=Q(work_order__isnull=False),
-                                    name="invite_once_workorder"),
+            models.UniqueConstraint(
+                fields=["case", "point"], condition=Q(case__isnull=False), name="invite_once_case"
+            ),
+            models.UniqueConstraint(
+                fields=["work_order"],
+                condition=Q(work_order__isnull=False),
+                name="invite_once_workorder",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,8 +337,12 @@ class Rectification(models.Model):
         UNREACHABLE = "unreachable", _("无法联系")
 
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="rectification")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("责任单位"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.VERIFYING)
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("责任单位")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.VERIFYING
+    )
     created_at = models.DateTimeField(_("生成时间"), db_index=True)
     verify_due_at = models.DateTimeField(_("核实期限"), null=True, blank=True, db_index=True)
     reply_due_at = models.DateTimeField(_("答复期限"), null=True, blank=True, db_index=True)
@@ -265,9 +355,17 @@ class Rectification(models.Model):
     replied_on_time = models.BooleanField(null=True)
     callback_required = models.BooleanField(_("须回访"), default=False)
     callback_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
-    callback_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("回访人"))
-    callback_result = models.CharField(_("回访结果"), max_length=12, choices=CallbackResult.choices, blank=True)
+    callback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("回访人"),
+    )
+    callback_result = models.CharField(
+        _("回访结果"), max_length=12, choices=CallbackResult.choices, blank=True
+    )
     callback_note = models.TextField(_("回访记录"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     review_note = models.TextField(_("复核意见"), blank=True)
@@ -299,14 +397,21 @@ class Appeal(models.Model):
         MISTAKEN = "mistaken", _("误评")
 
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="appeals")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("申诉单位"))
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("申诉单位")
+    )
     kind = models.CharField(_("申诉类型"), max_length=10, choices=Kind.choices)
     reason = models.TextField(_("申诉理由"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("申诉时间"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("审核意见"), blank=True)
 
@@ -314,7 +419,9 @@ class Appeal(models.Model):
         verbose_name = _("差评申诉")
         verbose_name_plural = _("差评申诉")
         constraints = [
-            models.UniqueConstraint(fields=["rating"], condition=Q(status="pending"), name="appeal_one_pending"),
+            models.UniqueConstraint(
+                fields=["rating"], condition=Q(status="pending"), name="appeal_one_pending"
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="appeal_queue")]
 
@@ -332,7 +439,9 @@ class LedgerIntent(models.Model):
         PENDING = "pending", _("待转台账")
         DONE = "done", _("已转台账")
 
-    rectification = models.OneToOneField(Rectification, on_delete=models.PROTECT, related_name="ledger_intent")
+    rectification = models.OneToOneField(
+        Rectification, on_delete=models.PROTECT, related_name="ledger_intent"
+    )
     payload = models.JSONField(default=dict)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)

@@ -9,7 +9,12 @@ import qrcode
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png(text: str, *, scale: int = 8, border: int = 2) -> bytes:
@@ -26,11 +31,15 @@ def png(text: str, *, scale: int = 8, border: int = 2) -> bytes:
         packed = bytearray()
         for i in range(0, size, 8):
             byte = 0
-            for j, bit in enumerate(bits[i:i + 8]):
+            for j, bit in enumerate(bits[i : i + 8]):
                 byte |= bit << (7 - j)
             packed.append(byte)
         row = b"\x00" + bytes(packed)  # filter type 0
         rows.extend([row] * scale)
     header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-            + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + _chunk(b"IEND", b"")
+    )

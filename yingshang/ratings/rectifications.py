@@ -49,19 +49,30 @@ def rectification_abilities(g, rect: Rectification) -> dict[str, bool]:
         "view": True,
         "verify": unit and RECTIFICATION.can("verify", state),
         "reply": unit and RECTIFICATION.can("reply", state),
-        "callback": (unit or sup) and rect.callback_required and RECTIFICATION.can("callback", state),
+        "callback": (unit or sup)
+        and rect.callback_required
+        and RECTIFICATION.can("callback", state),
         "close": sup and RECTIFICATION.can("close", state),
         "send_back": sup and RECTIFICATION.can("send_back", state),
-        "appeal": unit and rect.is_open and not rect.rating.appeals.filter(status=Appeal.Status.PENDING).exists(),
+        "appeal": unit
+        and rect.is_open
+        and not rect.rating.appeals.filter(status=Appeal.Status.PENDING).exists(),
     }
 
 
 def appeal_abilities(g, appeal: Appeal) -> dict[str, bool]:
-    return {"view": True, "decide": g.is_authenticated and is_supervisor(g) and appeal.status == Appeal.Status.PENDING}
+    return {
+        "view": True,
+        "decide": g.is_authenticated
+        and is_supervisor(g)
+        and appeal.status == Appeal.Status.PENDING,
+    }
 
 
 def _lock(rect: Rectification) -> Rectification:
-    return Rectification.objects.select_for_update().select_related("rating", "unit").get(pk=rect.pk)
+    return (
+        Rectification.objects.select_for_update().select_related("rating", "unit").get(pk=rect.pk)
+    )
 
 
 def _require(cond: bool, code: str, message: str) -> None:
@@ -87,14 +98,23 @@ def _text(value: str, code: str, message: str) -> str:
 def _notify_unit(unit_id, *, subject: str, body: str, link: str, related) -> None:
     users = (
         RoleAssignment.objects.filter(unit_id=unit_id, role__in=UNIT_ROLES, revoked_at__isnull=True)
-        .select_related("user").order_by("user_id").distinct()
+        .select_related("user")
+        .order_by("user_id")
+        .distinct()
     )
     seen = set()
     for ra in users:
         if ra.user_id in seen:
             continue
         seen.add(ra.user_id)
-        notify.send(channel="inapp", recipient=ra.user, subject=subject, body=body, link=link, related=related)
+        notify.send(
+            channel="inapp",
+            recipient=ra.user,
+            subject=subject,
+            body=body,
+            link=link,
+            related=related,
+        )
 
 
 def _link(rect) -> str:
@@ -109,22 +129,43 @@ def rectification_open(*, rating: Rating, at: dt.datetime | None = None) -> Rect
     at = at or timezone.now()
     conf = RatingSettings.current()
     rect = Rectification.objects.create(
-        rating=rating, unit_id=rating.unit_id, created_at=at,
+        rating=rating,
+        unit_id=rating.unit_id,
+        created_at=at,
         # 德州: 实名差评回访率 100%; an anonymous 差评 has nobody to call back
         callback_required=not rating.anonymous and bool(rating.rater_id or rating.rater_phone),
     )
-    verify = clocks.clock_start(owner=rect, purpose=VERIFY, amount=conf.verify_days, unit="working_days", started_at=at)
-    reply = clocks.clock_start(owner=rect, purpose=REPLY, amount=conf.reply_days, unit="working_days", started_at=at)
+    verify = clocks.clock_start(
+        owner=rect, purpose=VERIFY, amount=conf.verify_days, unit="working_days", started_at=at
+    )
+    reply = clocks.clock_start(
+        owner=rect, purpose=REPLY, amount=conf.reply_days, unit="working_days", started_at=at
+    )
     rect.verify_due_at, rect.reply_due_at = verify.due_at, reply.due_at
     rect.save(update_fields=["verify_due_at", "reply_due_at"])
-    audit.record(actor=None, action="rectification.open", obj=rect, unit=rect.unit_id,
-                 after={"status": rect.status, "verify_due_at": rect.verify_due_at, "reply_due_at": rect.reply_due_at})
-    _notify_unit(rect.unit_id, subject=_("收到差评，请按时核实整改"),
-                 body=_("贵单位收到一条差评（%(level)s），请于%(due)s前核实，并在%(reply)s前整改答复。") % {
-                     "level": rating.get_level_display(),
-                     "due": timezone.localtime(rect.verify_due_at).strftime("%Y-%m-%d %H:%M"),
-                     "reply": timezone.localtime(rect.reply_due_at).strftime("%Y-%m-%d %H:%M")},
-                 link=_link(rect), related=rect)
+    audit.record(
+        actor=None,
+        action="rectification.open",
+        obj=rect,
+        unit=rect.unit_id,
+        after={
+            "status": rect.status,
+            "verify_due_at": rect.verify_due_at,
+            "reply_due_at": rect.reply_due_at,
+        },
+    )
+    _notify_unit(
+        rect.unit_id,
+        subject=_("收到差评，请按时核实整改"),
+        body=_("贵单位收到一条差评（%(level)s），请于%(due)s前核实，并在%(reply)s前整改答复。")
+        % {
+            "level": rating.get_level_display(),
+            "due": timezone.localtime(rect.verify_due_at).strftime("%Y-%m-%d %H:%M"),
+            "reply": timezone.localtime(rect.reply_due_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        link=_link(rect),
+        related=rect,
+    )
     return rect
 
 
@@ -138,10 +179,14 @@ def _stop(rect, purpose: str, at) -> bool | None:
 
 # --- the unit ---------------------------------------------------------------------------------
 @transaction.atomic
-def rectification_verify(*, actor, rectification: Rectification, note: str, at: dt.datetime | None = None) -> Rectification:
+def rectification_verify(
+    *, actor, rectification: Rectification, note: str, at: dt.datetime | None = None
+) -> Rectification:
     g = grants(actor)
     rect = _lock(rectification)
-    _require(is_unit_staff(g, rect.unit_id), "RECTIFICATION_FORBIDDEN", _("只有责任单位可以核实差评"))
+    _require(
+        is_unit_staff(g, rect.unit_id), "RECTIFICATION_FORBIDDEN", _("只有责任单位可以核实差评")
+    )
     target = RECTIFICATION.target("verify", rect.status)
     note = _text(note, "RECTIFICATION_NOTE_REQUIRED", _("请填写核实情况"))
     at = at or timezone.now()
@@ -149,20 +194,34 @@ def rectification_verify(*, actor, rectification: Rectification, note: str, at: 
     rect.status, rect.verify_note, rect.verified_at = target, note, at
     rect.verified_on_time = _stop(rect, VERIFY, at)
     rect.save()
-    audit.record(actor=actor, action="rectification.verify", obj=rect, unit=rect.unit, role=_role(g, rect.unit_id),
-                 before=before, after={"status": target, "verified_on_time": rect.verified_on_time}, reason=note)
+    audit.record(
+        actor=actor,
+        action="rectification.verify",
+        obj=rect,
+        unit=rect.unit,
+        role=_role(g, rect.unit_id),
+        before=before,
+        after={"status": target, "verified_on_time": rect.verified_on_time},
+        reason=note,
+    )
     return rect
 
 
 @transaction.atomic
-def rectification_reply(*, actor, rectification: Rectification, outcome: str, reply: str,
-                        at: dt.datetime | None = None) -> Rectification:
+def rectification_reply(
+    *, actor, rectification: Rectification, outcome: str, reply: str, at: dt.datetime | None = None
+) -> Rectification:
     g = grants(actor)
     rect = _lock(rectification)
-    _require(is_unit_staff(g, rect.unit_id), "RECTIFICATION_FORBIDDEN", _("只有责任单位可以提交整改答复"))
+    _require(
+        is_unit_staff(g, rect.unit_id), "RECTIFICATION_FORBIDDEN", _("只有责任单位可以提交整改答复")
+    )
     target = RECTIFICATION.target("reply", rect.status)
     if outcome not in Outcome.values:
-        raise InvalidInput("RECTIFICATION_OUTCOME_INVALID", _("请选择处理方式：立行立改、建立台账限期整改或解释说明"))
+        raise InvalidInput(
+            "RECTIFICATION_OUTCOME_INVALID",
+            _("请选择处理方式：立行立改、建立台账限期整改或解释说明"),
+        )
     reply = _text(reply, "RECTIFICATION_REPLY_REQUIRED", _("请填写整改答复"))
     at = at or timezone.now()
     before = {"status": rect.status}
@@ -170,25 +229,41 @@ def rectification_reply(*, actor, rectification: Rectification, outcome: str, re
     if rect.replied_on_time is None:
         rect.replied_on_time = _stop(rect, REPLY, at)
     rect.save()
-    audit.record(actor=actor, action="rectification.reply", obj=rect, unit=rect.unit, role=_role(g, rect.unit_id),
-                 before=before, after={"status": target, "outcome": outcome, "replied_on_time": rect.replied_on_time},
-                 reason=reply)
+    audit.record(
+        actor=actor,
+        action="rectification.reply",
+        obj=rect,
+        unit=rect.unit,
+        role=_role(g, rect.unit_id),
+        before=before,
+        after={"status": target, "outcome": outcome, "replied_on_time": rect.replied_on_time},
+        reason=reply,
+    )
     if outcome == Outcome.FIXED_BY_PLAN:
         intent = ledger.intent_for(rect, actor=actor, measures=reply)
-        audit.record(actor=actor, action="rectification.to_ledger", obj=rect, unit=rect.unit,
-                     after={"ledger_intent": intent.pk})
+        audit.record(
+            actor=actor,
+            action="rectification.to_ledger",
+            obj=rect,
+            unit=rect.unit,
+            after={"ledger_intent": intent.pk},
+        )
         ledger.push(intent)
         rect.refresh_from_db(fields=["ledger_ref"])
     return rect
 
 
 @transaction.atomic
-def rectification_callback(*, actor, rectification: Rectification, result: str, note: str,
-                           at: dt.datetime | None = None) -> Rectification:
+def rectification_callback(
+    *, actor, rectification: Rectification, result: str, note: str, at: dt.datetime | None = None
+) -> Rectification:
     g = grants(actor)
     rect = _lock(rectification)
-    _require(is_unit_staff(g, rect.unit_id) or is_supervisor(g), "RECTIFICATION_FORBIDDEN",
-             _("只有责任单位或督查人员可以记录回访"))
+    _require(
+        is_unit_staff(g, rect.unit_id) or is_supervisor(g),
+        "RECTIFICATION_FORBIDDEN",
+        _("只有责任单位或督查人员可以记录回访"),
+    )
     RECTIFICATION.check("callback", rect.status)
     if not rect.callback_required:
         raise DomainError("RECTIFICATION_NO_CALLBACK", _("匿名差评无法回访"))
@@ -197,17 +272,31 @@ def rectification_callback(*, actor, rectification: Rectification, result: str, 
     note = _text(note, "RECTIFICATION_CALLBACK_NOTE_REQUIRED", _("请填写回访记录"))
     at = at or timezone.now()
     before = {"callback_result": rect.callback_result}
-    rect.callback_at, rect.callback_by, rect.callback_result, rect.callback_note = at, actor, result, note
+    rect.callback_at, rect.callback_by, rect.callback_result, rect.callback_note = (
+        at,
+        actor,
+        result,
+        note,
+    )
     rect.save()
-    audit.record(actor=actor, action="rectification.callback", obj=rect, unit=rect.unit, role=_role(g, rect.unit_id),
-                 before=before, after={"callback_result": result}, reason=note)
+    audit.record(
+        actor=actor,
+        action="rectification.callback",
+        obj=rect,
+        unit=rect.unit,
+        role=_role(g, rect.unit_id),
+        before=before,
+        after={"callback_result": result},
+        reason=note,
+    )
     return rect
 
 
 # --- the supervisor ---------------------------------------------------------------------------
 @transaction.atomic
-def rectification_close(*, actor, rectification: Rectification, note: str = "",
-                        at: dt.datetime | None = None) -> Rectification:
+def rectification_close(
+    *, actor, rectification: Rectification, note: str = "", at: dt.datetime | None = None
+) -> Rectification:
     g = grants(actor)
     rect = _lock(rectification)
     _require(is_supervisor(g), "RECTIFICATION_FORBIDDEN", _("只有督查人员可以复核办结"))
@@ -218,14 +307,23 @@ def rectification_close(*, actor, rectification: Rectification, note: str = "",
     before = {"status": rect.status}
     rect.status, rect.closed_at, rect.review_note = target, at, (note or "").strip()
     rect.save()
-    audit.record(actor=actor, action="rectification.close", obj=rect, unit=rect.unit, role=Role.SUPERVISOR,
-                 before=before, after={"status": target}, reason=rect.review_note)
+    audit.record(
+        actor=actor,
+        action="rectification.close",
+        obj=rect,
+        unit=rect.unit,
+        role=Role.SUPERVISOR,
+        before=before,
+        after={"status": target},
+        reason=rect.review_note,
+    )
     return rect
 
 
 @transaction.atomic
-def rectification_send_back(*, actor, rectification: Rectification, reason: str,
-                            at: dt.datetime | None = None) -> Rectification:
+def rectification_send_back(
+    *, actor, rectification: Rectification, reason: str, at: dt.datetime | None = None
+) -> Rectification:
     g = grants(actor)
     rect = _lock(rectification)
     _require(is_supervisor(g), "RECTIFICATION_FORBIDDEN", _("只有督查人员可以退回重改"))
@@ -234,17 +332,34 @@ def rectification_send_back(*, actor, rectification: Rectification, reason: str,
     before = {"status": rect.status}
     rect.status, rect.review_note = target, reason
     rect.save()
-    event = audit.record(actor=actor, action="rectification.send_back", obj=rect, unit=rect.unit,
-                         role=Role.SUPERVISOR, before=before, after={"status": target}, reason=reason)
-    audit.record_return(event=event, kind="return", unit=rect.unit, due_at=rect.reply_due_at,
-                        label=str(_("差评整改 #%(n)s") % {"n": rect.pk}))
-    _notify_unit(rect.unit_id, subject=_("差评整改被退回"), body=reason, link=_link(rect), related=rect)
+    event = audit.record(
+        actor=actor,
+        action="rectification.send_back",
+        obj=rect,
+        unit=rect.unit,
+        role=Role.SUPERVISOR,
+        before=before,
+        after={"status": target},
+        reason=reason,
+    )
+    audit.record_return(
+        event=event,
+        kind="return",
+        unit=rect.unit,
+        due_at=rect.reply_due_at,
+        label=str(_("差评整改 #%(n)s") % {"n": rect.pk}),
+    )
+    _notify_unit(
+        rect.unit_id, subject=_("差评整改被退回"), body=reason, link=_link(rect), related=rect
+    )
     return rect
 
 
 # --- appeals (申诉复核) -----------------------------------------------------------------------
 @transaction.atomic
-def appeal_submit(*, actor, rating: Rating, kind: str, reason: str, at: dt.datetime | None = None) -> Appeal:
+def appeal_submit(
+    *, actor, rating: Rating, kind: str, reason: str, at: dt.datetime | None = None
+) -> Appeal:
     g = grants(actor)
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     _require(is_unit_staff(g, rating.unit_id), "APPEAL_FORBIDDEN", _("只有被评价单位可以申诉"))
@@ -257,15 +372,30 @@ def appeal_submit(*, actor, rating: Rating, kind: str, reason: str, at: dt.datet
     if kind not in Appeal.Kind.values:
         raise InvalidInput("APPEAL_KIND_INVALID", _("请选择申诉类型：恶意差评或误评"))
     reason = _text(reason, "APPEAL_REASON_REQUIRED", _("请填写申诉理由"))
-    appeal = Appeal.objects.create(rating=rating, unit=rating.unit, kind=kind, reason=reason, submitted_by=actor,
-                                   submitted_at=at or timezone.now())
-    audit.record(actor=actor, action="appeal.submit", obj=appeal, unit=rating.unit, role=_role(g, rating.unit_id),
-                 after={"rating": rating.pk, "kind": kind}, reason=reason)
+    appeal = Appeal.objects.create(
+        rating=rating,
+        unit=rating.unit,
+        kind=kind,
+        reason=reason,
+        submitted_by=actor,
+        submitted_at=at or timezone.now(),
+    )
+    audit.record(
+        actor=actor,
+        action="appeal.submit",
+        obj=appeal,
+        unit=rating.unit,
+        role=_role(g, rating.unit_id),
+        after={"rating": rating.pk, "kind": kind},
+        reason=reason,
+    )
     return appeal
 
 
 @transaction.atomic
-def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str, at: dt.datetime | None = None) -> Appeal:
+def appeal_decide(
+    *, actor, appeal: Appeal, upheld: bool, reason: str, at: dt.datetime | None = None
+) -> Appeal:
     g = grants(actor)
     appeal = Appeal.objects.select_for_update().select_related("rating").get(pk=appeal.pk)
     _require(is_supervisor(g), "APPEAL_FORBIDDEN", _("只有督查人员可以审核申诉"))
@@ -276,14 +406,29 @@ def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str, at: dt.da
     appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_reason = actor, at, reason
     appeal.save()
-    audit.record(actor=actor, action="appeal.decide", obj=appeal, unit=appeal.unit, role=Role.SUPERVISOR,
-                 after={"status": appeal.status}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="appeal.decide",
+        obj=appeal,
+        unit=appeal.unit,
+        role=Role.SUPERVISOR,
+        after={"status": appeal.status},
+        reason=reason,
+    )
     if upheld:
         rating = Rating.objects.select_for_update().get(pk=appeal.rating_id)
         rating.excluded = True
         rating.save(update_fields=["excluded"])
-        audit.record(actor=actor, action="rating.exclude", obj=rating, unit=rating.unit, role=Role.SUPERVISOR,
-                     before={"excluded": False}, after={"excluded": True}, reason=reason)
+        audit.record(
+            actor=actor,
+            action="rating.exclude",
+            obj=rating,
+            unit=rating.unit,
+            role=Role.SUPERVISOR,
+            before={"excluded": False},
+            after={"excluded": True},
+            reason=reason,
+        )
         rect = Rectification.objects.filter(rating=rating).first()
         if rect is not None and rect.is_open:
             rect = _lock(rect)
@@ -292,8 +437,16 @@ def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str, at: dt.da
             for purpose in (VERIFY, REPLY):
                 _stop(rect, purpose, at)
             rect.save(update_fields=["status"])
-            audit.record(actor=actor, action="rectification.cancel", obj=rect, unit=rect.unit, role=Role.SUPERVISOR,
-                         before=before, after={"status": rect.status}, reason=reason)
+            audit.record(
+                actor=actor,
+                action="rectification.cancel",
+                obj=rect,
+                unit=rect.unit,
+                role=Role.SUPERVISOR,
+                before=before,
+                after={"status": rect.status},
+                reason=reason,
+            )
     return appeal
 
 
@@ -302,11 +455,20 @@ def on_clock_transition(new_state: str, moved) -> None:
     """Registered with workcal: tell the unit when a verify/reply clock turns warning or overdue."""
     ids = {int(m.owner_id) for m in moved}
     purposes = {int(m.owner_id): m.purpose for m in moved}
-    for rect in Rectification.objects.filter(pk__in=ids, status__in=[
-            Rectification.Status.VERIFYING, Rectification.Status.RECTIFYING]):
+    for rect in Rectification.objects.filter(
+        pk__in=ids, status__in=[Rectification.Status.VERIFYING, Rectification.Status.RECTIFYING]
+    ):
         what = _("核实") if purposes.get(rect.pk) == VERIFY else _("整改答复")
-        subject = (_("差评%(what)s已逾期") if new_state == "overdue" else _("差评%(what)s即将到期")) % {"what": what}
-        _notify_unit(rect.unit_id, subject=subject, body=subject + f" #{rect.pk}", link=_link(rect), related=rect)
+        subject = (
+            _("差评%(what)s已逾期") if new_state == "overdue" else _("差评%(what)s即将到期")
+        ) % {"what": what}
+        _notify_unit(
+            rect.unit_id,
+            subject=subject,
+            body=subject + f" #{rect.pk}",
+            link=_link(rect),
+            related=rect,
+        )
 
 
 clocks.on_transition("ratings.rectification", on_clock_transition)

@@ -64,29 +64,46 @@ def current(kind: str) -> RatingScheme:
 
 def _validate(items, what: str) -> list[dict]:
     if not isinstance(items, list) or not items:
-        raise DomainError("RATING_SCHEME_INVALID", _("%(what)s不能为空") % {"what": what}, status=400)
+        raise DomainError(
+            "RATING_SCHEME_INVALID", _("%(what)s不能为空") % {"what": what}, status=400
+        )
     codes = set()
     out = []
     for item in items:
         code, label = str(item.get("code", "")).strip(), str(item.get("label", "")).strip()
         if not code or not label or code in codes:
-            raise DomainError("RATING_SCHEME_INVALID", _("%(what)s的代码和名称必须填写且不重复") % {"what": what},
-                              status=400)
+            raise DomainError(
+                "RATING_SCHEME_INVALID",
+                _("%(what)s的代码和名称必须填写且不重复") % {"what": what},
+                status=400,
+            )
         codes.add(code)
         out.append({"code": code, "label": label})
     return out
 
 
 @transaction.atomic
-def scheme_publish(*, actor, kind: str, dimensions: list[dict], problems: list[dict], reason: str = "") -> RatingScheme:
+def scheme_publish(
+    *, actor, kind: str, dimensions: list[dict], problems: list[dict], reason: str = ""
+) -> RatingScheme:
     """Publish a new version; the previous one stays for the ratings given under it."""
     if not grants(actor).has(Role.ADMIN):
-        raise DomainError("RATING_SCHEME_FORBIDDEN", _("只有系统管理员可以发布评价指标"), status=403)
+        raise DomainError(
+            "RATING_SCHEME_FORBIDDEN", _("只有系统管理员可以发布评价指标"), status=403
+        )
     dimensions = _validate(dimensions, _("评价维度"))
     problems = _validate(problems, _("问题选项"))
     old = current(kind)
     RatingScheme.objects.filter(pk=old.pk).update(is_active=False)
-    new = RatingScheme.objects.create(kind=kind, version=old.version + 1, dimensions=dimensions, problems=problems)
-    audit.record(actor=actor, action="rating_scheme.publish", obj=new, before={"version": old.version},
-                 after={"version": new.version, "dimensions": dimensions, "problems": problems}, reason=reason)
+    new = RatingScheme.objects.create(
+        kind=kind, version=old.version + 1, dimensions=dimensions, problems=problems
+    )
+    audit.record(
+        actor=actor,
+        action="rating_scheme.publish",
+        obj=new,
+        before={"version": old.version},
+        after={"version": new.version, "dimensions": dimensions, "problems": problems},
+        reason=reason,
+    )
     return new

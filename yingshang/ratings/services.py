@@ -53,13 +53,27 @@ def visit_start(*, actor, window, at: dt.datetime | None = None) -> WindowVisit:
     """Start serving the next person at `window`; the previous open visit ends now."""
     _check_window_clerk(actor, window)
     at = at or timezone.now()
-    for open_visit in WindowVisit.objects.select_for_update().filter(window=window, ended_at__isnull=True):
+    for open_visit in WindowVisit.objects.select_for_update().filter(
+        window=window, ended_at__isnull=True
+    ):
         open_visit.ended_at = at
         open_visit.save(update_fields=["ended_at"])
-        audit.record(actor=actor, action="visit.end", obj=open_visit, after={"ended_at": at}, unit=open_visit.unit)
+        audit.record(
+            actor=actor,
+            action="visit.end",
+            obj=open_visit,
+            after={"ended_at": at},
+            unit=open_visit.unit,
+        )
     visit = WindowVisit.objects.create(window=window, clerk=actor, unit=window.hall, started_at=at)
-    audit.record(actor=actor, action="visit.start", obj=visit, after={"window": str(window), "clerk": actor.display_name},
-                 unit=window.hall, role=Role.WINDOW_CLERK)
+    audit.record(
+        actor=actor,
+        action="visit.start",
+        obj=visit,
+        after={"window": str(window), "clerk": actor.display_name},
+        unit=window.hall,
+        role=Role.WINDOW_CLERK,
+    )
     return visit
 
 
@@ -70,7 +84,13 @@ def visit_end(*, actor, visit: WindowVisit, at: dt.datetime | None = None) -> Wi
     if visit.ended_at is None:
         visit.ended_at = at or timezone.now()
         visit.save(update_fields=["ended_at"])
-        audit.record(actor=actor, action="visit.end", obj=visit, after={"ended_at": visit.ended_at}, unit=visit.unit)
+        audit.record(
+            actor=actor,
+            action="visit.end",
+            obj=visit,
+            after={"ended_at": visit.ended_at},
+            unit=visit.unit,
+        )
     return visit
 
 
@@ -94,7 +114,10 @@ def _clean_level(level) -> int:
     except (TypeError, ValueError):
         value = 0
     if value not in Level.values:
-        raise InvalidInput("RATING_LEVEL_INVALID", _("请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）"))
+        raise InvalidInput(
+            "RATING_LEVEL_INVALID",
+            _("请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）"),
+        )
     return value
 
 
@@ -107,8 +130,11 @@ def _clean_dimensions(scheme, dimensions) -> dict:
     out = {}
     for code, value in dimensions.items():
         if code not in allowed:
-            raise InvalidInput("RATING_DIMENSIONS_INVALID", _("分项评价“%(code)s”不在当前评价指标中") % {"code": code},
-                               details={"allowed": sorted(allowed)})
+            raise InvalidInput(
+                "RATING_DIMENSIONS_INVALID",
+                _("分项评价“%(code)s”不在当前评价指标中") % {"code": code},
+                details={"allowed": sorted(allowed)},
+            )
         if value in (None, ""):
             continue
         out[code] = _clean_level(value)
@@ -122,33 +148,49 @@ def _clean_problems(scheme, problems) -> list[str]:
     codes = [str(p) for p in problems]
     unknown = [c for c in codes if c not in allowed]
     if unknown:
-        raise InvalidInput("RATING_PROBLEMS_INVALID", _("问题选项无效：%(codes)s") % {"codes": "、".join(unknown)},
-                           details={"allowed": sorted(allowed)})
+        raise InvalidInput(
+            "RATING_PROBLEMS_INVALID",
+            _("问题选项无效：%(codes)s") % {"codes": "、".join(unknown)},
+            details={"allowed": sorted(allowed)},
+        )
     return list(dict.fromkeys(codes))
 
 
 def _clean_comment(comment) -> str:
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise InvalidInput("RATING_COMMENT_TOO_LONG", _("意见建议最多%(n)d个字") % {"n": COMMENT_MAX})
+        raise InvalidInput(
+            "RATING_COMMENT_TOO_LONG", _("意见建议最多%(n)d个字") % {"n": COMMENT_MAX}
+        )
     return comment
 
 
 # --- who may rate -----------------------------------------------------------------------------
 def _is_staff(actor) -> bool:
-    return actor is not None and actor.is_authenticated and (
-        actor.kind == "staff" or grants(actor).is_staff_member
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and (actor.kind == "staff" or grants(actor).is_staff_member)
     )
 
 
-def _authorise(*, actor, target: T.Target, channel: str, point: str, link_token: str, visit_token: str) -> str:
+def _authorise(
+    *, actor, target: T.Target, channel: str, point: str, link_token: str, visit_token: str
+) -> str:
     """How this rating is allowed: "pad", "callback", "owner", "link" or "visit_qr"; raise otherwise."""
     if _is_staff(actor):
-        if (channel in (Channel.WINDOW_PAD, Channel.TERMINAL) and target.kind == T.KIND_VISIT and visit_token
-                and constant_time_compare(visit_token, target.obj.token)):
+        if (
+            channel in (Channel.WINDOW_PAD, Channel.TERMINAL)
+            and target.kind == T.KIND_VISIT
+            and visit_token
+            and constant_time_compare(visit_token, target.obj.token)
+        ):
             return "pad"
-        if (channel == Channel.HOTLINE_CALLBACK and target.kind == T.KIND_WORK_ORDER
-                and grants(actor).has(Role.HOTLINE_OPERATOR)):
+        if (
+            channel == Channel.HOTLINE_CALLBACK
+            and target.kind == T.KIND_WORK_ORDER
+            and grants(actor).has(Role.HOTLINE_OPERATOR)
+        ):
             return "callback"
         raise PermissionDeniedError("STAFF_CANNOT_RATE", _("工作人员不能代替办事群众评价"))
     if channel == Channel.HOTLINE_CALLBACK:
@@ -161,7 +203,9 @@ def _authorise(*, actor, target: T.Target, channel: str, point: str, link_token:
     if target.kind == T.KIND_VISIT:
         if visit_token and constant_time_compare(visit_token, target.obj.token):
             return "visit_qr"
-        raise DomainError("RATING_VISIT_TOKEN_INVALID", _("本次服务已结束或评价码无效，请重新扫码"), status=400)
+        raise DomainError(
+            "RATING_VISIT_TOKEN_INVALID", _("本次服务已结束或评价码无效，请重新扫码"), status=400
+        )
     if target.is_owner(actor):
         return "owner"
     raise PermissionDeniedError("RATING_NOT_YOURS", _("只有办事人本人可以评价"))
@@ -172,7 +216,10 @@ def _already_rated(target: T.Target, point: str) -> DomainError:
         return DomainError("RATING_ALREADY_GIVEN", _("本次窗口服务已评价（一次一评）"))
     if target.kind == T.KIND_WORK_ORDER:
         return DomainError("RATING_ALREADY_GIVEN", _("该工单已评价"))
-    return DomainError("RATING_ALREADY_GIVEN", _("该办件在“%(point)s”环节已评价（一事一评）") % {"point": Point(point).label})
+    return DomainError(
+        "RATING_ALREADY_GIVEN",
+        _("该办件在“%(point)s”环节已评价（一事一评）") % {"point": Point(point).label},
+    )
 
 
 # --- submit -----------------------------------------------------------------------------------
@@ -198,8 +245,14 @@ def rating_submit(
     point = point or target.default_point()
     level = _clean_level(level)
     target.check_ratable(point)
-    how = _authorise(actor=actor, target=target, channel=channel, point=point, link_token=link_token,
-                     visit_token=visit_token)
+    how = _authorise(
+        actor=actor,
+        target=target,
+        channel=channel,
+        point=point,
+        link_token=link_token,
+        visit_token=visit_token,
+    )
     scheme = schemes.current(target.scheme_kind)
     dimensions = _clean_dimensions(scheme, dimensions)
     problems = _clean_problems(scheme, problems) if level in BAD_LEVELS else []
@@ -223,19 +276,47 @@ def rating_submit(
     if anonymous:
         rater, phone = None, ""
 
-    return _record(target=target, level=level, scheme=scheme, dimensions=dimensions, problems=problems,
-                   comment=comment, channel=channel, point=point, anonymous=anonymous, rater=rater, phone=phone,
-                   audit_actor=None if anonymous or not _is_authenticated(actor) else actor,
-                   audit_role="" if anonymous else (Role.HOTLINE_OPERATOR if how == "callback" else Role.APPLICANT),
-                   at=at)
+    return _record(
+        target=target,
+        level=level,
+        scheme=scheme,
+        dimensions=dimensions,
+        problems=problems,
+        comment=comment,
+        channel=channel,
+        point=point,
+        anonymous=anonymous,
+        rater=rater,
+        phone=phone,
+        audit_actor=None if anonymous or not _is_authenticated(actor) else actor,
+        audit_role=""
+        if anonymous
+        else (Role.HOTLINE_OPERATOR if how == "callback" else Role.APPLICANT),
+        at=at,
+    )
 
 
 def _is_authenticated(user) -> bool:
     return user is not None and user.is_authenticated
 
 
-def _record(*, target, level, scheme, dimensions, problems, comment, channel, point, anonymous, rater, phone,
-            audit_actor, audit_role, at) -> Rating:
+def _record(
+    *,
+    target,
+    level,
+    scheme,
+    dimensions,
+    problems,
+    comment,
+    channel,
+    point,
+    anonymous,
+    rater,
+    phone,
+    audit_actor,
+    audit_role,
+    at,
+) -> Rating:
     counts = target.counts_for()
     if counts["unit_id"] is None:
         raise DomainError("RATING_NO_UNIT", _("该办理对象尚无责任单位，暂不能评价"))
@@ -245,18 +326,31 @@ def _record(*, target, level, scheme, dimensions, problems, comment, channel, po
             if Rating.objects.filter(**target.rating_filter(point)).exists():
                 raise _already_rated(target, point)
             rating = Rating.objects.create(
-                level=level, is_bad=level in BAD_LEVELS, scheme=scheme, dimensions=dimensions, problems=problems,
-                comment=comment, details_added_at=at if (dimensions or problems or comment) else None,
-                channel=channel, point=point, anonymous=anonymous, rater=rater, rater_phone=phone[:20],
+                level=level,
+                is_bad=level in BAD_LEVELS,
+                scheme=scheme,
+                dimensions=dimensions,
+                problems=problems,
+                comment=comment,
+                details_added_at=at if (dimensions or problems or comment) else None,
+                channel=channel,
+                point=point,
+                anonymous=anonymous,
+                rater=rater,
+                rater_phone=phone[:20],
                 case=target.obj if target.kind == T.KIND_CASE else None,
                 work_order=target.obj if target.kind == T.KIND_WORK_ORDER else None,
                 visit=target.obj if target.kind == T.KIND_VISIT else None,
-                created_at=at, **counts,
+                created_at=at,
+                **counts,
             )
             # The event of an anonymous rating names nobody: not the rater, and not the clerk
             # whose session ran the pad (GB/T 39734: the evaluator's information is protected).
             audit.record(
-                actor=audit_actor, action="rating.submit", obj=rating, unit=rating.unit_id,
+                actor=audit_actor,
+                action="rating.submit",
+                obj=rating,
+                unit=rating.unit_id,
                 after={"level": level, "channel": channel, "point": point, "anonymous": anonymous},
                 role=audit_role,
             )
@@ -284,9 +378,19 @@ def rating_import_hotline_callback(*, order, at: dt.datetime | None = None) -> R
     anonymous = bool(order.anonymous or order.confidential or not order.caller_phone)
     try:
         return _record(
-            target=target, level=int(level), scheme=schemes.current(target.scheme_kind), dimensions={}, problems=[],
-            comment="", channel=Channel.HOTLINE_CALLBACK, point=Point.WORKORDER, anonymous=anonymous, rater=None,
-            phone="" if anonymous else order.caller_phone, audit_actor=None, audit_role="",
+            target=target,
+            level=int(level),
+            scheme=schemes.current(target.scheme_kind),
+            dimensions={},
+            problems=[],
+            comment="",
+            channel=Channel.HOTLINE_CALLBACK,
+            point=Point.WORKORDER,
+            anonymous=anonymous,
+            rater=None,
+            phone="" if anonymous else order.caller_phone,
+            audit_actor=None,
+            audit_role="",
             at=at or order.callback_at or order.closed_at or timezone.now(),
         )
     except DomainError:
@@ -297,15 +401,23 @@ def import_hotline_callbacks(limit: int = 2000) -> int:
     WorkOrder = T.work_order_model()
     if WorkOrder is None or not T.has_field(WorkOrder, "satisfied"):
         return 0
-    orders = (WorkOrder.objects.filter(status="closed", satisfied__isnull=False, main_unit__isnull=False)
-              .exclude(pk__in=Rating.objects.filter(work_order__isnull=False).values("work_order_id"))
-              .order_by("closed_at")[:limit])
+    orders = (
+        WorkOrder.objects.filter(status="closed", satisfied__isnull=False, main_unit__isnull=False)
+        .exclude(pk__in=Rating.objects.filter(work_order__isnull=False).values("work_order_id"))
+        .order_by("closed_at")[:limit]
+    )
     return sum(1 for order in orders if rating_import_hotline_callback(order=order) is not None)
 
 
 @transaction.atomic
-def rating_add_details(*, rating: Rating, dimensions: dict | None = None, problems: list | None = None,
-                       comment: str = "", at: dt.datetime | None = None) -> Rating:
+def rating_add_details(
+    *,
+    rating: Rating,
+    dimensions: dict | None = None,
+    problems: list | None = None,
+    comment: str = "",
+    at: dt.datetime | None = None,
+) -> Rating:
     """The optional page after the click: dimensions, problems (for a 差评) and a comment, once,
     by whoever just gave the rating (the view checks that from the session)."""
     rating = Rating.objects.select_for_update().select_related("scheme").get(pk=rating.pk)
@@ -315,10 +427,20 @@ def rating_add_details(*, rating: Rating, dimensions: dict | None = None, proble
     dims = _clean_dimensions(rating.scheme, dimensions)
     probs = _clean_problems(rating.scheme, problems) if rating.is_bad else []
     comment = _clean_comment(comment)
-    rating.dimensions, rating.problems, rating.comment, rating.details_added_at = dims, probs, comment, at
+    rating.dimensions, rating.problems, rating.comment, rating.details_added_at = (
+        dims,
+        probs,
+        comment,
+        at,
+    )
     rating.save(update_fields=["dimensions", "problems", "comment", "details_added_at"])
-    audit.record(actor=None if rating.anonymous else rating.rater, action="rating.add_details", obj=rating,
-                 unit=rating.unit, after={"dimensions": dims, "problems": probs, "comment": bool(comment)})
+    audit.record(
+        actor=None if rating.anonymous else rating.rater,
+        action="rating.add_details",
+        obj=rating,
+        unit=rating.unit,
+        after={"dimensions": dims, "problems": probs, "comment": bool(comment)},
+    )
     return rating
 
 
@@ -343,9 +465,17 @@ def invite_due(now: dt.datetime | None = None, *, limit: int = 2000) -> int:
     Case = T.case_model()
     if Case is not None:
         cases = (
-            Case.objects.filter(status__in=("delivered", "closed"), delivered_at__isnull=False, delivered_at__lte=cutoff)
+            Case.objects.filter(
+                status__in=("delivered", "closed"),
+                delivered_at__isnull=False,
+                delivered_at__lte=cutoff,
+            )
             .exclude(ratings__point=Point.DELIVER)
-            .exclude(pk__in=RatingInvitation.objects.filter(case__isnull=False, point=Point.DELIVER).values("case_id"))
+            .exclude(
+                pk__in=RatingInvitation.objects.filter(
+                    case__isnull=False, point=Point.DELIVER
+                ).values("case_id")
+            )
             .select_related("applicant")[:limit]
         )
         for case in cases:
@@ -354,11 +484,21 @@ def invite_due(now: dt.datetime | None = None, *, limit: int = 2000) -> int:
     if WorkOrder is not None:
         orders = (
             # a caller who answered the 12345 callback has given their rating there (imported)
-            WorkOrder.objects.filter(status="closed", closed_at__isnull=False, closed_at__lte=cutoff, anonymous=False,
-                                     confidential=False, satisfied__isnull=True)
+            WorkOrder.objects.filter(
+                status="closed",
+                closed_at__isnull=False,
+                closed_at__lte=cutoff,
+                anonymous=False,
+                confidential=False,
+                satisfied__isnull=True,
+            )
             .exclude(caller_phone="")
             .exclude(ratings__isnull=False)
-            .exclude(pk__in=RatingInvitation.objects.filter(work_order__isnull=False).values("work_order_id"))[:limit]
+            .exclude(
+                pk__in=RatingInvitation.objects.filter(work_order__isnull=False).values(
+                    "work_order_id"
+                )
+            )[:limit]
         )
         for order in orders:
             sent += _invite(T.for_work_order(order), Point.WORKORDER, now, expires)
@@ -373,15 +513,26 @@ def _invite(target: T.Target, point: str, now, expires) -> int:
             RatingInvitation.objects.create(
                 case=target.obj if target.kind == T.KIND_CASE else None,
                 work_order=target.obj if target.kind == T.KIND_WORK_ORDER else None,
-                point=point, sent_at=now, expires_at=expires,
+                point=point,
+                sent_at=now,
+                expires_at=expires,
             )
             link = invitation_link(target, point)
             base = getattr(dj_settings, "SITE_URL", "").rstrip("/")
-            body = _("您办理的%(what)s已办结，请对本次服务进行评价：%(link)s") % {"what": target.label, "link": base + link}
+            body = _("您办理的%(what)s已办结，请对本次服务进行评价：%(link)s") % {
+                "what": target.label,
+                "link": base + link,
+            }
             owner = target.owner()
             if owner is not None:
-                notify.send(channel="inapp", recipient=owner, subject=_("邀请您评价"), body=body, link=link,
-                            related=target.obj)
+                notify.send(
+                    channel="inapp",
+                    recipient=owner,
+                    subject=_("邀请您评价"),
+                    body=body,
+                    link=link,
+                    related=target.obj,
+                )
             phone = target.owner_phone()
             if phone:
                 notify.send(channel="sms", address=phone, body=body, related=target.obj)
@@ -391,8 +542,14 @@ def _invite(target: T.Target, point: str, now, expires) -> int:
 
 
 # --- settings -----------------------------------------------------------------------------------
-SETTINGS_FIELDS = ("verify_days", "reply_days", "invite_after_days", "link_valid_days", "public_per_ip_per_minute",
-                   "public_per_object_per_minute")
+SETTINGS_FIELDS = (
+    "verify_days",
+    "reply_days",
+    "invite_after_days",
+    "link_valid_days",
+    "public_per_ip_per_minute",
+    "public_per_object_per_minute",
+)
 
 
 @transaction.atomic
@@ -403,20 +560,39 @@ def settings_update(*, actor, reason: str = "", **values):
 
     g = grants(actor)
     if not (g.has(Role.ADMIN) or g.has(Role.SUPERVISOR)):
-        raise PermissionDeniedError("RATING_SETTINGS_FORBIDDEN", _("只有系统管理员或督查人员可以修改好差评设置"))
+        raise PermissionDeniedError(
+            "RATING_SETTINGS_FORBIDDEN", _("只有系统管理员或督查人员可以修改好差评设置")
+        )
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
-        raise InvalidInput("RATING_SETTINGS_INVALID", _("未知的设置项"), details={"fields": sorted(unknown)})
+        raise InvalidInput(
+            "RATING_SETTINGS_INVALID", _("未知的设置项"), details={"fields": sorted(unknown)}
+        )
     for name, value in values.items():
         if not isinstance(value, int) or value < 1 or value > 1000:
-            raise InvalidInput("RATING_SETTINGS_INVALID", _("设置值必须是1到1000之间的整数"), details={"field": name})
-    if values.get("verify_days", 0) and values.get("reply_days", 0) and values["verify_days"] > values["reply_days"]:
+            raise InvalidInput(
+                "RATING_SETTINGS_INVALID",
+                _("设置值必须是1到1000之间的整数"),
+                details={"field": name},
+            )
+    if (
+        values.get("verify_days", 0)
+        and values.get("reply_days", 0)
+        and values["verify_days"] > values["reply_days"]
+    ):
         raise InvalidInput("RATING_SETTINGS_INVALID", _("核实时限不能长于整改答复时限"))
     row, _created = RatingSettings.objects.select_for_update().get_or_create(pk=1)
     before = {k: getattr(row, k) for k in values}
     for name, value in values.items():
         setattr(row, name, value)
     row.save()
-    audit.record(actor=actor, action="rating_settings.update", obj=row, before=before, after=values, reason=reason,
-                 role=Role.ADMIN if g.has(Role.ADMIN) else Role.SUPERVISOR)
+    audit.record(
+        actor=actor,
+        action="rating_settings.update",
+        obj=row,
+        before=before,
+        after=values,
+        reason=reason,
+        role=Role.ADMIN if g.has(Role.ADMIN) else Role.SUPERVISOR,
+    )
     return row

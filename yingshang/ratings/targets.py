@@ -73,7 +73,9 @@ class Target:
         return [Point.RECEIVE, Point.ACCEPT, Point.DELIVER]
 
     def default_point(self) -> str:
-        return {KIND_VISIT: Point.VISIT, KIND_WORK_ORDER: Point.WORKORDER}.get(self.kind, Point.DELIVER)
+        return {KIND_VISIT: Point.VISIT, KIND_WORK_ORDER: Point.WORKORDER}.get(
+            self.kind, Point.DELIVER
+        )
 
     def rating_filter(self, point: str) -> dict:
         if self.kind == KIND_VISIT:
@@ -88,16 +90,29 @@ class Target:
         related rows (rating submission is a hot path: DESIGN.md, 300 requests/s)."""
         o = self.obj
         if self.kind == KIND_VISIT:
-            return {"unit_id": o.unit_id, "staff_id": o.clerk_id, "window_id": o.window_id, "matter_id": None}
+            return {
+                "unit_id": o.unit_id,
+                "staff_id": o.clerk_id,
+                "window_id": o.window_id,
+                "matter_id": None,
+            }
         if self.kind == KIND_WORK_ORDER:
             unit_id = getattr(o, "main_unit_id", None) or getattr(o, "unit_id", None)
-            return {"unit_id": unit_id, "staff_id": getattr(o, "handler_id", None), "window_id": None,
-                    "matter_id": None}
+            return {
+                "unit_id": unit_id,
+                "staff_id": getattr(o, "handler_id", None),
+                "window_id": None,
+                "matter_id": None,
+            }
         matter_id = getattr(o, "matter_id", None)
         if matter_id is None and getattr(o, "matter_version_id", None) is not None:
             matter_id = getattr(o.matter_version, "matter_id", None)
-        return {"unit_id": getattr(o, "unit_id", None), "staff_id": getattr(o, "received_by_id", None),
-                "window_id": getattr(o, "window_id", None), "matter_id": matter_id}
+        return {
+            "unit_id": getattr(o, "unit_id", None),
+            "staff_id": getattr(o, "received_by_id", None),
+            "window_id": getattr(o, "window_id", None),
+            "matter_id": matter_id,
+        }
 
     # --- the person served -----------------------------------------------------------------
     def is_owner(self, user) -> bool:
@@ -107,7 +122,11 @@ class Target:
             o = self.obj
             if o.applicant_id == user.pk:
                 return True
-            return user.kind == "firm" and user.firm_id is not None and getattr(o, "firm_id", None) == user.firm_id
+            return (
+                user.kind == "firm"
+                and user.firm_id is not None
+                and getattr(o, "firm_id", None) == user.firm_id
+            )
         return False
 
     def owner(self):
@@ -125,18 +144,32 @@ class Target:
         owner = self.owner()
         if owner is not None:
             return getattr(owner, "mobile", "") or ""
-        return getattr(self.obj, "applicant_phone", "") or getattr(self.obj, "contact_phone", "") or ""
+        return (
+            getattr(self.obj, "applicant_phone", "") or getattr(self.obj, "contact_phone", "") or ""
+        )
 
     # --- readiness -------------------------------------------------------------------------
     def check_ratable(self, point: str) -> None:
         if point not in self.points:
             raise DomainError("RATING_POINT_INVALID", _("该对象没有此评价节点"), status=400)
         status = getattr(self.obj, "status", "")
-        if self.kind == KIND_CASE and point == Point.DELIVER and status not in ("delivered", "closed"):
+        if (
+            self.kind == KIND_CASE
+            and point == Point.DELIVER
+            and status not in ("delivered", "closed")
+        ):
             raise DomainError("RATING_NOT_YET", _("办件办结后才能进行办结评价"))
-        if self.kind == KIND_CASE and point == Point.ACCEPT and getattr(self.obj, "accepted_at", None) is None:
+        if (
+            self.kind == KIND_CASE
+            and point == Point.ACCEPT
+            and getattr(self.obj, "accepted_at", None) is None
+        ):
             raise DomainError("RATING_NOT_YET", _("办件受理后才能进行受理评价"))
-        if self.kind == KIND_CASE and point == Point.RECEIVE and getattr(self.obj, "received_at", None) is None:
+        if (
+            self.kind == KIND_CASE
+            and point == Point.RECEIVE
+            and getattr(self.obj, "received_at", None) is None
+        ):
             raise DomainError("RATING_NOT_YET", _("办件接件后才能进行接件评价"))
         if self.kind == KIND_WORK_ORDER and status != "closed":
             raise DomainError("RATING_NOT_YET", _("工单办结后才能评价"))
@@ -156,7 +189,11 @@ def for_work_order(order) -> Target:
 
 def load(kind: str, pk) -> Target | None:
     """The target named in a signed link, or None when it does not exist (any more)."""
-    model = {KIND_VISIT: WindowVisit, KIND_CASE: case_model(), KIND_WORK_ORDER: work_order_model()}.get(kind)
+    model = {
+        KIND_VISIT: WindowVisit,
+        KIND_CASE: case_model(),
+        KIND_WORK_ORDER: work_order_model(),
+    }.get(kind)
     if model is None:
         return None
     obj = model._default_manager.filter(pk=pk).first()

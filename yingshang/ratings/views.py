@@ -53,8 +53,12 @@ def _remember(request, rating: Rating) -> None:
 
 
 def _error_page(request, exc: DomainError, *, template="ratings/message.html", status=None):
-    return render(request, template, {"title": _("无法评价"), "message": exc.message, "error": True},
-                  status=status or exc.status)
+    return render(
+        request,
+        template,
+        {"title": _("无法评价"), "message": exc.message, "error": True},
+        status=status or exc.status,
+    )
 
 
 # --- the one-click pages (public) ------------------------------------------------------------
@@ -68,51 +72,88 @@ def link_rate(request, token: str):
     if target is None:
         raise Http404
     point = data["p"]
-    channel = Channel.QR if request.GET.get("via") == "qr" or request.POST.get("via") == "qr" else Channel.SMS
+    channel = (
+        Channel.QR
+        if request.GET.get("via") == "qr" or request.POST.get("via") == "qr"
+        else Channel.SMS
+    )
     if request.method == "POST":
         try:
             ratelimit.check(request, obj_key=f"{target.kind}:{target.pk}")
             rating = services.rating_submit(
-                actor=request.user if request.user.is_authenticated else None, target=target,
-                level=request.POST.get("level"), channel=channel, point=point,
-                anonymous=request.POST.get("anonymous") == "1", link_token=token,
+                actor=request.user if request.user.is_authenticated else None,
+                target=target,
+                level=request.POST.get("level"),
+                channel=channel,
+                point=point,
+                anonymous=request.POST.get("anonymous") == "1",
+                link_token=token,
             )
         except DomainError as exc:
             return _error_page(request, exc)
         _remember(request, rating)
         return redirect("ratings:details", pk=rating.pk)
     already = Rating.objects.filter(**target.rating_filter(point)).exists()
-    return render(request, "ratings/rate.html", {
-        "target": target, "point_label": Point(point).label, "levels": LEVELS, "already": already,
-        "show_anonymous": target.kind != T.KIND_VISIT, "via": "qr" if channel == Channel.QR else "",
-    })
+    return render(
+        request,
+        "ratings/rate.html",
+        {
+            "target": target,
+            "point_label": Point(point).label,
+            "levels": LEVELS,
+            "already": already,
+            "show_anonymous": target.kind != T.KIND_VISIT,
+            "via": "qr" if channel == Channel.QR else "",
+        },
+    )
 
 
 def window_rate(request, window_id: int):
     """The QR code on a window (or the self-service terminal with ?via=terminal): rates the
     visit being served there now (一次一评)."""
     window = get_object_or_404(Window, pk=window_id, is_active=True)
-    channel = Channel.TERMINAL if (request.GET.get("via") or request.POST.get("via")) == "terminal" else Channel.QR
+    channel = (
+        Channel.TERMINAL
+        if (request.GET.get("via") or request.POST.get("via")) == "terminal"
+        else Channel.QR
+    )
     if request.method == "POST":
-        visit = WindowVisit.objects.filter(pk=_int(request.POST.get("visit")), window=window).first()
+        visit = WindowVisit.objects.filter(
+            pk=_int(request.POST.get("visit")), window=window
+        ).first()
         if visit is None:
-            return _error_page(request, DomainError("RATING_VISIT_TOKEN_INVALID", _("本次服务已结束，请重新扫码"),
-                                                    status=400))
+            return _error_page(
+                request,
+                DomainError(
+                    "RATING_VISIT_TOKEN_INVALID", _("本次服务已结束，请重新扫码"), status=400
+                ),
+            )
         try:
             ratelimit.check(request, obj_key=f"window:{window.pk}")
             rating = services.rating_submit(
-                actor=request.user if request.user.is_authenticated else None, target=T.for_visit(visit),
-                level=request.POST.get("level"), channel=channel, visit_token=request.POST.get("token", ""),
+                actor=request.user if request.user.is_authenticated else None,
+                target=T.for_visit(visit),
+                level=request.POST.get("level"),
+                channel=channel,
+                visit_token=request.POST.get("token", ""),
             )
         except DomainError as exc:
             return _error_page(request, exc)
         _remember(request, rating)
         return redirect("ratings:details", pk=rating.pk)
     visit = services.current_visit(window)
-    return render(request, "ratings/rate.html", {
-        "window": window, "visit": visit, "levels": LEVELS, "point_label": Point.VISIT.label,
-        "no_visit": visit is None, "via": "terminal" if channel == Channel.TERMINAL else "",
-    })
+    return render(
+        request,
+        "ratings/rate.html",
+        {
+            "window": window,
+            "visit": visit,
+            "levels": LEVELS,
+            "point_label": Point.VISIT.label,
+            "no_visit": visit is None,
+            "via": "terminal" if channel == Channel.TERMINAL else "",
+        },
+    )
 
 
 def details(request, pk: int):
@@ -126,24 +167,51 @@ def details(request, pk: int):
         values = {
             "problems": request.POST.getlist("problems"),
             "comment": request.POST.get("comment", ""),
-            "dimensions": {d["code"]: request.POST.get(f"dim_{d['code']}", "") for d in scheme.dimensions},
+            "dimensions": {
+                d["code"]: request.POST.get(f"dim_{d['code']}", "") for d in scheme.dimensions
+            },
         }
         try:
-            services.rating_add_details(rating=rating, dimensions=values["dimensions"], problems=values["problems"],
-                                        comment=values["comment"])
+            services.rating_add_details(
+                rating=rating,
+                dimensions=values["dimensions"],
+                problems=values["problems"],
+                comment=values["comment"],
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            return render(request, "ratings/message.html", {
-                "title": _("感谢您的评价"), "message": _("补充内容已提交。您的意见将用于改进政务服务。"),
-                "done": True, "back": request.GET.get("back", ""),
-            })
-    return render(request, "ratings/details.html", {
-        "rating": rating, "scheme": scheme, "is_bad": rating.level in BAD_LEVELS, "values": values,
-        "dim_rows": [{"code": d["code"], "label": d["label"], "value": str(values["dimensions"].get(d["code"], ""))}
-                     for d in scheme.dimensions],
-        "closed": rating.details_added_at is not None, "levels": LEVELS, "back": request.GET.get("back", ""),
-    })
+            return render(
+                request,
+                "ratings/message.html",
+                {
+                    "title": _("感谢您的评价"),
+                    "message": _("补充内容已提交。您的意见将用于改进政务服务。"),
+                    "done": True,
+                    "back": request.GET.get("back", ""),
+                },
+            )
+    return render(
+        request,
+        "ratings/details.html",
+        {
+            "rating": rating,
+            "scheme": scheme,
+            "is_bad": rating.level in BAD_LEVELS,
+            "values": values,
+            "dim_rows": [
+                {
+                    "code": d["code"],
+                    "label": d["label"],
+                    "value": str(values["dimensions"].get(d["code"], "")),
+                }
+                for d in scheme.dimensions
+            ],
+            "closed": rating.details_added_at is not None,
+            "levels": LEVELS,
+            "back": request.GET.get("back", ""),
+        },
+    )
 
 
 @login_required_view
@@ -154,15 +222,27 @@ def mine(request):
     if Case is not None and not grants(request.user).is_staff_member:
         rated = Rating.objects.filter(case__isnull=False, point=Point.DELIVER).values("case_id")
         pending = list(
-            scope.visible_to(request.user, Case).filter(status__in=("delivered", "closed"), delivered_at__isnull=False)
-            .filter(**_own_cases(request.user)).exclude(pk__in=rated).order_by("-delivered_at")[:50]
+            scope.visible_to(request.user, Case)
+            .filter(status__in=("delivered", "closed"), delivered_at__isnull=False)
+            .filter(**_own_cases(request.user))
+            .exclude(pk__in=rated)
+            .order_by("-delivered_at")[:50]
         )
-    given = scope.visible_to(request.user, Rating).filter(rater=request.user).select_related("unit").order_by("-created_at")[:50]
-    return render(request, "ratings/mine.html", {"pending": pending, "given": given, "levels": LEVELS})
+    given = (
+        scope.visible_to(request.user, Rating)
+        .filter(rater=request.user)
+        .select_related("unit")
+        .order_by("-created_at")[:50]
+    )
+    return render(
+        request, "ratings/mine.html", {"pending": pending, "given": given, "levels": LEVELS}
+    )
 
 
 def _own_cases(user) -> dict:
-    return {"firm_id": user.firm_id} if user.kind == "firm" and user.firm_id else {"applicant": user}
+    return (
+        {"firm_id": user.firm_id} if user.kind == "firm" and user.firm_id else {"applicant": user}
+    )
 
 
 @login_required_view
@@ -174,8 +254,12 @@ def rate_case(request, case_id: int):
     case = scope.get_for(request.user, Case, case_id)
     try:
         rating = services.rating_submit(
-            actor=request.user, target=T.for_case(case), level=request.POST.get("level"), channel=Channel.WEB,
-            point=request.POST.get("point") or Point.DELIVER, anonymous=request.POST.get("anonymous") == "1",
+            actor=request.user,
+            target=T.for_case(case),
+            level=request.POST.get("level"),
+            channel=Channel.WEB,
+            point=request.POST.get("point") or Point.DELIVER,
+            anonymous=request.POST.get("anonymous") == "1",
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -219,8 +303,12 @@ def _pad_window(request, window_id: int) -> Window:
 def pad_home(request):
     """The clerk's own window's pad (the menu entry)."""
     g = grants(request.user)
-    window = (Window.objects.filter(clerk=request.user, is_active=True).first()
-              or Window.objects.filter(hall_id__in=g.units(Role.WINDOW_CLERK), is_active=True).order_by("number").first())
+    window = (
+        Window.objects.filter(clerk=request.user, is_active=True).first()
+        or Window.objects.filter(hall_id__in=g.units(Role.WINDOW_CLERK), is_active=True)
+        .order_by("number")
+        .first()
+    )
     if window is None:
         messages.error(request, _("您尚未绑定窗口，请联系管理员"))
         return redirect("workbench:home")
@@ -255,8 +343,13 @@ def pad_rate(request, window_id: int):
         error = _("本次服务已结束，请等待下一位")
     else:
         try:
-            services.rating_submit(actor=request.user, target=T.for_visit(visit), level=request.POST.get("level"),
-                                   channel=Channel.WINDOW_PAD, visit_token=request.POST.get("token", ""))
+            services.rating_submit(
+                actor=request.user,
+                target=T.for_visit(visit),
+                level=request.POST.get("level"),
+                channel=Channel.WINDOW_PAD,
+                visit_token=request.POST.get("token", ""),
+            )
         except DomainError as exc:
             error = exc.message
     # The thank-you screen does not say which button was pressed: the clerk beside the pad
@@ -305,24 +398,61 @@ def rating_list(request):
         from yingshang.spreadsheets import xlsx_response
 
         rows = (
-            (r.pk, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"), r.get_level_display(),
-             r.get_channel_display(), r.get_point_display(), r.unit.name, r.matter.name_cache if r.matter_id else "",
-             r.staff.display_name if r.staff_id else "", str(r.window) if r.window_id else "", _object_display(r),
-             _rater_display(r), "、".join(r.problem_labels), r.comment, _("是") if r.excluded else "")
+            (
+                r.pk,
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                r.get_level_display(),
+                r.get_channel_display(),
+                r.get_point_display(),
+                r.unit.name,
+                r.matter.name_cache if r.matter_id else "",
+                r.staff.display_name if r.staff_id else "",
+                str(r.window) if r.window_id else "",
+                _object_display(r),
+                _rater_display(r),
+                "、".join(r.problem_labels),
+                r.comment,
+                _("是") if r.excluded else "",
+            )
             for r in qs[:100000]
         )
-        return xlsx_response(f"好差评-{timezone.localdate():%Y%m%d}.xlsx", _("好差评"), [
-            _("编号"), _("时间"), _("等级"), _("渠道"), _("节点"), _("单位"), _("事项"), _("人员"), _("窗口"),
-            _("对象"), _("评价人"), _("问题"), _("意见建议"), _("申诉核减")], rows)
+        return xlsx_response(
+            f"好差评-{timezone.localdate():%Y%m%d}.xlsx",
+            _("好差评"),
+            [
+                _("编号"),
+                _("时间"),
+                _("等级"),
+                _("渠道"),
+                _("节点"),
+                _("单位"),
+                _("事项"),
+                _("人员"),
+                _("窗口"),
+                _("对象"),
+                _("评价人"),
+                _("问题"),
+                _("意见建议"),
+                _("申诉核减"),
+            ],
+            rows,
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for r in page.object_list:
         r.rater_display, r.object_display = _rater_display(r), _object_display(r)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "ratings/staff/list.html", {
-        "page": page, "query": query.urlencode(), "applied": applied, "levels": LEVELS,
-        "channels": Channel.choices,
-    })
+    return render(
+        request,
+        "ratings/staff/list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "applied": applied,
+            "levels": LEVELS,
+            "channels": Channel.choices,
+        },
+    )
 
 
 @staff_required(*STAFF_ROLES)
@@ -331,18 +461,35 @@ def rating_detail(request, pk: int):
 
 
 def _rating_detail(request, pk: int, typed=None):
-    rating = scope.get_for(request.user, Rating, pk, queryset=Rating.objects.select_related(
-        "unit", "matter", "staff", "window", "rater", "case", "work_order", "scheme"))
+    rating = scope.get_for(
+        request.user,
+        Rating,
+        pk,
+        queryset=Rating.objects.select_related(
+            "unit", "matter", "staff", "window", "rater", "case", "work_order", "scheme"
+        ),
+    )
     rect = Rectification.objects.filter(rating=rating).first()
-    return render(request, "ratings/staff/detail.html", {
-        "rating": rating, "rect": rect, "appeals": rating.appeals.select_related("submitted_by", "decided_by"),
-        "rater_display": _rater_display(rating), "object_display": _object_display(rating),
-        "dimension_rows": [(d["label"], Level(rating.dimensions[d["code"]]).label)
-                           for d in rating.scheme.dimensions if d["code"] in rating.dimensions],
-        # every 差评 has its rectification; the appeal is allowed while the loop is open
-        "can_appeal": rect is not None and scope.abilities(request.user, rect)["appeal"],
-        "appeal_kinds": Appeal.Kind.choices, "typed": typed or {},
-    })
+    return render(
+        request,
+        "ratings/staff/detail.html",
+        {
+            "rating": rating,
+            "rect": rect,
+            "appeals": rating.appeals.select_related("submitted_by", "decided_by"),
+            "rater_display": _rater_display(rating),
+            "object_display": _object_display(rating),
+            "dimension_rows": [
+                (d["label"], Level(rating.dimensions[d["code"]]).label)
+                for d in rating.scheme.dimensions
+                if d["code"] in rating.dimensions
+            ],
+            # every 差评 has its rectification; the appeal is allowed while the loop is open
+            "can_appeal": rect is not None and scope.abilities(request.user, rect)["appeal"],
+            "appeal_kinds": Appeal.Kind.choices,
+            "typed": typed or {},
+        },
+    )
 
 
 @staff_required(Role.DEPT_HANDLER, Role.DEPT_HEAD)
@@ -350,8 +497,12 @@ def _rating_detail(request, pk: int, typed=None):
 def appeal_submit(request, pk: int):
     rating = scope.get_for(request.user, Rating, pk)
     try:
-        rectifications.appeal_submit(actor=request.user, rating=rating, kind=request.POST.get("kind", ""),
-                                     reason=request.POST.get("reason", ""))
+        rectifications.appeal_submit(
+            actor=request.user,
+            rating=rating,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return _rating_detail(request, pk, typed=request.POST)  # what was typed stays in the form
@@ -365,15 +516,27 @@ def rectification_list(request):
     qs = scope.visible_to(request.user, Rectification).select_related("unit", "rating")
     status = request.GET.get("status", "open")
     if status == "open":
-        qs = qs.filter(status__in=[Rectification.Status.VERIFYING, Rectification.Status.RECTIFYING,
-                                   Rectification.Status.REVIEWING])
+        qs = qs.filter(
+            status__in=[
+                Rectification.Status.VERIFYING,
+                Rectification.Status.RECTIFYING,
+                Rectification.Status.REVIEWING,
+            ]
+        )
     elif status in Rectification.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("reply_due_at", "pk"), 50).get_page(request.GET.get("page"))
-    return render(request, "ratings/staff/rectifications.html", {
-        "page": page, "status": status, "statuses": Rectification.Status.choices, "now": timezone.now(),
-        "query": f"status={status}",
-    })
+    return render(
+        request,
+        "ratings/staff/rectifications.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Rectification.Status.choices,
+            "now": timezone.now(),
+            "query": f"status={status}",
+        },
+    )
 
 
 ACTIONS = ("verify", "reply", "callback", "close", "send_back")
@@ -381,8 +544,20 @@ ACTIONS = ("verify", "reply", "callback", "close", "send_back")
 
 @staff_required(*STAFF_ROLES)
 def rectification_detail(request, pk: int):
-    rect = scope.get_for(request.user, Rectification, pk, queryset=Rectification.objects.select_related(
-        "rating__scheme", "rating__unit", "rating__rater", "rating__case", "rating__work_order", "unit", "callback_by"))
+    rect = scope.get_for(
+        request.user,
+        Rectification,
+        pk,
+        queryset=Rectification.objects.select_related(
+            "rating__scheme",
+            "rating__unit",
+            "rating__rater",
+            "rating__case",
+            "rating__work_order",
+            "unit",
+            "callback_by",
+        ),
+    )
     can = scope.abilities(request.user, rect)
     typed = {}
     if request.method == "POST":
@@ -392,18 +567,31 @@ def rectification_detail(request, pk: int):
         typed = request.POST
         try:
             if action == "verify":
-                rectifications.rectification_verify(actor=request.user, rectification=rect, note=typed.get("note", ""))
+                rectifications.rectification_verify(
+                    actor=request.user, rectification=rect, note=typed.get("note", "")
+                )
             elif action == "reply":
-                rectifications.rectification_reply(actor=request.user, rectification=rect,
-                                                   outcome=typed.get("outcome", ""), reply=typed.get("reply", ""))
+                rectifications.rectification_reply(
+                    actor=request.user,
+                    rectification=rect,
+                    outcome=typed.get("outcome", ""),
+                    reply=typed.get("reply", ""),
+                )
             elif action == "callback":
-                rectifications.rectification_callback(actor=request.user, rectification=rect,
-                                                      result=typed.get("result", ""), note=typed.get("note", ""))
+                rectifications.rectification_callback(
+                    actor=request.user,
+                    rectification=rect,
+                    result=typed.get("result", ""),
+                    note=typed.get("note", ""),
+                )
             elif action == "close":
-                rectifications.rectification_close(actor=request.user, rectification=rect, note=typed.get("note", ""))
+                rectifications.rectification_close(
+                    actor=request.user, rectification=rect, note=typed.get("note", "")
+                )
             else:
-                rectifications.rectification_send_back(actor=request.user, rectification=rect,
-                                                       reason=typed.get("reason", ""))
+                rectifications.rectification_send_back(
+                    actor=request.user, rectification=rect, reason=typed.get("reason", "")
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
             rect.refresh_from_db()
@@ -414,29 +602,52 @@ def rectification_detail(request, pk: int):
     rating = rect.rating
     # the unit needs the number to call back a real-name rater (回访); nobody else sees it whole
     g = grants(request.user)
-    show_phone = (rect.callback_required and rect.is_open and not rating.anonymous
-                  and (rectifications.is_unit_staff(g, rect.unit_id) or rectifications.is_supervisor(g)))
-    return render(request, "ratings/staff/rectification.html", {
-        "rect": rect, "rating": rating, "can": can, "typed": typed, "outcomes": Outcome.choices,
-        "callback_results": Rectification.CallbackResult.choices, "rater_display": _rater_display(rating),
-        "object_display": _object_display(rating), "phone": rating.rater_phone if show_phone else "",
-        "now": timezone.now(),
-    })
+    show_phone = (
+        rect.callback_required
+        and rect.is_open
+        and not rating.anonymous
+        and (rectifications.is_unit_staff(g, rect.unit_id) or rectifications.is_supervisor(g))
+    )
+    return render(
+        request,
+        "ratings/staff/rectification.html",
+        {
+            "rect": rect,
+            "rating": rating,
+            "can": can,
+            "typed": typed,
+            "outcomes": Outcome.choices,
+            "callback_results": Rectification.CallbackResult.choices,
+            "rater_display": _rater_display(rating),
+            "object_display": _object_display(rating),
+            "phone": rating.rater_phone if show_phone else "",
+            "now": timezone.now(),
+        },
+    )
 
 
 # --- staff: appeals -------------------------------------------------------------------------
 @staff_required(*STAFF_ROLES)
 def appeal_list(request):
-    qs = scope.visible_to(request.user, Appeal).select_related("rating", "unit", "submitted_by", "decided_by")
+    qs = scope.visible_to(request.user, Appeal).select_related(
+        "rating", "unit", "submitted_by", "decided_by"
+    )
     status = request.GET.get("status", "pending")
     if status in Appeal.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-submitted_at"), 50).get_page(request.GET.get("page"))
     for a in page.object_list:
         a.can = scope.abilities(request.user, a)
-    return render(request, "ratings/staff/appeals.html", {
-        "page": page, "status": status, "statuses": Appeal.Status.choices, "query": f"status={status}",
-    })
+    return render(
+        request,
+        "ratings/staff/appeals.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Appeal.Status.choices,
+            "query": f"status={status}",
+        },
+    )
 
 
 @staff_required(Role.SUPERVISOR)
@@ -448,8 +659,12 @@ def appeal_decide(request, pk: int):
         messages.error(request, _("请选择审核结论"))
         return redirect("ratings:appeals")
     try:
-        rectifications.appeal_decide(actor=request.user, appeal=appeal, upheld=decision == "upheld",
-                                     reason=request.POST.get("reason", ""))
+        rectifications.appeal_decide(
+            actor=request.user,
+            appeal=appeal,
+            upheld=decision == "upheld",
+            reason=request.POST.get("reason", ""),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -481,40 +696,93 @@ def stats(request):
     points = selectors.trend(request.user, start=start, end=end)
     drill_key = {"channel": "channel"}.get(group, group)
     for r in rows:
-        r.drill = f"{reverse('ratings:list')}?start={start}&end={end}" + (f"&{drill_key}={r.key}" if r.key is not None else "")
+        r.drill = f"{reverse('ratings:list')}?start={start}&end={end}" + (
+            f"&{drill_key}={r.key}" if r.key is not None else ""
+        )
     if request.GET.get("export") == "xlsx":
         from yingshang.spreadsheets import xlsx_response
 
-        data = ((r.label, r.total, r.satisfaction, r.bad, r.rectified_rate, r.on_time_rate, r.callback_rate,
-                 r.coverage, r.excluded) for r in rows)
-        return xlsx_response(f"好差评统计-{start}-{end}.xlsx", _("好差评统计"), [
-            _("对象"), _("评价数"), _("满意率%"), _("差评数"), _("差评整改率%"), _("按时整改率%"), _("回访率%"),
-            _("评价覆盖率%"), _("申诉核减")], data)
-    return render(request, "ratings/staff/stats.html", {
-        "rows": rows, "total": selectors.totals(rows), "group": group, "start": start, "end": end,
-        "groups": [("unit", _("单位")), ("matter", _("事项")), ("staff", _("人员")), ("window", _("窗口")),
-                   ("channel", _("渠道"))],
-        "chart": selectors.trend_chart(points, reverse("ratings:list")),
-    })
+        data = (
+            (
+                r.label,
+                r.total,
+                r.satisfaction,
+                r.bad,
+                r.rectified_rate,
+                r.on_time_rate,
+                r.callback_rate,
+                r.coverage,
+                r.excluded,
+            )
+            for r in rows
+        )
+        return xlsx_response(
+            f"好差评统计-{start}-{end}.xlsx",
+            _("好差评统计"),
+            [
+                _("对象"),
+                _("评价数"),
+                _("满意率%"),
+                _("差评数"),
+                _("差评整改率%"),
+                _("按时整改率%"),
+                _("回访率%"),
+                _("评价覆盖率%"),
+                _("申诉核减"),
+            ],
+            data,
+        )
+    return render(
+        request,
+        "ratings/staff/stats.html",
+        {
+            "rows": rows,
+            "total": selectors.totals(rows),
+            "group": group,
+            "start": start,
+            "end": end,
+            "groups": [
+                ("unit", _("单位")),
+                ("matter", _("事项")),
+                ("staff", _("人员")),
+                ("window", _("窗口")),
+                ("channel", _("渠道")),
+            ],
+            "chart": selectors.trend_chart(points, reverse("ratings:list")),
+        },
+    )
 
 
 # --- public page (51号: ratings and rectifications published) --------------------------------
 def public(request):
     start, end = selectors.month_bounds(request.GET.get("month"))
     units = selectors.public_unit_satisfaction(start, end)
-    return render(request, "ratings/public.html", {
-        "start": start, "end": end, "units": units,
-        "matters": selectors.public_matter_satisfaction(start, end),
-        "rects": selectors.public_rectifications(start, end),
-        "month": f"{start:%Y-%m}",
-        "chart": {
-            "tooltip": {"trigger": "axis"}, "grid": {"left": 120, "right": 30, "top": 10, "bottom": 30},
-            "xAxis": {"type": "value", "min": 0, "max": 100},
-            "yAxis": {"type": "category", "data": [u["unit__name"] for u in units[:15]][::-1]},
-            "series": [{"type": "bar", "name": "满意率(%)", "barMaxWidth": 28, "data": [u["satisfaction"] for u in units[:15]][::-1]}],
+    return render(
+        request,
+        "ratings/public.html",
+        {
+            "start": start,
+            "end": end,
+            "units": units,
+            "matters": selectors.public_matter_satisfaction(start, end),
+            "rects": selectors.public_rectifications(start, end),
+            "month": f"{start:%Y-%m}",
+            "chart": {
+                "tooltip": {"trigger": "axis"},
+                "grid": {"left": 120, "right": 30, "top": 10, "bottom": 30},
+                "xAxis": {"type": "value", "min": 0, "max": 100},
+                "yAxis": {"type": "category", "data": [u["unit__name"] for u in units[:15]][::-1]},
+                "series": [
+                    {
+                        "type": "bar",
+                        "name": "满意率(%)",
+                        "barMaxWidth": 28,
+                        "data": [u["satisfaction"] for u in units[:15]][::-1],
+                    }
+                ],
+            },
         },
-    })
-
+    )
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -523,7 +791,10 @@ def settings_page(request):
     from yingshang.ratings.models import RatingSettings
 
     row = RatingSettings.current()
-    fields = [(name, RatingSettings._meta.get_field(name).verbose_name) for name in services.SETTINGS_FIELDS]
+    fields = [
+        (name, RatingSettings._meta.get_field(name).verbose_name)
+        for name in services.SETTINGS_FIELDS
+    ]
     values = {name: getattr(row, name) for name in services.SETTINGS_FIELDS}
     if request.method == "POST":
         typed = {name: request.POST.get(name, "").strip() for name in services.SETTINGS_FIELDS}
@@ -534,23 +805,37 @@ def settings_page(request):
                 if not raw.isdigit():
                     raise DomainError("RATING_SETTINGS_INVALID", _("设置值必须是1到1000之间的整数"))
                 parsed[name] = int(raw)
-            services.settings_update(actor=request.user, reason=request.POST.get("reason", ""), **parsed)
+            services.settings_update(
+                actor=request.user, reason=request.POST.get("reason", ""), **parsed
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("已保存，新的时限适用于此后收到的差评"))
             return redirect("ratings:settings")
-    return render(request, "ratings/staff/settings.html", {
-        "rows": [(name, label, values[name]) for name, label in fields],
-        "can_edit": True,
-    })
+    return render(
+        request,
+        "ratings/staff/settings.html",
+        {
+            "rows": [(name, label, values[name]) for name, label in fields],
+            "can_edit": True,
+        },
+    )
 
 
 @staff_required(Role.WINDOW_CLERK, Role.ADMIN, Role.SUPERVISOR, Role.DEPT_HEAD)
 def qr_sheet(request):
     """Printable QR codes, one per window (posted at the counter: 一次一评 by phone)."""
-    windows = scope.visible_to(request.user, Window).filter(is_active=True).select_related("hall", "clerk")
+    windows = (
+        scope.visible_to(request.user, Window)
+        .filter(is_active=True)
+        .select_related("hall", "clerk")
+    )
     g = grants(request.user)
     if not (g.countywide or g.has(Role.ADMIN)):
         windows = windows.filter(hall_id__in=g.units())
-    return render(request, "ratings/staff/qr_sheet.html", {"windows": windows.order_by("hall__sort_order", "number")})
+    return render(
+        request,
+        "ratings/staff/qr_sheet.html",
+        {"windows": windows.order_by("hall__sort_order", "number")},
+    )

@@ -56,21 +56,45 @@ class ProblemDetailOut(ProblemOut):
 
 def _out(p: Problem) -> dict:
     return {
-        "id": p.pk, "number": p.number, "source": p.source, "source_type": p.source_type, "source_id": p.source_id,
-        "description": p.description, "category": p.category.name if p.category_id else None,
-        "owner_unit": p.owner_unit.name, "owner_unit_id": p.owner_unit_id, "leader_name": p.leader_name,
-        "severity": p.severity, "measures": p.measures, "status": p.status, "status_label": p.get_status_display(),
-        "deadline_at": p.deadline_at, "overdue": p.overdue, "percent": p.percent, "latest_progress": p.latest_progress,
-        "exposure": p.exposure, "accountability": p.accountability, "created_at": p.created_at,
+        "id": p.pk,
+        "number": p.number,
+        "source": p.source,
+        "source_type": p.source_type,
+        "source_id": p.source_id,
+        "description": p.description,
+        "category": p.category.name if p.category_id else None,
+        "owner_unit": p.owner_unit.name,
+        "owner_unit_id": p.owner_unit_id,
+        "leader_name": p.leader_name,
+        "severity": p.severity,
+        "measures": p.measures,
+        "status": p.status,
+        "status_label": p.get_status_display(),
+        "deadline_at": p.deadline_at,
+        "overdue": p.overdue,
+        "percent": p.percent,
+        "latest_progress": p.latest_progress,
+        "exposure": p.exposure,
+        "accountability": p.accountability,
+        "created_at": p.created_at,
     }
 
 
 def _detail(user, p: Problem) -> dict:
     can = scope.abilities(user, p)
     return {
-        **_out(p), "co_units": [link.unit.name for link in p.co_unit_links.select_related("unit")],
-        "milestones": [{"id": m.pk, "title": m.title, "due_at": m.due_at, "done_at": m.done_at, "overdue": m.overdue}
-                       for m in p.milestones.all()],
+        **_out(p),
+        "co_units": [link.unit.name for link in p.co_unit_links.select_related("unit")],
+        "milestones": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "due_at": m.due_at,
+                "done_at": m.done_at,
+                "overdue": m.overdue,
+            }
+            for m in p.milestones.all()
+        ],
         "allowed_actions": [a for a, ok in can.items() if ok],
     }
 
@@ -94,16 +118,20 @@ class Page(Schema):
 @router.get("/problems", response=Page, summary="问题列表（按权限范围）")
 def list_problems(request, filters: Query[ListFilters]):
     params = filters.dict()
-    qs = selectors.filtered(request.user, {k: str(v) for k, v in params.items()}).select_related("owner_unit", "category")
+    qs = selectors.filtered(request.user, {k: str(v) for k, v in params.items()}).select_related(
+        "owner_unit", "category"
+    )
     limit = max(1, min(filters.limit, 200))
     offset = max(0, filters.offset)
-    rows = qs.order_by("deadline_at", "id")[offset: offset + limit]
+    rows = qs.order_by("deadline_at", "id")[offset : offset + limit]
     return {"count": qs.count(), "results": [_out(p) for p in rows]}
 
 
 @router.get("/problems/{pk}", response=ProblemDetailOut, summary="问题详情")
 def get_problem(request, pk: int):
-    p = scope.get_for(request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit", "category"))
+    p = scope.get_for(
+        request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit", "category")
+    )
     return _detail(request.user, p)
 
 
@@ -135,24 +163,41 @@ def _unit(code: str) -> Unit:
     return unit
 
 
-@router.post("/problems", response={201: ProblemDetailOut}, summary="登记问题（支持 Idempotency-Key；来源编号相同则返回已有问题）")
+@router.post(
+    "/problems",
+    response={201: ProblemDetailOut},
+    summary="登记问题（支持 Idempotency-Key；来源编号相同则返回已有问题）",
+)
 def create_problem(request, payload: ProblemIn):
     def make():
         services._check_create_rights(request.user)
         category = services.default_category(payload.category) if payload.category else None
         if payload.category and category is None:
-            raise InvalidInput("CATEGORY_UNKNOWN", _("未知的问题类别“%(name)s”") % {"name": payload.category})
+            raise InvalidInput(
+                "CATEGORY_UNKNOWN", _("未知的问题类别“%(name)s”") % {"name": payload.category}
+            )
         kwargs = {
-            "actor": request.user, "unit": _unit(payload.unit), "description": payload.description,
-            "source": payload.source, "category": category, "severity": payload.severity,
-            "co_units": [_unit(c) for c in payload.co_units], "leader_name": payload.leader_name,
-            "measures": payload.measures, "deadline": payload.deadline, "deadline_days": payload.deadline_days,
+            "actor": request.user,
+            "unit": _unit(payload.unit),
+            "description": payload.description,
+            "source": payload.source,
+            "category": category,
+            "severity": payload.severity,
+            "co_units": [_unit(c) for c in payload.co_units],
+            "leader_name": payload.leader_name,
+            "measures": payload.measures,
+            "deadline": payload.deadline,
+            "deadline_days": payload.deadline_days,
             "milestones": [(m.title, m.due_date) for m in payload.milestones],
         }
         if payload.source_type:
             kwargs.pop("actor")
-            p = services.problem_create_from_source(actor=request.user, source_type=payload.source_type,
-                                                    source_id=payload.source_id, **kwargs)
+            p = services.problem_create_from_source(
+                actor=request.user,
+                source_type=payload.source_type,
+                source_id=payload.source_id,
+                **kwargs,
+            )
         else:
             p = services.problem_create(**kwargs)
         p = Problem.objects.select_related("owner_unit", "category").get(pk=p.pk)
@@ -176,8 +221,14 @@ class ProgressOut(Schema):
 
 
 def _progress_out(r) -> dict:
-    return {"id": r.pk, "text": r.text, "percent": r.percent, "kind": r.kind,
-            "author": r.author.display_name if r.author_id else "", "created_at": r.created_at}
+    return {
+        "id": r.pk,
+        "text": r.text,
+        "percent": r.percent,
+        "kind": r.kind,
+        "author": r.author.display_name if r.author_id else "",
+        "created_at": r.created_at,
+    }
 
 
 @router.get("/problems/{pk}/progress", response=list[ProgressOut], summary="整改进展列表")
@@ -191,7 +242,9 @@ def add_progress(request, pk: int, payload: ProgressIn):
     p = scope.get_for(request.user, Problem, pk)
 
     def make():
-        r = services.problem_report_progress(actor=request.user, problem=p, text=payload.text, percent=payload.percent)
+        r = services.problem_report_progress(
+            actor=request.user, problem=p, text=payload.text, percent=payload.percent
+        )
         return 201, _progress_out(r)
 
     return idempotent(request, f"supervision.progress.{pk}", payload, make)
@@ -205,15 +258,26 @@ class EvidenceOut(Schema):
     url: str
 
 
-@router.post("/problems/{pk}/evidence", response={201: list[EvidenceOut]},
-             summary="上传佐证材料（multipart，字段 files，可多个；图片/PDF/Office，按内容识别类型）")
+@router.post(
+    "/problems/{pk}/evidence",
+    response={201: list[EvidenceOut]},
+    summary="上传佐证材料（multipart，字段 files，可多个；图片/PDF/Office，按内容识别类型）",
+)
 def add_evidence(request, pk: int, files: File[list[UploadedFile]], note: Form[str] = ""):
     from django.urls import reverse
 
     p = scope.get_for(request.user, Problem, pk)
     saved = services.problem_attach_evidence(actor=request.user, problem=p, files=files, note=note)
-    return 201, [{"id": e.pk, "name": e.original_name, "content_type": e.content_type, "size": e.size,
-                  "url": reverse("supervision:evidence", args=[e.pk])} for e in saved]
+    return 201, [
+        {
+            "id": e.pk,
+            "name": e.original_name,
+            "content_type": e.content_type,
+            "size": e.size,
+            "url": reverse("supervision:evidence", args=[e.pk]),
+        }
+        for e in saved
+    ]
 
 
 class TransitionIn(Schema):
@@ -228,13 +292,20 @@ class TransitionIn(Schema):
 ACTIONS = ("claim", "request_closure", "close", "reopen", "void", "flag")
 
 
-@router.post("/problems/{pk}/{action}", response=ProblemDetailOut,
-             summary="状态变更：claim / request_closure / close / reopen / void / flag")
+@router.post(
+    "/problems/{pk}/{action}",
+    response=ProblemDetailOut,
+    summary="状态变更：claim / request_closure / close / reopen / void / flag",
+)
 def transition(request, pk: int, action: str, payload: TransitionIn):
-    p = scope.get_for(request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit"))
+    p = scope.get_for(
+        request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit")
+    )
     user = request.user
     if action == "claim":
-        services.problem_claim(actor=user, problem=p, leader_name=payload.leader_name, measures=payload.measures)
+        services.problem_claim(
+            actor=user, problem=p, leader_name=payload.leader_name, measures=payload.measures
+        )
     elif action == "request_closure":
         services.problem_request_closure(actor=user, problem=p, text=payload.text or payload.reason)
     elif action == "close":
@@ -244,8 +315,12 @@ def transition(request, pk: int, action: str, payload: TransitionIn):
     elif action == "void":
         services.problem_void(actor=user, problem=p, reason=payload.reason)
     elif action == "flag":
-        services.problem_flag(actor=user, problem=p, flag=payload.flag, on=payload.on, reason=payload.reason)
+        services.problem_flag(
+            actor=user, problem=p, flag=payload.flag, on=payload.on, reason=payload.reason
+        )
     else:
-        raise InvalidInput("ACTION_UNKNOWN", _("未知的操作“%(action)s”") % {"action": action}, status=404)
+        raise InvalidInput(
+            "ACTION_UNKNOWN", _("未知的操作“%(action)s”") % {"action": action}, status=404
+        )
     p = Problem.objects.select_related("owner_unit", "category").get(pk=p.pk)
     return _detail(user, p)

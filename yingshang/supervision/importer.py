@@ -23,7 +23,11 @@ FIELDS = [
     ("status", gettext_lazy("状态"), ["状态", "整改状态", "完成情况", "是否完成"]),
     ("progress", gettext_lazy("进展"), ["进展", "整改进展", "进展情况", "推进情况"]),
     ("measures", gettext_lazy("整改措施"), ["整改措施", "措施"]),
-    ("description", gettext_lazy("问题描述"), ["问题描述", "问题", "存在问题", "问题清单", "具体问题"]),
+    (
+        "description",
+        gettext_lazy("问题描述"),
+        ["问题描述", "问题", "存在问题", "问题清单", "具体问题"],
+    ),
     ("co_units", gettext_lazy("配合单位"), ["配合单位", "协办单位", "协同单位"]),
     ("unit", gettext_lazy("责任单位"), ["责任单位", "牵头单位", "承办单位", "单位"]),
     ("leader", gettext_lazy("责任领导"), ["责任领导", "分管领导", "牵头领导", "领导"]),
@@ -190,16 +194,26 @@ def parse_row(values, mapping, lookups: _Lookups, row_no: int) -> tuple[dict | N
             try:
                 data["deadline"] = parse_date(raw_deadline)
             except (ValueError, OverflowError):
-                err("deadline", _("日期无法识别“%(value)s”（应为2026-12-31这样的日期）") % {"value": word})
+                err(
+                    "deadline",
+                    _("日期无法识别“%(value)s”（应为2026-12-31这样的日期）") % {"value": word},
+                )
             else:
                 if not services.EARLIEST <= data["deadline"] <= services.LATEST:
-                    err("deadline", _("日期超出可用范围（2000—2099年）：“%(value)s”") % {"value": word})
+                    err(
+                        "deadline",
+                        _("日期超出可用范围（2000—2099年）：“%(value)s”") % {"value": word},
+                    )
     status_text = _text(cell("status"))
     data["status"] = t.ASSIGNED
     if status_text:
         found = next((s for s, words in STATUS_WORDS.items() if status_text in words), None)
         if found is None:
-            err("status", _("未知的状态“%(value)s”（可填：已完成、整改中、已认领、待认领）") % {"value": status_text})
+            err(
+                "status",
+                _("未知的状态“%(value)s”（可填：已完成、整改中、已认领、待认领）")
+                % {"value": status_text},
+            )
         else:
             data["status"] = found
     category_text = _text(cell("category"))
@@ -230,8 +244,9 @@ def run(job_id: int) -> ImportJob:
     """Validate every row (progress written as it goes), then write all rows in one transaction
     (nothing when a row is bad and the job is all-or-nothing)."""
     # claim the job with a conditional update: a job enqueued twice runs once
-    claimed = ImportJob.objects.filter(pk=job_id, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.UPLOADED]) \
-        .update(status=ImportJob.Status.VALIDATING, processed=0)
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.UPLOADED]
+    ).update(status=ImportJob.Status.VALIDATING, processed=0)
     job = ImportJob.objects.get(pk=job_id)
     if not claimed:
         return job
@@ -239,8 +254,11 @@ def run(job_id: int) -> ImportJob:
         return _run(job)
     except Exception as exc:  # a broken file must end the job visibly, never leave it spinning
         services.log.exception("import job %s failed", job_id)
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-                                                   message=_("导入失败：%(error)s") % {"error": str(exc)[:200]})
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            message=_("导入失败：%(error)s") % {"error": str(exc)[:200]},
+        )
         return ImportJob.objects.get(pk=job.pk)
 
 
@@ -261,7 +279,8 @@ def _run(job: ImportJob) -> ImportJob:
     if errors and job.all_or_nothing:
         job.status = ImportJob.Status.REJECTED
         job.message = _("共%(rows)d行有错误，按“全部成功才导入”的要求，本次未导入任何问题。") % {
-            "rows": len({e["row"] for e in errors})}
+            "rows": len({e["row"] for e in errors})
+        }
         job.finished_at = timezone.now()
         job.save()
         return job
@@ -272,6 +291,9 @@ def _run(job: ImportJob) -> ImportJob:
         job.status = ImportJob.Status.DONE
         job.finished_at = timezone.now()
         job.message = _("已导入%(n)d个问题。") % {"n": job.created_count} + (
-            _("%(rows)d行有错误未导入。") % {"rows": len({e["row"] for e in errors})} if errors else "")
+            _("%(rows)d行有错误未导入。") % {"rows": len({e["row"] for e in errors})}
+            if errors
+            else ""
+        )
         job.save()
     return job

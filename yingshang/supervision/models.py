@@ -55,17 +55,40 @@ class Problem(models.Model):
     source_type = models.CharField(_("来源类型"), max_length=40, blank=True)
     source_id = models.CharField(_("来源编号"), max_length=64, blank=True)
     description = models.TextField(_("问题描述"))
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("问题类别"))
-    owner_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("责任单位"))
-    co_units = models.ManyToManyField("org.Unit", through="ProblemCoUnit", related_name="+", blank=True,
-                                      verbose_name=_("协办单位"))
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("问题类别"),
+    )
+    owner_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("责任单位")
+    )
+    co_units = models.ManyToManyField(
+        "org.Unit",
+        through="ProblemCoUnit",
+        related_name="+",
+        blank=True,
+        verbose_name=_("协办单位"),
+    )
     leader_name = models.CharField(_("责任领导"), max_length=60, blank=True)
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("责任领导（账号）"))
-    severity = models.CharField(_("严重程度"), max_length=8, choices=Severity.choices, default=Severity.NORMAL)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("责任领导（账号）"),
+    )
+    severity = models.CharField(
+        _("严重程度"), max_length=8, choices=Severity.choices, default=Severity.NORMAL
+    )
     measures = models.TextField(_("整改措施"), blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.ASSIGNED
+    )
     deadline_at = models.DateTimeField(_("整改时限"), null=True, blank=True)
     overdue = models.BooleanField(_("已逾期"), default=False)
     percent = models.PositiveSmallIntegerField(_("整改进度"), default=0)
@@ -75,13 +98,16 @@ class Problem(models.Model):
     accountability = models.BooleanField(_("问责"), default=False)
     accountability_reason = models.CharField(_("问责理由"), max_length=300, blank=True)
     void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"), db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     import_row = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
@@ -89,8 +115,11 @@ class Problem(models.Model):
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
         constraints = [
-            models.UniqueConstraint(fields=["source_type", "source_id"], condition=~Q(source_type=""),
-                                    name="supervision_problem_source_once"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=~Q(source_type=""),
+                name="supervision_problem_source_once",
+            ),
         ]
         indexes = [
             # the board: counts per status, each column sorted by deadline
@@ -143,10 +172,15 @@ class ProgressReport(models.Model):
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="progress_reports")
     text = models.TextField(_("进展情况"))
     percent = models.PositiveSmallIntegerField(_("完成比例"), default=0)
-    kind = models.CharField(max_length=16, default="progress")  # progress | closure (申请销号说明) | import
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        max_length=16, default="progress"
+    )  # progress | closure (申请销号说明) | import
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -169,14 +203,19 @@ class Evidence(models.Model):
     """An evidence file (佐证材料). Served only through the scope-checked download view."""
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="evidence")
-    progress = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="evidence")
-    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    progress = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
     file = models.FileField(upload_to=evidence_path, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -193,16 +232,23 @@ class Reminder(models.Model):
     """A reminder sent before a deadline or a milestone: recorded so it fires once."""
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="reminders")
-    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders")
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders"
+    )
     kind = models.CharField(max_length=16)  # deadline | milestone | overdue
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["problem", "milestone", "kind", "due_at"], name="sup_reminder_once"),
-            models.UniqueConstraint(fields=["problem", "kind", "due_at"], condition=Q(milestone__isnull=True),
-                                    name="sup_reminder_once_deadline"),
+            models.UniqueConstraint(
+                fields=["problem", "milestone", "kind", "due_at"], name="sup_reminder_once"
+            ),
+            models.UniqueConstraint(
+                fields=["problem", "kind", "due_at"],
+                condition=Q(milestone__isnull=True),
+                name="sup_reminder_once_deadline",
+            ),
         ]
 
 
@@ -224,8 +270,12 @@ class InspectionForm(models.Model):
     title = models.CharField(_("标题"), max_length=120)
     intro = models.TextField(_("填报说明"), blank=True)
     deadline_days = models.PositiveSmallIntegerField(_("整改时限（工作日）"), default=30)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -241,7 +291,9 @@ class InspectionForm(models.Model):
 class InspectionItem(models.Model):
     form = models.ForeignKey(InspectionForm, on_delete=models.PROTECT, related_name="items")
     order = models.PositiveSmallIntegerField(default=0)
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     question = models.CharField(_("自查内容"), max_length=300)
 
     class Meta:
@@ -251,7 +303,9 @@ class InspectionItem(models.Model):
 class InspectionSubmission(models.Model):
     form = models.ForeignKey(InspectionForm, on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField()
     problem_count = models.PositiveIntegerField(default=0)
 
@@ -271,7 +325,9 @@ class ImportJob(models.Model):
         REJECTED = "rejected", _("有错误，未导入")
         FAILED = "failed", _("失败")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     file = models.FileField(upload_to="supervision/imports/%Y/%m/", max_length=200)
     original_name = models.CharField(max_length=200)

@@ -13,14 +13,38 @@ def _card(user):
 
 
 WORKBENCH = [
-    NavItem(_("问题台账"), "supervision:board", roles=LEDGER_ROLES, icon="clipboard-check", order=60,
-            group=_("督查整改")),
-    NavItem(_("每周调度"), "supervision:weekly", roles=LEDGER_ROLES, icon="calendar-week", order=61,
-            group=_("督查整改")),
-    NavItem(_("自查表"), "supervision:forms", roles={Role.SUPERVISOR, Role.DEPT_HANDLER, Role.DEPT_HEAD}, icon="ui-checks",
-            order=62, group=_("督查整改")),
-    NavItem(_("台账导入"), "supervision:import", roles={Role.SUPERVISOR}, icon="file-earmark-arrow-up", order=63,
-            group=_("督查整改")),
+    NavItem(
+        _("问题台账"),
+        "supervision:board",
+        roles=LEDGER_ROLES,
+        icon="clipboard-check",
+        order=60,
+        group=_("督查整改"),
+    ),
+    NavItem(
+        _("每周调度"),
+        "supervision:weekly",
+        roles=LEDGER_ROLES,
+        icon="calendar-week",
+        order=61,
+        group=_("督查整改"),
+    ),
+    NavItem(
+        _("自查表"),
+        "supervision:forms",
+        roles={Role.SUPERVISOR, Role.DEPT_HANDLER, Role.DEPT_HEAD},
+        icon="ui-checks",
+        order=62,
+        group=_("督查整改"),
+    ),
+    NavItem(
+        _("台账导入"),
+        "supervision:import",
+        roles={Role.SUPERVISOR},
+        icon="file-earmark-arrow-up",
+        order=63,
+        group=_("督查整改"),
+    ),
 ]
 
 HOME_CARDS = [

@@ -66,18 +66,37 @@ def board(user, params, pages: dict[str, int]) -> list[dict]:
         pages_total = max(1, -(-n // COLUMN_SIZE))
         page = min(page, pages_total)
         order = ("-closed_at", "-id") if status == t.CLOSED else ("deadline_at", "id")
-        rows = list(base.filter(status=status).select_related("owner_unit", "category")
-                    .order_by(*order)[(page - 1) * COLUMN_SIZE: page * COLUMN_SIZE]) if n else []
-        columns.append({"status": status, "label": Problem.Status(status).label, "count": n, "rows": rows,
-                        "page": page, "pages": pages_total})
+        rows = (
+            list(
+                base.filter(status=status)
+                .select_related("owner_unit", "category")
+                .order_by(*order)[(page - 1) * COLUMN_SIZE : page * COLUMN_SIZE]
+            )
+            if n
+            else []
+        )
+        columns.append(
+            {
+                "status": status,
+                "label": Problem.Status(status).label,
+                "count": n,
+                "rows": rows,
+                "page": page,
+                "pages": pages_total,
+            }
+        )
     return columns
 
 
 def unit_summary(user, params) -> list[dict]:
     """Per-unit counts from one GROUP BY (owner_unit, status, overdue): an index-only scan."""
     qs = filtered(user, {**params, "status": ""}).order_by()
-    table: dict[int, dict] = defaultdict(lambda: {"total": 0, "open": 0, "overdue": 0, "closure": 0, "closed": 0})
-    for unit_id, status, overdue, n in qs.values_list("owner_unit", "status", "overdue").annotate(n=Count("id")):
+    table: dict[int, dict] = defaultdict(
+        lambda: {"total": 0, "open": 0, "overdue": 0, "closure": 0, "closed": 0}
+    )
+    for unit_id, status, overdue, n in qs.values_list("owner_unit", "status", "overdue").annotate(
+        n=Count("id")
+    ):
         row = table[unit_id]
         row["total"] += n
         if status in t.OPEN:
@@ -126,32 +145,65 @@ def month_milestones(user, year: int, month: int) -> tuple[list[list[dict]], int
         else:
             more[day] += 1
 
-    ms = (Milestone.objects.filter(_of_visible(user), due_at__gt=start_at, due_at__lte=end_at)
-          .select_related("problem__owner_unit").order_by("due_at")[:MONTH_LIMIT])
+    ms = (
+        Milestone.objects.filter(_of_visible(user), due_at__gt=start_at, due_at__lte=end_at)
+        .select_related("problem__owner_unit")
+        .order_by("due_at")[:MONTH_LIMIT]
+    )
     for m in ms:
-        add(calendar.local_date(m.due_at), {"kind": "milestone", "title": m.title, "problem": m.problem,
-                                            "done": m.done_at is not None, "overdue": m.overdue})
-    for p in (visible.filter(deadline_at__gt=start_at, deadline_at__lte=end_at).select_related("owner_unit")
-              .order_by("deadline_at")[:MONTH_LIMIT]):
-        add(calendar.local_date(p.deadline_at), {"kind": "deadline", "title": p.description[:30], "problem": p,
-                                                 "done": p.status == t.CLOSED, "overdue": p.overdue})
+        add(
+            calendar.local_date(m.due_at),
+            {
+                "kind": "milestone",
+                "title": m.title,
+                "problem": m.problem,
+                "done": m.done_at is not None,
+                "overdue": m.overdue,
+            },
+        )
+    for p in (
+        visible.filter(deadline_at__gt=start_at, deadline_at__lte=end_at)
+        .select_related("owner_unit")
+        .order_by("deadline_at")[:MONTH_LIMIT]
+    ):
+        add(
+            calendar.local_date(p.deadline_at),
+            {
+                "kind": "deadline",
+                "title": p.description[:30],
+                "problem": p,
+                "done": p.status == t.CLOSED,
+                "overdue": p.overdue,
+            },
+        )
     grid_start = first - dt.timedelta(days=first.weekday())
     weeks = []
     day = grid_start
     while day < nxt or day.weekday() != 0:
         if day.weekday() == 0:
             weeks.append([])
-        weeks[-1].append({"date": day, "in_month": day.month == month, "items": by_day.get(day, []),
-                          "more": more.get(day, 0),
-                          "workday": calendar.is_workday(day)})
+        weeks[-1].append(
+            {
+                "date": day,
+                "in_month": day.month == month,
+                "items": by_day.get(day, []),
+                "more": more.get(day, 0),
+                "workday": calendar.is_workday(day),
+            }
+        )
         day += dt.timedelta(days=1)
     return weeks, total
 
 
 WEEKLY_ACTIONS = [
-    ("problem.create", "new"), ("problem.claim", "claimed"), ("problem.progress", "progress"),
-    ("problem.milestone_done", "progress"), ("problem.request_closure", "closure_requested"),
-    ("problem.close", "closed"), ("problem.overdue", "overdue"), ("problem.reopen", "reopened"),
+    ("problem.create", "new"),
+    ("problem.claim", "claimed"),
+    ("problem.progress", "progress"),
+    ("problem.milestone_done", "progress"),
+    ("problem.request_closure", "closure_requested"),
+    ("problem.close", "closed"),
+    ("problem.overdue", "overdue"),
+    ("problem.reopen", "reopened"),
 ]
 
 
@@ -167,15 +219,20 @@ def weekly(user, monday: dt.date) -> list[dict]:
     until = calendar.end_of_day(sunday)
     visible_ids = problems(user).values("pk")
     kinds = dict(WEEKLY_ACTIONS)
-    events = (AuditEvent.objects.filter(object_type="supervision.problem", created_at__gt=since, created_at__lte=until,
-                                        action__in=list(kinds))
-              .order_by())
+    events = AuditEvent.objects.filter(
+        object_type="supervision.problem",
+        created_at__gt=since,
+        created_at__lte=until,
+        action__in=list(kinds),
+    ).order_by()
     g = scope.grants(user)
     if not (g.countywide or g.has("admin")):
         from django.db.models import CharField
         from django.db.models.functions import Cast
 
-        events = events.filter(object_id__in=visible_ids.annotate(sid=Cast("pk", CharField())).values("sid"))
+        events = events.filter(
+            object_id__in=visible_ids.annotate(sid=Cast("pk", CharField())).values("sid")
+        )
     counts = events.values("object_id", "action")
     problem_ids = set()
     rows_by_problem = []
@@ -192,16 +249,24 @@ def weekly(user, monday: dt.date) -> list[dict]:
     units = Unit.objects.in_bulk(list(table))
     out = []
     for unit_id, cells in table.items():
-        out.append({"unit": units.get(unit_id), **{k: len(v) for k, v in cells.items()},
-                    "problems": sorted(set().union(*cells.values()))})
+        out.append(
+            {
+                "unit": units.get(unit_id),
+                **{k: len(v) for k, v in cells.items()},
+                "problems": sorted(set().union(*cells.values())),
+            }
+        )
     out.sort(key=lambda r: (-r["overdue"], -r["new"], r["unit"].sort_order if r["unit"] else 0))
     return out
 
 
 def progress_this_week(user, monday: dt.date):
     since = calendar.end_of_day(monday - dt.timedelta(days=1))
-    return (ProgressReport.objects.filter(_of_visible(user), created_at__gt=since)
-            .select_related("problem__owner_unit").order_by("-created_at")[:50])
+    return (
+        ProgressReport.objects.filter(_of_visible(user), created_at__gt=since)
+        .select_related("problem__owner_unit")
+        .order_by("-created_at")[:50]
+    )
 
 
 def home_card(user) -> dict:
@@ -213,7 +278,9 @@ def home_card(user) -> dict:
     if not countywide:
         qs = qs.filter(owner_unit_id__in=g.units())
     card = {"open": 0, "overdue": 0, "assigned": 0, "closure": 0}
-    for status, overdue, n in qs.order_by().values_list("status", "overdue").annotate(n=Count("id")):
+    for status, overdue, n in (
+        qs.order_by().values_list("status", "overdue").annotate(n=Count("id"))
+    ):
         card["open"] += n
         card["overdue"] += n if overdue else 0
         card["assigned"] += n if status == t.ASSIGNED else 0

@@ -36,7 +36,6 @@ MILESTONE = "supervision.milestone"
 REMIND_WORKING_DAYS = 3
 
 
-
 # --- helpers -------------------------------------------------------------------------------
 def _grants(actor):
     return scope.grants(actor) if actor is not None else None

@@ -41,25 +41,37 @@ def _filter_context(request) -> dict:
     if not (g.countywide or g.has(Role.ADMIN)):
         units = units.filter(pk__in=g.units())
     return {
-        "filters": _filters(request), "query": urlencode(_filters(request)),
-        "unit_choices": units.order_by("sort_order", "id"), "categories": Category.objects.filter(is_active=True),
-        "statuses": Problem.Status.choices, "sources": Problem.Source.choices, "severities": Problem.Severity.choices,
-        "is_supervisor": g.has(Role.SUPERVISOR), "countywide": g.countywide,
+        "filters": _filters(request),
+        "query": urlencode(_filters(request)),
+        "unit_choices": units.order_by("sort_order", "id"),
+        "categories": Category.objects.filter(is_active=True),
+        "statuses": Problem.Status.choices,
+        "sources": Problem.Source.choices,
+        "severities": Problem.Severity.choices,
+        "is_supervisor": g.has(Role.SUPERVISOR),
+        "countywide": g.countywide,
     }
 
 
 @staff_required()
 def board(request):
-    pages = {s: int(request.GET.get(f"p_{s}", 1)) if request.GET.get(f"p_{s}", "1").isdigit() else 1
-             for s in selectors.BOARD_COLUMNS}
+    pages = {
+        s: int(request.GET.get(f"p_{s}", 1)) if request.GET.get(f"p_{s}", "1").isdigit() else 1
+        for s in selectors.BOARD_COLUMNS
+    }
     columns = selectors.board(request.user, _filters(request), pages)
-    return render(request, "supervision/board.html", {**_filter_context(request), "columns": columns})
+    return render(
+        request, "supervision/board.html", {**_filter_context(request), "columns": columns}
+    )
 
 
 @staff_required()
 def problem_list(request):
-    qs = (selectors.filtered(request.user, request.GET).select_related("owner_unit", "category")
-          .order_by("deadline_at", "id"))
+    qs = (
+        selectors.filtered(request.user, request.GET)
+        .select_related("owner_unit", "category")
+        .order_by("deadline_at", "id")
+    )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "supervision/list.html", {**_filter_context(request), "page": page})
 
@@ -68,24 +80,45 @@ EXPORT_HEADERS = ["序号", "问题", "责任单位", "责任领导", "整改措
 
 
 def export_rows(qs):
-    for i, p in enumerate(qs.select_related("owner_unit").order_by("id").iterator(chunk_size=2000), start=1):
+    for i, p in enumerate(
+        qs.select_related("owner_unit").order_by("id").iterator(chunk_size=2000), start=1
+    ):
         deadline = timezone.localtime(p.deadline_at).date() if p.deadline_at else None
         status = p.get_status_display() + ("（逾期）" if p.overdue and p.is_open else "")
-        yield [i, p.description, p.owner_unit.name, p.leader_name, p.measures, deadline, p.latest_progress, status]
+        yield [
+            i,
+            p.description,
+            p.owner_unit.name,
+            p.leader_name,
+            p.measures,
+            deadline,
+            p.latest_progress,
+            status,
+        ]
 
 
 @staff_required()
 def export(request):
     qs = selectors.filtered(request.user, request.GET)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_response(f"问题整改台账{stamp}.xlsx", _("问题整改台账"), EXPORT_HEADERS, export_rows(qs))
+    return xlsx_response(
+        f"问题整改台账{stamp}.xlsx", _("问题整改台账"), EXPORT_HEADERS, export_rows(qs)
+    )
 
 
 @staff_required()
 def unit_summary(request):
-    return render(request, "supervision/units.html",
-                  {**_filter_context(request), "rows": selectors.unit_summary(request.user, _filters(request)),
-                   "last_month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")})
+    return render(
+        request,
+        "supervision/units.html",
+        {
+            **_filter_context(request),
+            "rows": selectors.unit_summary(request.user, _filters(request)),
+            "last_month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime(
+                "%Y-%m"
+            ),
+        },
+    )
 
 
 @staff_required(Role.SUPERVISOR)
@@ -101,7 +134,9 @@ def from_overdue_orders(request):
     except ValueError:
         messages.error(request, _("请填写有效的月份和件数"))
         return redirect("supervision:units")
-    made = patterns.problems_from_overdue_orders(actor=request.user, month=month_day, threshold=threshold)
+    made = patterns.problems_from_overdue_orders(
+        actor=request.user, month=month_day, threshold=threshold
+    )
     if made:
         messages.success(request, _("已根据超期工单生成或找到%(n)d个问题。") % {"n": len(made)})
     else:
@@ -120,11 +155,20 @@ def milestone_calendar(request):
     weeks, total = selectors.month_milestones(request.user, year, month)
     prev_m = dt.date(year, month, 1) - dt.timedelta(days=1)
     next_m = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return render(request, "supervision/calendar.html", {
-        "weeks": weeks, "total": total, "year": year, "month": month, "today": today,
-        "prev": f"{prev_m.year}-{prev_m.month:02d}", "next": f"{next_m.year}-{next_m.month:02d}",
-        "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
-    })
+    return render(
+        request,
+        "supervision/calendar.html",
+        {
+            "weeks": weeks,
+            "total": total,
+            "year": year,
+            "month": month,
+            "today": today,
+            "prev": f"{prev_m.year}-{prev_m.month:02d}",
+            "next": f"{next_m.year}-{next_m.month:02d}",
+            "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+        },
+    )
 
 
 @staff_required()
@@ -134,30 +178,48 @@ def weekly(request):
     except ValueError:
         day = timezone.localdate()
     monday, sunday = selectors.week_bounds(day)
-    return render(request, "supervision/weekly.html", {
-        "rows": selectors.weekly(request.user, monday), "monday": monday, "sunday": sunday,
-        "prev": (monday - dt.timedelta(days=7)).isoformat(), "next": (monday + dt.timedelta(days=7)).isoformat(),
-        "reports": selectors.progress_this_week(request.user, monday),
-    })
+    return render(
+        request,
+        "supervision/weekly.html",
+        {
+            "rows": selectors.weekly(request.user, monday),
+            "monday": monday,
+            "sunday": sunday,
+            "prev": (monday - dt.timedelta(days=7)).isoformat(),
+            "next": (monday + dt.timedelta(days=7)).isoformat(),
+            "reports": selectors.progress_this_week(request.user, monday),
+        },
+    )
 
 
 # --- one problem ------------------------------------------------------------------------------
 def _detail_context(request, problem, *, error_for="", error="", posted=None):
     return {
-        "p": problem, "can": scope.abilities(request.user, problem),
+        "p": problem,
+        "can": scope.abilities(request.user, problem),
         "milestones": problem.milestones.all(),
-        "reports": problem.progress_reports.select_related("author", "unit").prefetch_related("evidence"),
+        "reports": problem.progress_reports.select_related("author", "unit").prefetch_related(
+            "evidence"
+        ),
         "evidence": problem.evidence.filter(progress__isnull=True),
-        "co_units": Unit.objects.filter(pk__in=ProblemCoUnit.objects.filter(problem=problem).values("unit_id")),
-        "error_for": error_for, "error": error, "posted": posted or {},
+        "co_units": Unit.objects.filter(
+            pk__in=ProblemCoUnit.objects.filter(problem=problem).values("unit_id")
+        ),
+        "error_for": error_for,
+        "error": error,
+        "posted": posted or {},
         "upload_max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
     }
 
 
 @staff_required()
 def detail(request, pk):
-    problem = scope.get_for(request.user, Problem, pk,
-                            queryset=Problem.objects.select_related("owner_unit", "category", "leader", "import_job"))
+    problem = scope.get_for(
+        request.user,
+        Problem,
+        pk,
+        queryset=Problem.objects.select_related("owner_unit", "category", "leader", "import_job"),
+    )
     return render(request, "supervision/detail.html", _detail_context(request, problem))
 
 
@@ -173,21 +235,34 @@ def _date(value, label):
 @staff_required()
 @require_POST
 def act(request, pk, action):
-    problem = scope.get_for(request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit"))
+    problem = scope.get_for(
+        request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit")
+    )
     post = request.POST
     files = request.FILES.getlist("files")
     user = request.user
     try:
         if action == "claim":
-            services.problem_claim(actor=user, problem=problem, leader_name=post.get("leader_name", ""),
-                                   measures=post.get("measures", ""))
+            services.problem_claim(
+                actor=user,
+                problem=problem,
+                leader_name=post.get("leader_name", ""),
+                measures=post.get("measures", ""),
+            )
             messages.success(request, _("已认领，请挂出作战图、列出时间表。"))
         elif action == "report":
-            services.problem_report_progress(actor=user, problem=problem, text=post.get("text", ""),
-                                             percent=post.get("percent") or 0, files=files)
+            services.problem_report_progress(
+                actor=user,
+                problem=problem,
+                text=post.get("text", ""),
+                percent=post.get("percent") or 0,
+                files=files,
+            )
             messages.success(request, _("整改进展已报送。"))
         elif action == "request_closure":
-            services.problem_request_closure(actor=user, problem=problem, text=post.get("text", ""), files=files)
+            services.problem_request_closure(
+                actor=user, problem=problem, text=post.get("text", ""), files=files
+            )
             messages.success(request, _("已申请销号，等待督查人员核验。"))
         elif action == "close":
             services.problem_close(actor=user, problem=problem, reason=post.get("reason", ""))
@@ -199,22 +274,37 @@ def act(request, pk, action):
             services.problem_void(actor=user, problem=problem, reason=post.get("reason", ""))
             messages.success(request, _("问题已作废（记录保留）。"))
         elif action == "extend":
-            services.problem_extend(actor=user, problem=problem, deadline=_date(post.get("deadline"), _("新的整改时限")),
-                                    reason=post.get("reason", ""))
+            services.problem_extend(
+                actor=user,
+                problem=problem,
+                deadline=_date(post.get("deadline"), _("新的整改时限")),
+                reason=post.get("reason", ""),
+            )
             messages.success(request, _("整改时限已延长。"))
         elif action == "flag":
-            services.problem_flag(actor=user, problem=problem, flag=post.get("flag", ""), on=post.get("on") == "1",
-                                  reason=post.get("reason", ""))
+            services.problem_flag(
+                actor=user,
+                problem=problem,
+                flag=post.get("flag", ""),
+                on=post.get("on") == "1",
+                reason=post.get("reason", ""),
+            )
             messages.success(request, _("标记已更新。"))
         elif action == "milestone_add":
-            services.milestone_add(actor=user, problem=problem, title=post.get("title", ""),
-                                   due_date=_date(post.get("due_date"), _("节点完成时限")))
+            services.milestone_add(
+                actor=user,
+                problem=problem,
+                title=post.get("title", ""),
+                due_date=_date(post.get("due_date"), _("节点完成时限")),
+            )
             messages.success(request, _("已增加整改节点。"))
         elif action == "milestone_done":
             ms = Milestone.objects.filter(problem=problem, pk=post.get("milestone") or 0).first()
             if ms is None:
                 raise Http404
-            services.milestone_complete(actor=user, milestone=ms, note=post.get("note", ""), files=files)
+            services.milestone_complete(
+                actor=user, milestone=ms, note=post.get("note", ""), files=files
+            )
             messages.success(request, _("节点已完成。"))
         else:
             raise Http404
@@ -236,8 +326,9 @@ def evidence_file(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     inline = ev.content_type.startswith("image/") or ev.content_type == "application/pdf"
-    response = FileResponse(handle, content_type=ev.content_type, as_attachment=not inline,
-                            filename=ev.original_name)
+    response = FileResponse(
+        handle, content_type=ev.content_type, as_attachment=not inline, filename=ev.original_name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -245,7 +336,11 @@ def evidence_file(request, pk):
 @staff_required(Role.SUPERVISOR)
 def create(request):
     ctx = {**_filter_context(request), "posted": request.POST, "error": ""}
-    ctx["all_units"] = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SECTION).order_by("sort_order", "id")
+    ctx["all_units"] = (
+        Unit.objects.filter(is_active=True)
+        .exclude(kind=Unit.Kind.SECTION)
+        .order_by("sort_order", "id")
+    )
     if request.method == "POST":
         post = request.POST
         try:
@@ -256,15 +351,24 @@ def create(request):
                 if title.strip():
                     milestones.append((title, _date(due, _("节点完成时限"))))
             problem = services.problem_create(
-                actor=request.user, unit=unit, description=post.get("description", ""),
+                actor=request.user,
+                unit=unit,
+                description=post.get("description", ""),
                 source=post.get("source") or Problem.Source.SUPERVISION_VISIT,
                 category=Category.objects.filter(pk=post.get("category") or 0).first(),
                 severity=post.get("severity") or None,
-                co_units=list(Unit.objects.filter(pk__in=[x for x in post.getlist("co_units") if x.isdigit()])),
-                leader_name=post.get("leader_name", ""), measures=post.get("measures", ""), deadline=deadline,
-                deadline_days=None if deadline else 30, milestones=milestones,
+                co_units=list(
+                    Unit.objects.filter(pk__in=[x for x in post.getlist("co_units") if x.isdigit()])
+                ),
+                leader_name=post.get("leader_name", ""),
+                measures=post.get("measures", ""),
+                deadline=deadline,
+                deadline_days=None if deadline else 30,
+                milestones=milestones,
             )
-            messages.success(request, _("问题%(number)s已登记并交办。") % {"number": problem.number})
+            messages.success(
+                request, _("问题%(number)s已登记并交办。") % {"number": problem.number}
+            )
             return redirect("supervision:detail", pk=problem.pk)
         except DomainError as exc:
             ctx["error"] = exc.message
@@ -281,9 +385,13 @@ def import_upload(request):
         if upload is None:
             error = _("请选择要导入的Excel文件")
         elif upload.size > settings.UPLOAD_MAX_BYTES:
-            error = _("文件超过大小上限（%(mb)d MB）") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            error = _("文件超过大小上限（%(mb)d MB）") % {
+                "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+            }
         else:
-            job = ImportJob(created_by=request.user, created_at=timezone.now(), original_name=upload.name[:200])
+            job = ImportJob(
+                created_by=request.user, created_at=timezone.now(), original_name=upload.name[:200]
+            )
             job.file.save(f"ledger-{timezone.now():%Y%m%d%H%M%S}.xlsx", upload, save=False)
             try:
                 header_no, headers, preview, count = importer.read_sheet(job.file.path)
@@ -313,7 +421,9 @@ def import_map(request, pk):
         for field, _label, _names in importer.FIELDS:
             v = request.POST.get(f"map_{field}", "")
             mapping[field] = int(v) if v.isdigit() and int(v) < len(job.headers) else None
-        missing = [str(importer.FIELD_LABELS[f]) for f in importer.REQUIRED if mapping.get(f) is None]
+        missing = [
+            str(importer.FIELD_LABELS[f]) for f in importer.REQUIRED if mapping.get(f) is None
+        ]
         if missing:
             error = _("请为以下字段选择对应的列：%(fields)s") % {"fields": "、".join(missing)}
         else:
@@ -325,22 +435,42 @@ def import_map(request, pk):
 
             run_import.enqueue(job.pk)
             return redirect("supervision:import_status", pk=job.pk)
-    fields = [{"key": k, "label": label, "selected": mapping.get(k), "required": k in importer.REQUIRED}
-              for k, label, _n in importer.FIELDS]
+    fields = [
+        {"key": k, "label": label, "selected": mapping.get(k), "required": k in importer.REQUIRED}
+        for k, label, _n in importer.FIELDS
+    ]
     preview = []
     for row in job.preview:
-        preview.append([row[mapping[f["key"]]] if mapping.get(f["key"]) is not None and mapping[f["key"]] < len(row)
-                        else "" for f in fields])
-    return render(request, "supervision/import_map.html", {
-        "job": job, "fields": fields, "headers": list(enumerate(job.headers)), "preview": preview, "error": error,
-        "all_or_nothing": job.all_or_nothing if request.method == "GET" else request.POST.get("all_or_nothing") == "1",
-    })
+        preview.append(
+            [
+                row[mapping[f["key"]]]
+                if mapping.get(f["key"]) is not None and mapping[f["key"]] < len(row)
+                else ""
+                for f in fields
+            ]
+        )
+    return render(
+        request,
+        "supervision/import_map.html",
+        {
+            "job": job,
+            "fields": fields,
+            "headers": list(enumerate(job.headers)),
+            "preview": preview,
+            "error": error,
+            "all_or_nothing": job.all_or_nothing
+            if request.method == "GET"
+            else request.POST.get("all_or_nothing") == "1",
+        },
+    )
 
 
 @staff_required(Role.SUPERVISOR)
 def import_status(request, pk):
     job = scope.get_for(request.user, ImportJob, pk)
-    template = "supervision/_import_progress.html" if request.htmx else "supervision/import_status.html"
+    template = (
+        "supervision/_import_progress.html" if request.htmx else "supervision/import_status.html"
+    )
     return render(request, template, {"job": job})
 
 
@@ -350,29 +480,45 @@ def forms_list(request):
     g = scope.grants(request.user)
     error = ""
     if request.method == "POST" and g.has(Role.SUPERVISOR):
-        items = [(request.POST.get(f"cat_{i}", ""), request.POST.get(f"q_{i}", "")) for i in range(1, 21)]
+        items = [
+            (request.POST.get(f"cat_{i}", ""), request.POST.get(f"q_{i}", "")) for i in range(1, 21)
+        ]
         try:
             days = int(request.POST.get("deadline_days") or 30)
-            form = services.inspection_form_create(actor=request.user, title=request.POST.get("title", ""),
-                                                   intro=request.POST.get("intro", ""), items=items,
-                                                   deadline_days=days)
+            form = services.inspection_form_create(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                intro=request.POST.get("intro", ""),
+                items=items,
+                deadline_days=days,
+            )
             messages.success(request, _("自查表已发布。"))
             return redirect("supervision:form_fill", pk=form.pk)
         except (DomainError, ValueError) as exc:
             error = getattr(exc, "message", _("整改时限应为工作日天数"))
     services.ensure_categories()
     forms = scope.visible_to(request.user, InspectionForm).order_by("-id")[:50]
-    return render(request, "supervision/forms.html", {
-        "forms": forms, "error": error, "posted": request.POST, "is_supervisor": g.has(Role.SUPERVISOR),
-        "categories": Category.objects.filter(is_active=True), "rows": range(1, 7),
-    })
+    return render(
+        request,
+        "supervision/forms.html",
+        {
+            "forms": forms,
+            "error": error,
+            "posted": request.POST,
+            "is_supervisor": g.has(Role.SUPERVISOR),
+            "categories": Category.objects.filter(is_active=True),
+            "rows": range(1, 7),
+        },
+    )
 
 
 @staff_required()
 def form_fill(request, pk):
     form = scope.get_for(request.user, InspectionForm, pk)
     g = scope.grants(request.user)
-    my_units = Unit.objects.filter(pk__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD)).order_by("sort_order")
+    my_units = Unit.objects.filter(pk__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD)).order_by(
+        "sort_order"
+    )
     items = list(form.items.select_related("category"))
     error = ""
     if request.method == "POST":
@@ -385,15 +531,27 @@ def form_fill(request, pk):
         try:
             if unit is None:
                 raise DomainError("FORM_UNIT_REQUIRED", _("请选择填报单位"), status=400)
-            made = services.inspection_submit(actor=request.user, form=form, unit=unit, answers=answers)
+            made = services.inspection_submit(
+                actor=request.user, form=form, unit=unit, answers=answers
+            )
             messages.success(request, _("已填报，%(n)d个问题已进入问题台账。") % {"n": len(made)})
-            return redirect(f"{redirect('supervision:list').url}?unit={unit.pk}&source=self_inspection")
+            return redirect(
+                f"{redirect('supervision:list').url}?unit={unit.pk}&source=self_inspection"
+            )
         except DomainError as exc:
             error = exc.message
     submissions = form.submissions.select_related("unit", "submitted_by")
     if not (g.countywide or g.has(Role.ADMIN)):
         submissions = submissions.filter(unit_id__in=g.units())
-    return render(request, "supervision/form_fill.html", {
-        "form": form, "items": items, "my_units": my_units, "error": error, "posted": request.POST,
-        "submissions": submissions[:100],
-    })
+    return render(
+        request,
+        "supervision/form_fill.html",
+        {
+            "form": form,
+            "items": items,
+            "my_units": my_units,
+            "error": error,
+            "posted": request.POST,
+            "submissions": submissions[:100],
+        },
+    )

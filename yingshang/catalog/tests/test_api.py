@@ -18,7 +18,9 @@ def test_matters_search_is_public_json(client, demo_catalog):
 
 def test_matters_filter_by_unit_and_paginate(client, demo_catalog):
     body = client.get("/api/v1/catalog/matters", {"unit": "gaj", "limit": 2}).json()
-    assert body["count"] == Matter.objects.filter(unit__code="gaj").count() and len(body["items"]) == 2
+    assert (
+        body["count"] == Matter.objects.filter(unit__code="gaj").count() and len(body["items"]) == 2
+    )
     assert {m["unit_code"] for m in body["items"]} == {"gaj"}
 
 
@@ -29,8 +31,14 @@ def test_matter_detail_has_materials_and_form_fields(client, demo_catalog):
     assert "health_certs" in keys and "premises_proof" in keys
     health = next(m for m in body["materials"] if m["key"] == "health_certs")
     assert health["deficit_allowed"] is True and health["commitment_replaces"] is True
-    assert {"key": "firm.name", "label": "企业名称", "field_type": "text", "required": True, "choices": [],
-            "profile_source": "firm.name"} in body["form_fields"]
+    assert {
+        "key": "firm.name",
+        "label": "企业名称",
+        "field_type": "text",
+        "required": True,
+        "choices": [],
+        "profile_source": "firm.name",
+    } in body["form_fields"]
     assert body["faq"][0]["q"]
 
 
@@ -46,7 +54,9 @@ def test_missing_or_inactive_matter_is_404_with_error_format(client, demo_catalo
 
 def test_package_detail_has_merged_fields_and_materials(client, demo_catalog):
     packages = client.get("/api/v1/catalog/packages").json()
-    assert {"open-restaurant", "open-business", "utilities-connection"} <= {p["code"] for p in packages}
+    assert {"open-restaurant", "open-business", "utilities-connection"} <= {
+        p["code"] for p in packages
+    }
     body = client.get("/api/v1/catalog/packages/open-restaurant").json()
     keys = [m["key"] for m in body["materials"]]
     assert len(keys) == len(set(keys))
@@ -60,8 +70,12 @@ def test_package_detail_has_merged_fields_and_materials(client, demo_catalog):
 
 def test_catalog_endpoints_are_in_the_openapi_document(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/catalog/matters", "/api/v1/catalog/matters/{matter_id}", "/api/v1/catalog/packages",
-                 "/api/v1/catalog/packages/{code}"):
+    for path in (
+        "/api/v1/catalog/matters",
+        "/api/v1/catalog/matters/{matter_id}",
+        "/api/v1/catalog/packages",
+        "/api/v1/catalog/packages/{code}",
+    ):
         assert path in paths, path
         assert "security" not in paths[path]["get"] or paths[path]["get"]["security"] in ([], [{}])
 

@@ -4,7 +4,9 @@ from playwright.sync_api import expect
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_anonymous_phone_user_searches_canyin_and_sees_merged_restaurant_materials(_live_server_media_url, demo_catalog, page):
+def test_anonymous_phone_user_searches_canyin_and_sees_merged_restaurant_materials(
+    _live_server_media_url, demo_catalog, page
+):
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto("/")
     page.get_by_label("搜索办事事项").fill("餐饮")
@@ -21,4 +23,6 @@ def test_anonymous_phone_user_searches_canyin_and_sees_merged_restaurant_materia
     expect(row).to_have_count(1)
     expect(row).to_contain_text("食品经营许可")
     expect(row).to_contain_text("公共场所卫生许可")
-    expect(page.get_by_test_id("package-members")).to_contain_text("公众聚集场所投入使用、营业前消防安全检查")
+    expect(page.get_by_test_id("package-members")).to_contain_text(
+        "公众聚集场所投入使用、营业前消防安全检查"
+    )

@@ -23,43 +23,82 @@ def _book(matter_rows, material_rows, field_rows=()):
 
 
 def _matter_row(base, name, unit="scjg", legal=20, promised=5, **over):
-    row = [base, "", name, unit, "行政许可", "承诺件", legal, promised, "不收费", 1, "是", "是", "条件", "依据",
-           "政务服务中心", "工作日", "0399-1", "食品药品", "准入准营", "能网办吗？｜能", "现场核查｜5｜否"]
+    row = [
+        base,
+        "",
+        name,
+        unit,
+        "行政许可",
+        "承诺件",
+        legal,
+        promised,
+        "不收费",
+        1,
+        "是",
+        "是",
+        "条件",
+        "依据",
+        "政务服务中心",
+        "工作日",
+        "0399-1",
+        "食品药品",
+        "准入准营",
+        "能网办吗？｜能",
+        "现场核查｜5｜否",
+    ]
     for index, value in over.items():
         row[int(index[1:])] = value
     return row
 
 
-GOOD_MATTERS = [_matter_row("XK00201000", "食品经营许可"), _matter_row("XK00301000", "公共场所卫生许可", unit="zjj")]
+GOOD_MATTERS = [
+    _matter_row("XK00201000", "食品经营许可"),
+    _matter_row("XK00301000", "公共场所卫生许可", unit="zjj"),
+]
 GOOD_MATERIALS = [
     ["XK00201000", "business_licence", "营业执照", "是", "复印件", 1, "否", "否", ""],
     ["XK00201000", "health_certs", "健康证明", "是", "复印件", 2, "是", "是", "开业前取得"],
     ["XK00301000", "business_licence", "营业执照", "是", "复印件", 1, "否", "否", ""],
 ]
-GOOD_FIELDS = [["XK00201000", "firm.name", "企业名称", "文本", "是", "", "firm.name"],
-               ["XK00201000", "food.category", "经营项目", "选项", "是", "热食类、冷食类", ""]]
+GOOD_FIELDS = [
+    ["XK00201000", "firm.name", "企业名称", "文本", "是", "", "firm.name"],
+    ["XK00201000", "food.category", "经营项目", "选项", "是", "热食类、冷食类", ""],
+]
 
 
 def test_good_file_imports_every_matter_material_and_field(personas):
-    report = excel.import_catalog(actor=personas.admin, data=_book(GOOD_MATTERS, GOOD_MATERIALS, GOOD_FIELDS))
+    report = excel.import_catalog(
+        actor=personas.admin, data=_book(GOOD_MATTERS, GOOD_MATERIALS, GOOD_FIELDS)
+    )
     assert report.ok and report.created == 2
     food = Matter.objects.get(base_code="XK00201000")
     assert food.implementation_code == "XK00201000-139999000000-000-SCJG-1-00"
     v = food.current_version
-    assert (v.name, v.legal_limit_days, v.promised_limit_days, v.online) == ("食品经营许可", 20, 5, True)
+    assert (v.name, v.legal_limit_days, v.promised_limit_days, v.online) == (
+        "食品经营许可",
+        20,
+        5,
+        True,
+    )
     assert v.faq == [{"q": "能网办吗？", "a": "能"}]
     assert v.special_procedures == [{"name": "现场核查", "max_days": 5, "counted": False}]
     assert v.themes == ["food_drug"] and v.life_events == ["biz_entry"]
     health = v.materials.get(key="health_certs")
     assert (health.copies, health.deficit_allowed, health.commitment_replaces) == (2, True, True)
-    assert list(v.form_fields.values_list("key", "choices")) == [("firm.name", []), ("food.category", ["热食类", "冷食类"])]
+    assert list(v.form_fields.values_list("key", "choices")) == [
+        ("firm.name", []),
+        ("food.category", ["热食类", "冷食类"]),
+    ]
     assert AuditEvent.objects.filter(action="catalog.import").count() == 1
     assert AuditEvent.objects.filter(action="matter.create").count() == 2
 
 
 def test_file_with_one_bad_row_imports_nothing_and_reports_row_and_reason(personas):
     bad = [*GOOD_MATTERS, _matter_row("XK00401000", "建设工程规划许可", legal=10, promised=15)]
-    materials = [*GOOD_MATERIALS, ["XK09999999", "id_card", "身份证", "是", "原件", 1, "否", "否", ""]]
+    materials = [
+        *GOOD_MATERIALS,
+        ["XK09999999", "id_card", "身份证", "是", "原件", 1, "否", "否", ""],
+    ]
     report = excel.import_catalog(actor=personas.admin, data=_book(bad, materials))
     assert not report.ok
     errors = [(e.sheet, e.row, e.column, e.message) for e in report.errors]
@@ -110,13 +149,24 @@ def test_export_then_import_round_trips(demo_catalog):
 def test_export_parses_back_to_the_same_catalogue(demo_catalog):
     demo_catalog.data["admin"]
     data = excel.workbook_bytes(excel.build_workbook(Matter.objects.all()))
-    snapshot = {m.implementation_code: (m.name, m.current_version.promised_limit_days,
-                                        sorted(m.current_version.materials.values_list("key", flat=True)))
-                for m in Matter.objects.select_related("current_version")}
+    snapshot = {
+        m.implementation_code: (
+            m.name,
+            m.current_version.promised_limit_days,
+            sorted(m.current_version.materials.values_list("key", flat=True)),
+        )
+        for m in Matter.objects.select_related("current_version")
+    }
     matters, report = excel.read_workbook(io.BytesIO(data))
     assert report.ok
-    parsed = {i["implementation_code"]: (i["data"]["name"], i["data"]["promised_limit_days"],
-                                         sorted(m["key"] for m in i["materials"])) for i in matters}
+    parsed = {
+        i["implementation_code"]: (
+            i["data"]["name"],
+            i["data"]["promised_limit_days"],
+            sorted(m["key"] for m in i["materials"]),
+        )
+        for i in matters
+    }
     assert parsed == snapshot
 
 
@@ -124,7 +174,9 @@ def test_template_is_importable(personas):
     from yingshang.org.models import Unit
 
     Unit.objects.create(code="xzsp", name="行政审批局", kind="department", parent=personas.county)
-    report = excel.import_catalog(actor=personas.admin, data=io.BytesIO(excel.workbook_bytes(excel.template_workbook())))
+    report = excel.import_catalog(
+        actor=personas.admin, data=io.BytesIO(excel.workbook_bytes(excel.template_workbook()))
+    )
     assert report.ok, report.errors
     assert Matter.objects.get().current_version.materials.count() == 2
 

@@ -33,8 +33,21 @@ def test_guide_detail_tells_everything_at_once(client, demo_catalog):
     response = client.get(reverse("catalog:guide_detail", args=[matter.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ("从业人员健康证明", "可容缺", "承诺件", "5 / 20", "最多跑一次", "不收费", "《中华人民共和国食品安全法》",
-                 "政务服务中心", "0399-12345", "健康证明还没办好怎么办", "开办餐饮店", "在线办理", "现场核查"):
+    for text in (
+        "从业人员健康证明",
+        "可容缺",
+        "承诺件",
+        "5 / 20",
+        "最多跑一次",
+        "不收费",
+        "《中华人民共和国食品安全法》",
+        "政务服务中心",
+        "0399-12345",
+        "健康证明还没办好怎么办",
+        "开办餐饮店",
+        "在线办理",
+        "现场核查",
+    ):
         assert text in html, text
 
 
@@ -56,27 +69,41 @@ def test_inactive_matter_is_404_for_public_but_visible_to_admin(client, demo_cat
     assert response.status_code == 200 and "该事项已停用" in response.content.decode()
 
 
-def test_material_template_is_served_through_a_view(client, personas, matter_factory, settings, tmp_path):
+def test_material_template_is_served_through_a_view(
+    client, personas, matter_factory, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     matter = matter_factory()
     upload = SimpleUploadedFile("申请表.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     from yingshang.catalog.forms import save_material_file
 
     name = save_material_file(upload)
-    services.matter_revise(actor=personas.admin, matter=matter, note="上传空白表格", changes={"materials": [
-        {"key": "application_form", "name": "申请表", "template": name}]})
+    services.matter_revise(
+        actor=personas.admin,
+        matter=matter,
+        note="上传空白表格",
+        changes={"materials": [{"key": "application_form", "name": "申请表", "template": name}]},
+    )
     material = Matter.objects.get(pk=matter.pk).current_version.materials.get()
     response = client.get(reverse("catalog:material_file", args=[material.pk, "template"]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert client.get(reverse("catalog:material_file", args=[material.pk, "example"])).status_code == 404
+    assert (
+        client.get(reverse("catalog:material_file", args=[material.pk, "example"])).status_code
+        == 404
+    )
 
 
 def test_staff_pages_need_admin_or_dept_head(client, personas, matter_factory, login):
     matter = matter_factory()
     assert client.get(reverse("catalog:staff_matters")).status_code == 302  # to login
     assert login(personas.handler_a).get(reverse("catalog:staff_matters")).status_code == 403
-    assert login(personas.handler_a).get(reverse("catalog:staff_matter_revise", args=[matter.pk])).status_code == 403
+    assert (
+        login(personas.handler_a)
+        .get(reverse("catalog:staff_matter_revise", args=[matter.pk]))
+        .status_code
+        == 403
+    )
     c = login(personas.admin)
     html = c.get(reverse("catalog:staff_matters"), {"q": "测试"}).content.decode()
     assert "测试许可事项" in html
@@ -89,18 +116,46 @@ def test_revise_form_publishes_new_version(personas, matter_factory, login):
     url = reverse("catalog:staff_matter_revise", args=[matter.pk])
     assert c.get(url).status_code == 200
     data = {
-        "name": "测试许可事项", "matter_type": "licensing", "handling_kind": "promised", "legal_limit_days": 20,
-        "promised_limit_days": 3, "fee": "不收费", "max_visits": 0, "online": "on", "conditions": "", "legal_basis": "",
-        "address": "", "hours": "", "phone": "", "faq": "要钱吗？｜不收费", "special_procedures": "", "note": "压缩时限",
-        "m-TOTAL_FORMS": 2, "m-INITIAL_FORMS": 0, "m-MIN_NUM_FORMS": 0, "m-MAX_NUM_FORMS": 1000,
-        "m-0-key": "application_form", "m-0-name": "申请表", "m-0-form": "original", "m-0-copies": 1, "m-0-required": "on",
-        "m-1-key": "", "m-1-name": "", "m-1-form": "original", "m-1-copies": 1,
+        "name": "测试许可事项",
+        "matter_type": "licensing",
+        "handling_kind": "promised",
+        "legal_limit_days": 20,
+        "promised_limit_days": 3,
+        "fee": "不收费",
+        "max_visits": 0,
+        "online": "on",
+        "conditions": "",
+        "legal_basis": "",
+        "address": "",
+        "hours": "",
+        "phone": "",
+        "faq": "要钱吗？｜不收费",
+        "special_procedures": "",
+        "note": "压缩时限",
+        "m-TOTAL_FORMS": 2,
+        "m-INITIAL_FORMS": 0,
+        "m-MIN_NUM_FORMS": 0,
+        "m-MAX_NUM_FORMS": 1000,
+        "m-0-key": "application_form",
+        "m-0-name": "申请表",
+        "m-0-form": "original",
+        "m-0-copies": 1,
+        "m-0-required": "on",
+        "m-1-key": "",
+        "m-1-name": "",
+        "m-1-form": "original",
+        "m-1-copies": 1,
     }
     response = c.post(url, data)
     assert response.status_code == 302
     matter.refresh_from_db()
     v = matter.current_version
-    assert (v.version, v.promised_limit_days, v.max_visits, v.faq) == (2, 3, 0, [{"q": "要钱吗？", "a": "不收费"}])
+    assert (v.version, v.promised_limit_days, v.max_visits, v.faq) == (
+        2,
+        3,
+        0,
+        [{"q": "要钱吗？", "a": "不收费"}],
+    )
     assert list(v.materials.values_list("key", flat=True)) == ["application_form"]
     assert AuditEvent.objects.filter(action="matter.revise", object_id=str(matter.pk)).exists()
 
@@ -108,9 +163,20 @@ def test_revise_form_publishes_new_version(personas, matter_factory, login):
 def test_revise_form_keeps_input_and_explains_promised_above_legal(personas, matter_factory, login):
     matter = matter_factory()
     c = login(personas.admin)
-    data = {"name": "改过的名称", "matter_type": "licensing", "handling_kind": "promised", "legal_limit_days": 10,
-            "promised_limit_days": 15, "fee": "不收费", "max_visits": 1, "note": "试试",
-            "m-TOTAL_FORMS": 0, "m-INITIAL_FORMS": 0, "m-MIN_NUM_FORMS": 0, "m-MAX_NUM_FORMS": 1000}
+    data = {
+        "name": "改过的名称",
+        "matter_type": "licensing",
+        "handling_kind": "promised",
+        "legal_limit_days": 10,
+        "promised_limit_days": 15,
+        "fee": "不收费",
+        "max_visits": 1,
+        "note": "试试",
+        "m-TOTAL_FORMS": 0,
+        "m-INITIAL_FORMS": 0,
+        "m-MIN_NUM_FORMS": 0,
+        "m-MAX_NUM_FORMS": 1000,
+    }
     response = c.post(reverse("catalog:staff_matter_revise", args=[matter.pk]), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -121,12 +187,28 @@ def test_revise_form_keeps_input_and_explains_promised_above_legal(personas, mat
 
 def test_revise_form_refuses_a_fake_pdf(personas, matter_factory, login):
     matter = matter_factory()
-    data = {"name": "测试许可事项", "matter_type": "licensing", "handling_kind": "promised", "legal_limit_days": 20,
-            "promised_limit_days": 5, "fee": "不收费", "max_visits": 1, "note": "上传",
-            "m-TOTAL_FORMS": 1, "m-INITIAL_FORMS": 0, "m-MIN_NUM_FORMS": 0, "m-MAX_NUM_FORMS": 1000,
-            "m-0-key": "application_form", "m-0-name": "申请表", "m-0-form": "original", "m-0-copies": 1,
-            "m-0-template": SimpleUploadedFile("表.pdf", b"MZ\x90\x00 not a pdf")}
-    response = login(personas.admin).post(reverse("catalog:staff_matter_revise", args=[matter.pk]), data)
+    data = {
+        "name": "测试许可事项",
+        "matter_type": "licensing",
+        "handling_kind": "promised",
+        "legal_limit_days": 20,
+        "promised_limit_days": 5,
+        "fee": "不收费",
+        "max_visits": 1,
+        "note": "上传",
+        "m-TOTAL_FORMS": 1,
+        "m-INITIAL_FORMS": 0,
+        "m-MIN_NUM_FORMS": 0,
+        "m-MAX_NUM_FORMS": 1000,
+        "m-0-key": "application_form",
+        "m-0-name": "申请表",
+        "m-0-form": "original",
+        "m-0-copies": 1,
+        "m-0-template": SimpleUploadedFile("表.pdf", b"MZ\x90\x00 not a pdf"),
+    }
+    response = login(personas.admin).post(
+        reverse("catalog:staff_matter_revise", args=[matter.pk]), data
+    )
     assert response.status_code == 200
     assert "的内容不是允许的格式" in response.content.decode()
     assert matter.versions.count() == 1
@@ -164,7 +246,9 @@ def test_export_downloads_xlsx(personas, matter_factory, login):
     wb = load_workbook(io.BytesIO(response.content))
     assert wb[excel.SHEET_MATTERS]["C2"].value == "测试许可事项"
     template = login(personas.admin).get(reverse("catalog:staff_template"))
-    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
+    assert template.status_code == 200 and template["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
 
 
 def test_portal_nav_has_guides(client, demo_catalog):
@@ -205,10 +289,20 @@ def test_django_admin_shows_versions_read_only(client, personas, matter_factory)
 
 def test_admin_creates_and_edits_a_package_in_the_workbench(personas, matter_factory, login):
     a = matter_factory(name="营业执照办理", base_code="XK00001000", promised=3)
-    b = matter_factory(name="食品经营许可", base_code="XK00002000", unit=personas.unit_b, promised=5)
+    b = matter_factory(
+        name="食品经营许可", base_code="XK00002000", unit=personas.unit_b, promised=5
+    )
     c = login(personas.admin)
-    data = {"code": "restaurant", "name": "开办餐饮店", "lead_unit": personas.centre.pk, "promised_limit_days": 9,
-            "matters": [a.pk, b.pk], "description": "一次办", "life_event": "biz_entry", "theme": "food_drug"}
+    data = {
+        "code": "restaurant",
+        "name": "开办餐饮店",
+        "lead_unit": personas.centre.pk,
+        "promised_limit_days": 9,
+        "matters": [a.pk, b.pk],
+        "description": "一次办",
+        "life_event": "biz_entry",
+        "theme": "food_drug",
+    }
     response = c.post(reverse("catalog:staff_package_new"), data)
     assert response.status_code == 200  # 9 > 5: refused, input kept
     html = response.content.decode()
@@ -220,11 +314,15 @@ def test_admin_creates_and_edits_a_package_in_the_workbench(personas, matter_fac
     assert [pm.matter_id for pm in package.members.order_by("order")] == [a.pk, b.pk]
     edit = reverse("catalog:staff_package_edit", args=["restaurant"])
     assert c.get(edit).status_code == 200
-    response = c.post(edit, {**data, "promised_limit_days": 2, "is_active": "on", "reason": "再压缩"})
+    response = c.post(
+        edit, {**data, "promised_limit_days": 2, "is_active": "on", "reason": "再压缩"}
+    )
     assert response.status_code == 302
     package.refresh_from_db()
     assert package.promised_limit_days == 2
-    assert AuditEvent.objects.filter(action="package.update", object_id=str(package.pk), reason="再压缩").exists()
+    assert AuditEvent.objects.filter(
+        action="package.update", object_id=str(package.pk), reason="再压缩"
+    ).exists()
     assert login(personas.head_a).get(edit).status_code == 403
 
 
@@ -232,18 +330,37 @@ def test_dept_head_creates_a_matter_for_own_unit_only(personas, login):
     c = login(personas.head_a)
     url = reverse("catalog:staff_matter_new")
     assert c.get(url).status_code == 200
-    data = {"base_code": "XK00777000", "implementation_code": "", "name": "户外广告设置许可",
-            "matter_type": "licensing", "handling_kind": "promised", "legal_limit_days": 20, "promised_limit_days": 5,
-            "fee": "不收费", "max_visits": 1, "note": "",
-            "m-TOTAL_FORMS": 1, "m-INITIAL_FORMS": 0, "m-MIN_NUM_FORMS": 0, "m-MAX_NUM_FORMS": 1000,
-            "m-0-key": "application_form", "m-0-name": "申请表", "m-0-form": "original", "m-0-copies": 1,
-            "m-0-required": "on"}
+    data = {
+        "base_code": "XK00777000",
+        "implementation_code": "",
+        "name": "户外广告设置许可",
+        "matter_type": "licensing",
+        "handling_kind": "promised",
+        "legal_limit_days": 20,
+        "promised_limit_days": 5,
+        "fee": "不收费",
+        "max_visits": 1,
+        "note": "",
+        "m-TOTAL_FORMS": 1,
+        "m-INITIAL_FORMS": 0,
+        "m-MIN_NUM_FORMS": 0,
+        "m-MAX_NUM_FORMS": 1000,
+        "m-0-key": "application_form",
+        "m-0-name": "申请表",
+        "m-0-form": "original",
+        "m-0-copies": 1,
+        "m-0-required": "on",
+    }
     response = c.post(url, {**data, "unit": personas.unit_b.pk})
-    assert response.status_code == 200 and not Matter.objects.exists()  # not their unit: not a choice
+    assert (
+        response.status_code == 200 and not Matter.objects.exists()
+    )  # not their unit: not a choice
     response = c.post(url, {**data, "unit": personas.unit_a.pk})
     assert response.status_code == 302
     matter = Matter.objects.get()
     assert matter.implementation_code == "XK00777000-139999000000-000-SCJG-1-00"
     assert matter.current_version.materials.get().key == "application_form"
-    assert AuditEvent.objects.filter(action="matter.create", object_id=str(matter.pk), actor=personas.head_a).exists()
+    assert AuditEvent.objects.filter(
+        action="matter.create", object_id=str(matter.pk), actor=personas.head_a
+    ).exists()
     assert login(personas.handler_a).get(url).status_code == 403

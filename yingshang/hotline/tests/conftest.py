@@ -35,15 +35,21 @@ def clock():
 @pytest.fixture
 def topic(personas):
     parent = Topic.objects.create(code="scjg", name="市场监管", default_unit=personas.unit_a)
-    return Topic.objects.create(code="scjg-food", name="食品安全", parent=parent, default_unit=personas.unit_a)
+    return Topic.objects.create(
+        code="scjg-food", name="食品安全", parent=parent, default_unit=personas.unit_a
+    )
 
 
 @pytest.fixture
 def make_order(personas, topic):
     def _make(**kw):
         data = {
-            "actor": personas.operator, "content": "某某饭店后厨卫生状况差，有老鼠出没，请监管部门查处。",
-            "category": "complaint", "topic": topic, "caller_name": "李四", "caller_phone": "13812345678",
+            "actor": personas.operator,
+            "content": "某某饭店后厨卫生状况差，有老鼠出没，请监管部门查处。",
+            "category": "complaint",
+            "topic": topic,
+            "caller_name": "李四",
+            "caller_phone": "13812345678",
             "address": "示范县城关镇人民路88号",
         }
         data.update(kw)
@@ -74,7 +80,9 @@ def in_progress(dispatched, personas):
 def awaiting_callback(in_progress, personas):
     def _make(**kw):
         order = in_progress(**kw)
-        order = services.reply(actor=personas.handler_a, order=order, text="经现场检查，已责令该店整改并处罚款。")
+        order = services.reply(
+            actor=personas.handler_a, order=order, text="经现场检查，已责令该店整改并处罚款。"
+        )
         return services.review_reply(actor=personas.operator, order=order, approve=True)
 
     return _make

@@ -15,7 +15,9 @@ def as_user(browser, live_server, browser_login):
     contexts = []
 
     def _open(username):
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(15000)
         contexts.append(context)
         page = context.new_page()
@@ -39,22 +41,30 @@ def _status(page, text):
 def test_call_to_close_with_extension_and_redo(as_user, personas, topic):
     op = as_user("operator")
     op.goto("/staff/hotline/console/")
-    assert op.evaluate("document.activeElement.id") == "id_caller_phone"  # autofocus: type straight away
+    assert (
+        op.evaluate("document.activeElement.id") == "id_caller_phone"
+    )  # autofocus: type straight away
     op.keyboard.type("13812345678")
     op.get_by_label("来电人", exact=True).fill("李四")
     op.get_by_role("combobox", name="诉求类别", exact=True).select_option("complaint")
     op.get_by_role("combobox", name="分类", exact=True).select_option(str(topic.pk))
-    op.get_by_role("textbox", name="诉求内容", exact=True).fill("人民路老王面馆食品安全问题严重，后厨有老鼠，食品过期，请市场监管部门查处。")
+    op.get_by_role("textbox", name="诉求内容", exact=True).fill(
+        "人民路老王面馆食品安全问题严重，后厨有老鼠，食品过期，请市场监管部门查处。"
+    )
     suggestion = op.locator(".js-suggest").first
     try:
         suggestion.wait_for(timeout=5000)
         suggestion.click()  # accept the dispatch suggestion
         accepted = True
     except Exception:  # no suggestion (smart dispatch not available): pick the unit
-        op.get_by_role("combobox", name="主办单位", exact=True).select_option(str(personas.unit_a.pk))
+        op.get_by_role("combobox", name="主办单位", exact=True).select_option(
+            str(personas.unit_a.pk)
+        )
         accepted = False
     print("dispatch suggestion accepted:", accepted)
-    assert op.get_by_role("combobox", name="主办单位", exact=True).input_value() == str(personas.unit_a.pk)
+    assert op.get_by_role("combobox", name="主办单位", exact=True).input_value() == str(
+        personas.unit_a.pk
+    )
     op.get_by_test_id("register-dispatch").click()
     op.get_by_text(re.compile(r"工单 GD\d+ 已登记")).wait_for()
     order = WorkOrder.objects.get(caller_phone="13812345678")
@@ -77,7 +87,9 @@ def test_call_to_close_with_extension_and_redo(as_user, personas, topic):
     _order_page(op, order)
     op.get_by_role("button", name="批准延期").click()
     op.get_by_text("已批准").first.wait_for()
-    assert Message.objects.filter(channel="sms", address="13812345678").exists()  # the caller is told
+    assert Message.objects.filter(
+        channel="sms", address="13812345678"
+    ).exists()  # the caller is told
 
     _order_page(unit, order)
     unit.get_by_label("办理结果", exact=True).fill("已现场检查，责令停业整改，罚款五千元。")
@@ -117,7 +129,9 @@ def test_citizen_submits_on_the_portal_and_looks_it_up(page, personas, topic):
     page.get_by_role("textbox", name="姓名", exact=True).fill("孙七")
     page.get_by_role("textbox", name="手机号码", exact=True).fill("13911112222")
     page.get_by_role("combobox", name="诉求类别", exact=True).select_option("help")
-    page.get_by_role("textbox", name="诉求内容", exact=True).fill("小区门口路灯坏了一个月了，晚上很不安全，请尽快修复。")
+    page.get_by_role("textbox", name="诉求内容", exact=True).fill(
+        "小区门口路灯坏了一个月了，晚上很不安全，请尽快修复。"
+    )
     page.get_by_test_id("portal-submit").click()
     number = page.get_by_test_id("portal-number").inner_text()
     assert WorkOrder.objects.get(number=number).channel == "web"
@@ -128,16 +142,23 @@ def test_citizen_submits_on_the_portal_and_looks_it_up(page, personas, topic):
     page.get_by_test_id("lookup").click()
     result = page.get_by_test_id("lookup-result")
     result.wait_for()
-    assert "139****2222" in result.inner_text() and "已登记" in page.get_by_test_id("lookup-status").inner_text()
+    assert (
+        "139****2222" in result.inner_text()
+        and "已登记" in page.get_by_test_id("lookup-status").inner_text()
+    )
 
 
-def test_supervisor_edits_a_limit_rule_and_sees_the_kpi_chart(page, personas, browser_login, dispatched):
+def test_supervisor_edits_a_limit_rule_and_sees_the_kpi_chart(
+    page, personas, browser_login, dispatched
+):
     from yingshang.hotline.limits import ensure_defaults
     from yingshang.hotline.models import KpiConfig, LimitRule
 
     ensure_defaults()  # a transactional test starts from flushed tables
     dispatched()
-    KpiConfig.objects.update_or_create(pk=1, defaults={"min_sample": 1})  # one order is enough to be ranked
+    KpiConfig.objects.update_or_create(
+        pk=1, defaults={"min_sample": 1}
+    )  # one order is enough to be ranked
     browser_login(page, "supervisor")
     page.goto("/staff/hotline/settings/")
     rule = LimitRule.objects.get(purpose="handle", category="consult", urgency="")

@@ -22,7 +22,10 @@ def test_load_demo_makes_orders_in_every_state_and_is_idempotent(county):
     assert 45 <= count <= 60
     states = set(WorkOrder.objects.values_list("status", flat=True))
     assert states == {s.value for s in WorkOrder.Status}
-    assert WorkOrder.objects.filter(redo_count__gt=0).exists() and WorkOrder.objects.filter(confidential=True).exists()
+    assert (
+        WorkOrder.objects.filter(redo_count__gt=0).exists()
+        and WorkOrder.objects.filter(confidential=True).exists()
+    )
     assert Topic.objects.get(code="scjg-food").default_unit.code == "scjg"
     demo.load_demo(county)
     assert WorkOrder.objects.count() == count

@@ -13,8 +13,11 @@ S = WorkOrder.Status
 
 
 def actions(order):
-    return list(AuditEvent.objects.filter(object_type="hotline.workorder", object_id=str(order.pk))
-                .order_by("seq").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(object_type="hotline.workorder", object_id=str(order.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
 
 
 def test_register_numbers_the_order_and_records_the_event(make_order, clock):
@@ -40,22 +43,30 @@ def test_city_order_is_idempotent_on_external_number(make_order):
 
 
 def test_dispatch_starts_sign_and_handle_clocks_from_workcal(make_order, personas, clock):
-    order = services.dispatch(actor=personas.operator, order=make_order(), main_unit=personas.unit_a)
+    order = services.dispatch(
+        actor=personas.operator, order=make_order(), main_unit=personas.unit_a
+    )
     assert order.status == S.AWAITING_SIGN
     assert order.sign_due_at == at(23, 12)  # 2 working hours from Monday 10:00
-    assert order.handle_due_at.date().isoformat() == "2026-12-10"  # 13 working days from the day after
+    assert (
+        order.handle_due_at.date().isoformat() == "2026-12-10"
+    )  # 13 working days from the day after
     assert order.due_at == order.sign_due_at
     assert actions(order)[-1] == "hotline.dispatch"
     assert Message.objects.filter(recipient=personas.handler_a, related_id=str(order.pk)).exists()
 
 
 def test_urgent_order_is_due_the_same_day(make_order, personas, clock):
-    order = services.dispatch(actor=personas.operator, order=make_order(urgency="urgent"), main_unit=personas.unit_a)
+    order = services.dispatch(
+        actor=personas.operator, order=make_order(urgency="urgent"), main_unit=personas.unit_a
+    )
     assert order.handle_due_at.date() == at(23).date()
 
 
 def test_consult_is_due_in_three_working_days(make_order, personas, clock):
-    order = services.dispatch(actor=personas.operator, order=make_order(category="consult"), main_unit=personas.unit_a)
+    order = services.dispatch(
+        actor=personas.operator, order=make_order(category="consult"), main_unit=personas.unit_a
+    )
     assert order.handle_due_at.date().isoformat() == "2026-11-26"
 
 
@@ -91,9 +102,13 @@ def test_late_sign_is_recorded_as_late(dispatched, personas, clock):
     assert order.signed_on_time is False
 
 
-def test_return_before_signing_goes_back_to_the_centre_and_feeds_the_returns_report(dispatched, personas):
+def test_return_before_signing_goes_back_to_the_centre_and_feeds_the_returns_report(
+    dispatched, personas
+):
     order = dispatched()
-    ret = services.return_order(actor=personas.handler_a, order=order, reason="不属于本单位职责，应由住建局办理")
+    ret = services.return_order(
+        actor=personas.handler_a, order=order, reason="不属于本单位职责，应由住建局办理"
+    )
     order.refresh_from_db()
     assert order.status == S.REGISTERED and order.main_unit is None and order.return_count == 1
     assert ret.ruling == ReturnRequest.Ruling.PENDING
@@ -120,7 +135,9 @@ def test_return_without_reason_is_refused(dispatched, personas):
 def test_centre_rules_a_return_unjustified(dispatched, personas):
     order = dispatched()
     ret = services.return_order(actor=personas.handler_a, order=order, reason="不属于本单位职责")
-    ret = services.rule_return(actor=personas.operator, return_request=ret, justified=False, note="属于市场监管职责")
+    ret = services.rule_return(
+        actor=personas.operator, return_request=ret, justified=False, note="属于市场监管职责"
+    )
     assert ret.ruling == ReturnRequest.Ruling.UNJUSTIFIED
     assert actions(order)[-1] == "hotline.rule_return"
     with pytest.raises(DomainError):
@@ -128,7 +145,9 @@ def test_centre_rules_a_return_unjustified(dispatched, personas):
 
 
 def test_handler_cannot_rule_a_return(dispatched, personas):
-    ret = services.return_order(actor=personas.handler_a, order=dispatched(), reason="不属于本单位职责")
+    ret = services.return_order(
+        actor=personas.handler_a, order=dispatched(), reason="不属于本单位职责"
+    )
     with pytest.raises(PermissionDeniedError):
         services.rule_return(actor=personas.handler_a, return_request=ret, justified=True)
 
@@ -136,9 +155,13 @@ def test_handler_cannot_rule_a_return(dispatched, personas):
 def test_extension_approved_moves_the_deadline_and_tells_the_caller(in_progress, personas, clock):
     order = in_progress()
     old_due = order.handle_due_at
-    ext = services.ask_extension(actor=personas.handler_a, order=order, days=5, reason="需要联合执法，时间较长")
+    ext = services.ask_extension(
+        actor=personas.handler_a, order=order, days=5, reason="需要联合执法，时间较长"
+    )
     assert actions(order)[-1] == "hotline.ask_extension"
-    ext = services.decide_extension(actor=personas.operator, extension=ext, approve=True, note="同意")
+    ext = services.decide_extension(
+        actor=personas.operator, extension=ext, approve=True, note="同意"
+    )
     order.refresh_from_db()
     assert ext.status == Extension.Status.APPROVED
     assert order.handle_due_at > old_due and order.due_at == order.handle_due_at
@@ -151,7 +174,9 @@ def test_extension_approved_moves_the_deadline_and_tells_the_caller(in_progress,
 def test_extension_denied_keeps_the_deadline(in_progress, personas):
     order = in_progress()
     ext = services.ask_extension(actor=personas.handler_a, order=order, days=3, reason="需要时间")
-    services.decide_extension(actor=personas.operator, extension=ext, approve=False, note="理由不充分")
+    services.decide_extension(
+        actor=personas.operator, extension=ext, approve=False, note="理由不充分"
+    )
     order2 = WorkOrder.objects.get(pk=order.pk)
     assert order2.handle_due_at == order.handle_due_at
     assert actions(order)[-1] == "hotline.deny_extension"
@@ -179,13 +204,17 @@ def test_reply_then_centre_sends_back(in_progress, personas):
     order = in_progress()
     order = services.reply(actor=personas.handler_a, order=order, text="已处理完毕，责令整改。")
     assert order.status == S.AWAITING_REVIEW and order.replied_on_time is True
-    order = services.review_reply(actor=personas.operator, order=order, approve=False, note="答复过于简单")
+    order = services.review_reply(
+        actor=personas.operator, order=order, approve=False, note="答复过于简单"
+    )
     assert order.status == S.IN_PROGRESS
     assert actions(order)[-2:] == ["hotline.reply", "hotline.send_back"]
 
 
 def test_send_back_needs_a_reason(in_progress, personas):
-    order = services.reply(actor=personas.handler_a, order=in_progress(), text="已处理完毕，责令整改。")
+    order = services.reply(
+        actor=personas.handler_a, order=in_progress(), text="已处理完毕，责令整改。"
+    )
     with pytest.raises(InvalidInput):
         services.review_reply(actor=personas.operator, order=order, approve=False, note="")
 
@@ -196,7 +225,9 @@ def test_reply_by_the_centre_is_refused(in_progress, personas):
 
 
 def test_approved_reply_starts_a_one_day_callback_clock(in_progress, personas, clock):
-    order = services.reply(actor=personas.handler_a, order=in_progress(), text="已处理完毕，责令整改。")
+    order = services.reply(
+        actor=personas.handler_a, order=in_progress(), text="已处理完毕，责令整改。"
+    )
     order = services.review_reply(actor=personas.operator, order=order, approve=True)
     assert order.status == S.AWAITING_CALLBACK
     assert order.due_at.date().isoformat() == "2026-11-24"
@@ -248,11 +279,23 @@ def test_close_before_callback_is_refused(awaiting_callback, personas, in_progre
 def test_answer_directly_closes_and_cites_the_article(make_order, personas):
     from yingshang.knowledge.services import article_create
 
-    article = article_create(actor=personas.operator, title="营业执照网上办理", body="营业执照可在政务服务网全程网办。",
-                             publish=True)
-    order = services.answer_directly(actor=personas.operator, order=make_order(category="consult"),
-                                     reply="营业执照可在政务服务网全程网办。", article_id=article.pk)
-    assert order.status == S.CLOSED and order.close_kind == "direct" and order.knowledge_article == article
+    article = article_create(
+        actor=personas.operator,
+        title="营业执照网上办理",
+        body="营业执照可在政务服务网全程网办。",
+        publish=True,
+    )
+    order = services.answer_directly(
+        actor=personas.operator,
+        order=make_order(category="consult"),
+        reply="营业执照可在政务服务网全程网办。",
+        article_id=article.pk,
+    )
+    assert (
+        order.status == S.CLOSED
+        and order.close_kind == "direct"
+        and order.knowledge_article == article
+    )
     assert actions(order)[-1] == "hotline.answer_directly"
 
 
@@ -262,7 +305,9 @@ def test_answer_directly_citing_an_unpublished_article_is_refused(make_order, pe
     draft = article_create(actor=personas.operator, title="草稿", body="尚未发布的口径内容。")
     order = make_order(category="consult")
     with pytest.raises(DomainError) as exc:
-        services.answer_directly(actor=personas.operator, order=order, reply="答复内容", article_id=draft.pk)
+        services.answer_directly(
+            actor=personas.operator, order=order, reply="答复内容", article_id=draft.pk
+        )
     assert exc.value.code == "KNOWLEDGE_NOT_CITABLE"
     order.refresh_from_db()
     assert order.status == S.REGISTERED
@@ -283,8 +328,13 @@ def test_merge_closes_the_duplicate_without_deleting_it(make_order, personas):
 
 
 def test_reclassify_keeps_history(make_order, personas, topic):
-    order = services.reclassify(actor=personas.operator, order=make_order(), category="report", topic=topic,
-                                reason="实为举报")
+    order = services.reclassify(
+        actor=personas.operator,
+        order=make_order(),
+        category="report",
+        topic=topic,
+        reason="实为举报",
+    )
     assert order.category == "report"
     assert order.reclassifications.get().old_category == "complaint"
     assert actions(order)[-1] == "hotline.reclassify"
@@ -292,10 +342,16 @@ def test_reclassify_keeps_history(make_order, personas, topic):
 
 def test_supervise_and_urge_attach_to_open_orders_only(in_progress, personas, make_order):
     order = in_progress()
-    rec = services.supervise(actor=personas.supervisor, order=order, kind="supervise", note="请加快办理")
+    rec = services.supervise(
+        actor=personas.supervisor, order=order, kind="supervise", note="请加快办理"
+    )
     assert rec.kind == "supervise" and actions(order)[-1] == "hotline.supervise"
-    assert Message.objects.filter(recipient=personas.handler_a, body__contains="请加快办理").exists()
-    closed = services.answer_directly(actor=personas.operator, order=make_order(), reply="已答复内容")
+    assert Message.objects.filter(
+        recipient=personas.handler_a, body__contains="请加快办理"
+    ).exists()
+    closed = services.answer_directly(
+        actor=personas.operator, order=make_order(), reply="已答复内容"
+    )
     with pytest.raises(DomainError):
         services.supervise(actor=personas.supervisor, order=closed, kind="urge", note="催一下")
 
@@ -311,7 +367,10 @@ def test_overdue_sweep_issues_the_urge_notice_next_working_day_once(in_progress,
     assert services.issue_overdue_notices() == 0
     assert Supervision.objects.filter(order=order, kind="overdue").count() == 1
     assert actions(order).count("hotline.overdue_notice") == 1
-    assert Message.objects.filter(recipient=personas.handler_a, body__contains="超过办理时限").count() == 1
+    assert (
+        Message.objects.filter(recipient=personas.handler_a, body__contains="超过办理时限").count()
+        == 1
+    )
 
 
 def test_portal_rating_counts_as_the_callback_answer(awaiting_callback):
@@ -338,7 +397,9 @@ def test_city_order_reports_reply_back_through_the_outbox(personas, make_order):
     assert not CityReport.objects.filter(status="pending").exists()
 
 
-def test_clock_sweep_after_midnight_issues_the_notice_once_with_the_periodic_task(in_progress, personas, clock):
+def test_clock_sweep_after_midnight_issues_the_notice_once_with_the_periodic_task(
+    in_progress, personas, clock
+):
     from yingshang.workcal import clocks
 
     order = in_progress(category="consult")  # due end of Thursday 26 Nov
@@ -356,7 +417,9 @@ def test_overdue_on_friday_is_noticed_on_monday_not_at_the_weekend(in_progress, 
     clock(at(24, 10))  # Tuesday: a consult is due at the end of Friday 27 Nov
     order = in_progress(category="consult")
     assert order.handle_due_at.date().isoformat() == "2026-11-27"
-    clock(at(28, 0, 5))  # Saturday just after midnight: the clock goes overdue, no notice on a rest day
+    clock(
+        at(28, 0, 5)
+    )  # Saturday just after midnight: the clock goes overdue, no notice on a rest day
     clocks.sweep()
     assert services.issue_overdue_notices() == 0
     assert not Supervision.objects.filter(order=order).exists()
@@ -365,9 +428,12 @@ def test_overdue_on_friday_is_noticed_on_monday_not_at_the_weekend(in_progress, 
     assert services.issue_overdue_notices() == 0
 
 
-@pytest.mark.parametrize("action", ["callback", "redo", "close", "merge", "reclassify", "supervise", "approve_reply"])
-def test_centre_actions_by_the_handling_unit_are_refused_without_an_event(action, awaiting_callback, make_order,
-                                                                           personas, topic):
+@pytest.mark.parametrize(
+    "action", ["callback", "redo", "close", "merge", "reclassify", "supervise", "approve_reply"]
+)
+def test_centre_actions_by_the_handling_unit_are_refused_without_an_event(
+    action, awaiting_callback, make_order, personas, topic
+):
     order = awaiting_callback()
     before = actions(order)
     h = personas.handler_a
@@ -376,8 +442,12 @@ def test_centre_actions_by_the_handling_unit_are_refused_without_an_event(action
         "redo": lambda: services.redo(actor=h, order=order, reason="自己要求重办"),
         "close": lambda: services.close(actor=h, order=order, note="自行办结"),
         "merge": lambda: services.merge(actor=h, order=order, into=make_order(), reason="重复"),
-        "reclassify": lambda: services.reclassify(actor=h, order=order, category="report", topic=topic, reason="改"),
-        "supervise": lambda: services.supervise(actor=h, order=order, kind="supervise", note="督办"),
+        "reclassify": lambda: services.reclassify(
+            actor=h, order=order, category="report", topic=topic, reason="改"
+        ),
+        "supervise": lambda: services.supervise(
+            actor=h, order=order, kind="supervise", note="督办"
+        ),
         "approve_reply": lambda: services.review_reply(actor=h, order=order, approve=True),
     }
     with pytest.raises(DomainError):

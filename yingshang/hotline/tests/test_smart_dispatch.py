@@ -15,13 +15,57 @@ pytestmark = pytest.mark.django_db
 
 # what callers say to each kind of unit (the synthetic county's dispatch history)
 PHRASES = {
-    "scjg": ["饭店后厨卫生差", "食品过期变质", "超市销售假冒商品", "营业执照办理太慢", "餐馆无证经营", "奶茶店食品安全"],
-    "zjj": ["小区物业不作为", "房屋漏水开发商不维修", "建筑工地夜间施工", "商品房延期交房", "电梯长期故障", "工地扬尘严重"],
-    "rsj": ["公司拖欠工资", "社保断缴无法补缴", "劳动合同纠纷", "农民工讨薪", "失业保险金申领", "养老保险转移接续"],
-    "ybj": ["医保异地备案", "医保报销比例", "门诊慢特病认定", "医保卡无法结算", "居民医保缴费", "药店医保刷卡"],
-    "cgj": ["占道经营堵塞交通", "广场舞噪音扰民", "路灯不亮", "垃圾清运不及时", "违章搭建棚子", "店外经营油烟"],
+    "scjg": [
+        "饭店后厨卫生差",
+        "食品过期变质",
+        "超市销售假冒商品",
+        "营业执照办理太慢",
+        "餐馆无证经营",
+        "奶茶店食品安全",
+    ],
+    "zjj": [
+        "小区物业不作为",
+        "房屋漏水开发商不维修",
+        "建筑工地夜间施工",
+        "商品房延期交房",
+        "电梯长期故障",
+        "工地扬尘严重",
+    ],
+    "rsj": [
+        "公司拖欠工资",
+        "社保断缴无法补缴",
+        "劳动合同纠纷",
+        "农民工讨薪",
+        "失业保险金申领",
+        "养老保险转移接续",
+    ],
+    "ybj": [
+        "医保异地备案",
+        "医保报销比例",
+        "门诊慢特病认定",
+        "医保卡无法结算",
+        "居民医保缴费",
+        "药店医保刷卡",
+    ],
+    "cgj": [
+        "占道经营堵塞交通",
+        "广场舞噪音扰民",
+        "路灯不亮",
+        "垃圾清运不及时",
+        "违章搭建棚子",
+        "店外经营油烟",
+    ],
 }
-FILLER = ["您好", "我想反映一个问题", "在城关镇", "希望尽快处理", "已经很久了", "麻烦相关部门", "谢谢", "东坝镇这边"]
+FILLER = [
+    "您好",
+    "我想反映一个问题",
+    "在城关镇",
+    "希望尽快处理",
+    "已经很久了",
+    "麻烦相关部门",
+    "谢谢",
+    "东坝镇这边",
+]
 
 
 def _text(rng, code):
@@ -33,9 +77,18 @@ def _text(rng, code):
 @pytest.fixture
 def county(personas):
     units = {"scjg": personas.unit_a, "zjj": personas.unit_b}
-    for code, name in (("rsj", "测试县人力资源和社会保障局"), ("ybj", "测试县医疗保障局"), ("cgj", "测试县城市管理局")):
-        units[code] = Unit.objects.create(code=code, name=name, kind=Unit.Kind.DEPARTMENT, parent=personas.county)
-    topics = {code: Topic.objects.create(code=f"t-{code}", name=f"{code}类", default_unit=units[code]) for code in units}
+    for code, name in (
+        ("rsj", "测试县人力资源和社会保障局"),
+        ("ybj", "测试县医疗保障局"),
+        ("cgj", "测试县城市管理局"),
+    ):
+        units[code] = Unit.objects.create(
+            code=code, name=name, kind=Unit.Kind.DEPARTMENT, parent=personas.county
+        )
+    topics = {
+        code: Topic.objects.create(code=f"t-{code}", name=f"{code}类", default_unit=units[code])
+        for code in units
+    }
     return units, topics
 
 
@@ -49,8 +102,17 @@ def _history(county, n=500, status=WorkOrder.Status.CLOSED, seed=7):
         code = codes[i % len(codes)]
         # one dispatch in ten went elsewhere (re-dispatches, judgement calls): the data is noisy
         label = rng.choice(codes) if rng.random() < 0.1 else code
-        rows.append(WorkOrder(number=f"T{seed}{i:07d}", content=_text(rng, code), main_unit=units[label],
-                              topic=topics[code], status=status, registered_at=now, caller_phone="13800000000"))
+        rows.append(
+            WorkOrder(
+                number=f"T{seed}{i:07d}",
+                content=_text(rng, code),
+                main_unit=units[label],
+                topic=topics[code],
+                status=status,
+                registered_at=now,
+                caller_phone="13800000000",
+            )
+        )
     WorkOrder.objects.bulk_create(rows)
 
 
@@ -80,7 +142,11 @@ def test_train_command_records_accuracy_and_audit_event(county):
     _history(county, n=300)
     call_command("train_dispatch", "--holdout", "0.25")
     model = DispatchModel.objects.get()
-    assert model.holdout == 0.25 and model.top1_accuracy is not None and model.top3_accuracy is not None
+    assert (
+        model.holdout == 0.25
+        and model.top1_accuracy is not None
+        and model.top3_accuracy is not None
+    )
     event = AuditEvent.objects.get(action="dispatch_model.train", object_id=str(model.pk))
     assert event.changes["trained_on"] == [None, 300]
 
@@ -98,13 +164,17 @@ def test_a_newer_model_trained_by_another_process_is_used(county):
     _history(county)
     smart_dispatch.train(holdout=0)
     # another process trains on a history where everything goes to the urban management bureau
-    params = {"units": {"classes": [units["cgj"].pk], "prior": [0.0], "norm": [0.0], "feat": {}}, "topics": {}}
+    params = {
+        "units": {"classes": [units["cgj"].pk], "prior": [0.0], "norm": [0.0], "feat": {}},
+        "topics": {},
+    }
     DispatchModel.objects.create(trained_on=1, params=params)
     assert smart_dispatch.suggest("饭店后厨卫生差")[0][0] == units["cgj"]
 
 
-def test_supervisor_page_shows_accuracy_and_retrain_enqueues_training(county, personas, login,
-                                                                     django_capture_on_commit_callbacks):
+def test_supervisor_page_shows_accuracy_and_retrain_enqueues_training(
+    county, personas, login, django_capture_on_commit_callbacks
+):
     _history(county)
     smart_dispatch.train(holdout=0.2)
     client = login(personas.supervisor)
@@ -115,7 +185,11 @@ def test_supervisor_page_shows_accuracy_and_retrain_enqueues_training(county, pe
         resp = client.post(reverse("knowledge:dispatch_retrain"), {"holdout": "0.3"})
     assert resp.status_code == 302
     latest = DispatchModel.objects.order_by("-pk").first()
-    assert DispatchModel.objects.count() == 2 and latest.holdout == 0.3 and latest.created_by == personas.supervisor
+    assert (
+        DispatchModel.objects.count() == 2
+        and latest.holdout == 0.3
+        and latest.created_by == personas.supervisor
+    )
     assert AuditEvent.objects.filter(action="dispatch_model.retrain_requested").exists()
 
 
@@ -129,7 +203,9 @@ def test_suggest_api_returns_units_and_topics(county, personas, api_client):
     units, _topics = county
     _history(county)
     smart_dispatch.train(holdout=0)
-    resp = api_client(personas.operator).get("/api/v1/knowledge/dispatch/suggest", {"text": "小区电梯长期故障物业不管"})
+    resp = api_client(personas.operator).get(
+        "/api/v1/knowledge/dispatch/suggest", {"text": "小区电梯长期故障物业不管"}
+    )
     assert resp.status_code == 200
     body = resp.json()
     assert body["units"][0]["id"] == units["zjj"].pk and len(body["units"]) == 3
@@ -161,13 +237,24 @@ def test_acceptance_counts_dispatches_that_followed_the_suggestion(county, perso
     units, topics = county
 
     def dispatch(to, suggested):
-        order = hotline.register(actor=personas.operator, content="饭店后厨卫生差，请查处。", topic=topics["scjg"],
-                                 caller_phone="13812345678")
-        hotline.dispatch(actor=personas.operator, order=order, main_unit=to, suggested_unit_id=suggested)
+        order = hotline.register(
+            actor=personas.operator,
+            content="饭店后厨卫生差，请查处。",
+            topic=topics["scjg"],
+            caller_phone="13812345678",
+        )
+        hotline.dispatch(
+            actor=personas.operator, order=order, main_unit=to, suggested_unit_id=suggested
+        )
 
     dispatch(units["scjg"], units["scjg"].pk)  # accepted
     dispatch(units["zjj"], units["scjg"].pk)  # overridden
     dispatch(units["scjg"], None)  # no suggestion shown
-    assert smart_dispatch.acceptance(days=30) == {"days": 30, "shown": 2, "accepted": 1, "rate": 0.5}
+    assert smart_dispatch.acceptance(days=30) == {
+        "days": 30,
+        "shown": 2,
+        "accepted": 1,
+        "rate": 0.5,
+    }
     html = login(personas.supervisor).get(reverse("knowledge:dispatch_model")).content.decode()
     assert "50%" in html and "1 / 2" in html

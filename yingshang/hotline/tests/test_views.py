@@ -17,13 +17,17 @@ def confidential(dispatched):
 
 
 def test_confidential_caller_is_hidden_on_the_unit_page(confidential, personas, login):
-    html = login(personas.handler_a).get(f"/staff/hotline/orders/{confidential.pk}/").content.decode()
+    html = (
+        login(personas.handler_a).get(f"/staff/hotline/orders/{confidential.pk}/").content.decode()
+    )
     assert "王秘密" not in html and PHONE not in html and "5678" not in html
     assert "保密" in html
 
 
 def test_confidential_caller_is_visible_to_the_operator(confidential, personas, login):
-    html = login(personas.operator).get(f"/staff/hotline/orders/{confidential.pk}/").content.decode()
+    html = (
+        login(personas.operator).get(f"/staff/hotline/orders/{confidential.pk}/").content.decode()
+    )
     assert "王秘密" in html and PHONE in html
 
 
@@ -41,13 +45,19 @@ def test_confidential_caller_is_hidden_in_the_unit_queue_and_export(confidential
 def test_confidential_caller_is_hidden_in_the_api(confidential, personas, api_client):
     client = api_client(personas.handler_a)
     body = client.get(f"/api/v1/hotline/orders/{confidential.pk}").json()
-    assert body["caller_name"] == "保密" and body["caller_phone"] == "" and body["caller_hidden"] is True
+    assert (
+        body["caller_name"] == "保密"
+        and body["caller_phone"] == ""
+        and body["caller_hidden"] is True
+    )
     listing = client.get("/api/v1/hotline/orders").content.decode()
     assert "王秘密" not in listing and "5678" not in listing
 
 
 def test_confidential_caller_is_not_in_the_audit_timeline(confidential, personas, login):
-    events = AuditEvent.objects.filter(object_type="hotline.workorder", object_id=str(confidential.pk))
+    events = AuditEvent.objects.filter(
+        object_type="hotline.workorder", object_id=str(confidential.pk)
+    )
     assert not any("王秘密" in str(e.changes) or PHONE in str(e.changes) for e in events)
 
 
@@ -60,18 +70,29 @@ def test_phone_is_masked_in_lists_for_the_operator(dispatched, personas, login):
 def test_another_unit_gets_404_for_an_order_not_theirs(dispatched, personas, login, api_client):
     order = dispatched()
     assert login(personas.handler_b).get(f"/staff/hotline/orders/{order.pk}/").status_code == 404
-    assert api_client(personas.handler_b).get(f"/api/v1/hotline/orders/{order.pk}").status_code == 404
+    assert (
+        api_client(personas.handler_b).get(f"/api/v1/hotline/orders/{order.pk}").status_code == 404
+    )
 
 
 def test_operator_console_registers_and_dispatches(personas, login, topic):
     client = login(personas.operator)
     page = client.get("/staff/hotline/console/")
     assert page.status_code == 200 and "autofocus" in page.content.decode()
-    response = client.post("/staff/hotline/console/", {
-        "caller_phone": "13700001111", "caller_name": "赵六", "channel": "phone", "category": "complaint",
-        "urgency": "normal", "topic": topic.pk, "content": "超市出售过期食品，请查处。", "mode": "dispatch",
-        "main_unit": personas.unit_a.pk,
-    })
+    response = client.post(
+        "/staff/hotline/console/",
+        {
+            "caller_phone": "13700001111",
+            "caller_name": "赵六",
+            "channel": "phone",
+            "category": "complaint",
+            "urgency": "normal",
+            "topic": topic.pk,
+            "content": "超市出售过期食品，请查处。",
+            "mode": "dispatch",
+            "main_unit": personas.unit_a.pk,
+        },
+    )
     assert response.status_code == 302
     order = WorkOrder.objects.get(caller_phone="13700001111")
     assert order.status == "awaiting_sign" and order.main_unit == personas.unit_a
@@ -79,10 +100,18 @@ def test_operator_console_registers_and_dispatches(personas, login, topic):
 
 def test_console_keeps_what_was_typed_on_error(personas, login):
     client = login(personas.operator)
-    response = client.post("/staff/hotline/console/", {
-        "caller_phone": "", "caller_name": "赵六", "channel": "phone", "category": "complaint",
-        "urgency": "normal", "content": "超市出售过期食品，请查处。", "mode": "dispatch",
-    })
+    response = client.post(
+        "/staff/hotline/console/",
+        {
+            "caller_phone": "",
+            "caller_name": "赵六",
+            "channel": "phone",
+            "category": "complaint",
+            "urgency": "normal",
+            "content": "超市出售过期食品，请查处。",
+            "mode": "dispatch",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400 and "请填写联系电话" in html and "超市出售过期食品" in html
     assert not WorkOrder.objects.exists()
@@ -90,14 +119,24 @@ def test_console_keeps_what_was_typed_on_error(personas, login):
 
 def test_console_caller_history_by_phone(make_order, personas, login):
     order = make_order()
-    html = login(personas.operator).get("/staff/hotline/console/history/", {"caller_phone": PHONE}).content.decode()
+    html = (
+        login(personas.operator)
+        .get("/staff/hotline/console/history/", {"caller_phone": PHONE})
+        .content.decode()
+    )
     assert order.number in html
 
 
 def test_console_duplicate_suggestions(make_order, personas, login):
     order = make_order()
-    html = login(personas.operator).get("/staff/hotline/console/duplicates/", {
-        "content": "某某饭店后厨卫生状况差，有老鼠", "caller_phone": "", "address": ""}).content.decode()
+    html = (
+        login(personas.operator)
+        .get(
+            "/staff/hotline/console/duplicates/",
+            {"content": "某某饭店后厨卫生状况差，有老鼠", "caller_phone": "", "address": ""},
+        )
+        .content.decode()
+    )
     assert order.number in html
 
 
@@ -122,9 +161,16 @@ def test_order_page_shows_only_allowed_actions(dispatched, personas, login):
 
 
 def test_portal_submit_and_lookup(client, personas, topic):
-    response = client.post("/hotline/submit/", {
-        "caller_name": "孙七", "caller_phone": "13911112222", "category": "help", "topic": topic.pk,
-        "content": "小区门口路灯坏了一个月了，晚上很不安全。"})
+    response = client.post(
+        "/hotline/submit/",
+        {
+            "caller_name": "孙七",
+            "caller_phone": "13911112222",
+            "category": "help",
+            "topic": topic.pk,
+            "content": "小区门口路灯坏了一个月了，晚上很不安全。",
+        },
+    )
     assert response.status_code == 200
     order = WorkOrder.objects.get(caller_phone="13911112222")
     assert order.channel == "web" and order.number in response.content.decode()
@@ -136,8 +182,12 @@ def test_portal_submit_and_lookup(client, personas, topic):
 
 
 def test_portal_submit_is_rate_limited_per_phone(client, personas):
-    data = {"caller_name": "孙七", "caller_phone": "13911112222", "category": "help",
-            "content": "小区门口路灯坏了一个月了，晚上很不安全。"}
+    data = {
+        "caller_name": "孙七",
+        "caller_phone": "13911112222",
+        "category": "help",
+        "content": "小区门口路灯坏了一个月了，晚上很不安全。",
+    }
     for _ in range(3):
         assert client.post("/hotline/submit/", data, REMOTE_ADDR=f"10.0.0.{_}").status_code == 200
     blocked = client.post("/hotline/submit/", data, REMOTE_ADDR="10.0.0.9")
@@ -148,16 +198,32 @@ def test_portal_submit_is_rate_limited_per_phone(client, personas):
 
 def test_portal_submit_is_rate_limited_per_ip(client, personas):
     for i in range(5):
-        client.post("/hotline/submit/", {"caller_name": "孙七", "caller_phone": f"1391111000{i}", "category": "help",
-                                         "content": "小区门口路灯坏了一个月了，晚上很不安全。"})
-    blocked = client.post("/hotline/submit/", {"caller_name": "孙七", "caller_phone": "13911119999",
-                                               "category": "help", "content": "小区门口路灯坏了一个月了，晚上很不安全。"})
+        client.post(
+            "/hotline/submit/",
+            {
+                "caller_name": "孙七",
+                "caller_phone": f"1391111000{i}",
+                "category": "help",
+                "content": "小区门口路灯坏了一个月了，晚上很不安全。",
+            },
+        )
+    blocked = client.post(
+        "/hotline/submit/",
+        {
+            "caller_name": "孙七",
+            "caller_phone": "13911119999",
+            "category": "help",
+            "content": "小区门口路灯坏了一个月了，晚上很不安全。",
+        },
+    )
     assert blocked.status_code == 429 and WorkOrder.objects.count() == 5
 
 
 def test_portal_rating_after_reply(awaiting_callback, client):
     order = awaiting_callback()
-    response = client.post("/hotline/lookup/", {"number": order.number, "phone": PHONE, "rate": "0"})
+    response = client.post(
+        "/hotline/lookup/", {"number": order.number, "phone": PHONE, "rate": "0"}
+    )
     assert "感谢您的评价" in response.content.decode()
     order.refresh_from_db()
     assert order.portal_rating is False and order.satisfied is False
@@ -176,23 +242,45 @@ def test_criticism_lists_units_five_working_days_overdue(in_progress, personas, 
     assert order.number in html
 
 
-def test_supervisor_changes_a_limit_rule_and_new_dispatches_use_it(personas, login, make_order, clock):
+def test_supervisor_changes_a_limit_rule_and_new_dispatches_use_it(
+    personas, login, make_order, clock
+):
     from yingshang.audit.models import AuditEvent
     from yingshang.hotline.models import LimitRule
 
     rule = LimitRule.objects.get(purpose="handle", category="complaint", urgency="")
     client = login(personas.supervisor)
-    response = client.post("/staff/hotline/settings/", {"rule": rule.pk, "purpose": "handle", "category": "complaint",
-                                                        "urgency": "", "amount": "10", "unit": "working_days",
-                                                        "is_active": "on"})
+    response = client.post(
+        "/staff/hotline/settings/",
+        {
+            "rule": rule.pk,
+            "purpose": "handle",
+            "category": "complaint",
+            "urgency": "",
+            "amount": "10",
+            "unit": "working_days",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.amount == 10
     assert AuditEvent.objects.filter(action="hotline.limit_rule", object_id=str(rule.pk)).exists()
-    order = services.dispatch(actor=personas.operator, order=make_order(), main_unit=personas.unit_a)
+    order = services.dispatch(
+        actor=personas.operator, order=make_order(), main_unit=personas.unit_a
+    )
     assert order.handle_due_at.date().isoformat() == "2026-12-07"  # 10 working days from Tue 24 Nov
-    bad = client.post("/staff/hotline/settings/", {"rule": rule.pk, "purpose": "handle", "category": "complaint",
-                                                   "urgency": "", "amount": "1.5", "unit": "working_days"})
+    bad = client.post(
+        "/staff/hotline/settings/",
+        {
+            "rule": rule.pk,
+            "purpose": "handle",
+            "category": "complaint",
+            "urgency": "",
+            "amount": "1.5",
+            "unit": "working_days",
+        },
+    )
     assert bad.status_code == 400 and "以天计的时限必须是整数" in bad.content.decode()
 
 
@@ -200,29 +288,48 @@ def test_kpi_weights_are_configurable_by_supervisors_only(personas, login):
     from yingshang.hotline.models import KpiConfig
 
     assert login(personas.operator).get("/staff/hotline/settings/").status_code == 403
-    response = login(personas.supervisor).post("/staff/hotline/settings/", {
-        "form": "kpi", "weight_response": "10", "weight_resolution": "45", "weight_satisfaction": "45", "min_sample": "5"})
+    response = login(personas.supervisor).post(
+        "/staff/hotline/settings/",
+        {
+            "form": "kpi",
+            "weight_response": "10",
+            "weight_resolution": "45",
+            "weight_satisfaction": "45",
+            "min_sample": "5",
+        },
+    )
     assert response.status_code == 302
     config = KpiConfig.get()
     assert (config.weight_response, config.min_sample) == (10, 5)
 
 
-def test_unit_uploads_a_photo_and_another_unit_cannot_download_it(in_progress, personas, login, settings, tmp_path):
+def test_unit_uploads_a_photo_and_another_unit_cannot_download_it(
+    in_progress, personas, login, settings, tmp_path
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = str(tmp_path)
     order = in_progress()
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     client = login(personas.handler_a)
-    r = client.post(f"/staff/hotline/orders/{order.pk}/act/attach/",
-                    {"file": SimpleUploadedFile("现场.png", png, content_type="image/png")})
+    r = client.post(
+        f"/staff/hotline/orders/{order.pk}/act/attach/",
+        {"file": SimpleUploadedFile("现场.png", png, content_type="image/png")},
+    )
     assert r.status_code == 302
     att = order.attachments.get()
     assert AuditEvent.objects.filter(action="hotline.attach", object_id=str(order.pk)).exists()
     assert client.get(f"/staff/hotline/orders/{order.pk}/files/{att.pk}/").status_code == 200
-    assert login(personas.handler_b).get(f"/staff/hotline/orders/{order.pk}/files/{att.pk}/").status_code == 404
-    bad = login(personas.handler_a).post(f"/staff/hotline/orders/{order.pk}/act/attach/",
-                                         {"file": SimpleUploadedFile("x.exe", b"MZ" + b"\x00" * 64)})
+    assert (
+        login(personas.handler_b)
+        .get(f"/staff/hotline/orders/{order.pk}/files/{att.pk}/")
+        .status_code
+        == 404
+    )
+    bad = login(personas.handler_a).post(
+        f"/staff/hotline/orders/{order.pk}/act/attach/",
+        {"file": SimpleUploadedFile("x.exe", b"MZ" + b"\x00" * 64)},
+    )
     assert bad.status_code == 400 and "不是允许的格式" in bad.content.decode()
 
 
@@ -235,8 +342,12 @@ def test_home_cards_show_the_hotline_queues(dispatched, personas, login):
 
 
 def test_co_unit_sees_the_order_but_cannot_act(make_order, personas, login):
-    order = services.dispatch(actor=personas.operator, order=make_order(), main_unit=personas.unit_a,
-                              co_units=[personas.unit_b])
+    order = services.dispatch(
+        actor=personas.operator,
+        order=make_order(),
+        main_unit=personas.unit_a,
+        co_units=[personas.unit_b],
+    )
     client = login(personas.handler_b)
     page = client.get(f"/staff/hotline/orders/{order.pk}/")
     assert page.status_code == 200 and 'data-testid="sign"' not in page.content.decode()
@@ -255,23 +366,43 @@ def test_merged_duplicate_is_listed_on_the_kept_order(make_order, personas, logi
 def test_garbage_ids_in_action_forms_answer_404_not_500(in_progress, personas, login):
     order = in_progress()
     client = login(personas.operator)
-    assert client.post(f"/staff/hotline/orders/{order.pk}/act/decide_extension/", {"extension_id": "abc"}).status_code == 404
-    assert client.post(f"/staff/hotline/orders/{order.pk}/act/rule_return/", {"return_id": ""}).status_code == 404
+    assert (
+        client.post(
+            f"/staff/hotline/orders/{order.pk}/act/decide_extension/", {"extension_id": "abc"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/staff/hotline/orders/{order.pk}/act/rule_return/", {"return_id": ""}
+        ).status_code
+        == 404
+    )
     assert client.post(f"/staff/hotline/orders/{order.pk}/act/nonsense/").status_code == 404
 
 
 def test_dispatch_on_the_order_page_records_the_suggestion_shown(make_order, personas, login):
     order = make_order()
-    login(personas.operator).post(f"/staff/hotline/orders/{order.pk}/act/dispatch/",
-                                  {"main_unit": personas.unit_b.pk, "suggested_unit": personas.unit_a.pk})
+    login(personas.operator).post(
+        f"/staff/hotline/orders/{order.pk}/act/dispatch/",
+        {"main_unit": personas.unit_b.pk, "suggested_unit": personas.unit_a.pk},
+    )
     event = AuditEvent.objects.get(action="hotline.dispatch", object_id=str(order.pk))
     assert event.changes["suggested_unit_id"][1] == personas.unit_a.pk
     assert event.changes["main_unit_id"][1] == personas.unit_b.pk
 
 
 def test_portal_honeypot_stores_nothing(client, personas):
-    r = client.post("/hotline/submit/", {"caller_name": "机器人", "caller_phone": "13911112222", "category": "help",
-                                         "content": "这是一条自动提交的垃圾信息内容内容", "website": "http://spam"})
+    r = client.post(
+        "/hotline/submit/",
+        {
+            "caller_name": "机器人",
+            "caller_phone": "13911112222",
+            "category": "help",
+            "content": "这是一条自动提交的垃圾信息内容内容",
+            "website": "http://spam",
+        },
+    )
     assert r.status_code == 200 and not WorkOrder.objects.exists()
 
 

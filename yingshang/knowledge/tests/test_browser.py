@@ -6,7 +6,9 @@ from yingshang.knowledge.models import KnowledgeArticle
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_operator_writes_finds_and_withdraws_an_article(_live_server_media_url, page, browser_login):
+def test_operator_writes_finds_and_withdraws_an_article(
+    _live_server_media_url, page, browser_login
+):
     from yingshang.testing.personas import make_personas
 
     make_personas()
@@ -39,8 +41,9 @@ def test_operator_writes_finds_and_withdraws_an_article(_live_server_media_url, 
     assert page.get_by_test_id("status").inner_text() == "已撤回"
     article.refresh_from_db()
     assert article.status == "withdrawn"
-    assert AuditEvent.objects.filter(action="knowledge.withdraw", object_id=str(article.pk),
-                                     reason="政策调整，口径待更新").exists()
+    assert AuditEvent.objects.filter(
+        action="knowledge.withdraw", object_id=str(article.pk), reason="政策调整，口径待更新"
+    ).exists()
     assert "撤回知识条目" in page.get_by_test_id("timeline").inner_text()
 
 
@@ -53,10 +56,19 @@ def test_supervisor_sees_accuracy_and_retrains(_live_server_media_url, page, bro
 
     people = make_personas()
     texts = {people.unit_a: "饭店后厨卫生差，食品过期", people.unit_b: "小区电梯故障，物业不维修"}
-    WorkOrder.objects.bulk_create([
-        WorkOrder(number=f"S{i:05d}", content=f"{texts[unit]}（第{i}次反映）", main_unit=unit, status="closed",
-                  registered_at=timezone.now(), caller_phone="13800000000")
-        for i, unit in enumerate([people.unit_a, people.unit_b] * 30)])
+    WorkOrder.objects.bulk_create(
+        [
+            WorkOrder(
+                number=f"S{i:05d}",
+                content=f"{texts[unit]}（第{i}次反映）",
+                main_unit=unit,
+                status="closed",
+                registered_at=timezone.now(),
+                caller_phone="13800000000",
+            )
+            for i, unit in enumerate([people.unit_a, people.unit_b] * 30)
+        ]
+    )
     smart_dispatch.train(holdout=0.2)
     browser_login(page, "supervisor")
     page.goto("/staff/knowledge/dispatch-model/")
@@ -71,4 +83,7 @@ def test_supervisor_sees_accuracy_and_retrains(_live_server_media_url, page, bro
     page.wait_for_load_state()
     from yingshang.knowledge.models import DispatchModel
 
-    assert DispatchModel.objects.count() == 2 and DispatchModel.objects.order_by("-pk").first().holdout == 0.3
+    assert (
+        DispatchModel.objects.count() == 2
+        and DispatchModel.objects.order_by("-pk").first().holdout == 0.3
+    )

@@ -70,7 +70,9 @@ def test_passwords_are_hashed_with_argon2_in_production_settings(settings):
 
 
 @pytest.mark.django_db
-def test_session_expiry_slides_with_activity_but_is_not_rewritten_on_every_request(client, personas, monkeypatch):
+def test_session_expiry_slides_with_activity_but_is_not_rewritten_on_every_request(
+    client, personas, monkeypatch
+):
     from django.contrib.sessions.models import Session
 
     from yingshang.org import middleware
@@ -79,7 +81,9 @@ def test_session_expiry_slides_with_activity_but_is_not_rewritten_on_every_reque
     key = client.session.session_key
     first_expiry = Session.objects.get(session_key=key).expire_date
     client.get(reverse("workbench:home"))
-    assert Session.objects.get(session_key=key).expire_date == first_expiry  # within the minute: no write
+    assert (
+        Session.objects.get(session_key=key).expire_date == first_expiry
+    )  # within the minute: no write
     now = middleware.time.time()
     monkeypatch.setattr(middleware.time, "time", lambda: now + 120)
     client.get(reverse("workbench:home"))

@@ -15,12 +15,22 @@ def make_case(personas):
     def _make(*, status="delivered", unit=None, applicant=None, delivered_at=None, **extra):
         n = next(_seq)
         return Case.objects.create(
-            number=f"T{n:08d}", title="食品经营许可", applicant=applicant or personas.applicant,
-            applicant_name=(applicant or personas.applicant).display_name, contact_phone="13800138000",
-            channel="window", status=status, unit=unit or personas.unit_a, centre=personas.centre,
-            window=personas.window, received_by=personas.clerk,
-            delivered_at=delivered_at or (timezone.now() if status in ("delivered", "closed") else None),
-            received_at=timezone.now(), accepted_at=None if status in ("submitted", "draft") else timezone.now(), **extra,
+            number=f"T{n:08d}",
+            title="食品经营许可",
+            applicant=applicant or personas.applicant,
+            applicant_name=(applicant or personas.applicant).display_name,
+            contact_phone="13800138000",
+            channel="window",
+            status=status,
+            unit=unit or personas.unit_a,
+            centre=personas.centre,
+            window=personas.window,
+            received_by=personas.clerk,
+            delivered_at=delivered_at
+            or (timezone.now() if status in ("delivered", "closed") else None),
+            received_at=timezone.now(),
+            accepted_at=None if status in ("submitted", "draft") else timezone.now(),
+            **extra,
         )
 
     return _make
@@ -33,8 +43,13 @@ def make_order(personas):
     def _make(*, status="closed", unit=None, **extra):
         n = next(_seq)
         return WorkOrder.objects.create(
-            number=f"W{n:08d}", caller_name="李四", caller_phone="13700001111", content="路灯不亮",
-            status=status, main_unit=unit or personas.unit_b, registered_at=timezone.now(),
+            number=f"W{n:08d}",
+            caller_name="李四",
+            caller_phone="13700001111",
+            content="路灯不亮",
+            status=status,
+            main_unit=unit or personas.unit_b,
+            registered_at=timezone.now(),
             **{"closed_at": timezone.now() if status == "closed" else None, **extra},
         )
 

@@ -11,7 +11,9 @@ def _logout(page):
     page.context.clear_cookies()  # the next person signs in on their own browser
 
 
-def test_applicant_rates_very_dissatisfied_unit_rectifies_supervisor_closes(page, browser_login, personas, make_case):
+def test_applicant_rates_very_dissatisfied_unit_rectifies_supervisor_closes(
+    page, browser_login, personas, make_case
+):
     case = make_case()
     # the applicant rates the delivered case 非常不满意: one click records it
     browser_login(page, "zhangsan")
@@ -64,7 +66,12 @@ def test_applicant_rates_very_dissatisfied_unit_rectifies_supervisor_closes(page
     assert page.get_by_test_id("rect-status").inner_text() == "已办结"
     assert page.get_by_test_id("timeline").get_by_text("复核办结").is_visible()
     rect.refresh_from_db()
-    assert rect.status == "closed" and rect.verified_on_time and rect.replied_on_time and rect.callback_at
+    assert (
+        rect.status == "closed"
+        and rect.verified_on_time
+        and rect.replied_on_time
+        and rect.callback_at
+    )
 
 
 def test_window_pad_kiosk_takes_a_rating_in_one_tap(page, browser_login, personas):

@@ -16,12 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sweep_warns_the_unit_when_a_rectification_is_overdue(personas, make_case):
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    rating = rating_submit(
+        actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB
+    )
     rect = Rectification.objects.get(rating=rating)
     before = Message.objects.filter(recipient=personas.handler_a).count()
     clocks.sweep(now=timezone.now() + dt.timedelta(days=20))
-    subjects = list(Message.objects.filter(recipient=personas.handler_a, related_id=str(rect.pk))
-                    .values_list("subject", flat=True))
+    subjects = list(
+        Message.objects.filter(recipient=personas.handler_a, related_id=str(rect.pk)).values_list(
+            "subject", flat=True
+        )
+    )
     assert Message.objects.filter(recipient=personas.handler_a).count() > before
     assert any("逾期" in s for s in subjects)
 
@@ -49,11 +54,15 @@ def test_generate_bulk_creates_ratings_with_rectifications(personas):
 
 
 def test_home_card_and_clerk_pad_entry(login, personas, make_case):
-    rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    rating_submit(
+        actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB
+    )
     page = login(personas.handler_a).get(reverse("workbench:home")).content.decode()
     assert "本单位差评整改" in page
     response = login(personas.clerk).get(reverse("ratings:pad_home"))
-    assert response.status_code == 302 and response["Location"] == reverse("ratings:pad", args=[personas.window.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "ratings:pad", args=[personas.window.pk]
+    )
 
 
 def test_load_demo_puts_rectifications_in_every_state_and_is_idempotent(db):

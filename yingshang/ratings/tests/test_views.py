@@ -26,12 +26,19 @@ def test_signed_link_records_the_rating_on_the_click(client, personas, make_case
     assert not Rating.objects.exists()  # opening the link records nothing
     response = client.post(reverse("ratings:link", args=[token]), {"level": "1"})
     rating = Rating.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("ratings:details", args=[rating.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "ratings:details", args=[rating.pk]
+    )
     assert rating.level == 1 and rating.channel == "sms" and rating.case == case
     # the SMS went to the applicant: a real-name rating with a callback number
-    assert rating.rater == personas.applicant and Rectification.objects.get(rating=rating).callback_required
+    assert (
+        rating.rater == personas.applicant
+        and Rectification.objects.get(rating=rating).callback_required
+    )
     # the details page only adds to it
-    details = client.post(reverse("ratings:details", args=[rating.pk]), {"problems": ["slow"], "comment": "慢"})
+    details = client.post(
+        reverse("ratings:details", args=[rating.pk]), {"problems": ["slow"], "comment": "慢"}
+    )
     assert details.status_code == 200
     rating.refresh_from_db()
     assert rating.problems == ["slow"] and rating.level == 1
@@ -41,7 +48,9 @@ def test_tampered_link_is_refused(client, personas, make_case):
     case = make_case()
     other = make_case()
     token = links.make_token("case", case.pk, "deliver")
-    forged = token.replace(token.split(":")[0], links.make_token("case", other.pk, "deliver").split(":")[0])
+    forged = token.replace(
+        token.split(":")[0], links.make_token("case", other.pk, "deliver").split(":")[0]
+    )
     for bad in (forged, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"), "nonsense"):
         response = client.post(reverse("ratings:link", args=[bad]), {"level": "5"})
         assert response.status_code == 400 and "评价链接无效" in response.content.decode()
@@ -58,7 +67,9 @@ def test_expired_link_is_refused(client, personas, make_case):
 
 
 def test_details_page_of_someone_elses_rating_is_404(client, personas, make_case):
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    rating = rating_submit(
+        actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB
+    )
     response = client.post(reverse("ratings:details", args=[rating.pk]), {"comment": "篡改"})
     assert response.status_code == 404
     rating.refresh_from_db()
@@ -77,7 +88,9 @@ def test_invitation_goes_out_three_days_after_delivery_once(personas, make_case)
     assert invitation.case == case
     sms = Message.objects.get(channel="sms", related_id=str(case.pk))
     assert sms.address == personas.applicant.mobile and "/ratings/l/" in sms.body
-    assert Message.objects.filter(channel="inapp", recipient=personas.applicant, related_id=str(case.pk)).exists()
+    assert Message.objects.filter(
+        channel="inapp", recipient=personas.applicant, related_id=str(case.pk)
+    ).exists()
 
 
 # --- the window pad (kiosk) ---------------------------------------------------------------
@@ -89,13 +102,21 @@ def test_pad_takes_a_rating_in_one_tap_and_never_shows_it(login, personas):
     page = client.get(url).content.decode()
     assert "请您为本次服务评价" in page
     visit = personas.window.visits.get()
-    response = client.post(reverse("ratings:pad_rate", args=[personas.window.pk]),
-                           {"visit": visit.pk, "token": visit.token, "level": "2"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("ratings:pad_rate", args=[personas.window.pk]),
+        {"visit": visit.pk, "token": visit.token, "level": "2"},
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "感谢您的评价" in body
     assert "不满意" not in body  # the clerk beside the pad does not learn the level
     rating = Rating.objects.get()
-    assert rating.channel == "window_pad" and rating.visit == visit and rating.anonymous and rating.staff == personas.clerk
+    assert (
+        rating.channel == "window_pad"
+        and rating.visit == visit
+        and rating.anonymous
+        and rating.staff == personas.clerk
+    )
     # the pad goes back to idle: the rated visit is not offered again, and no rating is listed
     state = client.get(reverse("ratings:pad_state", args=[personas.window.pk])).content.decode()
     assert "欢迎光临" in state and "不满意" not in state
@@ -110,19 +131,30 @@ def test_pad_of_another_window_is_404(login, personas):
 
 
 def test_pad_is_for_window_clerks_only(login, personas):
-    assert login(personas.handler_a).get(reverse("ratings:pad", args=[personas.window.pk])).status_code == 403
+    assert (
+        login(personas.handler_a).get(reverse("ratings:pad", args=[personas.window.pk])).status_code
+        == 403
+    )
 
 
 def test_window_qr_rates_the_current_visit_once(client, personas):
     visit = visit_start(actor=personas.clerk, window=personas.window)
     page = client.get(reverse("ratings:window", args=[personas.window.pk])).content.decode()
     assert visit.token in page
-    client.post(reverse("ratings:window", args=[personas.window.pk]), {"visit": visit.pk, "token": visit.token, "level": "5"})
-    again = client.post(reverse("ratings:window", args=[personas.window.pk]),
-                        {"visit": visit.pk, "token": visit.token, "level": "1"})
+    client.post(
+        reverse("ratings:window", args=[personas.window.pk]),
+        {"visit": visit.pk, "token": visit.token, "level": "5"},
+    )
+    again = client.post(
+        reverse("ratings:window", args=[personas.window.pk]),
+        {"visit": visit.pk, "token": visit.token, "level": "1"},
+    )
     assert again.status_code == 409 and "一次一评" in again.content.decode()
     assert Rating.objects.get().channel == "qr"
-    assert "没有可评价的服务" in client.get(reverse("ratings:window", args=[personas.window.pk])).content.decode()
+    assert (
+        "没有可评价的服务"
+        in client.get(reverse("ratings:window", args=[personas.window.pk])).content.decode()
+    )
 
 
 def test_public_endpoints_are_rate_limited_by_ip(client, personas):
@@ -130,8 +162,13 @@ def test_public_endpoints_are_rate_limited_by_ip(client, personas):
 
     RatingSettings.objects.create(pk=1, public_per_ip_per_minute=3)
     visit = visit_start(actor=personas.clerk, window=personas.window)
-    codes = [client.post(reverse("ratings:window", args=[personas.window.pk]),
-                         {"visit": visit.pk, "token": "wrong", "level": "5"}).status_code for _ in range(4)]
+    codes = [
+        client.post(
+            reverse("ratings:window", args=[personas.window.pk]),
+            {"visit": visit.pk, "token": "wrong", "level": "5"},
+        ).status_code
+        for _ in range(4)
+    ]
     assert codes[:3] == [400, 400, 400] and codes[3] == 429
     assert not Rating.objects.exists()
 
@@ -141,9 +178,17 @@ def test_qr_codes_are_png(client, login, personas, make_case):
     assert window_png.status_code == 200 and window_png["Content-Type"] == "image/png"
     assert window_png.content[:8] == b"\x89PNG\r\n\x1a\n"
     case = make_case()
-    assert client.get(reverse("ratings:qr", args=["case", case.pk])).status_code == 404  # not logged in
-    assert login(personas.handler_b).get(reverse("ratings:qr", args=["case", case.pk])).status_code == 404
-    assert login(personas.applicant).get(reverse("ratings:qr", args=["case", case.pk])).status_code == 200
+    assert (
+        client.get(reverse("ratings:qr", args=["case", case.pk])).status_code == 404
+    )  # not logged in
+    assert (
+        login(personas.handler_b).get(reverse("ratings:qr", args=["case", case.pk])).status_code
+        == 404
+    )
+    assert (
+        login(personas.applicant).get(reverse("ratings:qr", args=["case", case.pk])).status_code
+        == 200
+    )
 
 
 # --- web channel ------------------------------------------------------------------------------
@@ -154,12 +199,17 @@ def test_applicant_rates_a_delivered_case_from_my_ratings(login, personas, make_
     response = client.post(reverse("ratings:rate_case", args=[case.pk]), {"level": "5"})
     assert response.status_code == 302
     assert Rating.objects.get().channel == "web"
-    assert case.number not in client.get(reverse("ratings:mine")).content.decode().split("我的实名评价")[0]
+    assert (
+        case.number
+        not in client.get(reverse("ratings:mine")).content.decode().split("我的实名评价")[0]
+    )
 
 
 def test_applicant_cannot_rate_someone_elses_case(login, personas, make_case):
     case = make_case()
-    response = login(personas.outsider).post(reverse("ratings:rate_case", args=[case.pk]), {"level": "1"})
+    response = login(personas.outsider).post(
+        reverse("ratings:rate_case", args=[case.pk]), {"level": "1"}
+    )
     assert response.status_code == 404
     assert not Rating.objects.exists()
 
@@ -168,15 +218,28 @@ def test_applicant_cannot_rate_someone_elses_case(login, personas, make_case):
 @pytest.fixture
 def anonymous_bad(personas, make_case):
     case = make_case()
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(case), level=1, channel=Channel.WEB,
-                           anonymous=True, problems=["slow"], comment="太慢了")
+    rating = rating_submit(
+        actor=personas.applicant,
+        target=T.for_case(case),
+        level=1,
+        channel=Channel.WEB,
+        anonymous=True,
+        problems=["slow"],
+        comment="太慢了",
+    )
     return case, rating
 
 
 def _personal(personas, case):
     p = personas.applicant
-    return [p.real_name, p.username, p.mobile, p.mobile[-4:] and p.mobile[:3] + "****" + p.mobile[-4:], case.number,
-            p.id_number]
+    return [
+        p.real_name,
+        p.username,
+        p.mobile,
+        p.mobile[-4:] and p.mobile[:3] + "****" + p.mobile[-4:],
+        case.number,
+        p.id_number,
+    ]
 
 
 @pytest.mark.parametrize("who", ["handler_a", "head_a", "supervisor"])
@@ -184,8 +247,12 @@ def test_anonymous_rating_not_traceable_in_pages(login, personas, anonymous_bad,
     case, rating = anonymous_bad
     client = login(personas.by_role(who))
     rect = Rectification.objects.get(rating=rating)
-    pages = [reverse("ratings:list"), reverse("ratings:detail", args=[rating.pk]),
-             reverse("ratings:rectification", args=[rect.pk]), reverse("ratings:rectifications")]
+    pages = [
+        reverse("ratings:list"),
+        reverse("ratings:detail", args=[rating.pk]),
+        reverse("ratings:rectification", args=[rect.pk]),
+        reverse("ratings:rectifications"),
+    ]
     for url in pages:
         body = client.get(url).content.decode()
         assert "匿名" in body or url == reverse("ratings:rectifications")
@@ -197,7 +264,9 @@ def test_anonymous_rating_not_traceable_in_export(login, personas, anonymous_bad
     case, _rating = anonymous_bad
     response = login(personas.supervisor).get(reverse("ratings:list") + "?export=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    text = " ".join(str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None)
+    text = " ".join(
+        str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None
+    )
     assert "匿名" in text and "太慢了" in text
     for secret in _personal(personas, case):
         assert secret not in text
@@ -222,7 +291,9 @@ def test_anonymous_rating_has_no_person_in_its_audit_trail(personas, anonymous_b
 
 # --- scope ------------------------------------------------------------------------------------
 def test_other_unit_gets_404_for_rating_and_rectification(login, personas, make_case):
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    rating = rating_submit(
+        actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB
+    )
     rect = Rectification.objects.get(rating=rating)
     client = login(personas.handler_b)
     assert client.get(reverse("ratings:detail", args=[rating.pk])).status_code == 404
@@ -231,15 +302,22 @@ def test_other_unit_gets_404_for_rating_and_rectification(login, personas, make_
 
 
 def test_clerk_cannot_see_ratings(login, personas, visit):
-    rating_submit(actor=personas.clerk, target=T.for_visit(visit), level=1, channel=Channel.WINDOW_PAD,
-                  visit_token=visit.token)
+    rating_submit(
+        actor=personas.clerk,
+        target=T.for_visit(visit),
+        level=1,
+        channel=Channel.WINDOW_PAD,
+        visit_token=visit.token,
+    )
     client = login(personas.clerk)
     assert client.get(reverse("ratings:list")).status_code == 403
     assert client.get("/api/v1/ratings/ratings").json() == []
 
 
 def test_unit_verifies_through_the_page_and_typed_text_is_kept_on_error(login, personas, make_case):
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=2, channel=Channel.WEB)
+    rating = rating_submit(
+        actor=personas.applicant, target=T.for_case(make_case()), level=2, channel=Channel.WEB
+    )
     rect = Rectification.objects.get(rating=rating)
     client = login(personas.handler_a)
     url = reverse("ratings:rectification", args=[rect.pk])
@@ -249,22 +327,36 @@ def test_unit_verifies_through_the_page_and_typed_text_is_kept_on_error(login, p
     assert response.status_code == 403  # not yet: verify first
     client.post(url, {"action": "verify", "note": "属实"})
     response = client.post(url, {"action": "reply", "outcome": "", "reply": "我写的答复"})
-    assert "请选择处理方式" in response.content.decode() and "我写的答复" in response.content.decode()
+    assert (
+        "请选择处理方式" in response.content.decode() and "我写的答复" in response.content.decode()
+    )
     rect.refresh_from_db()
     assert rect.status == "rectifying"
 
 
 # --- public page ------------------------------------------------------------------------------
-def test_public_page_publishes_satisfaction_and_rectifications_without_personal_data(client, personas, make_case):
+def test_public_page_publishes_satisfaction_and_rectifications_without_personal_data(
+    client, personas, make_case
+):
     from yingshang.ratings import rectifications as R
 
     case = make_case()
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(case), level=1, channel=Channel.WEB,
-                           problems=["slow"], comment="私人意见张三")
+    rating = rating_submit(
+        actor=personas.applicant,
+        target=T.for_case(case),
+        level=1,
+        channel=Channel.WEB,
+        problems=["slow"],
+        comment="私人意见张三",
+    )
     rect = Rectification.objects.get(rating=rating)
     R.rectification_verify(actor=personas.handler_a, rectification=rect, note="属实")
-    R.rectification_reply(actor=personas.handler_a, rectification=rect, outcome="fixed_now", reply="已压缩办理时限")
-    R.rectification_callback(actor=personas.handler_a, rectification=rect, result="satisfied", note="满意")
+    R.rectification_reply(
+        actor=personas.handler_a, rectification=rect, outcome="fixed_now", reply="已压缩办理时限"
+    )
+    R.rectification_callback(
+        actor=personas.handler_a, rectification=rect, result="satisfied", note="满意"
+    )
     R.rectification_close(actor=personas.supervisor, rectification=rect)
     body = client.get(reverse("ratings:public")).content.decode()
     assert personas.unit_a.name in body and "已压缩办理时限" in body and "办理时间长" in body
@@ -287,28 +379,40 @@ def test_caller_invited_by_sms_rates_the_work_order_with_the_link(client, person
     assert invite_due() == 1
     sms = Message.objects.get(channel="sms")
     assert sms.address == "13700001111" and sms.related_id == str(order.pk)
-    link = sms.body[sms.body.index("/ratings/l/"):]
+    link = sms.body[sms.body.index("/ratings/l/") :]
     response = client.post(link, {"level": "2"})
     assert response.status_code == 302
     rating = Rating.objects.get(work_order=order)
-    assert rating.channel == "sms" and rating.rater_phone == "13700001111" and rating.unit == personas.unit_b
+    assert (
+        rating.channel == "sms"
+        and rating.rater_phone == "13700001111"
+        and rating.unit == personas.unit_b
+    )
     assert Rectification.objects.get(rating=rating).callback_required
 
 
 def test_garbage_in_the_public_forms_is_a_clear_message_not_a_500(client, login, personas):
     visit = visit_start(actor=personas.clerk, window=personas.window)
-    response = client.post(reverse("ratings:window", args=[personas.window.pk]), {"visit": "abc", "level": "x"})
+    response = client.post(
+        reverse("ratings:window", args=[personas.window.pk]), {"visit": "abc", "level": "x"}
+    )
     assert response.status_code == 400 and "重新扫码" in response.content.decode()
-    response = client.post(reverse("ratings:window", args=[personas.window.pk]),
-                           {"visit": visit.pk, "token": visit.token, "level": "x"})
+    response = client.post(
+        reverse("ratings:window", args=[personas.window.pk]),
+        {"visit": visit.pk, "token": visit.token, "level": "x"},
+    )
     assert response.status_code == 400 and "请选择评价等级" in response.content.decode()
-    pad = login(personas.clerk).post(reverse("ratings:pad_rate", args=[personas.window.pk]), {"visit": "1;drop"})
+    pad = login(personas.clerk).post(
+        reverse("ratings:pad_rate", args=[personas.window.pk]), {"visit": "1;drop"}
+    )
     assert pad.status_code == 200 and "本次服务已结束" in pad.content.decode()
     assert not Rating.objects.exists()
 
 
 def test_unit_appeals_from_the_rating_page_and_supervisor_upholds_it(login, personas, make_case):
-    rating = rating_submit(actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB)
+    rating = rating_submit(
+        actor=personas.applicant, target=T.for_case(make_case()), level=1, channel=Channel.WEB
+    )
     unit = login(personas.handler_a)
     url = reverse("ratings:appeal_submit", args=[rating.pk])
     empty = unit.post(url, {"kind": "malicious", "reason": "  "})
@@ -317,10 +421,16 @@ def test_unit_appeals_from_the_rating_page_and_supervisor_upholds_it(login, pers
     appeal = rating.appeals.get()
     sup = login(personas.supervisor)
     assert "评价内容与本单位无关" in sup.get(reverse("ratings:appeals")).content.decode()
-    sup.post(reverse("ratings:appeal_decide", args=[appeal.pk]), {"decision": "upheld", "reason": "核实属实"})
+    sup.post(
+        reverse("ratings:appeal_decide", args=[appeal.pk]),
+        {"decision": "upheld", "reason": "核实属实"},
+    )
     rating.refresh_from_db()
     assert rating.excluded
-    assert "申诉核减，不计入统计" in sup.get(reverse("ratings:detail", args=[rating.pk])).content.decode()
+    assert (
+        "申诉核减，不计入统计"
+        in sup.get(reverse("ratings:detail", args=[rating.pk])).content.decode()
+    )
 
 
 def test_a_broken_cache_does_not_cost_a_rating(client, personas, monkeypatch):
@@ -331,6 +441,8 @@ def test_a_broken_cache_does_not_cost_a_rating(client, personas, monkeypatch):
 
     monkeypatch.setattr(ratelimit.cache, "add", broken)
     visit = visit_start(actor=personas.clerk, window=personas.window)
-    response = client.post(reverse("ratings:window", args=[personas.window.pk]),
-                           {"visit": visit.pk, "token": visit.token, "level": "4"})
+    response = client.post(
+        reverse("ratings:window", args=[personas.window.pk]),
+        {"visit": visit.pk, "token": visit.token, "level": "4"},
+    )
     assert response.status_code == 302 and Rating.objects.get().level == 4

@@ -13,7 +13,9 @@ def problem_factory(personas):
     def make(unit=None, **kw):
         kw.setdefault("description", "窗口办事指南要件表述模糊")
         kw.setdefault("deadline_days", 20)
-        return services.problem_create(actor=personas.supervisor, unit=unit or personas.unit_a, **kw)
+        return services.problem_create(
+            actor=personas.supervisor, unit=unit or personas.unit_a, **kw
+        )
 
     return make
 

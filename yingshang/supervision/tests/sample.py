@@ -7,7 +7,17 @@ from openpyxl import Workbook
 
 from yingshang.supervision.demo import png  # noqa: F401  (re-exported for the tests)
 
-HEADERS = ["序号", "问题类别", "问题描述", "责任单位", "责任领导", "整改措施", "完成时限", "进展情况", "状态"]
+HEADERS = [
+    "序号",
+    "问题类别",
+    "问题描述",
+    "责任单位",
+    "责任领导",
+    "整改措施",
+    "完成时限",
+    "进展情况",
+    "状态",
+]
 
 PROBLEMS = [
     ("不规范", "办事指南要件表述模糊，群众需多次补交材料", "一次性告知清单逐项细化"),
@@ -31,10 +41,19 @@ def ledger(units: list[str], rows: int = 72, *, title: bool = True, year: int = 
     for i in range(rows):
         cat, desc, measure = PROBLEMS[i % len(PROBLEMS)]
         unit = units[i % len(units)]
-        ws.append([
-            i + 1, cat, f"{desc}（第{i + 1}项）", unit, f"分管副局长{i % 5 + 1}", measure,
-            dt.date(year, 12, 1 + i % 28), "已制定整改方案" if i % 3 else "", "整改中" if i % 4 else "待认领",
-        ])
+        ws.append(
+            [
+                i + 1,
+                cat,
+                f"{desc}（第{i + 1}项）",
+                unit,
+                f"分管副局长{i % 5 + 1}",
+                measure,
+                dt.date(year, 12, 1 + i % 28),
+                "已制定整改方案" if i % 3 else "",
+                "整改中" if i % 4 else "待认领",
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -17,12 +17,15 @@ def _logout(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_import_claim_report_request_closure_send_back_and_close(_live_server_media_url, page, browser_login, personas):
+def test_import_claim_report_request_closure_send_back_and_close(
+    _live_server_media_url, page, browser_login, personas
+):
     # the supervisor imports the county's 72-row ledger
     browser_login(page, "supervisor")
     page.goto("/staff/supervision/import/")
     page.get_by_label("Excel文件").set_input_files(
-        {"name": "自查问题台账.xlsx", "mimeType": XLSX, "buffer": ledger(["市场监管局", "住建局"])})
+        {"name": "自查问题台账.xlsx", "mimeType": XLSX, "buffer": ledger(["市场监管局", "住建局"])}
+    )
     page.get_by_role("button", name="上传").click()
     expect(page.get_by_role("heading", name="核对列对应关系")).to_be_visible()
     expect(page.get_by_label("责任单位 *")).to_have_value("3")  # guessed from the header
@@ -34,7 +37,9 @@ def test_import_claim_report_request_closure_send_back_and_close(_live_server_me
 
     # 市场监管局 claims two of its problems, reports progress with a photo and asks for closure
     browser_login(page, "handler_a")
-    mine = list(Problem.objects.filter(owner_unit=personas.unit_a, status="assigned").order_by("id")[:2])
+    mine = list(
+        Problem.objects.filter(owner_unit=personas.unit_a, status="assigned").order_by("id")[:2]
+    )
     for p in mine:
         page.goto(f"/staff/supervision/p/{p.pk}/")
         page.get_by_label("整改措施").fill("逐项细化一次性告知清单，挂出作战图")
@@ -43,7 +48,8 @@ def test_import_claim_report_request_closure_send_back_and_close(_live_server_me
         page.get_by_label("进展情况").fill("已修订办事指南并在窗口公示")
         page.get_by_label("完成比例（%）").fill("70")
         page.get_by_label("佐证材料（图片、PDF、Office文档）").set_input_files(
-            {"name": "公示现场.png", "mimeType": "image/png", "buffer": png(8, 8)})
+            {"name": "公示现场.png", "mimeType": "image/png", "buffer": png(8, 8)}
+        )
         page.get_by_role("button", name="报送进展").click()
         expect(page.get_by_test_id("status")).to_have_text("整改中")
         expect(page.get_by_role("img", name="公示现场.png")).to_be_visible()

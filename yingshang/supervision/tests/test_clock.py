@@ -16,8 +16,12 @@ START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=calendar.TZ)  # a Monday
 
 def test_reminder_fires_once_three_working_days_before_the_deadline(personas):
     with time_machine.travel(START, tick=False):
-        p = services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="证照办理时限过长",
-                                    deadline_days=10)
+        p = services.problem_create(
+            actor=personas.supervisor,
+            unit=personas.unit_a,
+            description="证照办理时限过长",
+            deadline_days=10,
+        )
     due_day = calendar.local_date(p.deadline_at)
     too_early = calendar.end_of_day(calendar.add_working_days(due_day, -5))
     assert services.send_reminders(now=too_early) == 0
@@ -32,8 +36,13 @@ def test_reminder_fires_once_three_working_days_before_the_deadline(personas):
 
 def test_milestone_reminder_fires_once(personas):
     with time_machine.travel(START, tick=False):
-        p = services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="问题",
-                                    deadline_days=30, milestones=[("制定方案", dt.date(2026, 11, 16))])
+        p = services.problem_create(
+            actor=personas.supervisor,
+            unit=personas.unit_a,
+            description="问题",
+            deadline_days=30,
+            milestones=[("制定方案", dt.date(2026, 11, 16))],
+        )
     now = dt.datetime(2026, 11, 12, 9, 0, tzinfo=calendar.TZ)
     assert services.send_reminders(now=now) == 1
     assert services.send_reminders(now=now) == 0
@@ -42,8 +51,12 @@ def test_milestone_reminder_fires_once(personas):
 
 def test_overdue_is_a_clock_state_escalated_to_the_head_and_supervisors(personas):
     with time_machine.travel(START, tick=False):
-        p = services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="中梗阻问题",
-                                    deadline_days=5)
+        p = services.problem_create(
+            actor=personas.supervisor,
+            unit=personas.unit_a,
+            description="中梗阻问题",
+            deadline_days=5,
+        )
         services.problem_claim(actor=personas.handler_a, problem=p)
     later = p.deadline_at + dt.timedelta(hours=1)
     clocks.sweep(now=later)
@@ -62,11 +75,16 @@ def test_closure_request_pauses_the_deadline_clock(personas):
     from yingshang.supervision.tests.sample import png
 
     with time_machine.travel(START, tick=False):
-        p = services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="问题",
-                                    deadline_days=5)
+        p = services.problem_create(
+            actor=personas.supervisor, unit=personas.unit_a, description="问题", deadline_days=5
+        )
         services.problem_claim(actor=personas.handler_a, problem=p)
-        services.problem_request_closure(actor=personas.handler_a, problem=p, text="完成",
-                                         files=[SimpleUploadedFile("a.png", png())])
+        services.problem_request_closure(
+            actor=personas.handler_a,
+            problem=p,
+            text="完成",
+            files=[SimpleUploadedFile("a.png", png())],
+        )
     clocks.sweep(now=p.deadline_at + dt.timedelta(days=3))
     p.refresh_from_db()
     assert p.overdue is False
@@ -77,18 +95,28 @@ def test_supervisor_extends_the_deadline_on_its_clock_and_overdue_clears(persona
     from yingshang.errors import InvalidInput, PermissionDeniedError
 
     with time_machine.travel(START, tick=False):
-        p = services.problem_create(actor=personas.supervisor, unit=personas.unit_a, description="问题",
-                                    deadline_days=5)
+        p = services.problem_create(
+            actor=personas.supervisor, unit=personas.unit_a, description="问题", deadline_days=5
+        )
     clocks.sweep(now=p.deadline_at + dt.timedelta(hours=1))
     p.refresh_from_db()
     assert p.overdue
     with pytest.raises(PermissionDeniedError):
-        services.problem_extend(actor=personas.handler_a, problem=p, deadline=dt.date(2026, 12, 31), reason="申请延期")
+        services.problem_extend(
+            actor=personas.handler_a, problem=p, deadline=dt.date(2026, 12, 31), reason="申请延期"
+        )
     with pytest.raises(InvalidInput):
-        services.problem_extend(actor=personas.supervisor, problem=p, deadline=dt.date(2026, 11, 3), reason="x")
+        services.problem_extend(
+            actor=personas.supervisor, problem=p, deadline=dt.date(2026, 11, 3), reason="x"
+        )
     at = p.deadline_at + dt.timedelta(hours=2)
-    services.problem_extend(actor=personas.supervisor, problem=p, deadline=dt.date(2026, 12, 31),
-                            reason="涉及跨部门协调，经县领导同意延期", at=at)
+    services.problem_extend(
+        actor=personas.supervisor,
+        problem=p,
+        deadline=dt.date(2026, 12, 31),
+        reason="涉及跨部门协调，经县领导同意延期",
+        at=at,
+    )
     p.refresh_from_db()
     assert calendar.local_date(p.deadline_at) == dt.date(2026, 12, 31) and p.overdue is False
     assert clocks.clocks_of(p, services.DEADLINE).get().due_at == p.deadline_at

@@ -18,7 +18,14 @@ def test_load_demo_makes_the_72_self_inspection_problems_in_every_state_once():
     qs = Problem.objects.filter(source_type="demo")
     assert qs.count() == 72
     states = set(qs.values_list("status", flat=True))
-    assert {"assigned", "claimed", "rectifying", "closure_requested", "closed", "reopened"} <= states
+    assert {
+        "assigned",
+        "claimed",
+        "rectifying",
+        "closure_requested",
+        "closed",
+        "reopened",
+    } <= states
     assert qs.filter(overdue=True).exists()
     assert qs.filter(milestones__isnull=False).distinct().count() == 72
     assert InspectionForm.objects.filter(title=demo.FORM_TITLE).count() == 1

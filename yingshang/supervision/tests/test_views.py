@@ -12,18 +12,39 @@ pytestmark = pytest.mark.django_db
 
 def test_create_page_keeps_what_was_typed_on_error(personas, login):
     client = login(personas.supervisor)
-    resp = client.post("/staff/supervision/new/", {"description": "窗口推诿扯皮问题", "unit": "", "leader_name": "王副县长"})
+    resp = client.post(
+        "/staff/supervision/new/",
+        {"description": "窗口推诿扯皮问题", "unit": "", "leader_name": "王副县长"},
+    )
     assert resp.status_code == 400
     body = resp.content.decode()
     assert "请指定责任单位" in body and "窗口推诿扯皮问题" in body and "王副县长" in body
     assert Problem.objects.count() == 0
-    resp = client.post("/staff/supervision/new/", {"description": "窗口推诿扯皮问题", "unit": personas.unit_a.pk,
-                                                   "ms_title": ["制定方案"], "ms_due": ["2026-13-45"]})
+    resp = client.post(
+        "/staff/supervision/new/",
+        {
+            "description": "窗口推诿扯皮问题",
+            "unit": personas.unit_a.pk,
+            "ms_title": ["制定方案"],
+            "ms_due": ["2026-13-45"],
+        },
+    )
     assert resp.status_code == 400 and "节点完成时限不是有效日期" in resp.content.decode()
-    resp = client.post("/staff/supervision/new/", {"description": "窗口推诿扯皮问题", "unit": personas.unit_a.pk,
-                                                   "co_units": [personas.unit_b.pk], "source": "media"})
+    resp = client.post(
+        "/staff/supervision/new/",
+        {
+            "description": "窗口推诿扯皮问题",
+            "unit": personas.unit_a.pk,
+            "co_units": [personas.unit_b.pk],
+            "source": "media",
+        },
+    )
     p = Problem.objects.get()
-    assert resp.status_code == 302 and p.source == "media" and list(p.co_units.all()) == [personas.unit_b]
+    assert (
+        resp.status_code == 302
+        and p.source == "media"
+        and list(p.co_units.all()) == [personas.unit_b]
+    )
 
 
 def test_unit_staff_cannot_open_the_create_page(personas, login):
@@ -34,7 +55,9 @@ def test_detail_action_error_is_shown_and_keeps_input(personas, problem_factory,
     p = problem_factory()
     client = login(personas.handler_a)
     client.post(f"/staff/supervision/p/{p.pk}/claim/", {"measures": "细化清单"})
-    resp = client.post(f"/staff/supervision/p/{p.pk}/report/", {"text": "完成一半", "percent": "150"})
+    resp = client.post(
+        f"/staff/supervision/p/{p.pk}/report/", {"text": "完成一半", "percent": "150"}
+    )
     assert resp.status_code == 400
     body = resp.content.decode()
     assert "完成比例应为0到100之间的整数" in body and "完成一半" in body
@@ -61,7 +84,12 @@ def test_weekly_dispatch_counts_changes_per_unit(personas, problem_factory, logi
     resp = login(personas.handler_b).get("/staff/supervision/weekly/")
     assert [r["unit"].pk for r in resp.context["rows"]] == [personas.unit_b.pk]
     last_week = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
-    assert login(personas.supervisor).get(f"/staff/supervision/weekly/?week={last_week}").context["rows"] == []
+    assert (
+        login(personas.supervisor)
+        .get(f"/staff/supervision/weekly/?week={last_week}")
+        .context["rows"]
+        == []
+    )
 
 
 def test_calendar_shows_milestones_of_the_month(personas, problem_factory, login):
@@ -90,16 +118,29 @@ def test_unit_summary_and_home_card(personas, problem_factory, login):
 
 def test_self_inspection_form_reports_land_in_the_ledger(personas, login):
     sup = login(personas.supervisor)
-    resp = sup.post("/staff/supervision/forms/", {
-        "title": "不诚信、不规范、不担当问题自查表", "deadline_days": "20",
-        "cat_1": "buchengxin", "q_1": "是否存在承诺不兑现", "cat_2": "budandang", "q_2": "是否存在推诿扯皮"})
+    resp = sup.post(
+        "/staff/supervision/forms/",
+        {
+            "title": "不诚信、不规范、不担当问题自查表",
+            "deadline_days": "20",
+            "cat_1": "buchengxin",
+            "q_1": "是否存在承诺不兑现",
+            "cat_2": "budandang",
+            "q_2": "是否存在推诿扯皮",
+        },
+    )
     form = InspectionForm.objects.get()
     assert resp.status_code == 302 and form.items.count() == 2 and form.status == "published"
     items = list(form.items.all())
     client = login(personas.handler_a)
-    resp = client.post(f"/staff/supervision/forms/{form.pk}/", {
-        "unit": personas.unit_a.pk, f"item_{items[0].pk}": "奖补资金兑现不及时\n招商承诺未落实",
-        f"item_{items[1].pk}": ""})
+    resp = client.post(
+        f"/staff/supervision/forms/{form.pk}/",
+        {
+            "unit": personas.unit_a.pk,
+            f"item_{items[0].pk}": "奖补资金兑现不及时\n招商承诺未落实",
+            f"item_{items[1].pk}": "",
+        },
+    )
     assert resp.status_code == 302
     made = Problem.objects.filter(source="self_inspection")
     assert made.count() == 2
@@ -107,8 +148,10 @@ def test_self_inspection_form_reports_land_in_the_ledger(personas, login):
     assert {p.category.name for p in made} == {"不诚信"}
     assert AuditEvent.objects.filter(action="inspection.submit").count() == 1
     # a unit reports only for itself
-    resp = login(personas.handler_b).post(f"/staff/supervision/forms/{form.pk}/", {
-        "unit": personas.unit_a.pk, f"item_{items[0].pk}": "冒名填报"})
+    resp = login(personas.handler_b).post(
+        f"/staff/supervision/forms/{form.pk}/",
+        {"unit": personas.unit_a.pk, f"item_{items[0].pk}": "冒名填报"},
+    )
     assert "请选择填报单位" in resp.content.decode()
     assert Problem.objects.filter(source="self_inspection").count() == 2
 
@@ -119,9 +162,16 @@ def test_problems_from_overdue_work_orders_once_per_unit_topic_month(personas, l
     topic = Topic.objects.create(code="permit", name="施工许可")
     now = timezone.now()
     for i in range(3):
-        order = WorkOrder.objects.create(number=f"GD-{i}", content="办理施工许可超时", registered_at=now, topic=topic)
-        Supervision.objects.create(order=order, kind="overdue", unit=personas.unit_b, created_at=now,
-                                   dedup_key=f"overdue:{i}")
+        order = WorkOrder.objects.create(
+            number=f"GD-{i}", content="办理施工许可超时", registered_at=now, topic=topic
+        )
+        Supervision.objects.create(
+            order=order,
+            kind="overdue",
+            unit=personas.unit_b,
+            created_at=now,
+            dedup_key=f"overdue:{i}",
+        )
     client = login(personas.supervisor)
     month = timezone.localdate().strftime("%Y-%m")
     client.post("/staff/supervision/units/from-overdue-orders/", {"month": month, "threshold": "3"})
@@ -129,8 +179,12 @@ def test_problems_from_overdue_work_orders_once_per_unit_topic_month(personas, l
     p = Problem.objects.get()
     assert p.owner_unit == personas.unit_b and p.category.name == "中梗阻" and p.source == "hotline"
     assert "施工许可" in p.description and "超期3件" in p.description
-    assert login(personas.handler_a).post("/staff/supervision/units/from-overdue-orders/",
-                                          {"month": month}).status_code == 403
+    assert (
+        login(personas.handler_a)
+        .post("/staff/supervision/units/from-overdue-orders/", {"month": month})
+        .status_code
+        == 403
+    )
 
 
 def test_pages_render_in_english(personas, problem_factory, login, settings):
@@ -138,7 +192,16 @@ def test_pages_render_in_english(personas, problem_factory, login, settings):
     p = problem_factory(milestones=[("修订办事指南", timezone.localdate() + dt.timedelta(days=5))])
     client = login(personas.supervisor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    for url in ["/staff/supervision/", "/staff/supervision/list/", "/staff/supervision/units/",
-                "/staff/supervision/calendar/", "/staff/supervision/weekly/", f"/staff/supervision/p/{p.pk}/",
-                "/staff/supervision/new/", "/staff/supervision/import/", "/staff/supervision/forms/", "/staff/"]:
+    for url in [
+        "/staff/supervision/",
+        "/staff/supervision/list/",
+        "/staff/supervision/units/",
+        "/staff/supervision/calendar/",
+        "/staff/supervision/weekly/",
+        f"/staff/supervision/p/{p.pk}/",
+        "/staff/supervision/new/",
+        "/staff/supervision/import/",
+        "/staff/supervision/forms/",
+        "/staff/",
+    ]:
         assert client.get(url).status_code == 200, url

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "重新训练智能派单模型，并以留出的历史工单评估首选/前三准确率"
 
     def add_arguments(self, parser):
-        parser.add_argument("--holdout", type=float, default=0.2, help="留出评估的工单比例（0–0.9，默认0.2）")
+        parser.add_argument(
+            "--holdout", type=float, default=0.2, help="留出评估的工单比例（0–0.9，默认0.2）"
+        )
         parser.add_argument("--limit", type=int, default=None, help="只用最近的 N 件工单")
         parser.add_argument("--seed", type=int, default=20261122)
 
@@ -25,8 +27,10 @@ class Command(BaseCommand):
         def pct(x):
             return "—" if x is None else f"{x:.1%}"
 
-        self.stdout.write(self.style.SUCCESS(
-            f"模型 #{model.pk}：训练 {model.trained_on} 件，留出评估 {model.evaluated_on} 件，"
-            f"首选准确率 {pct(model.top1_accuracy)}，前三准确率 {pct(model.top3_accuracy)}，"
-            f"分类首选准确率 {pct(model.topic_top1_accuracy)}，耗时 {model.seconds:.1f} 秒"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"模型 #{model.pk}：训练 {model.trained_on} 件，留出评估 {model.evaluated_on} 件，"
+                f"首选准确率 {pct(model.top1_accuracy)}，前三准确率 {pct(model.top3_accuracy)}，"
+                f"分类首选准确率 {pct(model.topic_top1_accuracy)}，耗时 {model.seconds:.1f} 秒"
+            )
+        )
