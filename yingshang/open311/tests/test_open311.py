@@ -324,9 +324,10 @@ def test_filters_by_service_code_status_and_dates(client, order, personas):
     noise = order(topic="noise", content="楼下广场舞噪音扰民。")
     closed = order(content="请问营业执照怎么办理？")
     hotline.answer_directly(actor=personas.operator, order=closed, reply="到政务服务中心办理。")
-    get = lambda **q: {
-        r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json", q))
-    }  # noqa: E731
+
+    def get(**q):
+        return {r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json", q))}
+
     assert get(service_code="noise") == {noise.number}
     assert get(service_code="noise,food-safety") == {noise.number, food.number, closed.number}
     assert get(status="closed") == {closed.number}
