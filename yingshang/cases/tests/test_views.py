@@ -224,3 +224,17 @@ def test_home_card_counts_for_the_clerk(personas, cat, login):
     _submit(personas, cat)
     html = login(personas.clerk).get(reverse("workbench:home")).content.decode()
     assert 'data-testid="cases-card"' in html
+
+
+def test_delivered_case_page_invites_the_applicant_to_rate(personas, cat, login):
+    from yingshang.cases.tests.test_refusals import _case
+
+    client = login(personas.applicant)
+    decided = _case(personas, cat, "decided")
+    assert (
+        'data-testid="rate-prompt"'
+        not in client.get(reverse("cases:my_case", args=[decided.number])).content.decode()
+    )
+    delivered = services.case_deliver(actor=personas.clerk, case=decided, method="window_pickup")
+    page = client.get(reverse("cases:my_case", args=[delivered.number])).content.decode()
+    assert 'data-testid="rate-prompt"' in page and reverse("ratings:mine") in page
