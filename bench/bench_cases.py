@@ -80,10 +80,9 @@ def main() -> int:
         "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2,
     }
     try:
-        try:
-            import yingshang.cases.demo  # noqa: F401  (the module under test must have landed)
-        except ImportError as exc:
-            common.not_available(NAME, f"yingshang.cases.demo not importable: {exc}")
+        missing = common.missing_modules("yingshang.cases.demo", "yingshang.cases.api")
+        if missing:
+            common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0
         with common.pg_database("cases") as (url, env, info):
             result["migrate"] = info

@@ -43,12 +43,9 @@ def main() -> int:
         "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2,
     }
     try:
-        try:
-            import yingshang.hotline.demo
-            import yingshang.hotline.kpis
-            import yingshang.hotline.smart_dispatch  # noqa: F401
-        except ImportError as exc:
-            common.not_available(NAME, f"hotline modules not importable: {exc}")
+        missing = common.missing_modules("yingshang.hotline.demo", "yingshang.hotline.kpis", "yingshang.hotline.smart_dispatch", "yingshang.open311.views")
+        if missing:
+            common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0
         with common.pg_database("hotline") as (url, env, info):
             result["migrate"] = info
@@ -73,7 +70,7 @@ def main() -> int:
             result["generator"]["orders_per_s"] = round(made.get("orders", 0) / result["generator"]["seconds"])
 
             common.log("growing to 1M orders …")
-            result["grow"] = common.copy_rows(WorkOrder, copies=4, limit_total=common.volume(TOTAL))
+            result["grow"] = common.copy_rows(WorkOrder, copies=4, where="external_number = ''", limit_total=common.volume(TOTAL))
 
             # smart dispatch training on the newest 300,000 dispatched orders (as `train_dispatch` reads them)
             common.log("smart dispatch training …")

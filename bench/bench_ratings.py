@@ -1,5 +1,5 @@
 """Issue 6 (ratings):
-- rating submission (POST /api/v1/ratings) on PostgreSQL, 2 gunicorn workers: ≥ 300
+- rating submission (POST /api/v1/ratings/ratings) on PostgreSQL, 2 gunicorn workers: ≥ 300
   requests/s, p99 < 150 ms, no errors;
 - statistics for one month across all units (yingshang.ratings.selectors.stats, group "unit",
   as the statistics page computes it for a countywide viewer) over 1M ratings: < 2 s.
@@ -43,11 +43,9 @@ def main() -> int:
         "notes": ["per-IP rate limit of the rating endpoints raised in the benchmark database (all load from 127.0.0.1)"],
     }
     try:
-        try:
-            import yingshang.ratings.demo
-            import yingshang.ratings.selectors  # noqa: F401
-        except ImportError as exc:
-            common.not_available(NAME, f"ratings modules not importable: {exc}")
+        missing = common.missing_modules("yingshang.ratings.demo", "yingshang.ratings.selectors", "yingshang.ratings.api")
+        if missing:
+            common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0
         with common.pg_database("ratings") as (_url, env, info):
             result["migrate"] = info
@@ -103,7 +101,7 @@ def main() -> int:
                                "comment": "回访：问题已解决，表示满意"}, ensure_ascii=False).replace('"{id}"', "{id}")
             with common.gunicorn(env, workers=2) as server:
                 run = common.load_run(
-                    server, "/api/v1/ratings", label="POST /api/v1/ratings", method="POST", body=body,
+                    server, "/api/v1/ratings/ratings", label="POST /api/v1/ratings/ratings", method="POST", body=body,
                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                     unique_key_header="Idempotency-Key", expect_status=201, fallback_headers=api_session, duration=DURATION, connections=50,
                     p99_ms=TARGET_P99, min_rps=TARGET_RPS, ids=ids,

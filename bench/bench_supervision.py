@@ -54,11 +54,9 @@ def main() -> int:
         "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2,
     }
     try:
-        try:
-            import yingshang.supervision.demo
-            import yingshang.supervision.importer  # noqa: F401
-        except ImportError as exc:
-            common.not_available(NAME, f"supervision modules not importable: {exc}")
+        missing = common.missing_modules("yingshang.supervision.demo", "yingshang.supervision.importer")
+        if missing:
+            common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0
         with common.pg_database("supervision") as (_url, env, info):
             result["migrate"] = info

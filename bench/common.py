@@ -65,6 +65,7 @@ def write_result(name: str, data: dict) -> Path:
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "source": "working tree" if SOURCE == REPO else os.environ.get("YS_BENCH_SOURCE_LABEL", str(SOURCE)),
         "machine": machine(),
+        "volume_factor": float(os.environ.get("YS_BENCH_VOLUME", "1")),
         **data,
     }
     data.setdefault("conditions_end", conditions())
@@ -612,6 +613,22 @@ def run_row(run: dict) -> dict:
     }
 
 
+def missing_modules(*modules: str) -> list[str]:
+    """Those of `modules` (dotted names) that do not exist in the code under test."""
+    from importlib.util import find_spec
+
+    if str(SOURCE) not in sys.path:
+        sys.path.insert(0, str(SOURCE))
+    out = []
+    for module in modules:
+        try:
+            if find_spec(module) is None:
+                out.append(module)
+        except ModuleNotFoundError:
+            out.append(module)
+    return out
+
+
 def not_available(name: str, reason: str) -> None:
     write_result(name, {"status": "not available yet", "reason": reason, "summary": {"status": "not available yet"}})
 
@@ -670,7 +687,7 @@ def plain_sql_reinsert(model, url: str, first_new_id: int, *, number_field: str 
 
 def copy_rows(model, *, copies: int, number_field: str = "number", where: str = "TRUE", limit_total: int | None = None) -> dict:
     """Grow a table in SQL: INSERT … SELECT its rows again `copies` times, `number_field` made
-    unique by replacing its second character with the copy's digit (stops at limit_total rows)."""
+    unique by inserting the copy's digit after its first character (stops at limit_total rows)."""
     from django.db import connection
 
     table = model._meta.db_table

@@ -219,6 +219,8 @@ def write_doc() -> None:
             meta.append(f"load average before/after {cond['loadavg_1_5_15'][0]} / {end.get('loadavg_1_5_15', ['?'])[0]}")
         if cond.get("note"):
             meta.append(f"conditions: {cond['note']}")
+        if d.get("volume_factor", 1) != 1:
+            meta.append(f"**volumes scaled ×{d['volume_factor']} (a smoke run, not the target volume)**")
         lines += ["_" + "; ".join(meta) + "_", ""]
         if d.get("status") == "not available yet" or d.get("summary", {}).get("status") == "not available yet":
             lines += [f"Not available yet: {d.get('reason', 'the module has not landed')}.", ""]
