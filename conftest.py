@@ -26,11 +26,15 @@ def _fresh_caches(request):
     """Each test starts with an empty cache and the calendar reloaded from its database.
     Transactional tests (browser tests) flush every table, including the calendar rows the
     data migration seeded: put them back."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     from yingshang.workcal import calendar
 
     cache.clear()
+    # a request in English earlier on this thread must not leak into this test's messages
+    translation.activate(settings.LANGUAGE_CODE)
     calendar.invalidate()
     if {"db", "transactional_db", "live_server"} & set(
         request.fixturenames
