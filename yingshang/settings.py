@@ -327,6 +327,8 @@ if len(COUNTY_REGION_CODE) != 6 or not COUNTY_REGION_CODE.isdigit():
     raise ImproperlyConfigured(
         "COUNTY_REGION_CODE must be the 6-digit administrative division code"
     )
+# seconds a user's home-page queue counts are reused in one process (0: always fresh)
+HOME_CARDS_CACHE_SECONDS = 0 if TESTING else env_int("HOME_CARDS_CACHE_SECONDS", 20, minimum=0)
 API_RATE_LIMIT_PER_MINUTE = env_int("PUBLIC_RATE_LIMIT_PER_MINUTE", 30, minimum=1)
 
 LOGGING = {

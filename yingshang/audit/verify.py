@@ -63,7 +63,6 @@ def _rows(lo: int, hi: int):
 def _check_range(lo: int, hi: int, *, child: bool = False) -> _Range:
     if child:
         connections.close_all()  # a forked process must not share the parent's connection
-    sqlite = connection.vendor == "sqlite"
     expected = lo
     prev = None
     first_prev = None
@@ -106,11 +105,11 @@ def _check_range(lo: int, hi: int, *, child: bool = False) -> _Range:
                 checked,
                 (seq, pk, "prev_hash does not match the previous event"),
             )
-        if sqlite:
-            if isinstance(created_at, str):
-                created_at = dt.datetime.fromisoformat(created_at)
-            if isinstance(changes, str):
-                changes = json.loads(changes)
+        # raw values: SQLite gives text for both; Django reads PostgreSQL jsonb as text too
+        if isinstance(created_at, str):
+            created_at = dt.datetime.fromisoformat(created_at)
+        if isinstance(changes, str):
+            changes = json.loads(changes)
         if created_at.tzinfo is None:
             created_at = created_at.replace(tzinfo=utc)
         if ip is not None and not isinstance(ip, str):

@@ -28,10 +28,7 @@ class NavItem:
     group: str = ""
 
     def url(self) -> str:
-        try:
-            return reverse(self.url_name)
-        except NoReverseMatch:
-            return ""
+        return _reverse(self.url_name)
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,15 @@ class HomeCard:
     roles: frozenset[str] | set[str] = field(default_factory=frozenset)
     context: Callable | None = None
     order: int = 100
+
+
+@cache
+def _reverse(url_name: str) -> str:
+    """URLs do not change while the process runs: reverse each menu entry once."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
 
 
 @cache
@@ -72,12 +78,32 @@ def portal_items() -> list[dict]:
     ]
 
 
+_home_cache: dict[tuple, tuple[float, list[dict]]] = {}
+
+
 def home_cards(user, roles: frozenset[str]) -> list[dict]:
+    """The home page's queue counts. They are kept for settings.HOME_CARDS_CACHE_SECONDS per
+    user in this process (a count that is seconds old is fine on a home page; the queues
+    themselves are live), so a busy morning of home-page loads does not re-run every module's
+    counts. A plain dict, not the cache framework: the contexts need not be picklable."""
+    import time
+
+    from django.conf import settings
+
+    ttl = settings.HOME_CARDS_CACHE_SECONDS
+    key = (user.pk, roles)
+    now = time.monotonic()
+    hit = _home_cache.get(key) if ttl else None
+    if hit is not None and hit[0] > now:
+        return hit[1]
     cards = []
     for card in _collect("HOME_CARDS"):
         if card.roles and not (roles & set(card.roles)):
             continue
-        cards.append(
-            {"template": card.template, "context": card.context(user) if card.context else {}}
-        )
+        context = card.context(user) if card.context else {}
+        cards.append({"template": card.template, "context": context})
+    if ttl:
+        if len(_home_cache) > 5000:  # bounded: drop everything rather than track ages
+            _home_cache.clear()
+        _home_cache[key] = (now + ttl, cards)
     return cards
