@@ -10,6 +10,7 @@ from typing import Literal
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.errors import DomainError
@@ -176,8 +177,9 @@ def submit_by_link(request, payload: LinkRatingIn):
         anonymous=payload.anonymous,
         link_token=payload.token,
     )
-    return 201, rating_out(
-        Rating.objects.select_related("unit", "case", "work_order").get(pk=rating.pk)
+    return Status(
+        201,
+        rating_out(Rating.objects.select_related("unit", "case", "work_order").get(pk=rating.pk)),
     )
 
 

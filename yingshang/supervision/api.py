@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.errors import InvalidInput
@@ -268,16 +269,19 @@ def add_evidence(request, pk: int, files: File[list[UploadedFile]], note: Form[s
 
     p = scope.get_for(request.user, Problem, pk)
     saved = services.problem_attach_evidence(actor=request.user, problem=p, files=files, note=note)
-    return 201, [
-        {
-            "id": e.pk,
-            "name": e.original_name,
-            "content_type": e.content_type,
-            "size": e.size,
-            "url": reverse("supervision:evidence", args=[e.pk]),
-        }
-        for e in saved
-    ]
+    return Status(
+        201,
+        [
+            {
+                "id": e.pk,
+                "name": e.original_name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "url": reverse("supervision:evidence", args=[e.pk]),
+            }
+            for e in saved
+        ],
+    )
 
 
 class TransitionIn(Schema):
