@@ -92,7 +92,7 @@ def main() -> int:
             limits = RatingSettings.current()
             limits.public_per_ip_per_minute = 1_000_000
             limits.save()
-            ids = list(WorkOrder.objects.filter(status="closed").exclude(ratings__isnull=False).order_by("id")
+            ids = list(WorkOrder.objects.filter(status="closed", main_unit__isnull=False).exclude(ratings__isnull=False).order_by("id")
                        .values_list("id", flat=True))
             token = common.bearer_token("operator")
             api_session = common.session_api_headers("operator")

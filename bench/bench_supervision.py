@@ -76,7 +76,9 @@ def main() -> int:
 
             # --- import -------------------------------------------------------------------
             services.ensure_categories()
-            units = list(Unit.objects.filter(kind__in=["department", "town"], is_active=True).values_list("name", flat=True))
+            # names as a ledger writes them (a name with a space would be split as two co-units)
+            units = [n for n in Unit.objects.filter(kind__in=["department", "town"], is_active=True)
+                     .values_list("name", flat=True) if " " not in n]
             categories = list(Category.objects.filter(is_active=True).values_list("name", flat=True))
             supervisor = User.objects.get(username="supervisor")
             rows = common.volume(ROWS)
@@ -118,6 +120,7 @@ def main() -> int:
             result["import"].update({
                 "upload_step_s": round(upload_s, 2), "total_s": round(import_s, 2), "status": done.status,
                 "created": done.created_count, "errors": len(done.errors or []), "message": done.message,
+                "first_errors": (done.errors or [])[:5],
                 "mapping": dict(done.mapping),
                 "progress_samples": progress[:: max(1, len(progress) // 20)],
                 "progress_distinct_values": len({p[1] for p in progress}),
