@@ -39,8 +39,11 @@ class ApiKeyHeader(APIKeyHeader):
         return user
 
 
-# session (browser, with CSRF) or a bearer token / API key (systems)
-AUTH = [django_auth, BearerToken(), ApiKeyHeader()]
+# a bearer token / API key (systems) or the session (browser, with its CSRF check). Token
+# authenticators come first: ninja's session auth runs the CSRF check on every POST before it
+# looks for a session and would refuse a token-authenticated POST; a request without a token
+# header still falls through to the session auth and its CSRF check.
+AUTH = [BearerToken(), ApiKeyHeader(), django_auth]
 
 
 def error(request, status: int, code: str, message: str, details: dict | None = None):

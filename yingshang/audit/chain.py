@@ -32,6 +32,10 @@ def jsonable(value):
     return str(value)
 
 
+# one encoder for every event (json.dumps would build a new one per call); same output
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def event_hash(
     *,
     seq,
@@ -47,7 +51,7 @@ def event_hash(
     ip,
     prev_hash,
 ) -> str:
-    payload = json.dumps(
+    payload = _ENCODER.encode(
         [
             seq,
             created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -62,8 +66,5 @@ def event_hash(
             ip,
             prev_hash,
         ],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -270,7 +270,7 @@ def _document_path(instance, filename: str) -> str:
     # the stored name never comes from the user (the original name is kept in a column)
     import uuid
 
-    return f"cases/{instance.case.created_at:%Y/%m}/{instance.case.number}/{uuid.uuid4().hex}"
+    return f"cases/{instance.case.created_at:%Y/%m}/{instance.case.pk}/{uuid.uuid4().hex}"
 
 
 class Document(models.Model):

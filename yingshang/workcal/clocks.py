@@ -315,8 +315,12 @@ def _aware(value):
 
 # --- the sweep ---------------------------------------------------------------------------
 _SWEEPS = (
-    # (new state, allowed current states, the time column that must have passed)
-    (State.OVERDUE, (State.RUNNING, State.WARNING), "due_at"),
+    # (new state, current state, the time column that must have passed). One current state per
+    # pass: "state = x AND due_at <= now ORDER BY due_at LIMIT n" is a range scan of the
+    # (state, due_at) index that stops after n rows; with two states the database would have to
+    # collect and sort every due row for every batch.
+    (State.OVERDUE, (State.RUNNING,), "due_at"),
+    (State.OVERDUE, (State.WARNING,), "due_at"),
     (State.WARNING, (State.RUNNING,), "warn_at"),
 )
 

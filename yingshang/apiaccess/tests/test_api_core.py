@@ -193,3 +193,26 @@ def test_domain_error_is_409_with_code(personas):
     assert response.status_code == 400
     assert response.json()["code"] == "UNIT_INVALID"
     assert "code" in response.json()["details"]
+
+
+@pytest.mark.django_db
+def test_token_authenticated_post_needs_no_csrf_but_session_post_does(personas):
+    """A real server checks CSRF (the test client normally skips it): a bearer-token POST must
+    pass, a session POST without the token must not."""
+    _t, secret = services.token_create(actor=personas.admin, name="t")
+    payload = {
+        "parent_id": personas.county.pk,
+        "kind": "department",
+        "code": "fgj",
+        "name": "发改局",
+    }
+    token_client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = token_client.post("/api/v1/org/units", data=payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    session_client = Client(enforce_csrf_checks=True)
+    session_client.force_login(personas.admin, backend="yingshang.org.auth.UsernameOrMobileBackend")
+    payload["code"] = "gxj"
+    refused = session_client.post(
+        "/api/v1/org/units", data=payload, content_type="application/json"
+    )
+    assert refused.status_code == 403

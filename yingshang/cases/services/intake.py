@@ -2,6 +2,7 @@
 supplying documents, withdrawal."""
 
 import re
+import uuid
 
 from django.utils.translation import gettext as _
 
@@ -208,8 +209,11 @@ def case_submit(
     phone = (contact_phone or applicant.mobile or "").strip()
     texts = credit_services.ensure_texts() if (deficit_sign or certificate_keys) else {}
     with atomic():
+        # A provisional number first: the day's counter row is locked from next_number() to the
+        # commit, so it is taken at the end — concurrent submissions wait for three statements,
+        # not for this one's file writes, clock and notices.
         case = Case(
-            number=next_number(at),
+            number=f"TMP{uuid.uuid4().hex[:21]}",
             title=title,
             matter=matter,
             matter_version=version,
@@ -261,7 +265,8 @@ def case_submit(
             started_at=at,
         )
         sync_case_clock(case, clock)
-        case.save(update_fields=["due_at", "clock_state"])
+        case.number = next_number(at)
+        case.save(update_fields=["due_at", "clock_state", "number"])
         record(
             actor,
             "case.submit",
