@@ -34,15 +34,26 @@ TARGET_VERIFY = 50_000
 CHUNK = 50_000
 
 ACTIONS = [
-    ("case.submit", {"state": [None, "submitted"]}), ("case.accept", {"state": ["submitted", "accepted"]}),
-    ("case.approve", {"state": ["accepted", "approved"]}), ("order.assign", {"unit": [None, 12]}),
-    ("order.reply", {"state": ["handling", "replied"], "reply": [None, "已联系企业，问题已解决。"]}),
-    ("rating.submit", {"score": [None, 5]}), ("clock.recompute", {"due_at": ["2025-05-06T09:59:59.999999+00:00", "2025-05-07T15:59:59.999999+00:00"]}),
+    ("case.submit", {"state": [None, "submitted"]}),
+    ("case.accept", {"state": ["submitted", "accepted"]}),
+    ("case.approve", {"state": ["accepted", "approved"]}),
+    ("order.assign", {"unit": [None, 12]}),
+    (
+        "order.reply",
+        {"state": ["handling", "replied"], "reply": [None, "已联系企业，问题已解决。"]},
+    ),
+    ("rating.submit", {"score": [None, 5]}),
+    (
+        "clock.recompute",
+        {"due_at": ["2025-05-06T09:59:59.999999+00:00", "2025-05-07T15:59:59.999999+00:00"]},
+    ),
 ]
 REASONS = ["", "", "", "材料不齐，一次性告知需补正的材料", "申请人撤回"]
 
 
-def _rows(count: int, actor_ids: list[int], start_seq: int, prev: str, rng: random.Random, event_hash):
+def _rows(
+    count: int, actor_ids: list[int], start_seq: int, prev: str, rng: random.Random, event_hash
+):
     """Chained rows (tuples in COPY column order), in chunks, and the last hash."""
     t0 = dt.datetime(2025, 1, 1, 1, 0, tzinfo=dt.UTC)
     rows = []
@@ -57,11 +68,37 @@ def _rows(count: int, actor_ids: list[int], start_seq: int, prev: str, rng: rand
         ip = f"10.12.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
         role = "dept_handler"
         h = event_hash(
-            seq=seq, created_at=created_at, actor_id=actor_id, role=role, unit_id=None, action=action,
-            object_type=object_type, object_id=object_id, changes=changes, reason=reason, ip=ip, prev_hash=prev,
+            seq=seq,
+            created_at=created_at,
+            actor_id=actor_id,
+            role=role,
+            unit_id=None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            changes=changes,
+            reason=reason,
+            ip=ip,
+            prev_hash=prev,
         )
-        rows.append((seq, created_at, actor_id, "经办人", role, None, action, object_type, object_id,
-                     json.dumps(changes, ensure_ascii=False), reason, ip, prev, h))
+        rows.append(
+            (
+                seq,
+                created_at,
+                actor_id,
+                "经办人",
+                role,
+                None,
+                action,
+                object_type,
+                object_id,
+                json.dumps(changes, ensure_ascii=False),
+                reason,
+                ip,
+                prev,
+                h,
+            )
+        )
         prev = h
         if len(rows) == CHUNK:
             yield rows
@@ -70,8 +107,22 @@ def _rows(count: int, actor_ids: list[int], start_seq: int, prev: str, rng: rand
         yield rows
 
 
-COLUMNS = ("seq", "created_at", "actor_id", "actor_name", "role", "unit_id", "action", "object_type", "object_id",
-           "changes", "reason", "ip", "prev_hash", "hash")
+COLUMNS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_name",
+    "role",
+    "unit_id",
+    "action",
+    "object_type",
+    "object_id",
+    "changes",
+    "reason",
+    "ip",
+    "prev_hash",
+    "hash",
+)
 
 
 def bulk_load(count: int) -> dict:
@@ -91,7 +142,10 @@ def bulk_load(count: int) -> dict:
     hash_seconds = 0.0
     generator = _rows(count, actor_ids, 1, GENESIS, rng, event_hash)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
             while True:
                 t = time.perf_counter()
                 chunk = next(generator, None)
@@ -119,8 +173,12 @@ def bulk_load(count: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     elapsed = time.perf_counter() - started
-    return {"events": count, "seconds": round(elapsed, 1), "of_which_hashing_s": round(hash_seconds, 1),
-            "events_per_s": round(count / elapsed)}
+    return {
+        "events": count,
+        "seconds": round(elapsed, 1),
+        "of_which_hashing_s": round(hash_seconds, 1),
+        "events_per_s": round(count / elapsed),
+    }
 
 
 def measure_record(n: int) -> dict:
@@ -132,25 +190,38 @@ def measure_record(n: int) -> dict:
     actor = User.objects.filter(username__startswith="bench_actor_").first()
     with connection.cursor() as cursor:
         # the stand-in for the service's own change (a throw-away table of this bench database)
-        cursor.execute("CREATE TABLE bench_item (id integer PRIMARY KEY, state varchar(20), n integer)")
+        cursor.execute(
+            "CREATE TABLE bench_item (id integer PRIMARY KEY, state varchar(20), n integer)"
+        )
         cursor.execute("INSERT INTO bench_item VALUES (1, 'submitted', 0)")
     with_audit, without, inside = [], [], []
     for i in range(n):
-        for use_audit in ((True, False) if i % 2 == 0 else (False, True)):
+        for use_audit in (True, False) if i % 2 == 0 else (False, True):
             started = time.perf_counter()
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute("UPDATE bench_item SET n = n + 1, state = %s WHERE id = 1", ["accepted" if i % 2 else "submitted"])
+                    cursor.execute(
+                        "UPDATE bench_item SET n = n + 1, state = %s WHERE id = 1",
+                        ["accepted" if i % 2 else "submitted"],
+                    )
                 if use_audit:
                     t = time.perf_counter()
                     audit.record(
-                        actor=actor, action="case.accept", object_type="cases.case", object_id=100_000 + i,
-                        before={"state": "submitted"}, after={"state": "accepted"}, reason="", role="dept_handler",
+                        actor=actor,
+                        action="case.accept",
+                        object_type="cases.case",
+                        object_id=100_000 + i,
+                        before={"state": "submitted"},
+                        after={"state": "accepted"},
+                        reason="",
+                        role="dept_handler",
                     )
                     inside.append(time.perf_counter() - t)
             (with_audit if use_audit else without).append(time.perf_counter() - started)
-    added = [(statistics.fmean(with_audit) - statistics.fmean(without)) * 1000,
-             (statistics.median(with_audit) - statistics.median(without)) * 1000]
+    added = [
+        (statistics.fmean(with_audit) - statistics.fmean(without)) * 1000,
+        (statistics.median(with_audit) - statistics.median(without)) * 1000,
+    ]
     return {
         "n": n,
         "record_call_inside_transaction": common.summary_ms(inside),
@@ -167,8 +238,13 @@ def measure_verify() -> dict:
     started = time.perf_counter()
     result = verify_chain()
     elapsed = time.perf_counter() - started
-    return {"ok": result.ok, "checked": result.checked, "problem": result.problem, "seconds": round(elapsed, 2),
-            "events_per_s": round(result.checked / elapsed)}
+    return {
+        "ok": result.ok,
+        "checked": result.checked,
+        "problem": result.problem,
+        "seconds": round(elapsed, 2),
+        "events_per_s": round(result.checked / elapsed),
+    }
 
 
 def run_backend(backend: str, out: Path, existing: int, n: int) -> None:
@@ -199,19 +275,35 @@ def main() -> int:
         run_backend(args.backend, Path(args.out), args.existing, args.n)
         return 0
     result = {
-        "targets": {"record_added_ms": f"< {TARGET_MS}", "existing_events": args.existing,
-                    "verify_events_per_s": f">= {TARGET_VERIFY:,}"},
+        "targets": {
+            "record_added_ms": f"< {TARGET_MS}",
+            "existing_events": args.existing,
+            "verify_events_per_s": f">= {TARGET_VERIFY:,}",
+        },
         "conditions_start": common.conditions(),
         "backends": {},
     }
     for backend in ("sqlite", "postgresql"):
         with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
             done = subprocess.run(
-                [sys.executable, __file__, "--backend", backend, "--out", tmp.name,
-                 "--existing", str(args.existing), "--n", str(args.n)], check=False,
+                [
+                    sys.executable,
+                    __file__,
+                    "--backend",
+                    backend,
+                    "--out",
+                    tmp.name,
+                    "--existing",
+                    str(args.existing),
+                    "--n",
+                    str(args.n),
+                ],
+                check=False,
             )
             if done.returncode != 0:
-                result["backends"][backend] = {"error": f"exit status {done.returncode} (see the run's log)"}
+                result["backends"][backend] = {
+                    "error": f"exit status {done.returncode} (see the run's log)"
+                }
                 continue
             result["backends"][backend] = json.loads(Path(tmp.name).read_text())
     summary = {}
@@ -229,7 +321,9 @@ def main() -> int:
             "verify_events_per_s": data["verify"]["events_per_s"],
             "verify_ok": data["verify"]["ok"],
             "verdict_record": "met" if max(added, call) < TARGET_MS else "MISSED",
-            "verdict_verify": common.verdict(data["verify"]["events_per_s"], TARGET_VERIFY, higher_is_better=True),
+            "verdict_verify": common.verdict(
+                data["verify"]["events_per_s"], TARGET_VERIFY, higher_is_better=True
+            ),
         }
     result["summary"] = summary
     common.write_result(NAME, result)

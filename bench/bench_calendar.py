@@ -71,17 +71,29 @@ def time_loop(fn, args_list, repeats=REPEATS) -> dict:
         for a, b in args_list:
             fn(a, b)
         rates.append(len(args_list) / (time.perf_counter() - started))
-    return {"calls_per_s_best": round(max(rates)), "calls_per_s_median": round(statistics.median(rates)),
-            "us_per_call_median": round(1e6 / statistics.median(rates), 3), "passes": repeats, "calls_per_pass": len(args_list)}
+    return {
+        "calls_per_s_best": round(max(rates)),
+        "calls_per_s_median": round(statistics.median(rates)),
+        "us_per_call_median": round(1e6 / statistics.median(rates), 3),
+        "passes": repeats,
+        "calls_per_pass": len(args_list),
+    }
 
 
 def main() -> int:
     result = {
-        "targets": {"calls_per_s": f">= {TARGET_CALLS_PER_S:,}", "vs_chinese_calendar": f">= {TARGET_RATIO}x",
-                    "identical_results": True},
+        "targets": {
+            "calls_per_s": f">= {TARGET_CALLS_PER_S:,}",
+            "vs_chinese_calendar": f">= {TARGET_RATIO}x",
+            "identical_results": True,
+        },
         "conditions_start": common.conditions(),
-        "inputs": {"n": N_INPUTS, "dates": "random 2004-07..2026-06", "n_range": "-60..60 without 0",
-                   "between_span_days": "-180..180"},
+        "inputs": {
+            "n": N_INPUTS,
+            "dates": "random 2004-07..2026-06",
+            "n_range": "-60..60 without 0",
+            "between_span_days": "-180..180",
+        },
     }
     try:
         with common.sqlite_database() as (_url, env, info):
@@ -107,7 +119,11 @@ def main() -> int:
             ours_between = [calendar.working_days_between(a, b) for a, b in pairs]
 
             def cc_add(d, n):
-                return chinese_calendar.find_workday(n - 1, d + one_day) if n > 0 else chinese_calendar.find_workday(n, d)
+                return (
+                    chinese_calendar.find_workday(n - 1, d + one_day)
+                    if n > 0
+                    else chinese_calendar.find_workday(n, d)
+                )
 
             def cc_between(a, b):
                 if b >= a:
@@ -121,7 +137,9 @@ def main() -> int:
             cc_between_results = [cc_between(a, b) for a, b in pairs[:BASELINE_BETWEEN_N]]
             cc_between_rate = BASELINE_BETWEEN_N / (time.perf_counter() - started)
             add_mismatch = sum(1 for x, y in zip(ours_add, cc_add_results, strict=False) if x != y)
-            between_mismatch = sum(1 for x, y in zip(ours_between, cc_between_results, strict=False) if x != y)
+            between_mismatch = sum(
+                1 for x, y in zip(ours_between, cc_between_results, strict=False) if x != y
+            )
 
             # --- speed of ours: passes interleaved so background load hits all variants alike ---
             variants = {
@@ -137,14 +155,21 @@ def main() -> int:
             ours = {"add_working_days": {}, "working_days_between": {}}
             for (fn_name, level), values in rates.items():
                 ours[fn_name][level] = {
-                    "calls_per_s_best": max(values), "calls_per_s_median": round(statistics.median(values)),
-                    "us_per_call_best": round(1e6 / max(values), 3), "passes": REPEATS, "calls_per_pass": N_INPUTS,
+                    "calls_per_s_best": max(values),
+                    "calls_per_s_median": round(statistics.median(values)),
+                    "us_per_call_best": round(1e6 / max(values), 3),
+                    "passes": REPEATS,
+                    "calls_per_pass": N_INPUTS,
                 }
 
             # --- numpy ------------------------------------------------------------------------
-            holidays = sorted(CalendarDay.objects.filter(kind="holiday").values_list("date", flat=True))
+            holidays = sorted(
+                CalendarDay.objects.filter(kind="holiday").values_list("date", flat=True)
+            )
             makeups = set(CalendarDay.objects.filter(kind="workday").values_list("date", flat=True))
-            bcal = np.busdaycalendar(weekmask="1111100", holidays=np.array(holidays, dtype="datetime64[D]"))
+            bcal = np.busdaycalendar(
+                weekmask="1111100", holidays=np.array(holidays, dtype="datetime64[D]")
+            )
             d_arr = np.array([d for d, _ in offsets], dtype="datetime64[D]")
             n_arr = np.array([n for _, n in offsets], dtype=np.int64)
             pos = n_arr > 0
@@ -152,7 +177,9 @@ def main() -> int:
             def np_add_vector():
                 out = np.empty_like(d_arr)
                 out[pos] = np.busday_offset(d_arr[pos], n_arr[pos], roll="backward", busdaycal=bcal)
-                out[~pos] = np.busday_offset(d_arr[~pos], n_arr[~pos], roll="forward", busdaycal=bcal)
+                out[~pos] = np.busday_offset(
+                    d_arr[~pos], n_arr[~pos], roll="forward", busdaycal=bcal
+                )
                 return out
 
             a_arr = np.array([a for a, _ in pairs], dtype="datetime64[D]")
@@ -164,8 +191,14 @@ def main() -> int:
             np_add = np_add_vector()
             np_between = np_between_vector()
             np_add_dates = [x.item() for x in np_add]
-            np_add_diff = [(d, n, o, x) for (d, n), o, x in zip(offsets, ours_add, np_add_dates, strict=True) if o != x]
-            np_between_diff = sum(1 for o, x in zip(ours_between, np_between.tolist(), strict=True) if o != x)
+            np_add_diff = [
+                (d, n, o, x)
+                for (d, n), o, x in zip(offsets, ours_add, np_add_dates, strict=True)
+                if o != x
+            ]
+            np_between_diff = sum(
+                1 for o, x in zip(ours_between, np_between.tolist(), strict=True) if o != x
+            )
 
             def spans_makeup(d, n, o):
                 lo, hi = (d, o) if o >= d else (o, d)
@@ -195,7 +228,8 @@ def main() -> int:
                     "differing_share": round(len(np_add_diff) / N_INPUTS, 4),
                     "differing_with_a_makeup_workday_in_span": explained,
                     "examples": [
-                        {"date": str(d), "n": n, "ours": str(o), "numpy": str(x)} for d, n, o, x in np_add_diff[:5]
+                        {"date": str(d), "n": n, "ours": str(o), "numpy": str(x)}
+                        for d, n, o, x in np_add_diff[:5]
                     ],
                 },
                 "working_days_between": {
@@ -205,17 +239,23 @@ def main() -> int:
                     "differing_share": round(np_between_diff / N_INPUTS, 4),
                 },
                 "why_results_differ": "numpy's business-day calendar is a weekmask plus a holiday list; it can "
-                                      "remove days but cannot mark a Saturday/Sunday as worked (调休上班 make-up "
-                                      "days), so spans containing one come out one working day short/long.",
+                "remove days but cannot mark a Saturday/Sunday as worked (调休上班 make-up "
+                "days), so spans containing one come out one working day short/long.",
             }
 
             baseline = {
-                "add_working_days": {"function": "chinese_calendar.find_workday", "calls_per_s": round(cc_add_rate),
-                                     "inputs_compared": BASELINE_ADD_N, "results_differing_from_ours": add_mismatch},
-                "working_days_between": {"function": "len(chinese_calendar.get_workdays(a+1, b))",
-                                         "calls_per_s": round(cc_between_rate),
-                                         "inputs_compared": BASELINE_BETWEEN_N,
-                                         "results_differing_from_ours": between_mismatch},
+                "add_working_days": {
+                    "function": "chinese_calendar.find_workday",
+                    "calls_per_s": round(cc_add_rate),
+                    "inputs_compared": BASELINE_ADD_N,
+                    "results_differing_from_ours": add_mismatch,
+                },
+                "working_days_between": {
+                    "function": "len(chinese_calendar.get_workdays(a+1, b))",
+                    "calls_per_s": round(cc_between_rate),
+                    "inputs_compared": BASELINE_BETWEEN_N,
+                    "results_differing_from_ours": between_mismatch,
+                },
                 "version": getattr(chinese_calendar, "__version__", ""),
             }
             summary = {}
@@ -225,20 +265,34 @@ def main() -> int:
                 ratio = module_rate / baseline[fn]["calls_per_s"]
                 summary[fn] = {
                     "module_level_calls_per_s": module_rate,
-                    "module_level_calls_per_s_median_pass": ours[fn]["module_level"]["calls_per_s_median"],
+                    "module_level_calls_per_s_median_pass": ours[fn]["module_level"][
+                        "calls_per_s_median"
+                    ],
                     "method_calls_per_s": ours[fn]["method"]["calls_per_s_best"],
                     "chinese_calendar_calls_per_s": baseline[fn]["calls_per_s"],
                     "speedup_vs_chinese_calendar": round(ratio, 1),
-                    "identical_to_chinese_calendar": baseline[fn]["results_differing_from_ours"] == 0,
+                    "identical_to_chinese_calendar": baseline[fn]["results_differing_from_ours"]
+                    == 0,
                     "numpy_vectorised_calls_per_s": numpy_result[fn]["vectorised_calls_per_s"],
                     "numpy_scalar_calls_per_s": numpy_result[fn]["scalar"]["calls_per_s_median"],
                     "numpy_results_differing": numpy_result[fn]["results_differing"],
-                    "verdict_speed": common.verdict(module_rate, TARGET_CALLS_PER_S, higher_is_better=True),
+                    "verdict_speed": common.verdict(
+                        module_rate, TARGET_CALLS_PER_S, higher_is_better=True
+                    ),
                     "verdict_ratio": common.verdict(ratio, TARGET_RATIO, higher_is_better=True),
-                    "verdict_identical": "met" if baseline[fn]["results_differing_from_ours"] == 0 else "MISSED",
+                    "verdict_identical": "met"
+                    if baseline[fn]["results_differing_from_ours"] == 0
+                    else "MISSED",
                 }
-            result.update({"ours": ours, "chinese_calendar": baseline, "numpy": numpy_result,
-                           "numpy_version": np.__version__, "summary": summary})
+            result.update(
+                {
+                    "ours": ours,
+                    "chinese_calendar": baseline,
+                    "numpy": numpy_result,
+                    "numpy_version": np.__version__,
+                    "summary": summary,
+                }
+            )
     except Exception as exc:
         result["error"] = f"{exc.__class__.__name__}: {exc}"
         common.write_result(NAME, result)

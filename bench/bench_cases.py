@@ -45,8 +45,13 @@ def seed(ctx_log) -> dict:
     made = cases_demo.generate(ctx, Scale("county-year", factor))
     elapsed = time.perf_counter() - started
     after = Case.objects.count()
-    return {"made": made, "cases_before": before, "cases_after": after, "seconds": round(elapsed, 1),
-            "cases_per_s": round((after - before) / elapsed)}
+    return {
+        "made": made,
+        "cases_before": before,
+        "cases_after": after,
+        "seconds": round(elapsed, 1),
+        "cases_per_s": round((after - before) / elapsed),
+    }
 
 
 def submit_payload() -> tuple[str, dict]:
@@ -60,24 +65,46 @@ def submit_payload() -> tuple[str, dict]:
     from yingshang.org.models import User
 
     user = User.objects.get(username="zhangsan")
-    matter = (Matter.objects.filter(is_active=True, current_version__isnull=False)
-              .select_related("current_version").order_by("id").first())
+    matter = (
+        Matter.objects.filter(is_active=True, current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("id")
+        .first()
+    )
     version = matter.current_version
     fields = selectors.form_fields_for(version=version)
     materials = selectors.materials_for(version=version)
     payload = {
-        "matter_id": matter.pk, "channel": "mobile_api", "form_data": _form(fields, user),
-        "files": [{"material_key": m["key"], "name": f"{m['key']}.pdf", "content_base64": base64.b64encode(PDF).decode()}
-                  for m in materials],
+        "matter_id": matter.pk,
+        "channel": "mobile_api",
+        "form_data": _form(fields, user),
+        "files": [
+            {
+                "material_key": m["key"],
+                "name": f"{m['key']}.pdf",
+                "content_base64": base64.b64encode(PDF).decode(),
+            }
+            for m in materials
+        ],
     }
-    return json.dumps(payload, ensure_ascii=False), {"matter": version.name, "materials": len(materials), "form_fields": len(fields)}
+    return json.dumps(payload, ensure_ascii=False), {
+        "matter": version.name,
+        "materials": len(materials),
+        "form_fields": len(fields),
+    }
 
 
 def main() -> int:
     result = {
-        "targets": {"seed_county_year_s": f"< {TARGET_SEED_S}", "submit_rps": f">= {TARGET_RPS}",
-                    "submit_p95_ms": f"< {TARGET_P95}", "pages_p95_ms": f"< {TARGET_PAGE_P95}"},
-        "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2,
+        "targets": {
+            "seed_county_year_s": f"< {TARGET_SEED_S}",
+            "submit_rps": f">= {TARGET_RPS}",
+            "submit_p95_ms": f"< {TARGET_P95}",
+            "pages_p95_ms": f"< {TARGET_PAGE_P95}",
+        },
+        "conditions_start": common.conditions(),
+        "database": "postgresql",
+        "gunicorn_workers": 2,
     }
     try:
         missing = common.missing_modules("yingshang.cases.demo", "yingshang.cases.api")
@@ -98,30 +125,54 @@ def main() -> int:
             from yingshang.cases.models import Case
 
             target = common.volume(1_000_000)
-            result["grow"] = common.copy_rows(Case, copies=COPIES, where="number LIKE 'YS%%'", limit_total=target)
+            result["grow"] = common.copy_rows(
+                Case, copies=COPIES, where="number LIKE 'YS%%'", limit_total=target
+            )
             body, about = submit_payload()
             result["submission"] = about
             token = common.bearer_token("zhangsan")
             api_session = common.session_api_headers("zhangsan")
-            staff = {"queue": common.login_cookie("xzsp_handler"), "statistics": common.login_cookie("leader")}
+            staff = {
+                "queue": common.login_cookie("xzsp_handler"),
+                "statistics": common.login_cookie("leader"),
+            }
             first_new_id = Case.objects.order_by("-id").values_list("id", flat=True).first() + 1
             common.close_django_connections()
             runs = {}
             with common.gunicorn(env, workers=2) as server:
                 runs["submit_api"] = common.load_run(
-                    server, "/api/v1/cases", label="POST /api/v1/cases", method="POST", body=body,
-                    headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                    unique_key_header="Idempotency-Key", expect_status=201, fallback_headers=api_session, duration=DURATION, connections=50,
-                    p95_ms=TARGET_P95, min_rps=TARGET_RPS,
+                    server,
+                    "/api/v1/cases",
+                    label="POST /api/v1/cases",
+                    method="POST",
+                    body=body,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                    unique_key_header="Idempotency-Key",
+                    expect_status=201,
+                    fallback_headers=api_session,
+                    duration=DURATION,
+                    connections=50,
+                    p95_ms=TARGET_P95,
+                    min_rps=TARGET_RPS,
                 )
-                for label, path, who in (("queue_to_review", "/staff/cases/?q=to_review", "queue"),
-                                         ("queue_overdue", "/staff/cases/?q=overdue", "queue"),
-                                         ("statistics", "/staff/cases/statistics/", "statistics"),
-                                         # issue 2's page with the home cards counting 1M cases
-                                         ("workbench_home_leader", "/staff/", "statistics")):
+                for label, path, who in (
+                    ("queue_to_review", "/staff/cases/?q=to_review", "queue"),
+                    ("queue_overdue", "/staff/cases/?q=overdue", "queue"),
+                    ("statistics", "/staff/cases/statistics/", "statistics"),
+                    # issue 2's page with the home cards counting 1M cases
+                    ("workbench_home_leader", "/staff/", "statistics"),
+                ):
                     runs[label] = common.load_run(
-                        server, path, label=f"GET {path}", headers={"Cookie": staff[who]}, duration=15,
-                        connections=PAGE_CONNECTIONS, p95_ms=TARGET_PAGE_P95,
+                        server,
+                        path,
+                        label=f"GET {path}",
+                        headers={"Cookie": staff[who]},
+                        duration=15,
+                        connections=PAGE_CONNECTIONS,
+                        p95_ms=TARGET_PAGE_P95,
                     )
             result["runs"] = runs
             common.log("plain SQL inserts of the same rows …")
@@ -130,10 +181,15 @@ def main() -> int:
             api_rps = runs["submit_api"]["requests_per_s"]
             sql = result["plain_sql"]
             summary = {
-                "seed_generator": {"cases": result["seed"]["cases_after"] - result["seed"]["cases_before"],
-                                   "seconds": result["seed"]["seconds"], "target": f"≥ 200,000 in < {TARGET_SEED_S} s",
-                                   "verdict": "met" if result["seed"]["seconds"] < TARGET_SEED_S
-                                   and result["seed"]["cases_after"] - result["seed"]["cases_before"] >= 200_000 else "MISSED"},
+                "seed_generator": {
+                    "cases": result["seed"]["cases_after"] - result["seed"]["cases_before"],
+                    "seconds": result["seed"]["seconds"],
+                    "target": f"≥ 200,000 in < {TARGET_SEED_S} s",
+                    "verdict": "met"
+                    if result["seed"]["seconds"] < TARGET_SEED_S
+                    and result["seed"]["cases_after"] - result["seed"]["cases_before"] >= 200_000
+                    else "MISSED",
+                },
                 "existing_cases": result["grow"]["rows_after"],
             }
             for label, run in runs.items():
@@ -143,7 +199,9 @@ def main() -> int:
                     "api_requests_per_s": api_rps,
                     "sql_inserts_per_s_one_connection": sql["one_connection_inserts_per_s"],
                     "sql_inserts_per_s_two_connections": sql["two_connections_inserts_per_s"],
-                    "api_share_of_plain_sql_two_connections": round(api_rps / sql["two_connections_inserts_per_s"], 3),
+                    "api_share_of_plain_sql_two_connections": round(
+                        api_rps / sql["two_connections_inserts_per_s"], 3
+                    ),
                 }
             result["summary"] = summary
     except Exception as exc:

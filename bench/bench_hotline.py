@@ -37,13 +37,25 @@ TOTAL = 1_000_000
 
 def main() -> int:
     result = {
-        "targets": {"create_rps": f">= {TARGET_RPS}", "create_p99_ms": f"< {TARGET_P99}", "kpi_month_s": f"< {TARGET_KPI_S}",
-                    "open311_p95_ms": f"< {TARGET_OPEN311_P95}", "suggest_ms": f"< {TARGET_SUGGEST_MS}",
-                    "train_300k_s": f"< {TARGET_TRAIN_S}"},
-        "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2,
+        "targets": {
+            "create_rps": f">= {TARGET_RPS}",
+            "create_p99_ms": f"< {TARGET_P99}",
+            "kpi_month_s": f"< {TARGET_KPI_S}",
+            "open311_p95_ms": f"< {TARGET_OPEN311_P95}",
+            "suggest_ms": f"< {TARGET_SUGGEST_MS}",
+            "train_300k_s": f"< {TARGET_TRAIN_S}",
+        },
+        "conditions_start": common.conditions(),
+        "database": "postgresql",
+        "gunicorn_workers": 2,
     }
     try:
-        missing = common.missing_modules("yingshang.hotline.demo", "yingshang.hotline.kpis", "yingshang.hotline.smart_dispatch", "yingshang.open311.views")
+        missing = common.missing_modules(
+            "yingshang.hotline.demo",
+            "yingshang.hotline.kpis",
+            "yingshang.hotline.smart_dispatch",
+            "yingshang.open311.views",
+        )
         if missing:
             common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0
@@ -67,25 +79,35 @@ def main() -> int:
             started = time.perf_counter()
             made = hotline_demo.generate(DemoContext(), Scale("bench", generated / 150_000))
             result["generator"] = {"made": made, "seconds": round(time.perf_counter() - started, 1)}
-            result["generator"]["orders_per_s"] = round(made.get("orders", 0) / result["generator"]["seconds"])
+            result["generator"]["orders_per_s"] = round(
+                made.get("orders", 0) / result["generator"]["seconds"]
+            )
 
             common.log("growing to 1M orders …")
-            result["grow"] = common.copy_rows(WorkOrder, copies=4, where="external_number = ''", limit_total=common.volume(TOTAL))
+            result["grow"] = common.copy_rows(
+                WorkOrder, copies=4, where="external_number = ''", limit_total=common.volume(TOTAL)
+            )
 
             # smart dispatch training on the newest 300,000 dispatched orders (as `train_dispatch` reads them)
             common.log("smart dispatch training …")
             started = time.perf_counter()
             model = smart_dispatch.train(limit=common.volume(300_000))
             train_s = time.perf_counter() - started
-            result["train"] = {"seconds": round(train_s, 1), "trained_on": model.trained_on if model else 0,
-                               "model_seconds": round(model.seconds, 1) if model else None,
-                               "top1_accuracy": model.top1_accuracy if model else None,
-                               "top3_accuracy": model.top3_accuracy if model else None}
+            result["train"] = {
+                "seconds": round(train_s, 1),
+                "trained_on": model.trained_on if model else 0,
+                "model_seconds": round(model.seconds, 1) if model else None,
+                "top1_accuracy": model.top1_accuracy if model else None,
+                "top3_accuracy": model.top3_accuracy if model else None,
+            }
 
             # suggestions for texts of existing orders (the model is loaded once, like in a worker)
             rng = random.Random(7)
-            texts = list(WorkOrder.objects.filter(pk__in=[rng.randint(1, generated) for _ in range(600)])
-                         .values_list("content", flat=True))
+            texts = list(
+                WorkOrder.objects.filter(
+                    pk__in=[rng.randint(1, generated) for _ in range(600)]
+                ).values_list("content", flat=True)
+            )
             smart_dispatch.suggest(texts[0])
             samples = []
             for text in texts[1:501]:
@@ -96,40 +118,79 @@ def main() -> int:
 
             # KPI month, as the KPI page computes it for a countywide viewer
             leader = User.objects.get(username="leader")
-            last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+            last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime(
+                "%Y-%m"
+            )
             start, end = kpis.month_bounds(last_month)
             kpi_runs = []
             for _ in range(3):
                 t = time.perf_counter()
                 out = kpis.compute(scope.visible_to(leader, WorkOrder), start, end)
                 kpi_runs.append(time.perf_counter() - t)
-            in_month = WorkOrder.objects.filter(registered_at__gte=start, registered_at__lt=end).count()
-            result["kpi"] = {"month": last_month, "orders_in_month": in_month, "units": len(out["rows"]),
-                             "seconds_each": [round(x, 3) for x in kpi_runs], "seconds_best": round(min(kpi_runs), 3),
-                             "seconds_median": round(statistics.median(kpi_runs), 3)}
+            in_month = WorkOrder.objects.filter(
+                registered_at__gte=start, registered_at__lt=end
+            ).count()
+            result["kpi"] = {
+                "month": last_month,
+                "orders_in_month": in_month,
+                "units": len(out["rows"]),
+                "seconds_each": [round(x, 3) for x in kpi_runs],
+                "seconds_best": round(min(kpi_runs), 3),
+                "seconds_median": round(statistics.median(kpi_runs), 3),
+            }
 
             token = common.bearer_token("operator")
             api_session = common.session_api_headers("operator")
-            first_new_id = WorkOrder.objects.order_by("-id").values_list("id", flat=True).first() + 1
+            first_new_id = (
+                WorkOrder.objects.order_by("-id").values_list("id", flat=True).first() + 1
+            )
             total_orders = WorkOrder.objects.count()
             common.close_django_connections()
-            body = json.dumps({"content": "{n} 号楼前道路井盖破损，夜间行人容易踩空，请尽快修复。", "channel": "phone",
-                               "category": "complaint", "caller_name": "王先生", "caller_phone": "13800138000",
-                               "address": "示范县人民路88号"}, ensure_ascii=False)
+            body = json.dumps(
+                {
+                    "content": "{n} 号楼前道路井盖破损，夜间行人容易踩空，请尽快修复。",
+                    "channel": "phone",
+                    "category": "complaint",
+                    "caller_name": "王先生",
+                    "caller_phone": "13800138000",
+                    "address": "示范县人民路88号",
+                },
+                ensure_ascii=False,
+            )
             runs = {}
             with common.gunicorn(env, workers=2) as server:
                 runs["create_api"] = common.load_run(
-                    server, "/api/v1/hotline/orders", label="POST /api/v1/hotline/orders", method="POST", body=body,
-                    headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                    unique_key_header="Idempotency-Key", expect_status=201, fallback_headers=api_session, duration=DURATION, connections=50,
-                    p99_ms=TARGET_P99, min_rps=TARGET_RPS,
+                    server,
+                    "/api/v1/hotline/orders",
+                    label="POST /api/v1/hotline/orders",
+                    method="POST",
+                    body=body,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                    unique_key_header="Idempotency-Key",
+                    expect_status=201,
+                    fallback_headers=api_session,
+                    duration=DURATION,
+                    connections=50,
+                    p99_ms=TARGET_P99,
+                    min_rps=TARGET_RPS,
                 )
                 for fmt in ("json", "xml"):
                     _status, text = common.http_request(server.base + f"/open311/v2/requests.{fmt}")
-                    rows = text.count('"service_request_id"') if fmt == "json" else text.count("<service_request_id>")
+                    rows = (
+                        text.count('"service_request_id"')
+                        if fmt == "json"
+                        else text.count("<service_request_id>")
+                    )
                     runs[f"open311_{fmt}"] = common.load_run(
-                        server, f"/open311/v2/requests.{fmt}", label=f"GET /open311/v2/requests.{fmt}", duration=15,
-                        connections=10, p95_ms=TARGET_OPEN311_P95,
+                        server,
+                        f"/open311/v2/requests.{fmt}",
+                        label=f"GET /open311/v2/requests.{fmt}",
+                        duration=15,
+                        connections=10,
+                        p95_ms=TARGET_OPEN311_P95,
                     )
                     runs[f"open311_{fmt}"]["rows_per_response"] = rows
             result["runs"] = runs
@@ -141,18 +202,40 @@ def main() -> int:
             summary = {
                 "existing_orders": total_orders,
                 "create_api": common.run_row(runs["create_api"]),
-                "open311_json": {**common.run_row(runs["open311_json"]), "rows": runs["open311_json"]["rows_per_response"]},
-                "open311_xml": {**common.run_row(runs["open311_xml"]), "rows": runs["open311_xml"]["rows_per_response"]},
-                "kpi_month": {"seconds_best": result["kpi"]["seconds_best"], "seconds_median": result["kpi"]["seconds_median"],
-                              "orders_in_month": result["kpi"]["orders_in_month"], "target": f"< {TARGET_KPI_S} s",
-                              "verdict": common.verdict(result["kpi"]["seconds_median"], TARGET_KPI_S, higher_is_better=False)},
-                "suggest": {"mean_ms": result["suggest"]["mean_ms"], "p95_ms": result["suggest"]["p95_ms"],
-                            "target": f"< {TARGET_SUGGEST_MS} ms",
-                            "verdict": common.verdict(result["suggest"]["p95_ms"], TARGET_SUGGEST_MS, higher_is_better=False)},
-                "train": {"orders": result["train"]["trained_on"], "seconds": result["train"]["seconds"],
-                          "target": f"300,000 in < {TARGET_TRAIN_S} s",
-                          "verdict": "met" if result["train"]["seconds"] < TARGET_TRAIN_S
-                          and result["train"]["trained_on"] >= common.volume(300_000) * 0.95 else "MISSED"},
+                "open311_json": {
+                    **common.run_row(runs["open311_json"]),
+                    "rows": runs["open311_json"]["rows_per_response"],
+                },
+                "open311_xml": {
+                    **common.run_row(runs["open311_xml"]),
+                    "rows": runs["open311_xml"]["rows_per_response"],
+                },
+                "kpi_month": {
+                    "seconds_best": result["kpi"]["seconds_best"],
+                    "seconds_median": result["kpi"]["seconds_median"],
+                    "orders_in_month": result["kpi"]["orders_in_month"],
+                    "target": f"< {TARGET_KPI_S} s",
+                    "verdict": common.verdict(
+                        result["kpi"]["seconds_median"], TARGET_KPI_S, higher_is_better=False
+                    ),
+                },
+                "suggest": {
+                    "mean_ms": result["suggest"]["mean_ms"],
+                    "p95_ms": result["suggest"]["p95_ms"],
+                    "target": f"< {TARGET_SUGGEST_MS} ms",
+                    "verdict": common.verdict(
+                        result["suggest"]["p95_ms"], TARGET_SUGGEST_MS, higher_is_better=False
+                    ),
+                },
+                "train": {
+                    "orders": result["train"]["trained_on"],
+                    "seconds": result["train"]["seconds"],
+                    "target": f"300,000 in < {TARGET_TRAIN_S} s",
+                    "verdict": "met"
+                    if result["train"]["seconds"] < TARGET_TRAIN_S
+                    and result["train"]["trained_on"] >= common.volume(300_000) * 0.95
+                    else "MISSED",
+                },
                 "generator": result["generator"],
             }
             if sql.get("rows"):
@@ -160,7 +243,9 @@ def main() -> int:
                     "api_requests_per_s": api_rps,
                     "sql_inserts_per_s_one_connection": sql["one_connection_inserts_per_s"],
                     "sql_inserts_per_s_two_connections": sql["two_connections_inserts_per_s"],
-                    "api_share_of_plain_sql_two_connections": round(api_rps / sql["two_connections_inserts_per_s"], 3),
+                    "api_share_of_plain_sql_two_connections": round(
+                        api_rps / sql["two_connections_inserts_per_s"], 3
+                    ),
                 }
             result["summary"] = summary
     except Exception as exc:

@@ -33,7 +33,10 @@ def sessions(env) -> dict:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user)
-        out[username] = {"cookie": client.cookies[settings.SESSION_COOKIE_NAME].value, "name": user.real_name}
+        out[username] = {
+            "cookie": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "name": user.real_name,
+        }
     return out
 
 
@@ -45,7 +48,9 @@ def service_times(users: dict, n: int = 60) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     out = {}
-    pages = [("portal_home", "/", None)] + [(f"workbench_home_{u}", "/staff/", u) for u, _ in WORKBENCH_USERS]
+    pages = [("portal_home", "/", None)] + [
+        (f"workbench_home_{u}", "/staff/", u) for u, _ in WORKBENCH_USERS
+    ]
     for label, path, username in pages:
         client = Client(HTTP_HOST="127.0.0.1")
         if username:
@@ -67,8 +72,16 @@ def service_times(users: dict, n: int = 60) -> dict:
 
 
 def main() -> int:
-    result = {"targets": {"p95_ms": f"< {P95_TARGET_MS}", "errors": 0, "rss_per_worker_mb": f"< {RSS_TARGET_MB}"},
-              "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2}
+    result = {
+        "targets": {
+            "p95_ms": f"< {P95_TARGET_MS}",
+            "errors": 0,
+            "rss_per_worker_mb": f"< {RSS_TARGET_MB}",
+        },
+        "conditions_start": common.conditions(),
+        "database": "postgresql",
+        "gunicorn_workers": 2,
+    }
     try:
         with common.pg_database("pages") as (_url, env, info):
             result["migrate"] = info
@@ -81,7 +94,8 @@ def main() -> int:
             runs = {}
             with common.gunicorn(env, workers=2) as server:
                 pages = [("portal_home", "/", None, "营商")] + [
-                    (f"workbench_home_{u}", "/staff/", u, users[u]["name"]) for u, _ in WORKBENCH_USERS
+                    (f"workbench_home_{u}", "/staff/", u, users[u]["name"])
+                    for u, _ in WORKBENCH_USERS
                 ]
                 for label, path, username, marker in pages:
                     headers = {"Accept-Language": "zh-hans"}
@@ -89,34 +103,53 @@ def main() -> int:
                         headers["Cookie"] = f"sessionid={users[username]['cookie']}"
                     status, body, _ = common.http_get(server.base + path, headers=headers)
                     if status != 200 or marker not in body:
-                        raise RuntimeError(f"{label}: {path} answered {status} without {marker!r} — not benchmarking an error page")
-                    common.wrk(server.base + path, duration=3, connections=10, headers=headers)  # warm both workers
-                    run = common.wrk(server.base + path, duration=DURATION, connections=CONNECTIONS, headers=headers)
+                        raise RuntimeError(
+                            f"{label}: {path} answered {status} without {marker!r} — not benchmarking an error page"
+                        )
+                    common.wrk(
+                        server.base + path, duration=3, connections=10, headers=headers
+                    )  # warm both workers
+                    run = common.wrk(
+                        server.base + path,
+                        duration=DURATION,
+                        connections=CONNECTIONS,
+                        headers=headers,
+                    )
                     errors = sum(run["errors"].values()) + run["responses_3xx"]
                     run["memory_after"] = server.memory()
                     run["verdict"] = {
-                        "p95": common.verdict(run["latency_ms"]["p95"], P95_TARGET_MS, higher_is_better=False),
+                        "p95": common.verdict(
+                            run["latency_ms"]["p95"], P95_TARGET_MS, higher_is_better=False
+                        ),
                         "errors": "met" if errors == 0 else "MISSED",
                     }
                     runs[label] = run
                     status, body, _ = common.http_get(server.base + path, headers=headers)
                     run["still_200_after_run"] = status == 200 and marker in body
                 memory = server.memory()
-                if any("gunicorn" in line.lower() and "error" in line.lower() for line in server.log_tail().splitlines()):
+                if any(
+                    "gunicorn" in line.lower() and "error" in line.lower()
+                    for line in server.log_tail().splitlines()
+                ):
                     result["gunicorn_log_tail"] = server.log_tail()
             result["runs"] = runs
             result["memory"] = memory
             result["summary"] = {
                 label: {
-                    "requests_per_s": r["requests_per_s"], "p95_ms": r["latency_ms"]["p95"],
-                    "p99_ms": r["latency_ms"]["p99"], "errors": sum(r["errors"].values()) + r["responses_3xx"],
-                    "verdict_p95": r["verdict"]["p95"], "verdict_errors": r["verdict"]["errors"],
+                    "requests_per_s": r["requests_per_s"],
+                    "p95_ms": r["latency_ms"]["p95"],
+                    "p99_ms": r["latency_ms"]["p99"],
+                    "errors": sum(r["errors"].values()) + r["responses_3xx"],
+                    "verdict_p95": r["verdict"]["p95"],
+                    "verdict_errors": r["verdict"]["errors"],
                 }
                 for label, r in runs.items()
             }
             result["summary"]["memory"] = {
                 "max_peak_rss_mb": memory["max_peak_rss_mb"],
-                "verdict": common.verdict(memory["max_peak_rss_mb"], RSS_TARGET_MB, higher_is_better=False),
+                "verdict": common.verdict(
+                    memory["max_peak_rss_mb"], RSS_TARGET_MB, higher_is_better=False
+                ),
             }
     except Exception as exc:
         result["error"] = f"{exc.__class__.__name__}: {exc}"

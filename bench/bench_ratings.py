@@ -37,13 +37,23 @@ ORDERS = 20_000
 
 def main() -> int:
     result = {
-        "targets": {"submit_rps": f">= {TARGET_RPS}", "submit_p99_ms": f"< {TARGET_P99}",
-                    "stats_month_s": f"< {TARGET_STATS_S}", "ratings": RATINGS},
-        "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2,
-        "notes": ["per-IP rate limit of the rating endpoints raised in the benchmark database (all load from 127.0.0.1)"],
+        "targets": {
+            "submit_rps": f">= {TARGET_RPS}",
+            "submit_p99_ms": f"< {TARGET_P99}",
+            "stats_month_s": f"< {TARGET_STATS_S}",
+            "ratings": RATINGS,
+        },
+        "conditions_start": common.conditions(),
+        "database": "postgresql",
+        "gunicorn_workers": 2,
+        "notes": [
+            "per-IP rate limit of the rating endpoints raised in the benchmark database (all load from 127.0.0.1)"
+        ],
     }
     try:
-        missing = common.missing_modules("yingshang.ratings.demo", "yingshang.ratings.selectors", "yingshang.ratings.api")
+        missing = common.missing_modules(
+            "yingshang.ratings.demo", "yingshang.ratings.selectors", "yingshang.ratings.api"
+        )
         if missing:
             common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0
@@ -85,39 +95,77 @@ def main() -> int:
                 t = time.perf_counter()
                 rows = selectors.stats(leader, group="unit", start=start, end=end)
                 runs.append(time.perf_counter() - t)
-            in_month = Rating.objects.filter(created_at__date__gte=start, created_at__date__lte=end).count()
-            result["stats"] = {"month": f"{start:%Y-%m}", "ratings_in_month": in_month, "units": len(rows),
-                               "seconds_each": [round(x, 3) for x in runs], "seconds_median": round(statistics.median(runs), 3)}
+            in_month = Rating.objects.filter(
+                created_at__date__gte=start, created_at__date__lte=end
+            ).count()
+            result["stats"] = {
+                "month": f"{start:%Y-%m}",
+                "ratings_in_month": in_month,
+                "units": len(rows),
+                "seconds_each": [round(x, 3) for x in runs],
+                "seconds_median": round(statistics.median(runs), 3),
+            }
 
             limits = RatingSettings.current()
             limits.public_per_ip_per_minute = 1_000_000
             limits.save()
-            ids = list(WorkOrder.objects.filter(status="closed", main_unit__isnull=False).exclude(ratings__isnull=False).order_by("id")
-                       .values_list("id", flat=True))
+            ids = list(
+                WorkOrder.objects.filter(status="closed", main_unit__isnull=False)
+                .exclude(ratings__isnull=False)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
             token = common.bearer_token("operator")
             api_session = common.session_api_headers("operator")
             common.close_django_connections()
-            body = json.dumps({"object": "work_order", "id": "{id}", "level": 5, "channel": "hotline_callback",
-                               "comment": "回访：问题已解决，表示满意"}, ensure_ascii=False).replace('"{id}"', "{id}")
+            body = json.dumps(
+                {
+                    "object": "work_order",
+                    "id": "{id}",
+                    "level": 5,
+                    "channel": "hotline_callback",
+                    "comment": "回访：问题已解决，表示满意",
+                },
+                ensure_ascii=False,
+            ).replace('"{id}"', "{id}")
             with common.gunicorn(env, workers=2) as server:
                 run = common.load_run(
-                    server, "/api/v1/ratings/ratings", label="POST /api/v1/ratings/ratings", method="POST", body=body,
-                    headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                    unique_key_header="Idempotency-Key", expect_status=201, fallback_headers=api_session, duration=DURATION, connections=50,
-                    p99_ms=TARGET_P99, min_rps=TARGET_RPS, ids=ids,
+                    server,
+                    "/api/v1/ratings/ratings",
+                    label="POST /api/v1/ratings/ratings",
+                    method="POST",
+                    body=body,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                    unique_key_header="Idempotency-Key",
+                    expect_status=201,
+                    fallback_headers=api_session,
+                    duration=DURATION,
+                    connections=50,
+                    p99_ms=TARGET_P99,
+                    min_rps=TARGET_RPS,
+                    ids=ids,
                 )
             result["runs"] = {"submit_api": run}
             result["summary"] = {
                 "existing_ratings": total,
                 "submit_api": common.run_row(run),
-                "stats_month": {"seconds_median": result["stats"]["seconds_median"],
-                                "ratings_in_month": in_month, "target": f"< {TARGET_STATS_S} s",
-                                "verdict": common.verdict(result["stats"]["seconds_median"], TARGET_STATS_S,
-                                                          higher_is_better=False)},
+                "stats_month": {
+                    "seconds_median": result["stats"]["seconds_median"],
+                    "ratings_in_month": in_month,
+                    "target": f"< {TARGET_STATS_S} s",
+                    "verdict": common.verdict(
+                        result["stats"]["seconds_median"], TARGET_STATS_S, higher_is_better=False
+                    ),
+                },
                 "generator": result["generator"],
             }
             if run["requests"] > run.get("ids_available", 0):
-                result["notes"].append("more requests than unrated closed orders: repeats were refused (counted as errors)")
+                result["notes"].append(
+                    "more requests than unrated closed orders: repeats were refused (counted as errors)"
+                )
     except Exception as exc:
         result["error"] = f"{exc.__class__.__name__}: {exc}"
         common.write_result(NAME, result)

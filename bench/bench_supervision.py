@@ -35,26 +35,54 @@ def write_ledger(path: Path, rows: int, units: list[str], categories: list[str])
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题台账")
     ws.append(["示范县营商环境问题整改台账"])
-    ws.append(["序号", "问题类别", "问题描述", "责任单位", "配合单位", "责任领导", "整改措施", "完成时限", "状态", "进展"])
+    ws.append(
+        [
+            "序号",
+            "问题类别",
+            "问题描述",
+            "责任单位",
+            "配合单位",
+            "责任领导",
+            "整改措施",
+            "完成时限",
+            "状态",
+            "进展",
+        ]
+    )
     statuses = ["整改中", "未启动", "已完成", "整改中", "推进中"]
     for i in range(1, rows + 1):
-        ws.append([
-            i, categories[i % len(categories)],
-            f"企业反映第{i}项：审批环节材料重复提交，跨部门信息未共享，办理时间偏长。",
-            units[i % len(units)], units[(i + 3) % len(units)] if i % 4 == 0 else "", "张副县长",
-            "梳理材料清单，推动数据共享，压缩办理时限。", dt.date(2026, 12, 31) if i % 3 else "2027年3月31日",
-            statuses[i % len(statuses)], "已召开专题会议研究，正在推进。" if i % 2 else "",
-        ])
+        ws.append(
+            [
+                i,
+                categories[i % len(categories)],
+                f"企业反映第{i}项：审批环节材料重复提交，跨部门信息未共享，办理时间偏长。",
+                units[i % len(units)],
+                units[(i + 3) % len(units)] if i % 4 == 0 else "",
+                "张副县长",
+                "梳理材料清单，推动数据共享，压缩办理时限。",
+                dt.date(2026, 12, 31) if i % 3 else "2027年3月31日",
+                statuses[i % len(statuses)],
+                "已召开专题会议研究，正在推进。" if i % 2 else "",
+            ]
+        )
     wb.save(path)
 
 
 def main() -> int:
     result = {
-        "targets": {"import_10k_s": f"< {TARGET_IMPORT_S}", "board_p95_ms": f"< {TARGET_BOARD_P95}", "problems": PROBLEMS},
-        "conditions_start": common.conditions(), "database": "postgresql", "gunicorn_workers": 2,
+        "targets": {
+            "import_10k_s": f"< {TARGET_IMPORT_S}",
+            "board_p95_ms": f"< {TARGET_BOARD_P95}",
+            "problems": PROBLEMS,
+        },
+        "conditions_start": common.conditions(),
+        "database": "postgresql",
+        "gunicorn_workers": 2,
     }
     try:
-        missing = common.missing_modules("yingshang.supervision.demo", "yingshang.supervision.importer")
+        missing = common.missing_modules(
+            "yingshang.supervision.demo", "yingshang.supervision.importer"
+        )
         if missing:
             common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0
@@ -77,19 +105,31 @@ def main() -> int:
             # --- import -------------------------------------------------------------------
             services.ensure_categories()
             # names as a ledger writes them (a name with a space would be split as two co-units)
-            units = [n for n in Unit.objects.filter(kind__in=["department", "town"], is_active=True)
-                     .values_list("name", flat=True) if " " not in n]
-            categories = list(Category.objects.filter(is_active=True).values_list("name", flat=True))
+            units = [
+                n
+                for n in Unit.objects.filter(
+                    kind__in=["department", "town"], is_active=True
+                ).values_list("name", flat=True)
+                if " " not in n
+            ]
+            categories = list(
+                Category.objects.filter(is_active=True).values_list("name", flat=True)
+            )
             supervisor = User.objects.get(username="supervisor")
             rows = common.volume(ROWS)
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "台账.xlsx"
                 t = time.perf_counter()
                 write_ledger(path, rows, units, categories)
-                result["import"] = {"rows": rows, "xlsx_write_s": round(time.perf_counter() - t, 1),
-                                    "xlsx_bytes": path.stat().st_size}
+                result["import"] = {
+                    "rows": rows,
+                    "xlsx_write_s": round(time.perf_counter() - t, 1),
+                    "xlsx_bytes": path.stat().st_size,
+                }
                 started = time.perf_counter()
-                job = ImportJob(created_by=supervisor, created_at=timezone.now(), original_name=path.name)
+                job = ImportJob(
+                    created_by=supervisor, created_at=timezone.now(), original_name=path.name
+                )
                 with open(path, "rb") as fh:
                     job.file.save("bench-ledger.xlsx", File(fh), save=False)
                 header_no, headers, preview, count = importer.read_sheet(job.file.path)
@@ -106,9 +146,13 @@ def main() -> int:
 
                     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
                         while not stop.is_set():
-                            row = conn.execute("SELECT processed, status FROM supervision_importjob WHERE id = %s",
-                                               [job.pk]).fetchone()
-                            progress.append((round(time.perf_counter() - started, 2), row[0], row[1]))
+                            row = conn.execute(
+                                "SELECT processed, status FROM supervision_importjob WHERE id = %s",
+                                [job.pk],
+                            ).fetchone()
+                            progress.append(
+                                (round(time.perf_counter() - started, 2), row[0], row[1])
+                            )
                             stop.wait(0.5)
 
                 watcher = threading.Thread(target=watch, daemon=True)
@@ -117,14 +161,20 @@ def main() -> int:
                 import_s = time.perf_counter() - started
                 stop.set()
                 watcher.join(timeout=5)
-            result["import"].update({
-                "upload_step_s": round(upload_s, 2), "total_s": round(import_s, 2), "status": done.status,
-                "created": done.created_count, "errors": len(done.errors or []), "message": done.message,
-                "first_errors": (done.errors or [])[:5],
-                "mapping": dict(done.mapping),
-                "progress_samples": progress[:: max(1, len(progress) // 20)],
-                "progress_distinct_values": len({p[1] for p in progress}),
-            })
+            result["import"].update(
+                {
+                    "upload_step_s": round(upload_s, 2),
+                    "total_s": round(import_s, 2),
+                    "status": done.status,
+                    "created": done.created_count,
+                    "errors": len(done.errors or []),
+                    "message": done.message,
+                    "first_errors": (done.errors or [])[:5],
+                    "mapping": dict(done.mapping),
+                    "progress_samples": progress[:: max(1, len(progress) // 20)],
+                    "progress_distinct_values": len({p[1] for p in progress}),
+                }
+            )
 
             # --- board at 100k ------------------------------------------------------------
             n = common.volume(PROBLEMS)
@@ -138,15 +188,29 @@ def main() -> int:
             cookie = common.login_cookie("supervisor")
             common.close_django_connections()
             with common.gunicorn(env, workers=2) as server:
-                run = common.load_run(server, "/staff/supervision/", label="GET /staff/supervision/ (board)",
-                                      headers={"Cookie": cookie}, duration=15, connections=10, p95_ms=TARGET_BOARD_P95)
+                run = common.load_run(
+                    server,
+                    "/staff/supervision/",
+                    label="GET /staff/supervision/ (board)",
+                    headers={"Cookie": cookie},
+                    duration=15,
+                    connections=10,
+                    p95_ms=TARGET_BOARD_P95,
+                )
             result["runs"] = {"board": run}
             imp = result["import"]
             result["summary"] = {
-                "import": {"rows": imp["rows"], "seconds": imp["total_s"], "created": imp["created"],
-                           "status": imp["status"], "progress_updates_seen": imp["progress_distinct_values"],
-                           "target": f"< {TARGET_IMPORT_S} s",
-                           "verdict": "met" if imp["total_s"] < TARGET_IMPORT_S and imp["created"] == imp["rows"] else "MISSED"},
+                "import": {
+                    "rows": imp["rows"],
+                    "seconds": imp["total_s"],
+                    "created": imp["created"],
+                    "status": imp["status"],
+                    "progress_updates_seen": imp["progress_distinct_values"],
+                    "target": f"< {TARGET_IMPORT_S} s",
+                    "verdict": "met"
+                    if imp["total_s"] < TARGET_IMPORT_S and imp["created"] == imp["rows"]
+                    else "MISSED",
+                },
                 "existing_problems": total,
                 "board": common.run_row(run),
                 "generator": result["generator"],

@@ -29,8 +29,22 @@ NAME = "sweep"
 CLOCKS = 1_000_000
 TARGET_S = 10.0
 CHUNK = 50_000
-COLUMNS = ("owner_type", "owner_id", "purpose", "limit_amount", "limit_unit", "started_at", "due_at", "warn_at",
-           "state", "outcome", "pause_kind", "extended_amount", "calendar_incomplete", "updated_at")
+COLUMNS = (
+    "owner_type",
+    "owner_id",
+    "purpose",
+    "limit_amount",
+    "limit_unit",
+    "started_at",
+    "due_at",
+    "warn_at",
+    "state",
+    "outcome",
+    "pause_kind",
+    "extended_amount",
+    "calendar_incomplete",
+    "updated_at",
+)
 
 
 def load_clocks(count: int, now: dt.datetime, previous_sweep: dt.datetime) -> dict:
@@ -54,7 +68,10 @@ def load_clocks(count: int, now: dt.datetime, previous_sweep: dt.datetime) -> di
         return "running"
 
     started = time.perf_counter()
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+    ):
         for i in range(count):
             if rng.random() < 0.05:  # hotline sign-for: 2 natural hours
                 unit, limit = "natural_hours", 2
@@ -66,7 +83,9 @@ def load_clocks(count: int, now: dt.datetime, previous_sweep: dt.datetime) -> di
                 limit = rng.choice((3, 5, 5, 10, 15, 20))
                 # started within about the limit's span (a limit of n working days ≈ 1.4 n
                 # calendar days), a little more: most clocks run, ~10 % are overdue
-                started_at = now - dt.timedelta(seconds=rng.randint(0, int(limit * 1.4 * 1.15 * 86400)))
+                started_at = now - dt.timedelta(
+                    seconds=rng.randint(0, int(limit * 1.4 * 1.15 * 86400))
+                )
                 key = (calendar.local_date(started_at), limit)
                 if key not in cache:
                     due = cal.deadline(started_at, limit, unit).due_at
@@ -78,19 +97,40 @@ def load_clocks(count: int, now: dt.datetime, previous_sweep: dt.datetime) -> di
             states[before] += 1
             if after != before:
                 expected[after] += 1
-            copy.write_row((
-                "bench.item", str(i + 1), "handle", limit, unit, started_at, due, warn, before, "", "", 0, False,
-                previous_sweep,
-            ))
+            copy.write_row(
+                (
+                    "bench.item",
+                    str(i + 1),
+                    "handle",
+                    limit,
+                    unit,
+                    started_at,
+                    due,
+                    warn,
+                    before,
+                    "",
+                    "",
+                    0,
+                    False,
+                    previous_sweep,
+                )
+            )
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {table}")
-    return {"clocks": count, "seconds": round(time.perf_counter() - started, 1),
-            "states_before": states, "expected_moves": expected}
+    return {
+        "clocks": count,
+        "seconds": round(time.perf_counter() - started, 1),
+        "states_before": states,
+        "expected_moves": expected,
+    }
 
 
 def main() -> int:
-    result = {"targets": {"sweep_s": f"< {TARGET_S}", "open_clocks": CLOCKS}, "conditions_start": common.conditions(),
-              "database": "postgresql"}
+    result = {
+        "targets": {"sweep_s": f"< {TARGET_S}", "open_clocks": CLOCKS},
+        "conditions_start": common.conditions(),
+        "database": "postgresql",
+    }
     try:
         with common.pg_database("sweep") as (_url, env, info):
             result["migrate"] = info
@@ -108,14 +148,19 @@ def main() -> int:
             moved = clocks.sweep(now)
             elapsed = time.perf_counter() - started
             events = ClockEvent.objects.count()
-            result["sweep"] = {"seconds": round(elapsed, 2), "moved": {str(k): v for k, v in moved.items()},
-                               "clock_events_written": events,
-                               "batch": inspect.signature(clocks.sweep).parameters["batch"].default
-                               or "the code's default (20,000 on PostgreSQL since ba13149)"}
+            result["sweep"] = {
+                "seconds": round(elapsed, 2),
+                "moved": {str(k): v for k, v in moved.items()},
+                "clock_events_written": events,
+                "batch": inspect.signature(clocks.sweep).parameters["batch"].default
+                or "the code's default (20,000 on PostgreSQL since ba13149)",
+            }
             started = time.perf_counter()
             again = clocks.sweep(now)
-            result["noop_sweep"] = {"seconds": round(time.perf_counter() - started, 4),
-                                    "moved": {str(k): v for k, v in again.items()}}
+            result["noop_sweep"] = {
+                "seconds": round(time.perf_counter() - started, 4),
+                "moved": {str(k): v for k, v in again.items()},
+            }
             expected = result["load"]["expected_moves"]
             result["summary"] = {
                 "open_clocks": CLOCKS,
@@ -125,7 +170,9 @@ def main() -> int:
                 "moves_as_expected": moved.get("warning", 0) == expected["warning"]
                 and moved.get("overdue", 0) == expected["overdue"],
                 "noop_sweep_s": result["noop_sweep"]["seconds"],
-                "verdict": common.verdict(result["sweep"]["seconds"], TARGET_S, higher_is_better=False),
+                "verdict": common.verdict(
+                    result["sweep"]["seconds"], TARGET_S, higher_is_better=False
+                ),
             }
             common.close_django_connections()
     except Exception as exc:

@@ -37,7 +37,11 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "bench"
 RESULTS_DIR = BENCH_DIR / "results"
 SOURCE = Path(os.environ.get("YS_BENCH_SOURCE") or REPO)
-PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
+PYTHON = (
+    str(REPO / ".venv" / "bin" / "python")
+    if (REPO / ".venv" / "bin" / "python").exists()
+    else sys.executable
+)
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 PG_SERVER = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}"
 SECRET_KEY = "bench-secret-" + "k" * 64  # ≥ 50 characters, never used outside a bench run
@@ -63,14 +67,18 @@ def write_result(name: str, data: dict) -> Path:
     data = {
         "benchmark": name,
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "source": "working tree" if SOURCE == REPO else os.environ.get("YS_BENCH_SOURCE_LABEL", str(SOURCE)),
+        "source": "working tree"
+        if SOURCE == REPO
+        else os.environ.get("YS_BENCH_SOURCE_LABEL", str(SOURCE)),
         "machine": machine(),
         "volume_factor": float(os.environ.get("YS_BENCH_VOLUME", "1")),
         **data,
     }
     data.setdefault("conditions_end", conditions())
     path = RESULTS_DIR / f"{name}.json"
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     log(f"wrote {path.relative_to(REPO)}")
     return path
 
@@ -126,7 +134,9 @@ def machine() -> dict:
     return {
         "cpu_model": _first(r"^model name\s*:\s*(.*)$", cpuinfo) or platform.processor(),
         "cpu_cores": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
         "memory_gb": round(int(mem_kb) / 1024 / 1024, 1) if mem_kb else None,
         "os": f"{os_name} (kernel {platform.release()})",
         "python": platform.python_version(),
@@ -153,7 +163,9 @@ def postgres_version() -> str:
 def admin_connection():
     import psycopg
 
-    conn = psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True)
+    conn = psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    )
     try:
         yield conn
     finally:
@@ -178,18 +190,28 @@ def drop_database(name: str) -> None:
 def app_env(*, database_url: str | None = None, data_dir: str | Path, **extra) -> dict:
     """Environment of the app under test (management commands, gunicorn, in-process Django)."""
     env = {
-        k: v for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "YINGSHANG_DEMO", "PYTHONPATH")
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "YINGSHANG_DEMO",
+            "PYTHONPATH",
+        )
     }
-    env.update({
-        "SECRET_KEY": SECRET_KEY,
-        "YINGSHANG_DATA_DIR": str(data_dir),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "0",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "yingshang.settings",
-        "PYTHONPATH": str(SOURCE),
-    })
+    env.update(
+        {
+            "SECRET_KEY": SECRET_KEY,
+            "YINGSHANG_DATA_DIR": str(data_dir),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "yingshang.settings",
+            "PYTHONPATH": str(SOURCE),
+        }
+    )
     if database_url:
         env["DATABASE_URL"] = database_url
     env.update({k: str(v) for k, v in extra.items()})
@@ -199,7 +221,12 @@ def app_env(*, database_url: str | None = None, data_dir: str | Path, **extra) -
 def manage(args: list[str], env: dict, *, timeout: float = 900) -> subprocess.CompletedProcess:
     """`python -m yingshang <args>` against the code under test."""
     return subprocess.run(
-        [PYTHON, "-m", "yingshang", *args], cwd=SOURCE, env=env, capture_output=True, text=True, timeout=timeout
+        [PYTHON, "-m", "yingshang", *args],
+        cwd=SOURCE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -212,16 +239,22 @@ def _migrate(env: dict) -> dict:
     if done.returncode != 0:
         if "incomplete placeholder" not in done.stderr:
             raise RuntimeError(f"migrate failed:\n{done.stderr[-3000:]}")
-        log("plain migrate failed on the audit trigger migration ('%' placeholder); using bench/pg_migrate.py")
+        log(
+            "plain migrate failed on the audit trigger migration ('%' placeholder); using bench/pg_migrate.py"
+        )
         info = {
             "command": "bench/pg_migrate.py (work-around)",
             "workaround": "audit/migrations/0003 passes '%' in PL/pgSQL to schema_editor.execute() with params=(); "
-                          "psycopg rejects it. Fix: schema_editor.execute(SQL, params=None).",
+            "psycopg rejects it. Fix: schema_editor.execute(SQL, params=None).",
         }
         # the failed run left the earlier migrations applied; the wrapper continues from there
         again = subprocess.run(
             [PYTHON, str(BENCH_DIR / "pg_migrate.py"), "--no-input", "-v0"],
-            cwd=SOURCE, env=env, capture_output=True, text=True, timeout=900,
+            cwd=SOURCE,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if again.returncode != 0:
             raise RuntimeError(f"migrate (work-around) failed:\n{again.stderr[-3000:]}")
@@ -345,7 +378,13 @@ class Server:
         for pid in self.worker_pids():
             rss, hwm = _status_kb(pid, "VmRSS"), _status_kb(pid, "VmHWM")
             if rss is not None:
-                workers.append({"pid": pid, "rss_mb": round(rss / 1024, 1), "peak_rss_mb": round((hwm or rss) / 1024, 1)})
+                workers.append(
+                    {
+                        "pid": pid,
+                        "rss_mb": round(rss / 1024, 1),
+                        "peak_rss_mb": round((hwm or rss) / 1024, 1),
+                    }
+                )
         return {
             "workers": workers,
             "max_rss_mb": max((w["rss_mb"] for w in workers), default=None),
@@ -365,11 +404,22 @@ def gunicorn(env: dict, *, workers: int = 2, extra_args: tuple[str, ...] = ()):
     log_dir = Path(tempfile.mkdtemp(prefix="ys_bench_gunicorn_"))
     log_path = log_dir / "gunicorn.log"
     cmd = [
-        PYTHON, "-m", "gunicorn", "yingshang.wsgi:application", "--workers", str(workers),
-        "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "10", *extra_args,
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "yingshang.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--graceful-timeout",
+        "10",
+        *extra_args,
     ]
     with open(log_path, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=SOURCE, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=SOURCE, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = Server(proc, port, log_path)
     try:
         deadline = time.monotonic() + 60
@@ -408,7 +458,11 @@ def http_get(url: str, *, headers: dict | None = None) -> tuple[int, str, dict]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with opener.open(request, timeout=30) as response:
-            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
+            return (
+                response.status,
+                response.read().decode("utf-8", "replace"),
+                dict(response.headers),
+            )
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", "replace"), dict(exc.headers)
 
@@ -423,7 +477,11 @@ def ensure_wrk() -> str:
         return path
     if os.geteuid() == 0:
         log("wrk is missing: apt-get install -y wrk")
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "wrk"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
         path = shutil.which("wrk")
         if path:
             return path
@@ -460,18 +518,38 @@ def wrk(
     if ids_file:
         env["WRK_IDS_FILE"] = ids_file
     cmd = [
-        ensure_wrk(), "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
-        "--timeout", f"{timeout_s}s", "--latency", "-s", str(WRK_SCRIPT), url,
+        ensure_wrk(),
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--timeout",
+        f"{timeout_s}s",
+        "--latency",
+        "-s",
+        str(WRK_SCRIPT),
+        url,
     ]
     log(f"wrk -c{connections} -d{duration}s {method} {url}")
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 120)
     marker = "WRK_JSON "
     for line in done.stdout.splitlines():
         if line.startswith(marker):
-            result = json.loads(line[len(marker):])
-            result.update({"connections": connections, "threads": threads, "duration_s": duration, "path": "/" + url.split("/", 3)[-1]})
+            result = json.loads(line[len(marker) :])
+            result.update(
+                {
+                    "connections": connections,
+                    "threads": threads,
+                    "duration_s": duration,
+                    "path": "/" + url.split("/", 3)[-1],
+                }
+            )
             return result
-    raise RuntimeError(f"wrk gave no JSON (rc {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    raise RuntimeError(
+        f"wrk gave no JSON (rc {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    )
 
 
 # --- helpers for the module benchmarks ----------------------------------------------------
@@ -506,7 +584,9 @@ def bearer_token(username: str) -> str:
     return secret
 
 
-def http_request(url: str, *, method: str = "GET", body: str | None = None, headers: dict | None = None) -> tuple[int, str]:
+def http_request(
+    url: str, *, method: str = "GET", body: str | None = None, headers: dict | None = None
+) -> tuple[int, str]:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
@@ -550,7 +630,7 @@ def load_run(
     if ids:
         # the check and the warm-up use ids of their own; the run gets the rest
         check_body = check_body.replace("{id}", ids[0])
-        warm_ids, ids = ids[1:len(ids) // 4], ids[len(ids) // 4:]
+        warm_ids, ids = ids[1 : len(ids) // 4], ids[len(ids) // 4 :]
         with tempfile.NamedTemporaryFile("w", suffix=".ids", delete=False) as handle:
             handle.write("\n".join(ids) + "\n")
         ids_file = handle.name
@@ -559,26 +639,53 @@ def load_run(
     check_headers = dict(headers)
     if unique_key_header:
         check_headers[unique_key_header] = f"bench-check-{time.time_ns()}"
-    status, text = http_request(server.base + path, method=method, body=check_body, headers=check_headers)
+    status, text = http_request(
+        server.base + path, method=method, body=check_body, headers=check_headers
+    )
     fallback_note = ""
     if status == 403 and "CSRF check Failed" in text and fallback_headers:
-        fallback_note = (f"{method} {path} with the bearer token answered 403 'CSRF check Failed' (yingshang/api.py "
-                         "lists django_auth first in AUTH, and ninja's session auth rejects a POST without CSRF "
-                         "before the bearer token is tried); measured with session + CSRF token instead")
+        fallback_note = (
+            f"{method} {path} with the bearer token answered 403 'CSRF check Failed' (yingshang/api.py "
+            "lists django_auth first in AUTH, and ninja's session auth rejects a POST without CSRF "
+            "before the bearer token is tried); measured with session + CSRF token instead"
+        )
         log(fallback_note)
         base = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         headers = {**base, **fallback_headers}
-        check_headers = {**{k: v for k, v in check_headers.items() if k.lower() != "authorization"}, **fallback_headers}
-        status, text = http_request(server.base + path, method=method, body=check_body, headers=check_headers)
+        check_headers = {
+            **{k: v for k, v in check_headers.items() if k.lower() != "authorization"},
+            **fallback_headers,
+        }
+        status, text = http_request(
+            server.base + path, method=method, body=check_body, headers=check_headers
+        )
     if status != expect_status or (marker and marker not in text):
-        raise RuntimeError(f"{label}: {method} {path} answered {status} (expected {expect_status}"
-                           f"{', containing ' + repr(marker) if marker else ''}): {text[:800]}")
-    common_args = {"method": method, "headers": headers, "body": body, "unique_key_header": unique_key_header}
+        raise RuntimeError(
+            f"{label}: {method} {path} answered {status} (expected {expect_status}"
+            f"{', containing ' + repr(marker) if marker else ''}): {text[:800]}"
+        )
+    common_args = {
+        "method": method,
+        "headers": headers,
+        "body": body,
+        "unique_key_header": unique_key_header,
+    }
     try:
         if warm:
-            wrk(server.base + path, duration=3, connections=min(connections, 10),
-                ids_file=warm_handle.name if ids else None, **common_args)  # warm both workers
-        run = wrk(server.base + path, duration=duration, connections=connections, ids_file=ids_file, **common_args)
+            wrk(
+                server.base + path,
+                duration=3,
+                connections=min(connections, 10),
+                ids_file=warm_handle.name if ids else None,
+                **common_args,
+            )  # warm both workers
+        run = wrk(
+            server.base + path,
+            duration=duration,
+            connections=connections,
+            ids_file=ids_file,
+            **common_args,
+        )
     finally:
         if ids:
             os.unlink(ids_file)
@@ -598,7 +705,11 @@ def load_run(
     if min_rps is not None:
         verdicts["requests_per_s"] = verdict(run["requests_per_s"], min_rps, higher_is_better=True)
     run["verdict"] = verdicts
-    run["targets"] = {k: v for k, v in (("p95_ms", p95_ms), ("p99_ms", p99_ms), ("min_rps", min_rps)) if v is not None}
+    run["targets"] = {
+        k: v
+        for k, v in (("p95_ms", p95_ms), ("p99_ms", p99_ms), ("min_rps", min_rps))
+        if v is not None
+    }
     run["memory_after"] = server.memory()
     return run
 
@@ -606,8 +717,12 @@ def load_run(
 def run_row(run: dict) -> dict:
     """The summary line of a load run."""
     return {
-        "requests_per_s": run["requests_per_s"], "p50_ms": run["latency_ms"]["p50"], "p95_ms": run["latency_ms"]["p95"],
-        "p99_ms": run["latency_ms"]["p99"], "errors": run["errors_total"], "connections": run["connections"],
+        "requests_per_s": run["requests_per_s"],
+        "p50_ms": run["latency_ms"]["p50"],
+        "p95_ms": run["latency_ms"]["p95"],
+        "p99_ms": run["latency_ms"]["p99"],
+        "errors": run["errors_total"],
+        "connections": run["connections"],
         "target": ", ".join(f"{k} {v}" for k, v in run["targets"].items()) or "—",
         **{f"verdict_{k}": v for k, v in run["verdict"].items()},
     }
@@ -630,10 +745,19 @@ def missing_modules(*modules: str) -> list[str]:
 
 
 def not_available(name: str, reason: str) -> None:
-    write_result(name, {"status": "not available yet", "reason": reason, "summary": {"status": "not available yet"}})
+    write_result(
+        name,
+        {
+            "status": "not available yet",
+            "reason": reason,
+            "summary": {"status": "not available yet"},
+        },
+    )
 
 
-def plain_sql_reinsert(model, url: str, first_new_id: int, *, number_field: str | None = "number") -> dict:
+def plain_sql_reinsert(
+    model, url: str, first_new_id: int, *, number_field: str | None = "number"
+) -> dict:
     """The baseline of an API that creates rows of `model`: insert the rows it created (id ≥
     first_new_id) again with plain SQL — one INSERT … VALUES per row, each its own transaction —
     over one connection, then over two in parallel (like two workers). A unique `number_field`
@@ -648,7 +772,9 @@ def plain_sql_reinsert(model, url: str, first_new_id: int, *, number_field: str 
     cols = [f.column for f in fields]
     json_cols = {f.column for f in fields if f.get_internal_type() == "JSONField"}
     with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE id >= %s ORDER BY id", [first_new_id]).fetchall()
+        rows = conn.execute(
+            f"SELECT {', '.join(cols)} FROM {table} WHERE id >= %s ORDER BY id", [first_new_id]
+        ).fetchall()
     if not rows:
         return {"rows": 0}
     n_idx = cols.index(number_field) if number_field else None
@@ -674,18 +800,31 @@ def plain_sql_reinsert(model, url: str, first_new_id: int, *, number_field: str 
     single: list[float] = []
     one_connection(rows, "1", single)
     times: list[float] = []
-    threads = [threading.Thread(target=one_connection, args=(rows[k::2], str(k + 2), times)) for k in range(2)]
+    threads = [
+        threading.Thread(target=one_connection, args=(rows[k::2], str(k + 2), times))
+        for k in range(2)
+    ]
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     parallel = time.perf_counter() - started
-    return {"rows": len(rows), "one_connection_inserts_per_s": round(len(rows) / single[0]),
-            "two_connections_inserts_per_s": round(len(rows) / parallel)}
+    return {
+        "rows": len(rows),
+        "one_connection_inserts_per_s": round(len(rows) / single[0]),
+        "two_connections_inserts_per_s": round(len(rows) / parallel),
+    }
 
 
-def copy_rows(model, *, copies: int, number_field: str = "number", where: str = "TRUE", limit_total: int | None = None) -> dict:
+def copy_rows(
+    model,
+    *,
+    copies: int,
+    number_field: str = "number",
+    where: str = "TRUE",
+    limit_total: int | None = None,
+) -> dict:
     """Grow a table in SQL: INSERT … SELECT its rows again `copies` times, `number_field` made
     unique by inserting the copy's digit after its first character (stops at limit_total rows)."""
     from django.db import connection
@@ -698,7 +837,8 @@ def copy_rows(model, *, copies: int, number_field: str = "number", where: str = 
         top, count = cursor.fetchone()
         for k in range(1, copies + 1):
             select = ", ".join(
-                f"substr({c}, 1, 1) || '{k}' || substr({c}, 2)" if c == number_field else c for c in cols
+                f"substr({c}, 1, 1) || '{k}' || substr({c}, 2)" if c == number_field else c
+                for c in cols
             )
             limit = ""
             if limit_total is not None:
@@ -707,12 +847,19 @@ def copy_rows(model, *, copies: int, number_field: str = "number", where: str = 
                 if room <= 0:
                     break
                 limit = f" ORDER BY id LIMIT {int(room)}"
-            cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {table} "
-                           f"WHERE id <= %s AND {where}{limit}", [top])
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {table} "
+                f"WHERE id <= %s AND {where}{limit}",
+                [top],
+            )
         cursor.execute(f"VACUUM ANALYZE {table}")
         cursor.execute(f"SELECT count(*) FROM {table}")
         total = cursor.fetchone()[0]
-    return {"rows_before": count, "rows_after": total, "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "rows_before": count,
+        "rows_after": total,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def volume(n: int) -> int:

@@ -13,7 +13,11 @@ import os
 import sys
 
 # the code under test: the working tree, or an exported commit (bench/run.py --source)
-sys.path.insert(0, os.environ.get("YS_BENCH_SOURCE") or os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(
+    0,
+    os.environ.get("YS_BENCH_SOURCE")
+    or os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingshang.settings")
 
 from django.db.backends.postgresql.schema import DatabaseSchemaEditor

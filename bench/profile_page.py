@@ -26,7 +26,9 @@ def main() -> int:
     parser.add_argument("--user", default="")
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--top", type=int, default=35)
-    parser.add_argument("--seed", default="", help="also run `yingshang seed --scale SEED` (e.g. 0.05)")
+    parser.add_argument(
+        "--seed", default="", help="also run `yingshang seed --scale SEED` (e.g. 0.05)"
+    )
     args = parser.parse_args()
     with common.pg_database("profile") as (_url, env, _info):
         demo = common.manage(["demo", "--quiet"], env)
@@ -51,7 +53,9 @@ def main() -> int:
             client.get(args.path)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(args.path)
-        print(f"status {response.status_code}, {len(response.content)} bytes, {len(queries.captured_queries)} queries:")
+        print(
+            f"status {response.status_code}, {len(response.content)} bytes, {len(queries.captured_queries)} queries:"
+        )
         for q in queries.captured_queries:
             print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:160]}")
         profiler = cProfile.Profile()
@@ -61,7 +65,9 @@ def main() -> int:
             client.get(args.path)
         profiler.disable()
         elapsed = time.perf_counter() - started
-        print(f"\n{args.n} requests in {elapsed:.2f} s under the profiler: {elapsed / args.n * 1000:.2f} ms each")
+        print(
+            f"\n{args.n} requests in {elapsed:.2f} s under the profiler: {elapsed / args.n * 1000:.2f} ms each"
+        )
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
         print(out.getvalue())

@@ -41,8 +41,12 @@ def main() -> int:
         client = Client(HTTP_HOST="127.0.0.1")
 
         def post():
-            return client.post("/api/v1/cases", data=body.encode(), content_type="application/json",
-                               headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex})
+            return client.post(
+                "/api/v1/cases",
+                data=body.encode(),
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
+            )
 
         for _ in range(3):
             post()
@@ -50,8 +54,13 @@ def main() -> int:
             t = time.perf_counter()
             response = post()
             one = time.perf_counter() - t
-        print(f"{about}: status {response.status_code} in {one * 1000:.1f} ms, {len(queries.captured_queries)} queries")
-        kinds = Counter(q["sql"].split()[0] + " " + (q["sql"].split('"')[1] if '"' in q["sql"] else "") for q in queries.captured_queries)
+        print(
+            f"{about}: status {response.status_code} in {one * 1000:.1f} ms, {len(queries.captured_queries)} queries"
+        )
+        kinds = Counter(
+            q["sql"].split()[0] + " " + (q["sql"].split('"')[1] if '"' in q["sql"] else "")
+            for q in queries.captured_queries
+        )
         for k, v in kinds.most_common(40):
             print(f"  {v:3d} × {k}")
         slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]
@@ -64,7 +73,9 @@ def main() -> int:
             post()
         profiler.disable()
         elapsed = time.perf_counter() - started
-        print(f"\n{args.n} submissions in {elapsed:.2f} s under the profiler: {elapsed / args.n * 1000:.1f} ms each")
+        print(
+            f"\n{args.n} submissions in {elapsed:.2f} s under the profiler: {elapsed / args.n * 1000:.1f} ms each"
+        )
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
         print(out.getvalue())

@@ -67,9 +67,11 @@ def main() -> int:
 
         now = dt.datetime(2026, 11, 19, 10, 0, tzinfo=calendar.TZ)
         print(bench_sweep.load_clocks(args.n, now, now - dt.timedelta(days=1)))
-        sql = ("UPDATE workcal_clock SET state = %s, updated_at = %s WHERE id IN (SELECT id FROM workcal_clock "
-               "WHERE state IN (%s, %s) AND due_at <= %s ORDER BY due_at LIMIT 5000 FOR UPDATE SKIP LOCKED) "
-               "AND state IN (%s, %s) RETURNING id, owner_type, owner_id, purpose, due_at")
+        sql = (
+            "UPDATE workcal_clock SET state = %s, updated_at = %s WHERE id IN (SELECT id FROM workcal_clock "
+            "WHERE state IN (%s, %s) AND due_at <= %s ORDER BY due_at LIMIT 5000 FOR UPDATE SKIP LOCKED) "
+            "AND state IN (%s, %s) RETURNING id, owner_type, owner_id, purpose, due_at"
+        )
         params = ["overdue", now, "running", "warning", now, "running", "warning"]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
@@ -79,18 +81,25 @@ def main() -> int:
             rows = cursor.fetchall()
             update_s = time.perf_counter() - t
             t = time.perf_counter()
-            objs = [ClockEvent(clock_id=r[0], kind="overdue", at=now, due_before=r[4], due_after=r[4]) for r in rows]
+            objs = [
+                ClockEvent(clock_id=r[0], kind="overdue", at=now, due_before=r[4], due_after=r[4])
+                for r in rows
+            ]
             build_s = time.perf_counter() - t
             t = time.perf_counter()
             ClockEvent.objects.bulk_create(objs, batch_size=1000)
             insert_s = time.perf_counter() - t
-            print(f"\none batch of {len(rows)}: UPDATE…RETURNING {update_s * 1000:.0f} ms, "
-                  f"building ClockEvent objects {build_s * 1000:.0f} ms, bulk_create {insert_s * 1000:.0f} ms")
+            print(
+                f"\none batch of {len(rows)}: UPDATE…RETURNING {update_s * 1000:.0f} ms, "
+                f"building ClockEvent objects {build_s * 1000:.0f} ms, bulk_create {insert_s * 1000:.0f} ms"
+            )
             transaction.set_rollback(True)
         with transaction.atomic():
             t = time.perf_counter()
             moved = clocks.sweep(now)
-            print(f"whole sweep (current code): {moved} in {time.perf_counter() - t:.2f} s (rolled back)")
+            print(
+                f"whole sweep (current code): {moved} in {time.perf_counter() - t:.2f} s (rolled back)"
+            )
             transaction.set_rollback(True)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE workcal_clock")
@@ -98,7 +107,9 @@ def main() -> int:
         with transaction.atomic():
             t = time.perf_counter()
             moved = proposed_sweep(now)
-            print(f"whole sweep (proposed): {moved} in {time.perf_counter() - t:.2f} s (rolled back)")
+            print(
+                f"whole sweep (proposed): {moved} in {time.perf_counter() - t:.2f} s (rolled back)"
+            )
             transaction.set_rollback(True)
         common.close_django_connections()
     return 0

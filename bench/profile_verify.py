@@ -34,8 +34,10 @@ def proposed_verify(batch: int = 20000) -> tuple[int, bool]:
 
     from yingshang.audit.chain import GENESIS
 
-    sql = ("SELECT seq, created_at, actor_id, role, unit_id, action, object_type, object_id, changes, reason, ip, "
-           "prev_hash, hash FROM audit_auditevent WHERE seq > %s ORDER BY seq LIMIT %s")
+    sql = (
+        "SELECT seq, created_at, actor_id, role, unit_id, action, object_type, object_id, changes, reason, ip, "
+        "prev_hash, hash FROM audit_auditevent WHERE seq > %s ORDER BY seq LIMIT %s"
+    )
     utc = dt.UTC
     encode = _ENCODER.encode
     sha = hashlib.sha256
@@ -47,7 +49,21 @@ def proposed_verify(batch: int = 20000) -> tuple[int, bool]:
             rows = cursor.fetchall()
             if not rows:
                 return checked, True
-            for seq, created, actor_id, role, unit_id, action, otype, oid, changes, reason, ip, prev_hash, stored in rows:
+            for (
+                seq,
+                created,
+                actor_id,
+                role,
+                unit_id,
+                action,
+                otype,
+                oid,
+                changes,
+                reason,
+                ip,
+                prev_hash,
+                stored,
+            ) in rows:
                 if seq != expected or prev_hash != prev:
                     return checked, False
                 if isinstance(created, str):  # 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC
@@ -57,7 +73,22 @@ def proposed_verify(batch: int = 20000) -> tuple[int, bool]:
                 iso = created.astimezone(utc).isoformat(timespec="microseconds")
                 if isinstance(changes, str):
                     changes = loads(changes)
-                payload = encode([seq, iso, actor_id, role, unit_id, action, otype, str(oid), changes, reason, ip, prev_hash])
+                payload = encode(
+                    [
+                        seq,
+                        iso,
+                        actor_id,
+                        role,
+                        unit_id,
+                        action,
+                        otype,
+                        str(oid),
+                        changes,
+                        reason,
+                        ip,
+                        prev_hash,
+                    ]
+                )
                 if sha(payload.encode("utf-8")).hexdigest() != stored:
                     return checked, False
                 prev = stored
@@ -86,7 +117,11 @@ def main() -> int:
         rows = []
         last = 0
         while True:
-            chunk = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq").values_list(*_FIELDS)[:20000])
+            chunk = list(
+                AuditEvent.objects.filter(seq__gt=last)
+                .order_by("seq")
+                .values_list(*_FIELDS)[:20000]
+            )
             if not chunk:
                 break
             rows.extend(chunk)
@@ -94,16 +129,36 @@ def main() -> int:
         fetch = time.perf_counter() - t
         t = time.perf_counter()
         for r in rows:
-            event_hash(seq=r[0], created_at=r[1], actor_id=r[2], role=r[3], unit_id=r[4], action=r[5], object_type=r[6],
-                       object_id=r[7], changes=r[8], reason=r[9], ip=r[10], prev_hash=r[11])
+            event_hash(
+                seq=r[0],
+                created_at=r[1],
+                actor_id=r[2],
+                role=r[3],
+                unit_id=r[4],
+                action=r[5],
+                object_type=r[6],
+                object_id=r[7],
+                changes=r[8],
+                reason=r[9],
+                ip=r[10],
+                prev_hash=r[11],
+            )
         hashing = time.perf_counter() - t
-        print(f"verify_chain: {result.checked} events in {total:.2f} s = {result.checked / total:,.0f}/s (ok {result.ok})")
-        print(f"  fetching rows (values_list, 20k batches): {fetch:.2f} s = {len(rows) / fetch:,.0f} rows/s")
-        print(f"  event_hash alone:                          {hashing:.2f} s = {len(rows) / hashing:,.0f}/s")
+        print(
+            f"verify_chain: {result.checked} events in {total:.2f} s = {result.checked / total:,.0f}/s (ok {result.ok})"
+        )
+        print(
+            f"  fetching rows (values_list, 20k batches): {fetch:.2f} s = {len(rows) / fetch:,.0f} rows/s"
+        )
+        print(
+            f"  event_hash alone:                          {hashing:.2f} s = {len(rows) / hashing:,.0f}/s"
+        )
         t = time.perf_counter()
         checked, ok = proposed_verify()
         took = time.perf_counter() - t
-        print(f"  proposed verify (raw rows, reused encoder): {checked} events in {took:.2f} s = {checked / took:,.0f}/s (ok {ok})")
+        print(
+            f"  proposed verify (raw rows, reused encoder): {checked} events in {took:.2f} s = {checked / took:,.0f}/s (ok {ok})"
+        )
         profiler = cProfile.Profile()
         profiler.enable()
         verify_chain()

@@ -31,7 +31,12 @@ BENCHMARKS = {
     "calendar": (3, "working-day arithmetic", False, 300),
     "audit": (3, "audit record and verify at 1M events", False, 600),
     "sweep": (3, "clock sweep over 1M open clocks", False, 400),
-    "cases": (4, "case submission API, queue and statistics at 1M cases, seed generator", True, 900),
+    "cases": (
+        4,
+        "case submission API, queue and statistics at 1M cases, seed generator",
+        True,
+        900,
+    ),
     "hotline": (5, "work-order API, KPI, Open311, smart dispatch", True, 900),
     "ratings": (6, "rating submission and statistics", True, 900),
     "supervision": (7, "import and ledger board", True, 600),
@@ -41,7 +46,9 @@ DOC = HERE.parent / "docs" / "performance.md"
 
 def export_source(ref: str) -> Path:
     target = Path(tempfile.mkdtemp(prefix="ys_bench_src_"))
-    archive = subprocess.run(["git", "archive", ref], cwd=HERE.parent, capture_output=True, check=True)
+    archive = subprocess.run(
+        ["git", "archive", ref], cwd=HERE.parent, capture_output=True, check=True
+    )
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
     return target
 
@@ -52,7 +59,9 @@ def run(names: list[str], env: dict) -> dict:
         script = HERE / f"bench_{name}.py"
         if not script.exists():
             statuses[name] = "no script"
-            common.write_result(name, {"status": "not available yet", "summary": {"status": "not available yet"}})
+            common.write_result(
+                name, {"status": "not available yet", "summary": {"status": "not available yet"}}
+            )
             continue
         limit = BENCHMARKS.get(name, (0, "", False, 900))[3]
         common.log(f"=== {name} (limit {limit} s) ===")
@@ -79,7 +88,12 @@ def _cleanup_databases() -> None:
     """After a killed benchmark: drop what it left (only ys_bench_* databases)."""
     try:
         with common.admin_connection() as conn:
-            names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'ys\\_bench\\_%'")]
+            names = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'ys\\_bench\\_%'"
+                )
+            ]
         for name in names:
             common.drop_database(name)
     except Exception as exc:
@@ -100,36 +114,89 @@ def _fmt(value) -> str:
 def rows_pages(d):
     s = d["summary"]
     out = []
-    for label, title in (("portal_home", "门户首页 portal home (anonymous)"),
-                         ("workbench_home_leader", "工作台首页 workbench home — county leader"),
-                         ("workbench_home_scjg_handler", "工作台首页 workbench home — department handler")):
+    for label, title in (
+        ("portal_home", "门户首页 portal home (anonymous)"),
+        ("workbench_home_leader", "工作台首页 workbench home — county leader"),
+        ("workbench_home_scjg_handler", "工作台首页 workbench home — department handler"),
+    ):
         if label in s:
             r = s[label]
-            out.append((f"{title}: p95 / p99, {d['runs'][label]['connections']} clients",
-                        "p95 < 150 ms", f"{r['p95_ms']:.0f} / {r['p99_ms']:.0f} ms at {r['requests_per_s']:.0f} req/s", r["verdict_p95"]))
-            out.append((f"{title}: errors (non-2xx, timeouts, redirects)", "0", _fmt(r["errors"]), r["verdict_errors"]))
+            out.append(
+                (
+                    f"{title}: p95 / p99, {d['runs'][label]['connections']} clients",
+                    "p95 < 150 ms",
+                    f"{r['p95_ms']:.0f} / {r['p99_ms']:.0f} ms at {r['requests_per_s']:.0f} req/s",
+                    r["verdict_p95"],
+                )
+            )
+            out.append(
+                (
+                    f"{title}: errors (non-2xx, timeouts, redirects)",
+                    "0",
+                    _fmt(r["errors"]),
+                    r["verdict_errors"],
+                )
+            )
     if "memory" in s:
-        out.append(("RSS per gunicorn worker (peak)", "< 200 MB", f"{s['memory']['max_peak_rss_mb']} MB", s["memory"]["verdict"]))
+        out.append(
+            (
+                "RSS per gunicorn worker (peak)",
+                "< 200 MB",
+                f"{s['memory']['max_peak_rss_mb']} MB",
+                s["memory"]["verdict"],
+            )
+        )
     for label, r in d.get("in_process_service_time", {}).items():
-        out.append((f"{label}: service time in-process, one request at a time", "—",
-                    f"p50 {r['p50_ms']:.1f} ms, {r['queries_per_request']} SQL queries", "info"))
+        out.append(
+            (
+                f"{label}: service time in-process, one request at a time",
+                "—",
+                f"p50 {r['p50_ms']:.1f} ms, {r['queries_per_request']} SQL queries",
+                "info",
+            )
+        )
     return out
 
 
 def rows_calendar(d):
     out = []
     for fn, s in d["summary"].items():
-        out.append((f"`{fn}` module-level, one core (best of {d['ours'][fn]['module_level']['passes']} passes; median pass)",
-                    "≥ 300,000 calls/s", f"{s['module_level_calls_per_s']:,} ({s['module_level_calls_per_s_median_pass']:,}) calls/s",
-                    s["verdict_speed"]))
-        out.append((f"`{fn}` WorkCalendar method", "—", f"{s['method_calls_per_s']:,} calls/s", "info"))
-        out.append((f"`{fn}` vs chinese_calendar ({d['chinese_calendar'][fn]['function']})", "≥ 50×",
-                    f"{s['speedup_vs_chinese_calendar']:,}× ({s['chinese_calendar_calls_per_s']:,} calls/s)", s["verdict_ratio"]))
-        out.append((f"`{fn}` identical results to chinese_calendar ({d['chinese_calendar'][fn]['inputs_compared']:,} inputs)",
-                    "identical", f"{d['chinese_calendar'][fn]['results_differing_from_ours']} differ", s["verdict_identical"]))
-        out.append((f"`{fn}` numpy busday (vectorised / scalar)", "—",
-                    f"{s['numpy_vectorised_calls_per_s']:,} / {s['numpy_scalar_calls_per_s']:,} calls/s; "
-                    f"{s['numpy_results_differing']:,} of {d['inputs']['n']:,} results differ", "info"))
+        out.append(
+            (
+                f"`{fn}` module-level, one core (best of {d['ours'][fn]['module_level']['passes']} passes; median pass)",
+                "≥ 300,000 calls/s",
+                f"{s['module_level_calls_per_s']:,} ({s['module_level_calls_per_s_median_pass']:,}) calls/s",
+                s["verdict_speed"],
+            )
+        )
+        out.append(
+            (f"`{fn}` WorkCalendar method", "—", f"{s['method_calls_per_s']:,} calls/s", "info")
+        )
+        out.append(
+            (
+                f"`{fn}` vs chinese_calendar ({d['chinese_calendar'][fn]['function']})",
+                "≥ 50×",
+                f"{s['speedup_vs_chinese_calendar']:,}× ({s['chinese_calendar_calls_per_s']:,} calls/s)",
+                s["verdict_ratio"],
+            )
+        )
+        out.append(
+            (
+                f"`{fn}` identical results to chinese_calendar ({d['chinese_calendar'][fn]['inputs_compared']:,} inputs)",
+                "identical",
+                f"{d['chinese_calendar'][fn]['results_differing_from_ours']} differ",
+                s["verdict_identical"],
+            )
+        )
+        out.append(
+            (
+                f"`{fn}` numpy busday (vectorised / scalar)",
+                "—",
+                f"{s['numpy_vectorised_calls_per_s']:,} / {s['numpy_scalar_calls_per_s']:,} calls/s; "
+                f"{s['numpy_results_differing']:,} of {d['inputs']['n']:,} results differ",
+                "info",
+            )
+        )
     return out
 
 
@@ -139,20 +206,41 @@ def rows_audit(d):
         if "error" in s:
             out.append((f"{backend}", "—", s["error"], "ERROR"))
             continue
-        out.append((f"{backend}: `audit.record` at {s['existing_events']:,} events — call / added to the transaction (mean)",
-                    "< 2 ms", f"{s['record_call_mean_ms']:.2f} / {s['added_to_transaction_mean_ms']:.2f} ms "
-                    f"(call p95 {s['record_call_p95_ms']:.2f} ms)", s["verdict_record"]))
-        out.append((f"{backend}: `verify_chain` over {s['existing_events']:,}+ events", "≥ 50,000 events/s",
-                    f"{s['verify_events_per_s']:,} events/s (chain ok: {_fmt(s['verify_ok'])})", s["verdict_verify"]))
+        out.append(
+            (
+                f"{backend}: `audit.record` at {s['existing_events']:,} events — call / added to the transaction (mean)",
+                "< 2 ms",
+                f"{s['record_call_mean_ms']:.2f} / {s['added_to_transaction_mean_ms']:.2f} ms "
+                f"(call p95 {s['record_call_p95_ms']:.2f} ms)",
+                s["verdict_record"],
+            )
+        )
+        out.append(
+            (
+                f"{backend}: `verify_chain` over {s['existing_events']:,}+ events",
+                "≥ 50,000 events/s",
+                f"{s['verify_events_per_s']:,} events/s (chain ok: {_fmt(s['verify_ok'])})",
+                s["verdict_verify"],
+            )
+        )
     return out
 
 
 def rows_sweep(d):
     s = d["summary"]
     return [
-        (f"sweep over {s['open_clocks']:,} open clocks ({s['moved_to_warning']:,} → warning, {s['moved_to_overdue']:,} → overdue)",
-         "< 10 s", f"{s['sweep_s']:.2f} s", s["verdict"]),
-        ("moves equal to the expected ones", "yes", _fmt(s["moves_as_expected"]), "met" if s["moves_as_expected"] else "MISSED"),
+        (
+            f"sweep over {s['open_clocks']:,} open clocks ({s['moved_to_warning']:,} → warning, {s['moved_to_overdue']:,} → overdue)",
+            "< 10 s",
+            f"{s['sweep_s']:.2f} s",
+            s["verdict"],
+        ),
+        (
+            "moves equal to the expected ones",
+            "yes",
+            _fmt(s["moves_as_expected"]),
+            "met" if s["moves_as_expected"] else "MISSED",
+        ),
         ("no-op sweep right after", "—", f"{s['noop_sweep_s'] * 1000:.1f} ms", "info"),
     ]
 
@@ -162,7 +250,11 @@ def rows_generic(d):
     rows = []
     for key, value in s.items():
         if isinstance(value, dict):
-            measured = ", ".join(f"{k}: {_fmt(v)}" for k, v in value.items() if not k.startswith("verdict") and k not in ("target",))
+            measured = ", ".join(
+                f"{k}: {_fmt(v)}"
+                for k, v in value.items()
+                if not k.startswith("verdict") and k not in ("target",)
+            )
             verdicts = [v for k, v in value.items() if k.startswith("verdict")]
             rows.append((key, value.get("target", "—"), measured, " / ".join(verdicts) or "info"))
         else:
@@ -170,12 +262,19 @@ def rows_generic(d):
     return rows
 
 
-RENDERERS = {"pages": rows_pages, "calendar": rows_calendar, "audit": rows_audit, "sweep": rows_sweep}
+RENDERERS = {
+    "pages": rows_pages,
+    "calendar": rows_calendar,
+    "audit": rows_audit,
+    "sweep": rows_sweep,
+}
 
 
 def machine_line(m: dict) -> str:
-    return (f"{m.get('cpu_model')}, {m.get('cpu_cores')} cores, {m.get('memory_gb')} GB RAM, {m.get('os')}, "
-            f"Python {m.get('python')}, PostgreSQL {m.get('postgresql')}")
+    return (
+        f"{m.get('cpu_model')}, {m.get('cpu_cores')} cores, {m.get('memory_gb')} GB RAM, {m.get('os')}, "
+        f"Python {m.get('python')}, PostgreSQL {m.get('postgresql')}"
+    )
 
 
 def write_doc() -> None:
@@ -185,13 +284,15 @@ def write_doc() -> None:
             results[path.stem] = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             continue
-    order = [n for n in BENCHMARKS if n in results] + sorted(n for n in results if n not in BENCHMARKS)
+    order = [n for n in BENCHMARKS if n in results] + sorted(
+        n for n in results if n not in BENCHMARKS
+    )
     machines = {machine_line(d["machine"]) for d in results.values() if "machine" in d}
     lines = [
         "# Performance",
         "",
         "Generated by `bench/run.py` (`make bench`) from `bench/results/*.json` — do not edit by hand.",
-        "Targets are those of issues 2–7 (\"Performance\" sections). Every figure below was measured by",
+        'Targets are those of issues 2–7 ("Performance" sections). Every figure below was measured by',
         "the benchmark named in its heading; the JSON files hold the details (percentiles, counts,",
         "load averages before and after, the exact inputs). Comparisons (chinese_calendar, numpy, plain",
         "SQL) ran in the same run as the figure they are compared with.",
@@ -216,13 +317,20 @@ def write_doc() -> None:
         end = d.get("conditions_end", {})
         meta = [f"run {d.get('finished_at', '?')}", f"code: {d.get('source', '?')}"]
         if cond.get("loadavg_1_5_15"):
-            meta.append(f"load average before/after {cond['loadavg_1_5_15'][0]} / {end.get('loadavg_1_5_15', ['?'])[0]}")
+            meta.append(
+                f"load average before/after {cond['loadavg_1_5_15'][0]} / {end.get('loadavg_1_5_15', ['?'])[0]}"
+            )
         if cond.get("note"):
             meta.append(f"conditions: {cond['note']}")
         if d.get("volume_factor", 1) != 1:
-            meta.append(f"**volumes scaled ×{d['volume_factor']} (a smoke run, not the target volume)**")
+            meta.append(
+                f"**volumes scaled ×{d['volume_factor']} (a smoke run, not the target volume)**"
+            )
         lines += ["_" + "; ".join(meta) + "_", ""]
-        if d.get("status") == "not available yet" or d.get("summary", {}).get("status") == "not available yet":
+        if (
+            d.get("status") == "not available yet"
+            or d.get("summary", {}).get("status") == "not available yet"
+        ):
             lines += [f"Not available yet: {d.get('reason', 'the module has not landed')}.", ""]
             continue
         if "error" in d and "summary" not in d:
@@ -232,15 +340,26 @@ def write_doc() -> None:
             rows = RENDERERS.get(name, rows_generic)(d)
         except (KeyError, TypeError, ValueError) as exc:
             rows = rows_generic(d)
-            rows.insert(0, ("(renderer)", "—", f"summary shown raw ({exc.__class__.__name__}: {exc})", "info"))
+            rows.insert(
+                0,
+                ("(renderer)", "—", f"summary shown raw ({exc.__class__.__name__}: {exc})", "info"),
+            )
         smoke = d.get("volume_factor", 1) != 1 or "smoke" in (cond.get("note") or "")
         if smoke:  # figures at a fraction of the volume say nothing about the targets
-            rows = [(a, b, c, "not judged (smoke run)" if v not in ("info", "ERROR") else v) for a, b, c, v in rows]
+            rows = [
+                (a, b, c, "not judged (smoke run)" if v not in ("info", "ERROR") else v)
+                for a, b, c, v in rows
+            ]
         lines += ["| measure | target | measured | verdict |", "|---|---|---|---|"]
-        lines += [f"| {a} | {b} | {c} | {v if v != 'MISSED' else '**MISSED**'} |" for a, b, c, v in rows]
+        lines += [
+            f"| {a} | {b} | {c} | {v if v != 'MISSED' else '**MISSED**'} |" for a, b, c, v in rows
+        ]
         lines.append("")
         if d.get("migrate", {}).get("workaround"):
-            lines += [f"Note: PostgreSQL migrate needed a work-around: {d['migrate']['workaround']}", ""]
+            lines += [
+                f"Note: PostgreSQL migrate needed a work-around: {d['migrate']['workaround']}",
+                "",
+            ]
         for note in d.get("notes", []):
             lines += [f"Note: {note}", ""]
         for label, run_data in (d.get("runs") or {}).items():
@@ -255,11 +374,19 @@ def write_doc() -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all): {', '.join(BENCHMARKS)}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "names", nargs="*", help=f"benchmarks to run (default all): {', '.join(BENCHMARKS)}"
+    )
     parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--source", default="worktree", help="worktree (default) or a git ref such as HEAD")
-    parser.add_argument("--note", default="", help="conditions of the run, written into the results")
+    parser.add_argument(
+        "--source", default="worktree", help="worktree (default) or a git ref such as HEAD"
+    )
+    parser.add_argument(
+        "--note", default="", help="conditions of the run, written into the results"
+    )
     args = parser.parse_args()
     if args.report_only:
         write_doc()
@@ -272,8 +399,18 @@ def main() -> int:
     source = None
     if args.source != "worktree":
         source = export_source(args.source)
-        commit = subprocess.run(["git", "rev-parse", "--short", args.source], cwd=HERE.parent, capture_output=True, text=True).stdout.strip()
-        env.update({"YS_BENCH_SOURCE": str(source), "YS_BENCH_SOURCE_LABEL": f"git {args.source} ({commit})"})
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", args.source],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        env.update(
+            {
+                "YS_BENCH_SOURCE": str(source),
+                "YS_BENCH_SOURCE_LABEL": f"git {args.source} ({commit})",
+            }
+        )
     if any(BENCHMARKS.get(n, (0, "", False))[2] for n in names):
         common.ensure_wrk()
     try:
