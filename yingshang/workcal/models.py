@@ -122,9 +122,17 @@ class Clock(models.Model):
         verbose_name_plural = _("时限计时器")
         indexes = [
             models.Index(fields=["owner_type", "owner_id"], name="clock_owner"),
-            # the sweep's two range scans: running → warning, running/warning → overdue
-            models.Index(fields=["state", "warn_at"], name="clock_state_warn"),
-            models.Index(fields=["state", "due_at"], name="clock_state_due"),
+            # the sweep's range scans (running → warning, running/warning → overdue). Partial
+            # indexes: a clock that leaves these states (overdue, paused, stopped) drops out of
+            # them, so the sweep's updates and the stopped majority cost no index entries here.
+            models.Index(
+                fields=["warn_at"], condition=models.Q(state="running"), name="clock_running_warn"
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(state__in=["running", "warning"]),
+                name="clock_open_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +154,8 @@ class ClockEvent(models.Model):
         STOP = "stop", _("停止")
         RECOMPUTE = "recompute", _("按新日历重算")
 
-    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="events")
+    # no separate FK index: (clock, at) below serves every lookup by clock
+    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField()
     due_before = models.DateTimeField(null=True, blank=True)
