@@ -78,32 +78,61 @@ def portal_items() -> list[dict]:
     ]
 
 
-_home_cache: dict[tuple, tuple[float, list[dict]]] = {}
+_home_cache: dict[tuple, tuple[float, object]] = {}
 
 
-def home_cards(user, roles: frozenset[str]) -> list[dict]:
-    """The home page's queue counts. They are kept for settings.HOME_CARDS_CACHE_SECONDS per
-    user in this process (a count that is seconds old is fine on a home page; the queues
-    themselves are live), so a busy morning of home-page loads does not re-run every module's
-    counts. A plain dict, not the cache framework: the contexts need not be picklable."""
+def _cached(key: tuple, build):
+    """A per-process value kept for settings.HOME_CARDS_CACHE_SECONDS (0: always rebuilt).
+    A plain dict, not the cache framework: values need not be picklable."""
     import time
 
     from django.conf import settings
 
     ttl = settings.HOME_CARDS_CACHE_SECONDS
-    key = (user.pk, roles)
     now = time.monotonic()
     hit = _home_cache.get(key) if ttl else None
     if hit is not None and hit[0] > now:
         return hit[1]
-    cards = []
-    for card in _collect("HOME_CARDS"):
-        if card.roles and not (roles & set(card.roles)):
-            continue
-        context = card.context(user) if card.context else {}
-        cards.append({"template": card.template, "context": context})
+    value = build()
     if ttl:
         if len(_home_cache) > 5000:  # bounded: drop everything rather than track ages
             _home_cache.clear()
-        _home_cache[key] = (now + ttl, cards)
-    return cards
+        _home_cache[key] = (now + ttl, value)
+    return value
+
+
+def home_cards(user, roles: frozenset[str]) -> list[dict]:
+    """The home page's queue counts of every module, per user. Reused for a few seconds in
+    this process: a count that is seconds old is fine on a home page (the queues themselves
+    are live), and a busy morning of home-page loads does not re-run every module's counts."""
+
+    def build():
+        cards = []
+        for card in _collect("HOME_CARDS"):
+            if card.roles and not (roles & set(card.roles)):
+                continue
+            context = card.context(user) if card.context else {}
+            cards.append({"template": card.template, "context": context})
+        return cards
+
+    return _cached(("cards", user.pk, roles), build)
+
+
+def home_cards_html(request, roles: frozenset[str]) -> str:
+    """The rendered cards (rendering them is most of the home page's cost), reused like
+    home_cards for the same user and language."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    def build():
+        # cards get only their own context (no context processors: they would re-run the
+        # shell's queries once per card)
+        return mark_safe(  # noqa: S308 - our own templates' output
+            "".join(
+                render_to_string(card["template"], {"card": card["context"]})
+                for card in home_cards(request.user, roles)
+            )
+        )
+
+    return _cached(("html", request.user.pk, roles, get_language()), build)

@@ -41,7 +41,7 @@ def home(request):
         "workbench/home.html",
         {
             "assignments": assignments,
-            "cards": navigation.home_cards(request.user, g.roles),
+            "cards_html": navigation.home_cards_html(request, g.roles),
         },
     )
 
