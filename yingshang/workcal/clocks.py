@@ -325,14 +325,20 @@ _SWEEPS = (
 )
 
 
+_SWEEP_LOCK_KEY = 7_120_345_002  # arbitrary constant: the sweep's advisory lock
+
+
 def _claim_postgres(table, events, new_state, sources, column, now, batch) -> list[tuple]:
     """One statement per batch: claim, move and write the clock events (data-modifying CTE),
-    so 1M open clocks sweep in seconds."""
+    so 1M open clocks sweep in seconds. No SELECT … FOR UPDATE (it would write every row twice):
+    two concurrent sweeps may pick the same rows, but the UPDATE re-checks `state` after waiting
+    for the other's row lock (read committed), so each clock moves — and its event and handler
+    fire — exactly once; the advisory lock keeps two sweeps from deadlocking each other."""
     placeholders = ",".join(["%s"] * len(sources))
     kind = ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
     sql = (
         f"WITH picked AS (SELECT id FROM {table} WHERE state IN ({placeholders}) AND {column} <= %s "
-        f"ORDER BY {column} LIMIT %s FOR UPDATE SKIP LOCKED), "
+        f"ORDER BY {column} LIMIT %s), "
         f"moved AS (UPDATE {table} AS c SET state = %s, updated_at = %s FROM picked "
         f"WHERE c.id = picked.id AND c.state IN ({placeholders}) "
         f"RETURNING c.id, c.owner_type, c.owner_id, c.purpose, c.due_at), "
@@ -342,6 +348,11 @@ def _claim_postgres(table, events, new_state, sources, column, now, batch) -> li
     )
     params = [*sources, now, batch, new_state, now, *sources, kind, now]
     with connection.cursor() as cursor:
+        # One sweeper at a time: two batch UPDATEs locking rows in different orders could
+        # deadlock. Another worker holding the lock is doing this work already: leave it to it.
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return []
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -372,12 +383,12 @@ def _claim_sqlite(table, new_state, sources, column, now, batch) -> list[tuple]:
 
 def sweep(now: dt.datetime | None = None, *, batch: int | None = None) -> dict[str, int]:
     """Move due clocks to warning/overdue. Safe to run concurrently: each row is claimed by a
-    conditional UPDATE … WHERE state IN (…) (plus SKIP LOCKED on PostgreSQL), so only one worker
-    sees it move; the owning module's handlers run in the same transaction, once per batch."""
+    conditional UPDATE … WHERE state IN (…), so only one worker sees it move; the owning
+    module's handlers run in the same transaction, once per batch."""
     now = now or timezone.now()
     calendar.refresh_if_stale()
     postgres = connection.vendor == "postgresql"
-    batch = batch or (20000 if postgres else 5000)
+    batch = batch or (100000 if postgres else 5000)
     counts = {State.OVERDUE: 0, State.WARNING: 0}
     # table/column names come from the models and _SWEEPS, never from input
     table = connection.ops.quote_name(Clock._meta.db_table)

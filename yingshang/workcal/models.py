@@ -155,7 +155,9 @@ class ClockEvent(models.Model):
         RECOMPUTE = "recompute", _("按新日历重算")
 
     # no separate FK index: (clock, at) below serves every lookup by clock
-    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="events", db_index=False)
+    clock = models.ForeignKey(
+        Clock, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField()
     due_before = models.DateTimeField(null=True, blank=True)

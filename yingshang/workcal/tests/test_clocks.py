@@ -181,3 +181,39 @@ def test_clock_start_many_matches_clock_start(owner, personas):
     )
     assert many[1].due_at == at(2026, 11, 2, 12, 0)
     assert all(c.events.filter(kind="start").count() == 1 for c in many)
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="PostgreSQL only"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_move_each_clock_exactly_once(personas):
+    import threading
+
+    import time_machine
+    from django.db import connections
+
+    with time_machine.travel(at(2026, 11, 2)), transaction.atomic():
+        made = clocks.clock_start_many(
+            specs=[
+                (personas.unit_a, f"p{i}", 1, "working_days", at(2026, 11, 2)) for i in range(3000)
+            ]
+        )
+    counts, errors = [], []
+
+    def run():
+        try:
+            counts.append(clocks.sweep(now=at(2026, 12, 1), batch=700))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sum(c["overdue"] for c in counts) == len(made)
+    assert ClockEvent.objects.filter(clock__in=made, kind="overdue").count() == len(made)
