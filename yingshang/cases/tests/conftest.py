@@ -134,16 +134,3 @@ def all_files(skip=()):
         for k in ("application_form", "id_card", "floor_plan", "health_cert")
         if k not in skip
     }
-
-
-@pytest.fixture(scope="session")
-def _live_server_media_url():
-    """settings.MEDIA_URL is None (media is never served directly), but Django's live server wraps
-    every request in a media handler that needs a string: give it a prefix nothing links to,
-    before the live server starts (browser tests request this before `page`). Same workaround as
-    catalog's and supervision's; the shared conftest.py should own it."""
-    from django.conf import settings
-
-    if settings.MEDIA_URL is None:
-        settings.MEDIA_URL = "/__media_not_served__/"
-    yield

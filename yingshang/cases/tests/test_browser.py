@@ -52,7 +52,7 @@ def _clerk_accepts_with_deficit(page, browser_login, case):
 
 
 def test_applicant_gets_a_restaurant_opened_with_deficit_parallel_approval_and_hand_over(
-    _live_server_media_url, page, browser_login, personas, cat
+    page, browser_login, personas, cat
 ):
     case = _apply_for_restaurant_with_one_missing_deficit_material(page, browser_login)
     _clerk_accepts_with_deficit(page, browser_login, case)
@@ -110,7 +110,7 @@ def test_applicant_gets_a_restaurant_opened_with_deficit_parallel_approval_and_h
 
 
 def test_unsupplied_deficit_terminates_the_case_and_the_credit_file_shows_it(
-    _live_server_media_url, page, browser_login, personas, cat
+    page, browser_login, personas, cat
 ):
     case = _apply_for_restaurant_with_one_missing_deficit_material(page, browser_login)
     _clerk_accepts_with_deficit(page, browser_login, case)

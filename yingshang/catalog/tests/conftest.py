@@ -78,16 +78,3 @@ def demo_catalog(db, settings, tmp_path):
     org_demo.load_demo(ctx)
     catalog_demo.load_demo(ctx)
     return ctx
-
-
-@pytest.fixture(scope="session")
-def _live_server_media_url():
-    """settings.MEDIA_URL is None (media is never served directly) but Django's live server wraps
-    every request in a media handler that needs a string: give it a prefix nothing links to,
-    before the live server starts (request this fixture before `page`). Same workaround as
-    supervision's; the shared conftest.py should own it."""
-    from django.conf import settings
-
-    if settings.MEDIA_URL is None:
-        settings.MEDIA_URL = "/__media_not_served__/"
-    yield

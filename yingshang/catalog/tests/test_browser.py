@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_phone_user_searches_canyin_and_sees_merged_restaurant_materials(
-    _live_server_media_url, demo_catalog, page
+    demo_catalog, page
 ):
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto("/")

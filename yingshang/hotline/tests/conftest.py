@@ -86,15 +86,3 @@ def awaiting_callback(in_progress, personas):
         return services.review_reply(actor=personas.operator, order=order, approve=True)
 
     return _make
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _live_server_media_url():
-    """Workaround: settings.MEDIA_URL = None makes Django's live server fail every request
-    (urlparse(None) in _MediaFilesHandler). Give it a path nothing is served from, for the
-    browser tests of this app only (reported for a fix in settings.py)."""
-    from django.conf import settings
-
-    if settings.MEDIA_URL is None:
-        settings.MEDIA_URL = "/_media_not_served/"
-    yield

@@ -6,9 +6,7 @@ from yingshang.knowledge.models import KnowledgeArticle
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_operator_writes_finds_and_withdraws_an_article(
-    _live_server_media_url, page, browser_login
-):
+def test_operator_writes_finds_and_withdraws_an_article(page, browser_login):
     from yingshang.testing.personas import make_personas
 
     make_personas()
@@ -47,7 +45,7 @@ def test_operator_writes_finds_and_withdraws_an_article(
     assert "撤回知识条目" in page.get_by_test_id("timeline").inner_text()
 
 
-def test_supervisor_sees_accuracy_and_retrains(_live_server_media_url, page, browser_login):
+def test_supervisor_sees_accuracy_and_retrains(page, browser_login):
     from django.utils import timezone
 
     from yingshang.hotline import smart_dispatch

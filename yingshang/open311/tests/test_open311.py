@@ -493,9 +493,7 @@ def test_discovery_json_and_xml(client, topics):
 # --- the georeport client from PyPI -----------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_georeport_client_reads_services_definitions_and_requests(
-    _live_server_media_url, live_server, fmt
-):
+def test_georeport_client_reads_services_definitions_and_requests(live_server, fmt):
     from georeport import GeoReport
 
     from yingshang.hotline.models import Topic

@@ -18,16 +18,3 @@ def problem_factory(personas):
         )
 
     return make
-
-
-@pytest.fixture(scope="session")
-def _live_server_media_url():
-    """settings.MEDIA_URL is None (media is never served directly), but Django's live server
-    wraps every request in a media handler that needs a string, so each request fails with a
-    TypeError. Give it a prefix nothing links to before the live server starts (request this
-    fixture before `page`). Reported to the owners of settings.py/conftest.py."""
-    from django.conf import settings
-
-    if settings.MEDIA_URL is None:
-        settings.MEDIA_URL = "/__media_not_served__/"
-    yield

@@ -17,9 +17,7 @@ def _logout(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_import_claim_report_request_closure_send_back_and_close(
-    _live_server_media_url, page, browser_login, personas
-):
+def test_import_claim_report_request_closure_send_back_and_close(page, browser_login, personas):
     # the supervisor imports the county's 72-row ledger
     browser_login(page, "supervisor")
     page.goto("/staff/supervision/import/")
