@@ -49,6 +49,8 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
+        # history reads in the order it was written (timestamps can tie within a transaction)
+        ordering = ["seq"]
         indexes = [
             # the timeline of one object
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_seq"),
