@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from yingshang.org import scopes  # noqa: F401
+        from yingshang.org import scopes, signals  # noqa: F401

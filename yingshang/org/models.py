@@ -82,6 +82,9 @@ class User(AbstractUser):
         related_name="accounts",
         verbose_name=_("绑定企业"),
     )
+    # bumped whenever a role of this user is granted or revoked (org.signals): the process-level
+    # cache of the roles (org.scope.Grants) is keyed on it, so a change applies at the next request
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -7,10 +7,12 @@ Every list, count, export and API starts from `visible_to(user, Model)`; single 
 `get_for(user, Model, pk)`, which raises Http404 for out-of-scope and missing alike.
 """
 
+import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import models
 from django.http import Http404
 
@@ -60,6 +62,14 @@ def abilities(user, obj) -> dict[str, bool]:
     )
 
 
+_held_cache: dict[tuple, tuple[tuple, float]] = {}
+
+
+def forget_roles() -> None:
+    """Empty this process's role cache (a unit was renamed; tests)."""
+    _held_cache.clear()
+
+
 class Grants:
     """What a user holds, loaded once per request (cached on the user object)."""
 
@@ -69,12 +79,31 @@ class Grants:
         self.user = user
 
     @cached_property
-    def assignments(self) -> list[tuple[str, int | None]]:
-        return list(
-            self.user.role_assignments.filter(revoked_at__isnull=True).values_list(
-                "role", "unit_id"
-            )
+    def held(self) -> list[tuple[str, int | None, str]]:
+        """(role, unit id, unit name) of each role held. Read once per process while the user's
+        `roles_version` stays the same (a grant or revocation bumps it, and the user row is read
+        on every request anyway), for at most ROLE_CACHE_SECONDS (unit names)."""
+        ttl = settings.ROLE_CACHE_SECONDS
+        key = (self.user.pk, getattr(self.user, "roles_version", None))
+        now = time.monotonic()
+        if ttl > 0 and key[1] is not None:
+            hit = _held_cache.get(key)
+            if hit is not None and now - hit[1] < ttl:
+                return list(hit[0])
+        rows = list(
+            self.user.role_assignments.filter(revoked_at__isnull=True)
+            .order_by("role", "unit_id")
+            .values_list("role", "unit_id", "unit__name")
         )
+        if ttl > 0 and key[1] is not None:
+            if len(_held_cache) > 10_000:
+                _held_cache.clear()
+            _held_cache[key] = (tuple(rows), now)
+        return rows
+
+    @property
+    def assignments(self) -> list[tuple[str, int | None]]:
+        return [(r, u) for r, u, _name in self.held]
 
     @cached_property
     def roles(self) -> frozenset[str]:
