@@ -67,3 +67,12 @@ class IdempotencyRecord(models.Model):
                 fields=["principal", "endpoint", "key"], name="idempotency_unique"
             )
         ]
+
+
+class RateCount(models.Model):
+    """A fixed-window request counter of the abuse limits (`apiaccess.ratelimit`): one row per
+    key and window, counted by one upsert. Ephemeral: windows older than a day are purged."""
+
+    key = models.CharField(max_length=200, primary_key=True)  # "<name>:<window start>"
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(db_index=True)

@@ -1,16 +1,12 @@
 """Abuse limits of the public rating endpoints: a fixed one-minute window per client IP and per
-rated object, counted in the cache (shared by the app servers when Redis is configured)."""
+rated object, counted in the database (`yingshang.apiaccess.ratelimit`, shared by the app
+servers)."""
 
-import logging
-import time
-
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from yingshang.apiaccess import ratelimit
 from yingshang.errors import DomainError
 from yingshang.ratings.models import RatingSettings
-
-log = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -19,23 +15,7 @@ def client_ip(request) -> str:
 
 
 def _hit(key: str, limit: int) -> bool:
-    window = int(time.time() // 60)
-    full = f"ratings:rl:{key}:{window}"
-    try:
-        if cache.add(full, 1, timeout=90):
-            count = 1
-        else:
-            try:
-                count = cache.incr(full)
-            except ValueError:  # expired between add and incr
-                cache.add(full, 1, timeout=90)
-                count = 1
-    except Exception:
-        # A broken cache must not cost a rating (the one-per-object constraints still hold):
-        # the limit fails open and says so in the log.
-        log.exception("rate limit cache unavailable; request allowed")
-        return True
-    return count <= limit
+    return ratelimit.hit(f"ratings:{key}", limit=limit, window=60)
 
 
 def check(request, *, obj_key: str = "", per_ip: bool = True) -> None:
