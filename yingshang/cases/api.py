@@ -158,7 +158,7 @@ def submit(request, payload: SubmitIn):
                 request.user,
                 Matter,
                 payload.matter_id,
-                queryset=Matter.objects.select_related("current_version"),
+                queryset=Matter.objects.select_related("current_version", "unit"),
             )
         elif payload.package_code:
             package = scope.get_for(request.user, Package, payload.package_code, field="code")

@@ -10,6 +10,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from yingshang.audit import labels
         from yingshang.cases import scopes, tasks  # noqa: F401  (scope rules, clock handlers)
+        from yingshang.cases.services.review import revoke_for_false_commitment
+        from yingshang.credit.services import on_commitment_found_false
+
+        on_commitment_found_false(revoke_for_false_commitment)
 
         labels.register(
             {

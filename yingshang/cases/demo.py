@@ -500,4 +500,7 @@ def generate(ctx, scale) -> dict:
     for d, n in counters.items():
         if d in existing:
             CaseCounter.objects.filter(day=d, last__lt=n).update(last=n)
+    from yingshang.cases import rollup
+
+    rollup.invalidate()  # bulk-created without services: the statistics recount everything
     return {"cases": made, "approval_tasks": tasks_made}

@@ -32,6 +32,13 @@ OPEN_STATES = (
     Status.ACCEPTED,
     Status.IN_REVIEW,
 )
+# received and not yet decided: what the staff queues list (partial indexes below)
+QUEUE_STATES = (
+    Status.SUBMITTED,
+    Status.AWAITING_CORRECTION,
+    Status.ACCEPTED,
+    Status.IN_REVIEW,
+)
 
 
 class Decision(models.TextChoices):
@@ -203,6 +210,37 @@ class Case(models.Model):
             # county-wide queues (overdue, due soon) and the deemed-acceptance sweep
             models.Index(fields=["status", "due_at"], name="case_status_due"),
             models.Index(fields=["clock_state", "due_at"], name="case_clock_due"),
+            # the staff queues: open cases in deadline order, read in index order up to a page;
+            # the included columns let PostgreSQL count a queue from the index alone
+            models.Index(
+                fields=["due_at", "id"],
+                include=[
+                    "status",
+                    "unit",
+                    "centre",
+                    "matter",
+                    "package",
+                    "applicant",
+                    "assistant",
+                    "clock_state",
+                    "received_at",
+                ],
+                condition=models.Q(status__in=QUEUE_STATES),
+                name="case_open_due",
+            ),
+            models.Index(
+                fields=["unit", "due_at", "id"],
+                include=[
+                    "status",
+                    "centre",
+                    "applicant",
+                    "assistant",
+                    "clock_state",
+                    "received_at",
+                ],
+                condition=models.Q(status__in=QUEUE_STATES),
+                name="case_open_unit_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -260,7 +298,11 @@ class ApprovalTask(models.Model):
         ordering = ["id"]
         verbose_name = _("并联审批任务")
         verbose_name_plural = _("并联审批任务")
-        indexes = [models.Index(fields=["unit", "status", "due_at"], name="task_queue")]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_at"], name="task_queue"),
+            # the case scope of a department (cases where it holds a task), read from the index
+            models.Index(fields=["unit", "case"], name="task_unit_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.number} · {self.title}"
@@ -451,3 +493,58 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CaseStatsCounts(models.Model):
+    """The counted columns of the statistics rollups (derived data, rebuilt at will):
+    cases per unit × matter × package × centre × working days used. `yingshang.cases.rollup`
+    keeps them current from the audit chain; the statistics page sums them instead of
+    scanning the cases."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.DO_NOTHING, related_name="+")
+    matter = models.ForeignKey(
+        "catalog.Matter", null=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    package = models.ForeignKey(
+        "catalog.Package", null=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    centre = models.ForeignKey("org.Unit", null=True, on_delete=models.DO_NOTHING, related_name="+")
+    used = models.IntegerField(null=True)  # working days used (decided cases), else null
+    cases = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    instant = models.IntegerField(default=0)
+    one_visit = models.IntegerField(default=0)
+    online = models.IntegerField(default=0)
+    deficit = models.IntegerField(default=0)
+    returns = models.IntegerField(default=0)
+    legal_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseDayStats(CaseStatsCounts):
+    """The cases received on one day."""
+
+    day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="case_stats_day")]
+
+
+class CaseMonthStats(CaseStatsCounts):
+    """The cases received in one month (`month` = its first day): the sum of its day rows."""
+
+    month = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="case_stats_month")]
+
+
+class CaseStatsState(models.Model):
+    """The audit sequence number the rollup has caught up with (one row)."""
+
+    audit_seq = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField()

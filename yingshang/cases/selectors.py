@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from yingshang.cases.models import ApprovalTask, Case, Document, Status
+from yingshang.cases.models import QUEUE_STATES, ApprovalTask, Case, Document, Status
 
 
 def _material_dict(m) -> dict:
@@ -51,9 +51,33 @@ def _merge(items: list[dict], key: str) -> list[dict]:
     return list(out.values())
 
 
+# A published matter version never changes, so its form and materials are read once per
+# process. Keyed by (pk, created_at): a test database that reuses a pk after a rollback makes
+# a new key. clear_caches() empties it (the test fixtures call it).
+_version_cache: dict[tuple, tuple[list[dict], list[dict]]] = {}
+
+
+def clear_caches() -> None:
+    _version_cache.clear()
+
+
+def _version_parts(version) -> tuple[list[dict], list[dict]]:
+    key = (version.pk, version.created_at)
+    parts = _version_cache.get(key)
+    if parts is None:
+        if len(_version_cache) > 2000:
+            _version_cache.clear()
+        parts = (
+            [_field_dict(f) for f in version.form_fields.all()],
+            [_material_dict(m) for m in version.materials.all()],
+        )
+        _version_cache[key] = parts
+    return parts
+
+
 def materials_for(*, version=None, package=None) -> list[dict]:
     if version is not None:
-        return [_material_dict(m) for m in version.materials.all()]
+        return [dict(m) for m in _version_parts(version)[1]]
     try:
         from yingshang.catalog.selectors import merged_materials
 
@@ -67,7 +91,7 @@ def materials_for(*, version=None, package=None) -> list[dict]:
 
 def form_fields_for(*, version=None, package=None) -> list[dict]:
     if version is not None:
-        return [_field_dict(f) for f in version.form_fields.all()]
+        return [{**f, "choices": list(f["choices"])} for f in _version_parts(version)[0]]
     try:
         from yingshang.catalog.selectors import merged_form_fields
 
@@ -152,6 +176,27 @@ def flag(due_at, clock_state: str = "", now=None) -> str:
     return ""
 
 
+# what a queue row shows (cases/staff_queue.html)
+QUEUE_FIELDS = (
+    "number",
+    "title",
+    "applicant_name",
+    "status",
+    "deficit_open",
+    "due_at",
+    "clock_state",
+    "unit__name",
+    "unit__short_name",
+)
+
+
+def queue_rows(cases, now=None) -> list[tuple]:
+    """(case, deadline flag, status label) per row of a queue page."""
+    now = now or timezone.now()
+    labels = dict(Status.choices)
+    return [(c, flag(c.due_at, c.clock_state, now), labels.get(c.status, c.status)) for c in cases]
+
+
 def queue(user, name: str, *, now=None):
     from yingshang.org import scope
     from yingshang.org.roles import Role
@@ -159,16 +204,16 @@ def queue(user, name: str, *, now=None):
 
     now = now or timezone.now()
     g = grants(user)
-    qs = scope.visible_to(user, Case).select_related("unit", "matter", "package")
-    open_q = Q(
-        status__in=[Status.ACCEPTED, Status.IN_REVIEW, Status.SUBMITTED, Status.AWAITING_CORRECTION]
-    )
+    rows = Case.objects.select_related("unit").only(*QUEUE_FIELDS)
+    qs = scope.visible_to(user, Case, rows)
+    open_q = Q(status__in=QUEUE_STATES)
     if name == "to_accept":
         return qs.filter(status=Status.SUBMITTED).order_by("due_at", "id")
     if name == "to_review":
-        qs = qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW])
         if not (g.countywide or g.has(Role.ADMIN)):
-            qs = qs.filter(unit_id__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD))
+            # the department's own cases: all inside its scope, so the scope filter is not needed
+            qs = rows.filter(unit_id__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD))
+        qs = qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW])
         return qs.order_by("due_at", "id")
     if name == "due_soon":
         return qs.filter(open_q, clock_state="warning").order_by("due_at", "id")

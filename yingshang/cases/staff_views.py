@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,8 +47,7 @@ def queue(request):
         raise Http404
     qs = selectors.queue(request.user, name)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [(c, selectors.flag(c.due_at, c.clock_state, now)) for c in page]
+    rows = selectors.queue_rows(page)
     return render(
         request,
         "cases/staff_queue.html",
@@ -223,6 +223,10 @@ def window_submit(request):
 )
 def statistics(request):
     ctx = stats.report(request.user, request.GET)
+    ctx["drill"] = (
+        f"{reverse('cases:statistics_cases')}?group={ctx['group']}"
+        f"&since={ctx['since']:%Y-%m-%d}&until={ctx['until']:%Y-%m-%d}"
+    )
     return render(request, "cases/staff_stats.html", ctx)
 
 
@@ -232,8 +236,7 @@ def statistics(request):
 def statistics_cases(request):
     qs = stats.drill_down(request.user, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [(c, selectors.flag(c.due_at, c.clock_state, now)) for c in page]
+    rows = selectors.queue_rows(page)
     return render(
         request,
         "cases/staff_queue.html",

@@ -5,15 +5,23 @@ import datetime as dt
 import math
 from collections import defaultdict
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.audit.models import ReturnRecord
-from yingshang.cases.models import OPEN_STATES, Case, ClosureKind
+from yingshang.cases import rollup
+from yingshang.cases.models import (
+    OPEN_STATES,
+    QUEUE_STATES,
+    Case,
+    CaseDayStats,
+    CaseMonthStats,
+    ClosureKind,
+)
+from yingshang.cases.selectors import QUEUE_FIELDS, period_bounds
 from yingshang.credit.models import Commitment
 from yingshang.org import scope
-from yingshang.workcal import calendar
 
 GROUPS = {
     "unit": ("unit_id", "unit__name"),
@@ -37,12 +45,36 @@ def period(params) -> tuple[dt.date, dt.date]:
     return since, until
 
 
+def stats_scope(grants) -> Q | None:
+    """Which cases a user's statistics count, as a filter on the case's (or the rollup row's)
+    unit and centre: everything for county-wide roles; otherwise the cases their department
+    handles (lead unit) and the cases their service centre received. A subset of what
+    `scope.visible_to` shows (a department also *sees* package cases where it only holds an
+    approval task; those count for the lead unit)."""
+    from yingshang.cases.scopes import DEPT
+    from yingshang.org.roles import Role
+
+    if not grants.is_authenticated:
+        return Q(pk__in=[])
+    if grants.has(Role.ADMIN) or grants.countywide:
+        return None
+    q = Q(pk__in=[])
+    units = grants.units(*DEPT)
+    if units:
+        q |= Q(unit_id__in=units)
+    centres = grants.units(Role.WINDOW_CLERK)
+    if centres:
+        q |= Q(centre_id__in=centres)
+    return q
+
+
 def base_queryset(user, params):
     since, until = period(params)
-    qs = scope.visible_to(user, Case).filter(
-        received_at__gt=calendar.end_of_day(since - dt.timedelta(days=1)),
-        received_at__lte=calendar.end_of_day(until),
-    )
+    start, end = period_bounds(since, until)
+    qs = scope.visible_to(user, Case).filter(received_at__gt=start, received_at__lte=end)
+    q = stats_scope(scope.grants(user) if user.is_authenticated else scope.AnonymousGrants())
+    if q is not None:
+        qs = qs.filter(q)
     return qs, since, until
 
 
@@ -61,45 +93,85 @@ def metric_filter(metric: str, now) -> Q:
     }.get(metric, Q())
 
 
-def _p90(values: list[int]) -> float | None:
-    if not values:
+def _p90_of(histogram: dict[int, int]) -> float | None:
+    total = sum(histogram.values())
+    if not total:
         return None
-    values.sort()
-    return float(values[max(math.ceil(0.9 * len(values)) - 1, 0)])
+    rank = max(math.ceil(0.9 * total), 1)
+    seen = 0
+    for days in sorted(histogram):
+        seen += histogram[days]
+        if seen >= rank:
+            return float(days)
+    return None
 
 
 def report(user, params) -> dict:
+    """One row per unit (or matter, package) over the cases received in the period, summed from
+    the rollup (`yingshang.cases.rollup`, brought up to date first); open cases past their
+    deadline are counted live."""
     group = params.get("group") if params.get("group") in GROUPS else "unit"
-    key, label = GROUPS[group]
-    qs, since, until = base_queryset(user, params)
+    key, _label = GROUPS[group]
+    since, until = period(params)
     now = timezone.now()
-    if group != "unit":
-        qs = qs.filter(**{f"{key}__isnull": False})
-    agg = {
-        "cases": Count("id"),
-        "decided": Count("id", filter=metric_filter("decided", now)),
-        "on_time": Count("id", filter=metric_filter("on_time", now)),
-        "overdue": Count("id", filter=metric_filter("overdue", now)),
-        "instant": Count("id", filter=metric_filter("instant", now)),
-        "one_visit": Count("id", filter=metric_filter("one_visit", now)),
-        "online": Count("id", filter=metric_filter("online", now)),
-        "deficit": Count("id", filter=metric_filter("deficit", now)),
-        "returns": Count("id", filter=metric_filter("returns", now)),
-        "avg_used": Avg("working_days_used"),
-        "avg_legal": Avg("legal_limit_days", filter=Q(working_days_used__isnull=False)),
-    }
-    rows = list(qs.values(key, label).annotate(**agg).order_by("-cases")[:200])
-    ids = [r[key] for r in rows]
-    used = defaultdict(list)
-    for gid, days in (
-        qs.filter(**{f"{key}__in": ids}, working_days_used__isnull=False)
-        .values_list(key, "working_days_used")
-        .iterator()
-    ):
-        used[gid].append(days)
+    rollup.refresh()
+    grants = scope.grants(user) if user.is_authenticated else scope.AnonymousGrants()
+    where = stats_scope(grants)
+    # whole months from the month rows, the days at either end from the day rows
+    first_month = since if since.day == 1 else rollup.next_month(since)
+    end_month = (
+        rollup.next_month(until)
+        if rollup.next_month(until) - dt.timedelta(days=1) == until
+        else until.replace(day=1)
+    )
+    parts = []
+    if first_month < end_month:
+        parts.append(CaseMonthStats.objects.filter(month__gte=first_month, month__lt=end_month))
+        parts.append(CaseDayStats.objects.filter(day__gte=since, day__lt=first_month))
+        parts.append(CaseDayStats.objects.filter(day__gte=end_month, day__lte=until))
+    else:
+        parts.append(CaseDayStats.objects.filter(day__gte=since, day__lte=until))
+    # sums per group and per working days used (for the P90)
+    totals: dict = {}
+    histograms: dict[int, dict[int, int]] = defaultdict(dict)
+    for rows_qs in parts:
+        if where is not None:
+            rows_qs = rows_qs.filter(where)
+        if group != "unit":
+            rows_qs = rows_qs.filter(**{f"{key}__isnull": False})
+        for r in (
+            rows_qs.values(key, "used")
+            .annotate(**{f"t_{k}": Sum(k) for k in rollup.COUNTS})
+            .order_by()
+        ):
+            t = totals.setdefault(
+                r[key], dict.fromkeys((*rollup.COUNTS, "n_used", "legal_used"), 0)
+            )
+            for k in rollup.COUNTS:
+                t[k] += r[f"t_{k}"] or 0
+            if r["used"] is not None:
+                t["n_used"] += r["t_cases"]
+                t["legal_used"] += r["t_legal_sum"] or 0
+                h = histograms[r[key]]
+                h[r["used"]] = h.get(r["used"], 0) + r["t_cases"]
+    start, end = period_bounds(since, until)
+    cases_in_period = Case.objects.filter(received_at__gt=start, received_at__lte=end)
+    if where is not None:
+        cases_in_period = cases_in_period.filter(where)
+    overdue_open = dict(
+        cases_in_period.filter(status__in=QUEUE_STATES, due_at__lt=now)
+        .values_list(key)
+        .annotate(n=Count("id"))
+        .values_list(key, "n")
+        .order_by()
+    )
+    ordered = sorted(totals, key=lambda gid: (-totals[gid]["cases"], gid or 0))[:200]
+    names = _names(group, ordered)
     kept = dict(
         Commitment.objects.filter(
-            kind=Commitment.Kind.DEFICIT, status=Commitment.Status.KEPT, case__in=qs.values("pk")
+            kind=Commitment.Kind.DEFICIT,
+            status=Commitment.Status.KEPT,
+            case__in=cases_in_period.values("pk"),
         )
         .values_list(f"case__{key}")
         .annotate(n=Count("id"))
@@ -110,41 +182,46 @@ def report(user, params) -> dict:
         suspicious = dict(
             ReturnRecord.objects.filter(
                 object_type="cases.case",
-                unit_id__in=ids,
+                unit_id__in=ordered,
                 working_days_left__lte=1,
-                at__gt=calendar.end_of_day(since - dt.timedelta(days=1)),
-                at__lte=calendar.end_of_day(until),
+                at__gt=start,
+                at__lte=end,
             )
             .values_list("unit_id")
             .annotate(n=Count("id"))
             .values_list("unit_id", "n")
         )
     out = []
-    for r in rows:
+    for gid in ordered:
+        r = totals[gid]
         n = r["cases"] or 1
+        n_used = r["n_used"] or 0
+        avg_used = sum(days * k for days, k in histograms[gid].items()) / n_used if n_used else None
+        avg_legal = r["legal_used"] / n_used if n_used else None
         out.append(
             {
-                "id": r[key],
-                "name": r[label] or "—",
+                "id": gid,
+                "name": names.get(gid) or "—",
                 "cases": r["cases"],
                 "decided": r["decided"],
                 "on_time_rate": (r["on_time"] / r["decided"] * 100) if r["decided"] else None,
-                "overdue": r["overdue"],
+                "overdue": r["late"] + overdue_open.get(gid, 0),
                 "instant_share": r["instant"] / n * 100,
                 "one_visit_share": r["one_visit"] / n * 100,
                 "online_share": r["online"] / n * 100,
                 "deficit": r["deficit"],
-                "kept": kept.get(r[key], 0),
-                "avg_used": r["avg_used"],
-                "p90_used": _p90(used.get(r[key], [])),
-                "avg_legal": r["avg_legal"],
-                "compression": (1 - r["avg_used"] / r["avg_legal"]) * 100
-                if r["avg_used"] is not None and r["avg_legal"]
+                "kept": kept.get(gid, 0),
+                "avg_used": avg_used,
+                "p90_used": _p90_of(histograms[gid]),
+                "avg_legal": avg_legal,
+                "compression": (1 - avg_used / avg_legal) * 100
+                if avg_used is not None and avg_legal
                 else None,
                 "returns": r["returns"],
-                "suspicious": suspicious.get(r[key], 0),
+                "suspicious": suspicious.get(gid, 0),
             }
         )
+    state = rollup.state()
     return {
         "rows": out,
         "group": group,
@@ -152,7 +229,20 @@ def report(user, params) -> dict:
         "groups": GROUP_LABELS,
         "since": since,
         "until": until,
+        "as_of": state.refreshed_at if state else None,
     }
+
+
+def _names(group: str, ids: list) -> dict:
+    from yingshang.catalog.models import Matter, Package
+    from yingshang.org.models import Unit
+
+    model, field = {
+        "unit": (Unit, "name"),
+        "matter": (Matter, "name_cache"),
+        "package": (Package, "name"),
+    }[group]
+    return dict(model.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", field))
 
 
 def drill_down(user, params):
@@ -164,5 +254,6 @@ def drill_down(user, params):
     return (
         qs.filter(metric_filter(params.get("metric", "cases"), timezone.now()))
         .select_related("unit")
+        .only(*QUEUE_FIELDS)
         .order_by("-received_at", "-id")
     )

@@ -149,7 +149,15 @@ def appointment_slots() -> int:
     return run_appointment_slots()
 
 
+@task()
+def stats_rollup() -> dict:
+    from yingshang.cases import rollup
+
+    return rollup.refresh()
+
+
 PERIODIC = [
+    Periodic("cases.stats_rollup", stats_rollup, seconds=60),
     Periodic("cases.deemed_acceptance", deemed_acceptance, seconds=600),
     Periodic("cases.deficit_breaches", deficit_breaches, seconds=600),
     Periodic("cases.verification_reminders", verification_reminders, seconds=3600),

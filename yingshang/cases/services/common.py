@@ -2,8 +2,7 @@
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,11 +81,18 @@ def record(actor, action: str, case: Case, *, before=None, after=None, reason: s
 
 
 def next_number(at: dt.datetime) -> str:
+    """The day's next case number, in one statement (the counter row stays locked until the
+    transaction ends, so callers take it last)."""
     day = calendar.local_date(at)
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(day=day)
-    CaseCounter.objects.filter(pk=day).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    return f"YS{day:%Y%m%d}{counter.last:06d}"
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 (table name from the model)
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day.isoformat()],
+        )
+        last = cur.fetchone()[0]
+    return f"YS{day:%Y%m%d}{last:06d}"
 
 
 def touch_first_responder(case: Case, actor) -> None:

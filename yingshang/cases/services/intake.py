@@ -87,16 +87,26 @@ def validate_form(fields: list[dict], data: dict) -> dict:
 
 
 def store_documents(
-    case: Case, checked: dict[str, list], *, actor, purpose=Document.Purpose.APPLICATION
+    case: Case,
+    checked: dict[str, list],
+    *,
+    actor,
+    purpose=Document.Purpose.APPLICATION,
+    new_case: bool = False,
 ) -> list[Document]:
-    """Save checked uploads; a new file for a material supersedes the old one (never deleted)."""
+    """Save checked uploads; a new file for a material supersedes the old one (never deleted).
+    `new_case`: the case was created in this transaction, so nothing can be superseded."""
     names = {m["key"]: m["name"] for m in case.materials}
+    keys = [k for k, files in checked.items() if files]
+    previous: dict[str, list[int]] = {}
+    if keys and not new_case:
+        for pk, key in Document.objects.filter(
+            case=case, material_key__in=keys, superseded_by__isnull=True
+        ).values_list("pk", "material_key"):
+            previous.setdefault(key, []).append(pk)
     made = []
-    for key, files in checked.items():
-        previous = list(
-            Document.objects.filter(case=case, material_key=key, superseded_by__isnull=True)
-        )
-        for item in files:
+    for key in keys:
+        for item in checked[key]:
             doc = Document(
                 case=case,
                 material_key=key,
@@ -109,10 +119,13 @@ def store_documents(
                 uploaded_by=actor,
             )
             doc.file.save(item.name, item.file, save=False)
-            doc.save()
             made.append(doc)
-        if previous and files:
-            Document.objects.filter(pk__in=[d.pk for d in previous]).update(superseded_by=made[-1])
+    Document.objects.bulk_create(made)
+    last_of = {}
+    for doc in made:
+        last_of[doc.material_key] = doc
+    for key, pks in previous.items():
+        Document.objects.filter(pk__in=pks).update(superseded_by=last_of[key])
     return made
 
 
@@ -251,11 +264,16 @@ def case_submit(
             case.certificate_signed_text = texts[CommitmentText.Kind.CERTIFICATE]
         if channel == Channel.WINDOW:
             case.first_responder = actor
+        if matter is not None and type(matter).unit.is_cached(matter):
+            case.unit = matter.unit  # the response names the unit
         move = CASE.check("submit", case.status)
         case.status = move.target
         case.save()
         store_documents(
-            case, {k: v for k, v in checked.items() if k in known or not known}, actor=actor
+            case,
+            {k: v for k, v in checked.items() if k in known or not known},
+            actor=actor,
+            new_case=True,
         )
         clock = clocks.clock_start(
             owner=case,

@@ -389,6 +389,22 @@ def verification_check(
     return v
 
 
+def revoke_for_false_commitment(*, actor, commitment, note: str, at=None) -> Case | None:
+    """A 告知承诺 found false later by the credit administrator (credit.commitment_verify): the
+    decision it supported is revoked, or the case stopped if not decided yet — as a false
+    核查 result does. A case already revoked, withdrawn or closed otherwise stays as it is."""
+    if not commitment.case_id:
+        return None
+    at = now_or(at)
+    case = Case.objects.select_for_update().get(pk=commitment.case_id)
+    if case.decision == Decision.REVOKED or not (
+        CASE.can("revoke_decision", case.status) or CASE.can("terminate", case.status)
+    ):
+        return case
+    _revoke_or_terminate(actor, case, note, at)
+    return case
+
+
 def _revoke_or_terminate(actor, case: Case, note: str, at) -> None:
     from yingshang.cases.services.common import cancel_tasks, stop_all_case_clocks
 

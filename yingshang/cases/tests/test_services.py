@@ -554,3 +554,30 @@ def test_clerk_assigns_an_assistant_who_may_then_act_for_the_applicant(personas,
         actor=personas.operator, case=case, files={"floor_plan": [pdf()]}
     )
     assert not Case.objects.get(pk=case.pk).deficit_open
+
+
+def test_a_kept_certificate_commitment_found_false_later_revokes_the_decision(personas, cat):
+    """The check passed, the case was decided; the credit administrator later finds the
+    commitment false on the credit page: the decision goes, as after a false check."""
+    from yingshang.credit import services as credit_services
+
+    case = services.case_accept(
+        actor=personas.clerk,
+        case=submit(personas, cat, skip=("health_cert",), certificate_keys=["health_cert"]),
+    )
+    services.verification_check(
+        actor=personas.handler_a, verification=Verification.objects.get(case=case), truthful=True
+    )
+    case = services.case_decide(actor=personas.handler_a, case=case, decision="approved")
+    commitment = Commitment.objects.get(case=case)
+    assert commitment.status == "kept"
+    credit_services.commitment_verify(
+        actor=personas.supervisor,
+        commitment=commitment,
+        status="false",
+        note="举报核实：证明系伪造",
+    )
+    case.refresh_from_db()
+    assert case.decision == "revoked" and case.closure_kind == "revoked"
+    assert events(case, "case.revoke_decision").count() == 1
+    assert credit.is_dishonest(personas.applicant)
