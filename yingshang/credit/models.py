@@ -128,6 +128,14 @@ class DishonestListing(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     delisted_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    delisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("移出人"),
+    )
     delist_reason = models.TextField(_("移出原因"), blank=True)
 
     class Meta:

@@ -3,7 +3,7 @@ the units handling the subject's cases, supervisors, leaders and admins."""
 
 from django.db.models import Q
 
-from yingshang.credit.models import Commitment, CreditSubject, DishonestListing
+from yingshang.credit.models import Commitment, CommitmentText, CreditSubject, DishonestListing
 from yingshang.org import scope
 from yingshang.org.roles import Role
 
@@ -42,3 +42,27 @@ def _children(grants, qs):
 scope.register(CreditSubject, _subjects)
 scope.register(Commitment, _children)
 scope.register(DishonestListing, _children)
+
+
+def listing_abilities(grants, listing: DishonestListing) -> dict[str, bool]:
+    admin = grants.has(Role.SUPERVISOR, Role.ADMIN)
+    return {"remove": admin and listing.active}
+
+
+def commitment_abilities(grants, commitment: Commitment) -> dict[str, bool]:
+    admin = grants.has(Role.SUPERVISOR, Role.ADMIN)
+    open_ = commitment.status == Commitment.Status.PENDING or (
+        # a kept 告知承诺 may still turn out false on a later check (services.commitment_resolve)
+        commitment.kind == Commitment.Kind.CERTIFICATE
+        and commitment.status == Commitment.Status.KEPT
+    )
+    return {"resolve": admin and open_}
+
+
+def _texts(grants, qs):
+    return qs  # the commitment texts are what every applicant reads before signing
+
+
+scope.register(CommitmentText, _texts)
+scope.register_abilities(DishonestListing, listing_abilities)
+scope.register_abilities(Commitment, commitment_abilities)

@@ -79,3 +79,119 @@ def current_text(kind: str):
     from yingshang.credit.models import CommitmentText
 
     return CommitmentText.objects.filter(kind=kind, active=True).order_by("-version").first()
+
+
+# --- the maintenance pages of the credit administrator ----------------------------------------
+SUBJECT_KINDS = ("firm", "person")
+
+
+def find_subject_of(*, kind: str, identifier: str):
+    """The firm (by USCC) or the person (by ID number or mobile) a listing is about. Only
+    registered firms and applicant accounts have a credit file; staff accounts never do."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from yingshang.enterprises.models import Firm
+    from yingshang.errors import DomainError, InvalidInput
+    from yingshang.org import identifiers
+    from yingshang.org.models import User
+
+    identifier = (identifier or "").strip()
+    if kind not in SUBJECT_KINDS:
+        raise InvalidInput("CREDIT_SUBJECT_KIND_INVALID", _("请选择主体类型：企业或个人"))
+    if not identifier:
+        raise InvalidInput(
+            "CREDIT_SUBJECT_REQUIRED", _("请填写统一社会信用代码、身份证号码或手机号码")
+        )
+    if kind == "firm":
+        code = identifiers.normalize_uscc(identifier)
+        try:
+            identifiers.validate_uscc(code)
+        except ValidationError as exc:  # its Chinese message is the answer
+            raise InvalidInput("CREDIT_USCC_INVALID", " ".join(exc.messages)) from None
+        firm = Firm.objects.filter(uscc=code).first()
+        if firm is None:
+            raise DomainError(
+                "CREDIT_SUBJECT_NOT_FOUND",
+                _("未找到统一社会信用代码为%(code)s的企业，请先在企业库中登记") % {"code": code},
+                status=404,
+            )
+        return firm
+    if identifiers.is_mobile(identifier):
+        lookup = {"mobile": identifier}
+    else:
+        code = identifiers.normalize_id_number(identifier)
+        try:
+            identifiers.validate_id_number(code)
+        except ValidationError as exc:
+            raise InvalidInput("CREDIT_ID_NUMBER_INVALID", " ".join(exc.messages)) from None
+        lookup = {"id_number": code}
+    person = User.objects.filter(kind=User.Kind.PERSON, **lookup).first()
+    if person is None:
+        raise DomainError(
+            "CREDIT_SUBJECT_NOT_FOUND",
+            _("未找到该身份证号码或手机号码对应的个人用户"),
+            status=404,
+        )
+    return person
+
+
+def listings_for(user, *, q: str = "", active_only: bool = False):
+    """The dishonest list as `user` may see it, newest first; `q` matches a firm or person name,
+    a USCC, or an exact ID number/mobile (the full number is never shown, only matched)."""
+    from yingshang.org import scope
+
+    qs = scope.visible_to(user, DishonestListing).select_related(
+        "subject__firm", "subject__person", "listed_by", "delisted_by"
+    )
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(subject__firm__name__icontains=q)
+            | Q(subject__firm__uscc__iexact=q)
+            | Q(subject__person__real_name__icontains=q)
+            | Q(subject__person__id_number__iexact=q)
+            | Q(subject__person__mobile=q)
+        )
+    if active_only:
+        qs = qs.filter(active=True).filter(
+            Q(until__isnull=True) | Q(until__gte=timezone.localdate())
+        )
+    return qs.order_by("-listed_at", "-pk")
+
+
+def commitments_for(user, *, kind: str = "", status: str = ""):
+    from yingshang.org import scope
+
+    qs = scope.visible_to(user, Commitment).select_related(
+        "subject__firm", "subject__person", "case"
+    )
+    if kind in Commitment.Kind.values:
+        qs = qs.filter(kind=kind)
+    if status in Commitment.Status.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-signed_at", "-pk")
+
+
+def subject_history(subject: CreditSubject):
+    """Every audit event of the subject's listings and commitments, oldest first: the subject's
+    timeline (the events are recorded on the listing/commitment rows themselves). The caller has
+    fetched `subject` through its scope."""
+    from yingshang.audit.models import AuditEvent
+
+    listing_ids = [str(pk) for pk in subject.listings.values_list("pk", flat=True)]
+    commitment_ids = [str(pk) for pk in subject.commitments.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(
+            Q(object_type="credit.dishonestlisting", object_id__in=listing_ids)
+            | Q(object_type="credit.commitment", object_id__in=commitment_ids)
+        )
+        .select_related("unit")
+        .order_by("seq")
+    )
+
+
+def text_versions(kind: str):
+    from yingshang.credit.models import CommitmentText
+
+    return CommitmentText.objects.filter(kind=kind).order_by("-version")
