@@ -39,6 +39,33 @@ class OrderIn(Schema):
     attributes: dict = {}
 
 
+class CoOpinionIn(Schema):
+    opinion: str = Field(..., description="协办意见")
+    unit_id: int | None = Field(
+        None, description="以哪个协办单位提交（本人在本工单多个协办单位任职时必填）"
+    )
+
+
+class CoOpinionOut(Schema):
+    order_id: int
+    unit_id: int
+    unit: str
+    opinion: str = Field(..., description="协办意见（空：尚未提交）")
+    opinion_at: dt.datetime | None
+    opinion_by: str | None
+
+
+def co_opinion_out(link) -> dict:
+    return {
+        "order_id": link.order_id,
+        "unit_id": link.unit_id,
+        "unit": link.unit.name,
+        "opinion": link.opinion,
+        "opinion_at": link.opinion_at,
+        "opinion_by": link.opinion_by.display_name if link.opinion_by_id else None,
+    }
+
+
 class OrderOut(Schema):
     id: int
     number: str
@@ -70,6 +97,9 @@ class OrderOut(Schema):
     redo_count: int
     merged_into: str | None
     abilities: dict[str, bool] = {}
+    co_opinions: list[CoOpinionOut] = Field(
+        [], description="协办单位及其意见（仅详情；意见为空表示尚未提交）"
+    )
 
 
 class TransitionIn(Schema):
@@ -128,6 +158,12 @@ def order_out(user, o: WorkOrder, *, full: bool = True) -> dict:
         "redo_count": o.redo_count,
         "merged_into": o.merged_into.number if o.merged_into_id else None,
         "abilities": rules.abilities(g, o) if full else {},
+        "co_opinions": [
+            co_opinion_out(c)
+            for c in o.co_unit_links.select_related("unit", "opinion_by").order_by("id")
+        ]
+        if full and o.main_unit_id  # co-units come with a dispatch
+        else [],
     }
 
 
@@ -241,6 +277,25 @@ def list_orders(
 @router.get("/orders/{order_id}", response=OrderOut, summary="工单详情")
 def get_order(request, order_id: int):
     return order_out(request.auth, _get(request, order_id))
+
+
+@router.post(
+    "/orders/{order_id}/co-opinion",
+    response=CoOpinionOut,
+    summary="提交或修改协办意见（协办单位，主办单位签收后、答复前）",
+)
+def co_opinion(request, order_id: int, payload: CoOpinionIn):
+    """Errors: HOTLINE_CO_OPINION_FORBIDDEN (403, not a handler/head of a co-unit),
+    HOTLINE_CO_OPINION_STATE (409, the main unit has not signed or has already replied),
+    HOTLINE_CO_OPINION_REQUIRED (400), HOTLINE_CO_UNIT_REQUIRED (400, give unit_id)."""
+    link = services.co_opinion_submit(
+        actor=request.auth,
+        order=_get(request, order_id),
+        opinion=payload.opinion,
+        unit_id=payload.unit_id,
+    )
+    link = type(link).objects.select_related("unit", "opinion_by").get(pk=link.pk)
+    return co_opinion_out(link)
 
 
 ACTIONS = (

@@ -44,6 +44,7 @@ class HotlineConfig(AppConfig):
                 "hotline.overdue_notice": _("超期催办通知"),
                 "hotline.portal_rate": _("网上评价"),
                 "hotline.attach": _("上传附件"),
+                "hotline.co_opinion": _("协办意见"),
                 "hotline.limit_rule": _("修改办理时限规则"),
                 "hotline.kpi_config": _("修改考核权重"),
                 "hotline.city_figure": _("记录市平台考核数据"),

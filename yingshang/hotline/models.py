@@ -229,10 +229,23 @@ class WorkOrder(models.Model):
 
 
 class CoUnit(models.Model):
+    """A co-handling unit (协办单位) of an order and its opinion (协办意见) for the current
+    round: one opinion per unit, editable while the main unit is handling the order (see
+    services.co_opinion_submit); a return (退单) clears it for the next dispatch."""
+
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="co_unit_links")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
     opinion = models.TextField(_("协办意见"), blank=True)
+    opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("意见提交人"),
+    )
+    opinion_at = models.DateTimeField(_("意见提交时间"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["order", "unit"], name="hl_counit_unique")]

@@ -70,13 +70,17 @@ WORKBENCH = [
 PORTAL = [
     NavItem(_("我要反映"), "hotline:portal_submit", order=30),
     NavItem(_("诉求查询"), "hotline:portal_lookup", order=31),
+    NavItem(_("我的诉求"), "hotline:portal_mine", order=32),
 ]
 
 
 def _unit_card(user):
     from yingshang.hotline import selectors
 
-    return {"counts": selectors.queue_counts(user, timezone.now()), "queues": selectors.QUEUES}
+    counts = selectors.queue_counts(user, timezone.now())
+    counts["co_pending"] = selectors.co_queue(user, "co_pending").count()
+    queues = {**selectors.QUEUES, "co_pending": selectors.CO_QUEUES["co_pending"]}
+    return {"counts": counts, "queues": queues}
 
 
 def _centre_card(user):

@@ -3,7 +3,7 @@
 
 from django.db.models import Q
 
-from yingshang.hotline.transitions import ORDER
+from yingshang.hotline.transitions import ORDER, PROG
 from yingshang.org import masking, scope
 from yingshang.org.roles import Role
 
@@ -53,6 +53,23 @@ def handles(grants, order) -> bool:
     return order.main_unit_id is not None and order.main_unit_id in grants.units(*UNIT_ROLES)
 
 
+def co_unit_ids(grants, order) -> list[int]:
+    """The co-handling units (协办单位) of the order in which the user holds a unit role — never
+    the main unit itself (a unit that is main unit acts as main unit)."""
+    units = grants.units(*UNIT_ROLES) if grants.is_authenticated else set()
+    if not units or order.pk is None:
+        return []
+    from yingshang.hotline.models import CoUnit
+
+    return [
+        u
+        for u in CoUnit.objects.filter(order_id=order.pk, unit_id__in=units)
+        .order_by("unit_id")
+        .values_list("unit_id", flat=True)
+        if u != order.main_unit_id
+    ]
+
+
 def may_see_caller(grants, order) -> bool:
     """Confidential callers are hidden from handling units (GB/T 33358); everyone in the
     centre and county-wide supervisors may see them."""
@@ -90,6 +107,7 @@ def abilities(grants, order) -> dict[str, bool]:
     supervisor = grants.has(Role.SUPERVISOR)
     unit = handles(grants, order)
     head = order.main_unit_id in grants.units(Role.DEPT_HEAD) if order.main_unit_id else False
+    co = not unit and bool(co_unit_ids(grants, order))
 
     def can(action):
         return ORDER.can(action, state)
@@ -112,6 +130,8 @@ def abilities(grants, order) -> dict[str, bool]:
         "reclassify": centre and can("reclassify"),
         "supervise": (centre or supervisor) and can("supervise"),
         "urge": (centre or supervisor or head) and can("urge"),
+        # 协办意见: while the main unit handles the order (signed, before its reply)
+        "co_opinion": co and state == PROG,
     }
 
 

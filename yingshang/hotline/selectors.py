@@ -2,10 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
-from yingshang.hotline.models import Extension, ReturnRequest, WorkOrder
+from yingshang.hotline.models import CoUnit, Extension, ReturnRequest, WorkOrder
 from yingshang.org import scope
 from yingshang.org.roles import Role
 from yingshang.workcal import calendar
@@ -56,6 +58,42 @@ def unit_queue(user, queue: str, now: dt.datetime | None = None):
 
 def queue_counts(user, now=None) -> dict:
     return {key: unit_queue(user, key, now).count() for key in QUEUES}
+
+
+# 协办: orders where one of the user's units is a co-handling unit (not the main unit)
+CO_QUEUES = {
+    "co_pending": _("协办待提交意见"),
+    "co_given": _("协办已提交意见"),
+}
+
+
+def co_queue(user, queue: str):
+    """Orders the user's units co-handle. `co_pending`: being handled by the main unit
+    (awaiting its signature or in progress) and no opinion from the user's unit yet;
+    `co_given`: the user's unit has given its opinion (any state, latest first)."""
+    units = scope.grants(user).units(Role.DEPT_HANDLER, Role.DEPT_HEAD)
+    if not units:
+        return orders(user).none()
+    links = CoUnit.objects.filter(order_id=OuterRef("pk"), unit_id__in=units).exclude(
+        unit_id=OuterRef("main_unit_id")
+    )
+    qs = orders(user)
+    if queue == "co_pending":
+        return qs.filter(
+            Exists(links.filter(opinion="")), status__in=[S.AWAITING_SIGN, S.IN_PROGRESS]
+        ).order_by("due_at", "id")
+    if queue == "co_given":
+        latest = links.exclude(opinion="").order_by("-opinion_at").values("opinion_at")[:1]
+        return (
+            qs.filter(Exists(links.exclude(opinion="")))
+            .annotate(co_opinion_at=latest)
+            .order_by("-co_opinion_at", "-id")
+        )
+    return qs.none()
+
+
+def co_queue_counts(user) -> dict:
+    return {key: co_queue(user, key).count() for key in CO_QUEUES}
 
 
 def centre_queue(user, queue: str):
@@ -129,3 +167,89 @@ def criticism_list(user, now=None):
         .annotate(n=Count("id"), oldest=Min("handle_due_at"))
         .order_by("-n", "main_unit__name")
     ), late.order_by("handle_due_at")
+
+
+# --- the portal's 我的诉求 ------------------------------------------------------------------------
+def my_orders(user):
+    """The work orders a logged-in person or firm account may list as its own (我的诉求).
+
+    Rule: the orders this account itself submitted (portal or API while logged in:
+    `created_by` is the account), and nothing else. Deliberately NOT included:
+
+    - orders registered by phone (or by anyone else) with the same mobile number as the
+      account: the account's mobile number is not verified when it registers (no SMS code),
+      so matching on it would let anyone who types in someone else's number read that
+      caller's requests — confidential and anonymous ones included;
+    - for firm accounts, orders whose 涉及企业 is the account's firm: those are often
+      complaints or reports *about* the firm, and showing them would expose the caller;
+    - orders submitted by other accounts of the same firm.
+
+    Staff accounts have no 我的诉求 (an empty list). Starts from scope.visible_to."""
+    if not user.is_authenticated or getattr(user, "kind", "staff") not in ("person", "firm"):
+        return WorkOrder.objects.none()
+    return (
+        scope.visible_to(user, WorkOrder)
+        .filter(created_by=user)
+        .select_related("main_unit", "topic", "merged_into")
+        .order_by("-registered_at", "-id")
+    )
+
+
+# what a caller sees of the status (the internal review step is still "being handled")
+PUBLIC_STATUS = {
+    S.REGISTERED: _("已受理，待转办"),
+    S.AWAITING_SIGN: _("办理中"),
+    S.IN_PROGRESS: _("办理中"),
+    S.AWAITING_REVIEW: _("办理中"),
+    S.AWAITING_CALLBACK: _("已答复"),
+    S.CLOSED: _("已办结"),
+}
+
+
+def public_status(order) -> str:
+    if order.close_kind == WorkOrder.CloseKind.MERGED:
+        return str(_("已合并办理"))
+    return str(PUBLIC_STATUS.get(order.status, order.get_status_display()))
+
+
+def reply_is_public(order) -> bool:
+    """The unit's reply reaches the caller once the centre approved it (or answered directly)."""
+    return bool(order.reply) and order.status in (S.AWAITING_CALLBACK, S.CLOSED)
+
+
+# audit actions a caller may see, with the wording shown to the caller; everything else
+# (returns, internal notes, reviews, supervision, co-unit opinions, reclassification) is
+# internal. Only the time and this label are shown: no names, no reasons, no field values.
+PUBLIC_EVENTS = {
+    "hotline.register": _("诉求已提交"),
+    "hotline.dispatch": _("已转交承办单位办理"),
+    "hotline.sign": _("承办单位已签收"),
+    "hotline.approve_extension": _("经批准延期办理"),
+    "hotline.answer_directly": _("已答复并办结"),
+    "hotline.approve_reply": _("已答复"),
+    "hotline.callback": _("已回访"),
+    "hotline.redo": _("重新办理"),
+    "hotline.close": _("已办结"),
+    "hotline.merge": _("与相同诉求合并办理"),
+    "hotline.portal_rate": _("您已评价"),
+}
+
+
+def public_timeline(order) -> list[dict]:
+    from yingshang.audit import selectors as audit_selectors
+
+    rows = []
+    last_dispatch = None
+    for e in audit_selectors.timeline(order).filter(action__in=list(PUBLIC_EVENTS)):
+        row = {"at": e.created_at, "label": str(PUBLIC_EVENTS[e.action]), "due": None}
+        if e.action == "hotline.approve_extension":
+            due = (e.changes or {}).get("handle_due_at")
+            if isinstance(due, list) and isinstance(due[1], str):
+                row["due"] = parse_datetime(due[1])
+        if e.action == "hotline.dispatch":
+            # a re-dispatch after a return is one "being transferred" step for the caller
+            if last_dispatch is not None:
+                continue
+            last_dispatch = row
+        rows.append(row)
+    return rows

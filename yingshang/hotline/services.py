@@ -258,7 +258,8 @@ def register(
             existing.created = False
             return existing
     try:
-        with transaction.atomic():
+        # a savepoint only where a unique clash is expected (a city order pushed twice at once)
+        with transaction.atomic(savepoint=bool(external_number)):
             order = WorkOrder.objects.create(
                 number=uuid.uuid4().hex[:24],
                 external_number=external_number,
@@ -311,6 +312,80 @@ def register(
         raise
     order.created = True
     return order
+
+
+# --- co-handling units (协办) -------------------------------------------------------------------
+CO_OPINION_MIN = 2
+
+
+def co_opinion_submit(
+    *, actor, order: WorkOrder, opinion: str, unit_id: int | None = None
+) -> CoUnit:
+    """协办意见: a handler or head of a co-handling unit gives the unit's opinion to the main unit.
+
+    - Who: a dept handler/head of one of the order's co-units (not of the main unit).
+      Anyone else: HOTLINE_CO_OPINION_FORBIDDEN (403).
+    - When: while the main unit handles the order — signed (in_progress), before its reply.
+      Otherwise HOTLINE_CO_OPINION_STATE (409). After a send-back or a redo the order is in
+      progress again, so the opinion can be revised for the new reply.
+    - How often: one opinion per co-unit per dispatch round, editable until the main unit
+      replies (a later submission replaces the text; each version stays in the audit history).
+      A return (退单) clears the opinions for the next dispatch. Submitting the same text again
+      changes nothing (safe to retry).
+    - The main unit's handlers are notified (in-app) of every new or changed opinion."""
+    opinion = (opinion or "").strip()
+    if len(opinion) < CO_OPINION_MIN:
+        raise InvalidInput(
+            "HOTLINE_CO_OPINION_REQUIRED",
+            _("请填写协办意见（至少%(n)d个字）") % {"n": CO_OPINION_MIN},
+            details={"field": "opinion"},
+        )
+    with transaction.atomic():
+        order = _lock(order)
+        mine = rules.co_unit_ids(grants_of(actor), order) if actor is not None else []
+        if unit_id is not None:
+            mine = [u for u in mine if u == unit_id]
+        if not mine:
+            raise PermissionDeniedError(
+                "HOTLINE_CO_OPINION_FORBIDDEN",
+                _("只有本工单协办单位的经办人或负责人可以提交协办意见"),
+            )
+        if len(mine) > 1:
+            raise InvalidInput(
+                "HOTLINE_CO_UNIT_REQUIRED",
+                _("您在多个协办单位任职，请选择以哪个单位提交意见"),
+                details={"field": "unit_id", "units": mine},
+            )
+        if order.status != S.IN_PROGRESS:
+            raise DomainError(
+                "HOTLINE_CO_OPINION_STATE",
+                _("主办单位签收后、答复前才能提交或修改协办意见"),
+                details={"state": order.status},
+            )
+        link = CoUnit.objects.select_for_update().get(order=order, unit_id=mine[0])
+        if link.opinion == opinion:
+            return link
+        at = _now()
+        before = {"opinion": link.opinion}
+        first = not link.opinion
+        link.opinion, link.opinion_by, link.opinion_at = opinion, actor, at
+        link.save(update_fields=["opinion", "opinion_by", "opinion_at"])
+        _record(
+            actor,
+            "co_opinion",
+            order,
+            before,
+            {"opinion": opinion},
+            unit=link.unit_id,
+        )
+        unit_name = _unit(link.unit_id).name
+        body = (
+            _("协办单位%(u)s已提交协办意见：%(o)s")
+            if first
+            else _("协办单位%(u)s修改了协办意见：%(o)s")
+        ) % {"u": unit_name, "o": opinion[:200]}
+        _tell_unit(order, body)
+    return link
 
 
 # --- answer directly (知识库) -----------------------------------------------------------------
@@ -449,7 +524,7 @@ def return_order(*, actor, order: WorkOrder, reason: str) -> ReturnRequest:
         order.return_count += 1
         order.due_at = order.handle_due_at
         order.save()
-        CoUnit.objects.filter(order=order).update(opinion="")
+        CoUnit.objects.filter(order=order).update(opinion="", opinion_by=None, opinion_at=None)
         ret = ReturnRequest.objects.create(
             order=order, unit_id=unit_id, reason=reason, returned_by=actor, returned_at=at
         )
@@ -1087,9 +1162,24 @@ def kpi_config_save(*, actor, weight_response, weight_resolution, weight_satisfa
 
 
 # --- attachments -------------------------------------------------------------------------------------
+def _store_attachment(actor, order: WorkOrder, checked):
+    from yingshang.hotline.models import WorkOrderAttachment
+
+    att = WorkOrderAttachment(order=order, name=checked.name, uploaded_by=actor)
+    att.file.save(checked.name, checked.file, save=False)
+    att.save()
+    _record(
+        actor,
+        "attach",
+        order,
+        None,
+        {"attachment_id": att.pk, "name": checked.name, "sha256": checked.sha256},
+    )
+    return att
+
+
 def attach(*, actor, order: WorkOrder, upload):
     """Add a file (photo, PDF, office document) to an open order: the centre or the main unit."""
-    from yingshang.hotline.models import WorkOrderAttachment
     from yingshang.uploads import check
 
     g = grants_of(actor) if actor is not None else None
@@ -1099,14 +1189,36 @@ def attach(*, actor, order: WorkOrder, upload):
         raise DomainError("HOTLINE_ATTACH_CLOSED", _("工单已办结，不能再上传附件"))
     checked = check(upload)
     with transaction.atomic():
-        att = WorkOrderAttachment(order=order, name=checked.name, uploaded_by=actor)
-        att.file.save(checked.name, checked.file, save=False)
-        att.save()
-        _record(
-            actor,
-            "attach",
-            order,
-            None,
-            {"attachment_id": att.pk, "name": checked.name, "sha256": checked.sha256},
-        )
+        att = _store_attachment(actor, order, checked)
     return att
+
+
+PORTAL_MAX_FILES = 3
+
+
+def check_submitted_files(files) -> list:
+    """The files a caller adds when submitting on the portal: at most PORTAL_MAX_FILES, each
+    checked by the shared upload rules (size, content sniffing) with the EVIDENCE profile
+    (photos, PDF, office files). The first bad file raises InvalidInput (field "files")."""
+    from yingshang.uploads import EVIDENCE, check
+
+    files = [f for f in (files or []) if f]
+    if len(files) > PORTAL_MAX_FILES:
+        raise InvalidInput(
+            "HOTLINE_TOO_MANY_FILES",
+            _("最多只能上传%(n)d个附件") % {"n": PORTAL_MAX_FILES},
+            details={"field": "files", "limit": PORTAL_MAX_FILES},
+        )
+    return [check(f, field="files", allowed=EVIDENCE) for f in files]
+
+
+def register_with_files(*, actor, files=(), **fields) -> WorkOrder:
+    """登记 with the caller's photos/PDFs (portal submission): the files are checked before
+    anything is stored, then the order and its attachments are saved in one transaction
+    (a bad file leaves no order behind). `actor` is the logged-in person/firm, or None."""
+    checked = check_submitted_files(files)
+    with transaction.atomic():
+        order = register(actor=actor, **fields)
+        for item in checked:
+            _store_attachment(actor, order, item)
+    return order

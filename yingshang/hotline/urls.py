@@ -25,4 +25,7 @@ urlpatterns = [
     path("staff/hotline/settings/", views.settings_page, name="settings"),
     path("hotline/submit/", views.portal_submit, name="portal_submit"),
     path("hotline/lookup/", views.portal_lookup, name="portal_lookup"),
+    path("hotline/mine/", views.portal_mine, name="portal_mine"),
+    path("hotline/mine/<int:pk>/", views.portal_mine_detail, name="portal_mine_detail"),
+    path("hotline/mine/<int:pk>/files/<int:att>/", views.portal_mine_file, name="portal_mine_file"),
 ]

@@ -4,6 +4,7 @@ and the portal's submit / look-up pages."""
 import logging
 from urllib.parse import urlencode
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -30,7 +31,7 @@ from yingshang.org import masking, scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.spreadsheets import xlsx_response
-from yingshang.workbench.access import staff_required
+from yingshang.workbench.access import login_required_view, staff_required
 
 log = logging.getLogger(__name__)
 CENTRE = (Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -270,12 +271,15 @@ def order_list(request):
 @staff_required(*UNIT)
 def unit_queue(request):
     queue = request.GET.get("queue", "to_sign")
-    if queue not in selectors.QUEUES:
+    if queue not in selectors.QUEUES and queue not in selectors.CO_QUEUES:
         queue = "to_sign"
     now = timezone.now()
-    page = Paginator(selectors.unit_queue(request.user, queue, now), 30).get_page(
-        request.GET.get("page")
+    qs = (
+        selectors.co_queue(request.user, queue)
+        if queue in selectors.CO_QUEUES
+        else selectors.unit_queue(request.user, queue, now)
     )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "hotline/unit_queue.html",
@@ -285,21 +289,47 @@ def unit_queue(request):
             "queue": queue,
             "queues": selectors.QUEUES,
             "counts": selectors.queue_counts(request.user, now),
+            "co_queues": selectors.CO_QUEUES,
+            "co_counts": selectors.co_queue_counts(request.user),
             "query": f"queue={queue}",
         },
     )
 
 
 # --- the order page ----------------------------------------------------------------------------------
+def _history(order, caller_hidden: bool) -> list:
+    """The order's audit history for the staff page. When the caller is hidden from this user
+    (confidential/anonymous), the events the caller's own account wrote (a portal submission
+    and its files while logged in) show "诉求人" instead of the account's name."""
+    from yingshang.audit import selectors as audit_selectors
+
+    events = list(audit_selectors.timeline(order))
+    caller_id = order.created_by_id
+    if caller_hidden and caller_id is not None:
+        from yingshang.org.models import User
+
+        is_citizen = User.objects.filter(pk=caller_id, kind__in=["person", "firm"]).exists()
+        for e in events:
+            e.caller_hidden = is_citizen and e.actor_id == caller_id
+    return events
+
+
 def _detail_context(request, order, **extra):
     g = scope.grants(request.user)
     caller = rules.caller(g, order, full=True)
+    co_units = list(order.co_unit_links.select_related("unit", "opinion_by").order_by("id"))
+    my_co = set(rules.co_unit_ids(g, order))
     ctx = {
         "order": order,
         "ab": rules.abilities(g, order),
         "caller": caller,
         "hide_fields": "caller_name,caller_phone" if caller["hidden"] else "",
-        "co_units": order.co_unit_links.select_related("unit"),
+        "history": _history(order, caller["hidden"]),
+        "hidden_fields": {"caller_name", "caller_phone"} if caller["hidden"] else set(),
+        "co_units": co_units,
+        "co_missing": [c for c in co_units if not c.opinion],
+        "my_co_units": [c for c in co_units if c.unit_id in my_co],
+        "is_co_unit": bool(my_co),
         "extensions": order.extensions.select_related("requested_by", "decided_by"),
         "returns": order.returns.select_related("unit"),
         "supervisions": order.supervisions.all(),
@@ -430,6 +460,14 @@ def order_action(request, pk: int, action: str):
             )
         elif action in ("supervise", "urge"):
             services.supervise(actor=u, order=order, kind=action, note=p.get("note", ""))
+        elif action == "co_opinion":
+            unit_id = p.get("unit_id", "")
+            services.co_opinion_submit(
+                actor=u,
+                order=order,
+                opinion=p.get("opinion", ""),
+                unit_id=int(unit_id) if unit_id.isdigit() else None,
+            )
         elif action == "attach":
             if "file" not in request.FILES:
                 raise DomainError("HOTLINE_ATTACH_MISSING", _("请选择要上传的文件"), status=400)
@@ -623,8 +661,17 @@ def _peek(key: str) -> int:
     return cache.get(key) or 0
 
 
+def _is_citizen(user) -> bool:
+    return user.is_authenticated and getattr(user, "kind", "staff") in ("person", "firm")
+
+
 def portal_submit(request):
-    form = PortalSubmitForm(request.POST or None)
+    initial = {}
+    if _is_citizen(request.user):
+        initial = {"caller_name": request.user.display_name, "caller_phone": request.user.mobile}
+    form = PortalSubmitForm(request.POST or None, initial=initial)
+    files = request.FILES.getlist("files") if request.method == "POST" else []
+    file_error = ""
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ip_key = f"hotline:rl:ip:{_client_ip(request)}"
@@ -640,10 +687,11 @@ def portal_submit(request):
                 )
                 % {"i": IP_LIMIT, "p": PHONE_LIMIT},
             )
-            return render(request, "hotline/portal_submit.html", {"form": form}, status=429)
+            return render(request, "hotline/portal_submit.html", _submit_context(form), status=429)
         try:
-            order = services.register(
+            order = services.register_with_files(
                 actor=request.user if request.user.is_authenticated else None,
+                files=files,
                 content=d["content"],
                 channel=WorkOrder.Channel.WEB,
                 category=d["category"],
@@ -654,21 +702,43 @@ def portal_submit(request):
                 address=d["address"],
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            if exc.details.get("field") == "files":
+                file_error = exc.message
+            else:
+                form.add_error(None, exc.message)
         else:
             _hit(ip_key, IP_WINDOW)
             _hit(phone_key, PHONE_WINDOW)
             return render(
                 request,
                 "hotline/portal_done.html",
-                {"order": order, "phone": masking.mask_phone(order.caller_phone)},
+                {
+                    "order": order,
+                    "phone": masking.mask_phone(order.caller_phone),
+                    "files": order.attachments.count(),
+                    "mine": _is_citizen(request.user),
+                },
             )
     return render(
         request,
         "hotline/portal_submit.html",
-        {"form": form},
+        _submit_context(form, file_error, reselect=bool(files)),
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _submit_context(form, file_error: str = "", *, reselect: bool = False) -> dict:
+    from yingshang.uploads import EVIDENCE
+
+    return {
+        "form": form,
+        "file_error": file_error,
+        # a browser never keeps chosen files across a failed submission: say so
+        "reselect": reselect and not file_error,
+        "max_files": services.PORTAL_MAX_FILES,
+        "max_mb": django_settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        "file_types": "、".join(dict.fromkeys(EVIDENCE.values())),
+    }
 
 
 def portal_lookup(request):
@@ -708,6 +778,97 @@ def portal_lookup(request):
         },
         status=status,
     )
+
+
+# --- portal: 我的诉求 -----------------------------------------------------------------------------
+def _rated_ids(orders) -> set[int]:
+    try:
+        from yingshang.ratings.models import Rating
+    except ImportError:
+        return set()
+    ids = [o.pk for o in orders if o.status == WorkOrder.Status.CLOSED]
+    if not ids:
+        return set()
+    return set(Rating.objects.filter(work_order_id__in=ids).values_list("work_order_id", flat=True))
+
+
+def _rating_link(order, rated: set[int]) -> str:
+    """The ratings app's signed one-click link (好差评) for a closed order not rated yet."""
+    if (
+        order.status != WorkOrder.Status.CLOSED
+        or order.close_kind == WorkOrder.CloseKind.MERGED
+        or order.pk in rated
+    ):
+        return ""
+    try:
+        from yingshang.ratings import services as rating_services
+        from yingshang.ratings import targets
+        from yingshang.ratings.models import Point
+    except ImportError:
+        return ""
+    return rating_services.invitation_link(targets.for_work_order(order), Point.WORKORDER)
+
+
+def _mine_row(order, rated: set[int]) -> dict:
+    open_ = order.status not in (WorkOrder.Status.AWAITING_CALLBACK, WorkOrder.Status.CLOSED)
+    return {
+        "o": order,
+        "status": selectors.public_status(order),
+        "due": order.handle_due_at if open_ else None,
+        "reply": order.reply if selectors.reply_is_public(order) else "",
+        "rate_url": _rating_link(order, rated),
+        "rated": order.pk in rated,
+    }
+
+
+@login_required_view
+def portal_mine(request):
+    """我的诉求: the orders this person/firm account submitted (rule: selectors.my_orders)."""
+    orders = list(selectors.my_orders(request.user)[:200])
+    rated = _rated_ids(orders)
+    return render(
+        request,
+        "hotline/portal_mine.html",
+        {"rows": [_mine_row(o, rated) for o in orders], "citizen": _is_citizen(request.user)},
+    )
+
+
+def _my_order(request, pk: int) -> WorkOrder:
+    return scope.get_for(request.user, WorkOrder, pk, queryset=selectors.my_orders(request.user))
+
+
+@login_required_view
+def portal_mine_detail(request, pk: int):
+    order = _my_order(request, pk)
+    rated = _rated_ids([order])
+    return render(
+        request,
+        "hotline/portal_mine_detail.html",
+        {
+            **_mine_row(order, rated),
+            "phone": masking.mask_phone(order.caller_phone),
+            "timeline": selectors.public_timeline(order),
+            # only the files the person added: staff files (site photos…) are internal
+            "files": order.attachments.filter(uploaded_by=request.user).order_by("id"),
+        },
+    )
+
+
+@login_required_view
+def portal_mine_file(request, pk: int, att: int):
+    from django.http import FileResponse
+
+    order = _my_order(request, pk)
+    item = order.attachments.filter(pk=att, uploaded_by=request.user).first()
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- settings: time limits and KPI weights --------------------------------------------------------
@@ -785,4 +946,6 @@ def attachment_download(request, pk: int, att: int):
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=item.name)
+    response = FileResponse(handle, as_attachment=True, filename=item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

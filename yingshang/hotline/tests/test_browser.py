@@ -171,3 +171,36 @@ def test_supervisor_edits_a_limit_rule_and_sees_the_kpi_chart(
     page.goto("/staff/hotline/kpis/")
     page.locator(".chart canvas").first.wait_for()
     assert "测试县市场监督管理局" in page.get_by_test_id("kpi-table").inner_text()
+
+
+def test_co_unit_gives_an_opinion_and_the_main_unit_sees_it(as_user, personas, make_order):
+    from yingshang.hotline import services
+
+    order = services.dispatch(
+        actor=personas.operator,
+        order=make_order(),
+        main_unit=personas.unit_a,
+        co_units=[personas.unit_b],
+    )
+    services.sign(actor=personas.handler_a, order=order)
+
+    co = as_user("handler_b")
+    co.goto("/staff/hotline/queue/")
+    co.get_by_test_id("queue-co_pending").click()
+    co.get_by_role("link", name=order.number).click()
+    co.get_by_test_id("co-unit-badge").wait_for()
+    assert co.get_by_test_id("reply-submit").count() == 0  # no main-unit actions
+    co.get_by_label("测试县住房和城乡建设局的协办意见").fill(
+        "经核查，该店无违章搭建，住建局无异议。"
+    )
+    co.get_by_test_id("co-opinion-submit").click()
+    co.get_by_text("操作已完成").wait_for()
+    assert co.get_by_test_id("co-opinion-submit").inner_text() == "修改协办意见"
+
+    main = as_user("handler_a")
+    _order_page(main, order)
+    opinions = main.get_by_test_id("co-opinions")
+    opinions.get_by_text("经核查，该店无违章搭建，住建局无异议。").wait_for()
+    assert "测试县住房和城乡建设局" in opinions.inner_text() and "住建经办" in opinions.inner_text()
+    assert main.get_by_test_id("reply-submit").is_visible()
+    assert Message.objects.filter(recipient=personas.handler_a, body__contains="协办意见").exists()
