@@ -24,13 +24,16 @@ class ListOf:
         self.items = list(items)
 
 
-def w3c(value: dt.datetime | None) -> str | None:
-    """2026-11-22T09:00:00+08:00 (local time of the county, always with its zone)."""
+def w3c(value: dt.datetime | None, tz=None) -> str | None:
+    """2026-11-22T09:00:00+08:00 (local time of the county, always with its zone). `tz`: the
+    current time zone, when the caller looked it up once for many values."""
     if value is None:
         return None
-    if timezone.is_naive(value):
+    if value.tzinfo is None:
         value = timezone.make_aware(value)
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return (
+        value.astimezone(tz or timezone.get_current_timezone()).replace(microsecond=0).isoformat()
+    )
 
 
 def parse_w3c(value: str) -> dt.datetime | None:
@@ -59,21 +62,22 @@ def parse_w3c(value: str) -> dt.datetime | None:
     return None
 
 
-def _json_value(value):
+def _json_default(value):
+    """The types the JSON encoder calls back for (it writes dicts, lists, strings, numbers,
+    booleans and None itself): lists, datetimes in W3C form, decimals as numbers."""
     if isinstance(value, ListOf):
-        return [_json_value(v) for v in value.items]
-    if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_value(v) for v in value]
+        return value.items
     if isinstance(value, dt.datetime):
         return w3c(value)
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what escaping changes
 
 
 def _xml_scalar(value) -> str:
@@ -95,7 +99,18 @@ def _xml(name: str, value, out: list[str]) -> None:
     elif isinstance(value, dict):
         out.append(f"<{name}>")
         for key, child in value.items():
-            _xml(key, child, out)
+            # the common scalars inline, with the same text as _xml_scalar
+            kind = child.__class__
+            if kind is str:
+                if _SPECIAL.search(child):
+                    child = escape(_CONTROL.sub("", child))
+                out.append(f"<{key}>{child}</{key}>")
+            elif child is None:
+                out.append(f"<{key}></{key}>")
+            elif kind is float or kind is int:
+                out.append(f"<{key}>{child!s}</{key}>")
+            else:
+                _xml(key, child, out)
         out.append(f"</{name}>")
     elif isinstance(value, list):  # repeated elements without a wrapper
         for item in value:
@@ -109,7 +124,7 @@ def render(fmt: str, root: str, body, status: int = 200) -> HttpResponse:
     """`body` is a ListOf (for list documents) or a dict (single documents); `root` is the XML
     root element name (services, service_definition, service_requests, errors, discovery)."""
     if fmt == "json":
-        payload = json.dumps(_json_value(body), ensure_ascii=False, separators=(",", ":"))
+        payload = _JSON.encode(body)
     else:
         out = [XML_DECLARATION]
         _xml(root, body, out)
