@@ -143,11 +143,21 @@ def submit(request, payload: RatingIn):
             anonymous=payload.anonymous,
             visit_token=payload.visit_token,
         )
-        return 201, rating_out(
-            Rating.objects.select_related("unit", "case", "work_order").get(pk=rating.pk)
-        )
+        return 201, rating_out(_with_relations(rating, target))
 
     return idempotent(request, "ratings.submit", payload, create)
+
+
+def _with_relations(rating: Rating, target: T.Target) -> Rating:
+    """What rating_out reads, from the objects at hand instead of reading the rating back."""
+    from yingshang.org.models import Unit
+
+    if target.kind == T.KIND_CASE:
+        rating.case = target.obj
+    elif target.kind == T.KIND_WORK_ORDER:
+        rating.work_order = target.obj
+    rating.unit = Unit.objects.only("id", "name").get(pk=rating.unit_id)
+    return rating
 
 
 @router.post(
@@ -290,6 +300,62 @@ def scheme(request, kind: Literal["online", "onsite"]):
         "dimensions": s.dimensions,
         "problems": s.problems,
     }
+
+
+class SchemeVersionOut(SchemeOut):
+    published_at: dt.datetime
+    is_active: bool
+
+
+def _scheme_out(s) -> dict:
+    return {
+        "kind": s.kind,
+        "version": s.version,
+        "dimensions": s.dimensions,
+        "problems": s.problems,
+        "published_at": s.created_at,
+        "is_active": s.is_active,
+    }
+
+
+@router.get(
+    "/schemes",
+    auth=None,
+    response=list[SchemeVersionOut],
+    summary="当前评价指标（网上办事、现场服务），含版本和发布时间",
+)
+def scheme_list(request) -> list[dict]:
+    return [_scheme_out(schemes.current(kind)) for kind in ("online", "onsite")]
+
+
+class SchemeItemIn(Schema):
+    code: str = Field(..., description="代码：小写英文字母、数字、下划线，以字母开头")
+    label: str = Field(..., description="名称（40字以内）")
+
+
+class SchemePublishIn(Schema):
+    dimensions: list[SchemeItemIn] = Field(..., description="评价维度，按显示顺序")
+    problems: list[SchemeItemIn] = Field(..., description="差评问题选项，按显示顺序")
+    reason: str = ""
+
+
+@router.post(
+    "/schemes/{kind}",
+    response={201: SchemeVersionOut},
+    summary="发布评价指标新版本（系统管理员）；已有评价保留原版本",
+)
+def scheme_publish(request, kind: Literal["online", "onsite"], payload: SchemePublishIn):
+    def create():
+        new = schemes.scheme_publish(
+            actor=request.user,
+            kind=kind,
+            dimensions=[i.dict() for i in payload.dimensions],
+            problems=[i.dict() for i in payload.problems],
+            reason=payload.reason,
+        )
+        return 201, _scheme_out(new)
+
+    return idempotent(request, f"ratings.scheme_publish.{kind}", payload, create)
 
 
 # --- the 差评 loop --------------------------------------------------------------------------

@@ -43,6 +43,14 @@ WORKBENCH = [
         group=_("好差评"),
     ),
     NavItem(
+        _("评价指标"),
+        "ratings:schemes",
+        roles={Role.ADMIN, Role.SUPERVISOR},
+        icon="list-check",
+        order=67,
+        group=_("好差评"),
+    ),
+    NavItem(
         _("窗口评价器"),
         "ratings:pad_home",
         roles={Role.WINDOW_CLERK},

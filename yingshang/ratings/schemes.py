@@ -2,6 +2,8 @@
 second-level indicators (cn_rules.md §1, "Rating content"); a new version is published by an
 admin through `scheme_publish` and ratings keep the version they were given under."""
 
+import re
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -62,24 +64,84 @@ def current(kind: str) -> RatingScheme:
         return RatingScheme.objects.get(kind=kind, is_active=True)
 
 
-def _validate(items, what: str) -> list[dict]:
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
+LABEL_MAX = 40
+ITEMS_MAX = 20
+
+
+def check_items(items, what: str) -> tuple[list[dict], list[tuple[int, str]]]:
+    """The cleaned items and the problems found, as (1-based position, Chinese message). Codes
+    are what ratings store (Rating.dimensions keys, Rating.problems), labels what people read."""
     if not isinstance(items, list) or not items:
-        raise DomainError(
-            "RATING_SCHEME_INVALID", _("%(what)s不能为空") % {"what": what}, status=400
-        )
-    codes = set()
-    out = []
-    for item in items:
+        return [], [(0, _("%(what)s不能为空") % {"what": what})]
+    if len(items) > ITEMS_MAX:
+        return [], [(0, _("%(what)s最多%(n)s项") % {"what": what, "n": ITEMS_MAX})]
+    out, errors, codes, labels = [], [], set(), set()
+    for n, item in enumerate(items, start=1):
+        item = item if isinstance(item, dict) else {}
         code, label = str(item.get("code", "")).strip(), str(item.get("label", "")).strip()
-        if not code or not label or code in codes:
-            raise DomainError(
-                "RATING_SCHEME_INVALID",
-                _("%(what)s的代码和名称必须填写且不重复") % {"what": what},
-                status=400,
+        if not code:
+            errors.append((n, _("缺少代码")))
+        elif not CODE_RE.match(code):
+            errors.append(
+                (
+                    n,
+                    _("代码“%(code)s”只能用小写英文字母、数字和下划线，以字母开头")
+                    % {"code": code},
+                )
             )
+        elif code in codes:
+            errors.append((n, _("代码“%(code)s”重复") % {"code": code}))
+        if not label:
+            errors.append((n, _("缺少名称")))
+        elif len(label) > LABEL_MAX:
+            errors.append((n, _("名称不能超过%(n)s个字") % {"n": LABEL_MAX}))
+        elif label in labels:
+            errors.append((n, _("名称“%(label)s”重复") % {"label": label}))
         codes.add(code)
+        labels.add(label)
         out.append({"code": code, "label": label})
+    return out, errors
+
+
+def parse_lines(text: str) -> tuple[list[dict], list[int]]:
+    """One item a line, "代码 名称" (a space, a tab or "|" between them); blank lines are skipped.
+    Returns the items and, for each, its line number in `text` (to report errors per line). A
+    line without a separator becomes an item without a label, which check_items reports."""
+    items, numbers = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = re.split(r"\s*[|｜]\s*|\s+", line, maxsplit=1)
+        items.append({"code": parts[0], "label": parts[1] if len(parts) > 1 else ""})
+        numbers.append(number)
+    return items, numbers
+
+
+def as_lines(items: list[dict]) -> str:
+    return "\n".join(f"{i['code']} {i['label']}" for i in items)
+
+
+def _validate(items, what: str) -> list[dict]:
+    out, errors = check_items(items, what)
+    if errors:
+        n, message = errors[0]
+        raise DomainError(
+            "RATING_SCHEME_INVALID",
+            (_("%(what)s第%(n)s项：%(message)s") % {"what": what, "n": n, "message": message})
+            if n
+            else message,
+            details={"field": str(what), "errors": [{"item": n, "message": m} for n, m in errors]},
+            status=400,
+        )
     return out
+
+
+def versions(kind: str):
+    """Every version of a kind, newest first (the ratings given under each keep pointing at it)."""
+    current(kind)
+    return RatingScheme.objects.filter(kind=kind).order_by("-version")
 
 
 @transaction.atomic
@@ -91,9 +153,17 @@ def scheme_publish(
         raise DomainError(
             "RATING_SCHEME_FORBIDDEN", _("只有系统管理员可以发布评价指标"), status=403
         )
+    if kind not in RatingScheme.Kind.values:
+        raise DomainError("RATING_SCHEME_KIND_INVALID", _("评价指标类型无效"), status=400)
     dimensions = _validate(dimensions, _("评价维度"))
     problems = _validate(problems, _("问题选项"))
-    old = current(kind)
+    current(kind)
+    # the active row serialises concurrent publications (the second waits, then gets v+2)
+    old = RatingScheme.objects.select_for_update().get(kind=kind, is_active=True)
+    if old.dimensions == dimensions and old.problems == problems:
+        raise DomainError(
+            "RATING_SCHEME_UNCHANGED", _("内容与当前版本相同，无需发布新版本"), status=409
+        )
     RatingScheme.objects.filter(pk=old.pk).update(is_active=False)
     new = RatingScheme.objects.create(
         kind=kind, version=old.version + 1, dimensions=dimensions, problems=problems

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yingshang.ratings import views
+from yingshang.ratings import scheme_views, views
 
 # Public pages live under /ratings/ (the portal page, rating links, the window pad kiosk) and the
 # staff pages under /staff/ratings/ (the workbench shell and its menu serve /staff/ paths), so
@@ -31,5 +31,6 @@ urlpatterns = [
     path(S + "appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path(S + "stats/", views.stats, name="stats"),
     path(S + "settings/", views.settings_page, name="settings"),
+    path(S + "settings/schemes/", scheme_views.scheme_page, name="schemes"),
     path(S + "qr/", views.qr_sheet, name="qr_sheet"),
 ]

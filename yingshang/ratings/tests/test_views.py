@@ -433,13 +433,15 @@ def test_unit_appeals_from_the_rating_page_and_supervisor_upholds_it(login, pers
     )
 
 
-def test_a_broken_cache_does_not_cost_a_rating(client, personas, monkeypatch):
-    from yingshang.ratings import ratelimit
+def test_a_broken_rate_counter_does_not_cost_a_rating(client, personas, monkeypatch):
+    from django.db import OperationalError
+
+    from yingshang.apiaccess import ratelimit
 
     def broken(*args, **kwargs):
-        raise ConnectionError("redis down")
+        raise OperationalError("counter table unavailable")
 
-    monkeypatch.setattr(ratelimit.cache, "add", broken)
+    monkeypatch.setattr(ratelimit, "count", broken)
     visit = visit_start(actor=personas.clerk, window=personas.window)
     response = client.post(
         reverse("ratings:window", args=[personas.window.pk]),
