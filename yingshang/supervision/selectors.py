@@ -3,8 +3,11 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, Func, IntegerField, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from yingshang.audit.models import AuditEvent
 from yingshang.org import scope
@@ -55,36 +58,130 @@ def filtered(user, params) -> Problem.objects.none().__class__:
     return qs
 
 
+def board_counts(user, base) -> dict[str, int]:
+    """Problems of `base` (filtered(…) without a status) per board column, in one statement:
+    `SELECT (SELECT COUNT(*) … status = 'assigned'), (…), …` — one scalar subquery per column
+    and scope part. Each is an index range scan on a status index; one GROUP BY over all rows,
+    or an OR of owned/co-owned, would visit every row, and a UNION ALL of the counts is big
+    enough for PostgreSQL to start parallel workers for it."""
+    from yingshang.supervision.scopes import problem_parts
+
+    n = Func(function="COUNT", template="COUNT(*)", output_field=IntegerField())
+    selects, params, columns = [], [], []
+    for part in problem_parts(scope.grants(user), base.order_by()):
+        for status in BOARD_COLUMNS:
+            try:
+                sql, args = (
+                    part.filter(status=status)
+                    .annotate(n=n)
+                    .values_list("n")
+                    .query.sql_with_params()
+                )
+            except EmptyResultSet:  # qs.none(): nothing in scope
+                continue
+            selects.append(f"({sql})")
+            params.extend(args)
+            columns.append(status)
+    counts = dict.fromkeys(BOARD_COLUMNS, 0)
+    if not selects:
+        return counts
+    with connections[base.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        for status, value in zip(columns, cursor.fetchone(), strict=True):
+            counts[status] += value or 0
+    return counts
+
+
+CARD_FIELDS = (
+    "status",
+    "pk",
+    "number",
+    "overdue",
+    "description",
+    "owner_unit__short_name",
+    "owner_unit__name",
+    "deadline_at",
+    "closed_at",
+)
+
+
+def _card(row, detail_prefix: str) -> dict:
+    """What a board card shows, ready for the template (the text as |truncatechars:40 and
+    the day as |date:"Y-m-d" in the current time zone would write them)."""
+    _status, pk, number, overdue, description, short_name, name, deadline_at, _closed = row
+    day = timezone.localtime(deadline_at).date() if deadline_at else None
+    return {
+        "url": f"{detail_prefix}{pk}/",
+        "number": number,
+        "overdue": overdue,
+        "text": Truncator(description).chars(40),
+        "unit": short_name or name,
+        "deadline": f"{day.year:04d}-{day.month:02d}-{day.day:02d}" if day else "",
+    }
+
+
+def _order(status: str) -> tuple[str, str]:
+    return ("-closed_at", "-id") if status == t.CLOSED else ("deadline_at", "id")
+
+
+def _sort_key(status: str):
+    """The column's ORDER BY in Python, PostgreSQL's NULL placement included (ASC: NULLs
+    last; DESC: NULLs first), for rows read through a UNION ALL."""
+    if status == t.CLOSED:
+        return (lambda r: (r[8] is None, r[8] or _EPOCH, r[1])), True
+    return (lambda r: (r[7] is None, r[7] or _EPOCH, r[1])), False
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def board_rows(base, wanted: dict[str, int]) -> dict[str, list[tuple]]:
+    """One page (CARD_FIELDS tuples) per column: `wanted` maps a status to its page number.
+    PostgreSQL reads all pages in one UNION ALL of LIMITed index scans; databases that cannot
+    order and limit the parts of a compound query (SQLite) get one query per column."""
+    parts = {
+        status: base.filter(status=status)
+        .order_by(*_order(status))
+        .values_list(*CARD_FIELDS)[(page - 1) * COLUMN_SIZE : page * COLUMN_SIZE]
+        for status, page in wanted.items()
+    }
+    if len(parts) < 2 or not connections[base.db].features.supports_slicing_ordering_in_compound:
+        return {status: list(qs) for status, qs in parts.items()}
+    queries = list(parts.values())
+    out: dict[str, list[tuple]] = {status: [] for status in parts}
+    for row in queries[0].union(*queries[1:], all=True):
+        out[row[0]].append(row)
+    for status, rows in out.items():
+        key, reverse = _sort_key(status)
+        rows.sort(key=key, reverse=reverse)
+    return out
+
+
 def board(user, params, pages: dict[str, int]) -> list[dict]:
-    """Kanban columns: per column one indexed count (status = … uses the status indexes; a
-    GROUP BY over all rows does not) and one LIMITed page ordered along an index."""
+    """Kanban columns: the counts of all columns in one statement (board_counts), then one
+    LIMITed page per column ordered along an index (board_rows), read as plain values (a card
+    shows number, overdue flag, description, unit and deadline)."""
+    from django.urls import reverse
+
     base = filtered(user, {**params, "status": ""})
+    counts = board_counts(user, base)
+    detail_prefix = reverse("supervision:detail", args=[0])[:-2]  # …/p/0/ → …/p/
     columns = []
     for status in BOARD_COLUMNS:
-        n = base.filter(status=status).order_by().count()
-        page = max(1, pages.get(status, 1))
+        n = counts[status]
         pages_total = max(1, -(-n // COLUMN_SIZE))
-        page = min(page, pages_total)
-        order = ("-closed_at", "-id") if status == t.CLOSED else ("deadline_at", "id")
-        rows = (
-            list(
-                base.filter(status=status)
-                .select_related("owner_unit", "category")
-                .order_by(*order)[(page - 1) * COLUMN_SIZE : page * COLUMN_SIZE]
-            )
-            if n
-            else []
-        )
         columns.append(
             {
                 "status": status,
                 "label": Problem.Status(status).label,
                 "count": n,
-                "rows": rows,
-                "page": page,
+                "page": min(max(1, pages.get(status, 1)), pages_total),
                 "pages": pages_total,
             }
         )
+    rows = board_rows(base, {c["status"]: c["page"] for c in columns if c["count"]})
+    for column in columns:
+        column["rows"] = [_card(r, detail_prefix) for r in rows.get(column["status"], [])]
     return columns
 
 
