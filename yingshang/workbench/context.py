@@ -1,7 +1,31 @@
+import time
+
 from django.conf import settings
 
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
+
+UNREAD_KEY = "_unread_count"
+
+
+def forget_unread(request) -> None:
+    """After the user read messages: the badge counts again on the next page."""
+    request.session.pop(UNREAD_KEY, None)
+
+
+def _unread(request, count) -> int:
+    """The unread badge, counted at most every HOME_CARDS_CACHE_SECONDS per session (like the
+    home cards); reading messages clears it at once (forget_unread)."""
+    ttl = settings.HOME_CARDS_CACHE_SECONDS
+    if ttl <= 0:
+        return count(request.user)
+    now = time.time()
+    cached = request.session.get(UNREAD_KEY)
+    if cached and now - cached[1] < ttl:
+        return cached[0]
+    n = count(request.user)
+    request.session[UNREAD_KEY] = (n, now)
+    return n
 
 
 def shell(request) -> dict:
@@ -21,7 +45,7 @@ def shell(request) -> dict:
 
         g = grants(user)
         data["workbench_nav"] = navigation.workbench_items(g.roles)
-        data["unread_count"] = unread_count(user)
+        data["unread_count"] = _unread(request, unread_count)
         data["user_roles"] = g.roles
         if g.has(Role.ADMIN):
             data["calendar_missing_years"] = calendar.missing_years()

@@ -15,12 +15,13 @@ from yingshang.audit import selectors as audit_selectors
 from yingshang.errors import DomainError
 from yingshang.notify import services as notify
 from yingshang.org import scope
-from yingshang.org.models import RoleAssignment, Unit
+from yingshang.org.models import Unit
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.org.scope import grants
 from yingshang.spreadsheets import xlsx_response
 from yingshang.workbench import navigation
 from yingshang.workbench.access import login_required_view, staff_required
+from yingshang.workbench.context import forget_unread
 from yingshang.workcal import calendar
 from yingshang.workcal import services as workcal_services
 from yingshang.workcal.models import CalendarDay, CalendarYear, WorkSchedule
@@ -31,11 +32,10 @@ AUDIT_ROLES = (*COUNTYWIDE_ROLES, Role.ADMIN, Role.DEPT_HEAD)
 @login_required_view
 def home(request):
     g = grants(request.user)
-    assignments = (
-        RoleAssignment.objects.filter(user=request.user, revoked_at__isnull=True)
-        .select_related("unit")
-        .order_by("role")
-    )
+    labels = dict(Role.choices)
+    assignments = [
+        {"role": labels.get(role, role), "unit": unit_name} for role, _unit, unit_name in g.held
+    ]
     return render(
         request,
         "workbench/home.html",
@@ -53,7 +53,9 @@ def inbox(request):
             notify.mark_all_read(user=request.user)
         elif request.POST.get("id", "").isdigit():
             notify.mark_read(user=request.user, message_id=int(request.POST["id"]))
+        forget_unread(request)
         return redirect("workbench:inbox")
+    forget_unread(request)  # the inbox shows the count as it is now
     page = Paginator(notify.inbox(request.user).order_by("-created_at"), 30).get_page(
         request.GET.get("page")
     )

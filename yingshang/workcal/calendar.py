@@ -81,6 +81,7 @@ class WorkCalendar:
     ):
         self.known_years = frozenset(known_years)
         self.schedule = schedule or Schedule()
+        self.warning: tuple[float, int] = (0.2, 1)  # clock warning: ratio of limit, working days
         hol = {d.toordinal() for d in holidays}
         mk = {d.toordinal() for d in makeup_workdays}
         work = []
@@ -287,7 +288,9 @@ def _load() -> tuple[WorkCalendar, int]:
         return WorkCalendar(), -1
     schedule = Schedule()
     version = 0
+    warning = (0.2, 1)
     if schedule_row is not None:
+        warning = (float(schedule_row.warning_ratio), int(schedule_row.warning_days))
         schedule = Schedule(
             schedule_row.morning_start,
             schedule_row.morning_end,
@@ -301,6 +304,7 @@ def _load() -> tuple[WorkCalendar, int]:
         known_years=years,
         schedule=schedule,
     )
+    cal.warning = warning  # clocks' warning thresholds: ratio of the limit, working days
     return cal, version
 
 

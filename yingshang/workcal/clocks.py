@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from yingshang.workcal import calendar
-from yingshang.workcal.models import Clock, ClockEvent, WorkSchedule
+from yingshang.workcal.models import Clock, ClockEvent
 
 State = Clock.State
 
@@ -44,8 +45,8 @@ def on_transition(owner_type: str, handler: Handler) -> None:
 
 
 def _thresholds() -> tuple[float, int]:
-    row = WorkSchedule.objects.filter(pk=1).values_list("warning_ratio", "warning_days").first()
-    return (float(row[0]), int(row[1])) if row else (0.2, 1)
+    """Loaded with the calendar (schedule changes bump its version)."""
+    return calendar.get_calendar().warning
 
 
 def _warn_at(cal: calendar.WorkCalendar, due: dt.datetime, limit: float, unit: str) -> dt.datetime:
@@ -328,7 +329,9 @@ _SWEEPS = (
 _SWEEP_LOCK_KEY = 7_120_345_002  # arbitrary constant: the sweep's advisory lock
 
 
-def _claim_postgres(table, events, new_state, sources, column, now, batch) -> list[tuple]:
+def _claim_postgres(
+    table, events, new_state, sources, column, now, batch, share=None
+) -> list[tuple]:
     """One statement per batch: claim, move and write the clock events (data-modifying CTE),
     so 1M open clocks sweep in seconds. No SELECT … FOR UPDATE (it would write every row twice):
     two concurrent sweeps may pick the same rows, but the UPDATE re-checks `state` after waiting
@@ -336,9 +339,10 @@ def _claim_postgres(table, events, new_state, sources, column, now, batch) -> li
     fire — exactly once; the advisory lock keeps two sweeps from deadlocking each other."""
     placeholders = ",".join(["%s"] * len(sources))
     kind = ClockEvent.Kind.OVERDUE if new_state == State.OVERDUE else ClockEvent.Kind.WARN
+    in_share = "AND id %% %s = %s " if share else ""
     sql = (
         f"WITH picked AS (SELECT id FROM {table} WHERE state IN ({placeholders}) AND {column} <= %s "
-        f"ORDER BY {column} LIMIT %s), "
+        f"{in_share}ORDER BY {column} LIMIT %s), "
         f"moved AS (UPDATE {table} AS c SET state = %s, updated_at = %s FROM picked "
         f"WHERE c.id = picked.id AND c.state IN ({placeholders}) "
         f"RETURNING c.id, c.owner_type, c.owner_id, c.purpose, c.due_at), "
@@ -346,11 +350,20 @@ def _claim_postgres(table, events, new_state, sources, column, now, batch) -> li
         f"SELECT id, %s, %s, due_at, due_at, '{{}}'::jsonb FROM moved) "
         f"SELECT id, owner_type, owner_id, purpose, due_at FROM moved"
     )
-    params = [*sources, now, batch, new_state, now, *sources, kind, now]
+    share_params = [share[1], share[0]] if share else []
+    params = [*sources, now, *share_params, batch, new_state, now, *sources, kind, now]
     with connection.cursor() as cursor:
-        # One sweeper at a time: two batch UPDATEs locking rows in different orders could
-        # deadlock. Another worker holding the lock is doing this work already: leave it to it.
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
+        # One sweeper per share at a time: two batch UPDATEs locking rows in different orders
+        # could deadlock. Another worker holding the lock is doing this work already: leave it.
+        # A whole sweep holds the sweep lock alone; the shares of a parallel sweep hold it
+        # together (shared) and each its own share's lock.
+        if share is None:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
+        else:
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock_shared(%s) AND pg_try_advisory_xact_lock(%s)",
+                [_SWEEP_LOCK_KEY, _SWEEP_LOCK_KEY + 1 + share[0]],
+            )
         if not cursor.fetchone()[0]:
             return []
         cursor.execute(sql, params)
@@ -381,14 +394,42 @@ def _claim_sqlite(table, new_state, sources, column, now, batch) -> list[tuple]:
     return rows
 
 
-def sweep(now: dt.datetime | None = None, *, batch: int | None = None) -> dict[str, int]:
+def sweep(
+    now: dt.datetime | None = None, *, batch: int | None = None, parallel: int | None = None
+) -> dict[str, int]:
     """Move due clocks to warning/overdue. Safe to run concurrently: each row is claimed by a
     conditional UPDATE … WHERE state IN (…), so only one worker sees it move; the owning
-    module's handlers run in the same transaction, once per batch."""
+    module's handlers run in the same transaction, once per batch.
+
+    On PostgreSQL, outside a transaction, the clocks are split by id into `parallel` shares
+    (default settings.CLOCK_SWEEP_PARALLEL) swept at the same time on their own connections:
+    the shares never overlap, so each clock still moves once and no two updates wait for each
+    other."""
     now = now or timezone.now()
     calendar.refresh_if_stale()
     postgres = connection.vendor == "postgresql"
     batch = batch or (100000 if postgres else 5000)
+    parallel = parallel or getattr(settings, "CLOCK_SWEEP_PARALLEL", 2)
+    if not postgres or connection.in_atomic_block or parallel < 2:
+        return _sweep_share(now, batch, None)
+    from concurrent.futures import ThreadPoolExecutor
+
+    def share(k: int) -> dict[str, int]:
+        try:
+            return _sweep_share(now, batch, (k, parallel))
+        finally:
+            connections.close_all()  # this thread's connection
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        results = list(pool.map(share, range(parallel)))
+    return {
+        State.OVERDUE: sum(r[State.OVERDUE] for r in results),
+        State.WARNING: sum(r[State.WARNING] for r in results),
+    }
+
+
+def _sweep_share(now, batch: int, share: tuple[int, int] | None) -> dict[str, int]:
+    postgres = connection.vendor == "postgresql"
     counts = {State.OVERDUE: 0, State.WARNING: 0}
     # table/column names come from the models and _SWEEPS, never from input
     table = connection.ops.quote_name(Clock._meta.db_table)
@@ -397,7 +438,9 @@ def sweep(now: dt.datetime | None = None, *, batch: int | None = None) -> dict[s
         while True:
             with transaction.atomic():
                 if postgres:
-                    rows = _claim_postgres(table, events, new_state, sources, column, now, batch)
+                    rows = _claim_postgres(
+                        table, events, new_state, sources, column, now, batch, share
+                    )
                 else:
                     rows = _claim_sqlite(table, new_state, sources, column, now, batch)
                 if not rows:

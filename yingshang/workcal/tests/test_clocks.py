@@ -187,7 +187,9 @@ def test_clock_start_many_matches_clock_start(owner, personas):
     __import__("django.db").db.connection.vendor != "postgresql", reason="PostgreSQL only"
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_sweeps_move_each_clock_exactly_once(personas):
+@pytest.mark.parametrize("shares", [(2, 2), (1, 3)])
+def test_two_concurrent_sweeps_move_each_clock_exactly_once(personas, shares):
+    """Two workers sweep at once — each in parallel shares, or one whole and one in shares."""
     import threading
 
     import time_machine
@@ -201,15 +203,15 @@ def test_two_concurrent_sweeps_move_each_clock_exactly_once(personas):
         )
     counts, errors = [], []
 
-    def run():
+    def run(parallel):
         try:
-            counts.append(clocks.sweep(now=at(2026, 12, 1), batch=700))
+            counts.append(clocks.sweep(now=at(2026, 12, 1), batch=700, parallel=parallel))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in shares]
     for t in threads:
         t.start()
     for t in threads:
