@@ -33,6 +33,14 @@ def _fresh_caches(request):
     from yingshang.workcal import calendar
 
     cache.clear()
+    from yingshang.cases.selectors import clear_caches
+    from yingshang.workbench import navigation
+
+    clear_caches()
+    navigation._home_cache.clear()  # per-process home cards of users whose pks tests reuse
+    from yingshang.org import scope
+
+    scope.forget_roles()
     # a request in English earlier on this thread must not leak into this test's messages
     translation.activate(settings.LANGUAGE_CODE)
     calendar.invalidate()

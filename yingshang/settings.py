@@ -134,7 +134,10 @@ if DATABASE_URL:
         )
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        # JIT compilation costs tens to hundreds of milliseconds per query and pays off only for
+        # long analytical queries; every page here is short.
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         test_name = env_str("YINGSHANG_TEST_DB_NAME")
         if test_name:
@@ -242,7 +245,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Lock out by account, not by IP: a county's staff often share one NAT address, and an IP
 # lockout would let one mistyped password lock the whole office out.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# models.W040: covering (INCLUDE) indexes speed up PostgreSQL; SQLite builds them without the
+# included columns, which is all it can do
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
@@ -329,6 +334,12 @@ if len(COUNTY_REGION_CODE) != 6 or not COUNTY_REGION_CODE.isdigit():
     )
 # seconds a user's home-page queue counts are reused in one process (0: always fresh)
 HOME_CARDS_CACHE_SECONDS = 0 if TESTING else env_int("HOME_CARDS_CACHE_SECONDS", 20, minimum=0)
+# seconds a process reuses a user's roles while their roles_version is unchanged (unit names
+# shown with them may lag a rename by this long in other processes)
+ROLE_CACHE_SECONDS = env_int("ROLE_CACHE_SECONDS", 60, minimum=0)
+# PostgreSQL: the clock sweep splits the clocks into this many shares swept at once (same value
+# on every worker)
+CLOCK_SWEEP_PARALLEL = env_int("CLOCK_SWEEP_PARALLEL", 2, minimum=1)
 API_RATE_LIMIT_PER_MINUTE = env_int("PUBLIC_RATE_LIMIT_PER_MINUTE", 30, minimum=1)
 
 LOGGING = {

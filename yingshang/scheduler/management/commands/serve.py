@@ -24,19 +24,15 @@ class Command(BaseCommand):
                 python,
                 "-m",
                 "gunicorn",
+                "-c",
+                "python:yingshang.gunicorn_conf",
                 "yingshang.wsgi:application",
                 "--bind",
                 bind,
                 "--workers",
                 str(workers),
-                "--threads",
-                "4",
                 "--access-logfile",
                 "-",
-                "--graceful-timeout",
-                "10",
-                "--timeout",
-                "120",
             ]
         )
         worker = subprocess.Popen([python, "-m", "yingshang", "worker"])
