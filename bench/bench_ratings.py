@@ -143,7 +143,7 @@ def main() -> int:
                     expect_status=201,
                     fallback_headers=api_session,
                     duration=DURATION,
-                    connections=50,
+                    connections=common.WRITE_CONNECTIONS,
                     p99_ms=TARGET_P99,
                     min_rps=TARGET_RPS,
                     ids=ids,

@@ -153,7 +153,10 @@ def main() -> int:
                 "moved": {str(k): v for k, v in moved.items()},
                 "clock_events_written": events,
                 "batch": inspect.signature(clocks.sweep).parameters["batch"].default
-                or "the code's default (20,000 on PostgreSQL since ba13149)",
+                or "the code's default (100,000 on PostgreSQL)",
+                "parallel_shares": getattr(
+                    __import__("django.conf").conf.settings, "CLOCK_SWEEP_PARALLEL", 1
+                ),
             }
             started = time.perf_counter()
             again = clocks.sweep(now)

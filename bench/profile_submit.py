@@ -26,6 +26,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=40)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="pstats key: cumulative, tottime, …")
     args = parser.parse_args()
     with common.pg_database("profile") as (_url, env, _info):
         demo = common.manage(["demo", "--quiet"], env)
@@ -66,6 +67,11 @@ def main() -> int:
         slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]
         for q in slow:
             print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
+        started = time.perf_counter()
+        for _ in range(args.n):
+            post()
+        plain = (time.perf_counter() - started) / args.n
+        print(f"\n{args.n} submissions without the profiler: {plain * 1000:.1f} ms each")
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
@@ -77,7 +83,7 @@ def main() -> int:
             f"\n{args.n} submissions in {elapsed:.2f} s under the profiler: {elapsed / args.n * 1000:.1f} ms each"
         )
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue())
         common.close_django_connections()
     return 0
