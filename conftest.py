@@ -33,6 +33,9 @@ def _fresh_caches(request):
     from yingshang.workcal import calendar
 
     cache.clear()
+    from django.core.cache import caches
+
+    caches["template_fragments"].clear()  # rendered menus and portal home ({% cache %})
     from yingshang.cases.selectors import clear_caches
     from yingshang.workbench import navigation
 

@@ -138,7 +138,10 @@ if DATABASE_URL:
         # JIT compilation costs tens to hundreds of milliseconds per query and pays off only for
         # long analytical queries; every page here is short.
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # A health check is one more round trip (SELECT 1) on every request; without it a
+        # connection broken by a database restart fails one request per worker, then Django
+        # drops it (it closes connections that raised errors at the end of the request).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_HEALTH_CHECKS", False)
         test_name = env_str("YINGSHANG_TEST_DB_NAME")
         if test_name:
             DATABASES["default"]["TEST"] = {"NAME": test_name}
@@ -185,6 +188,14 @@ if TESTING:
     # Tests run jobs in-line so a test sees their effects; the worker has its own tests.
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered parts of pages ({% cache %} in templates: menus, the portal home) are kept in each
+# process's memory for HOME_CARDS_CACHE_SECONDS: they hold nothing personal, and reading them
+# from the database or Redis would cost about what rendering them does.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "yingshang-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # --- auth and security ---------------------------------------------------------------------
 AUTH_USER_MODEL = "org.User"
@@ -226,6 +237,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_MINUTES", 30, minimum=5) * 60
 # sliding idle timeout: org.middleware.SlidingSessionMiddleware renews the session at most once a
 # minute (SESSION_SAVE_EVERY_REQUEST would write it on every request)
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "yingshang.org.sessions"  # database sessions, read with prebuilt SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,10 +9,18 @@ from django.utils.translation import gettext as _
 from yingshang import audit
 from yingshang.apiaccess.models import ApiToken
 from yingshang.errors import DomainError
+from yingshang.org.auth import user_by_pk
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
+from yingshang.rowload import RowLoader
 
 TOKEN_PREFIX = "ys_"
+
+
+@cache
+def _tokens() -> RowLoader:
+    # read on every API request: SQL built once (yingshang.rowload); digest is unique
+    return RowLoader(ApiToken, "digest = %s AND revoked_at IS NULL")
 
 
 def digest(secret: str) -> str:
@@ -81,13 +90,13 @@ def authenticate(secret: str):
     """The user a bearer secret acts as, or None."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=digest(secret), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    token = _tokens().one([digest(secret)])
+    if token is None:
         return None
+    user = user_by_pk(token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token.user = user
     now = timezone.now()
     if token.expires_at and token.expires_at <= now:
         return None

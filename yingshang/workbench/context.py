@@ -37,6 +37,8 @@ def shell(request) -> dict:
         "portal_nav": navigation.portal_items(),
         "demo_mode": settings.DEMO,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME * 60),
+        # {% cache %} timeout of the rendered menus and portal home (0: rendered every time)
+        "fragment_seconds": settings.HOME_CARDS_CACHE_SECONDS,
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and request.path.startswith("/staff/"):
@@ -44,9 +46,13 @@ def shell(request) -> dict:
         from yingshang.workcal import calendar
 
         g = grants(user)
-        data["workbench_nav"] = navigation.workbench_items(g.roles)
+        items = navigation.workbench_items(g.roles)
+        data["workbench_nav"] = items
+        # the rendered menu is kept per role set, language and highlighted entry
+        data["nav_active"] = next((i["url"] for i in items if i["url"] == request.path), "")
         data["unread_count"] = _unread(request, unread_count)
         data["user_roles"] = g.roles
+        data["nav_key"] = ",".join(sorted(g.roles))
         if g.has(Role.ADMIN):
             data["calendar_missing_years"] = calendar.missing_years()
     return data
