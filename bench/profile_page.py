@@ -26,6 +26,7 @@ def main() -> int:
     parser.add_argument("--user", default="")
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--sort", default="cumulative", help="pstats key: cumulative, tottime, …")
     parser.add_argument(
         "--seed", default="", help="also run `yingshang seed --scale SEED` (e.g. 0.05)"
     )
@@ -58,6 +59,11 @@ def main() -> int:
         )
         for q in queries.captured_queries:
             print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:160]}")
+        started = time.perf_counter()
+        for _ in range(args.n):
+            client.get(args.path)
+        plain = (time.perf_counter() - started) / args.n
+        print(f"\n{args.n} requests without the profiler: {plain * 1000:.2f} ms each")
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
@@ -69,7 +75,7 @@ def main() -> int:
             f"\n{args.n} requests in {elapsed:.2f} s under the profiler: {elapsed / args.n * 1000:.2f} ms each"
         )
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue())
         common.close_django_connections()
     return 0
