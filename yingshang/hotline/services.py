@@ -1179,15 +1179,17 @@ def _store_attachment(actor, order: WorkOrder, checked):
 
 
 def attach(*, actor, order: WorkOrder, upload):
-    """Add a file (photo, PDF, office document) to an open order: the centre or the main unit."""
-    from yingshang.uploads import check
+    """Add a file (photo, PDF, office document) to an open order: the centre or the main unit.
+    The EVIDENCE profile, as for the caller's own files: a handler's photo of the site may be a
+    phone's WEBP or an old .doc."""
+    from yingshang.uploads import EVIDENCE, check
 
     g = grants_of(actor) if actor is not None else None
     if g is None or not (rules.is_centre(g) or rules.handles(g, order)):
         raise PermissionDeniedError("HOTLINE_FORBIDDEN", _("无权上传附件"))
     if order.status == S.CLOSED:
         raise DomainError("HOTLINE_ATTACH_CLOSED", _("工单已办结，不能再上传附件"))
-    checked = check(upload)
+    checked = check(upload, allowed=EVIDENCE)
     with transaction.atomic():
         att = _store_attachment(actor, order, checked)
     return att

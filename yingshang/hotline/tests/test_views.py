@@ -411,3 +411,29 @@ def test_portal_lookup_is_rate_limited_per_ip(client, personas):
         client.post("/hotline/lookup/", {"number": "GD1", "phone": "13900000000"})
     blocked = client.post("/hotline/lookup/", {"number": "GD1", "phone": "13900000000"})
     assert blocked.status_code == 429 and "查询过于频繁" in blocked.content.decode()
+
+
+def test_unit_uploads_a_phone_photo_in_webp_and_an_executable_is_refused(
+    in_progress, personas, login, settings, tmp_path
+):
+    """Staff files follow the evidence rules the caller's own files follow (photos in any
+    common format, office files), and nothing else."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    order = in_progress()
+    webp = b"RIFF" + (64).to_bytes(4, "little") + b"WEBPVP8 " + b"\x00" * 64
+    client = login(personas.handler_a)
+    r = client.post(
+        f"/staff/hotline/orders/{order.pk}/act/attach/",
+        {"file": SimpleUploadedFile("现场.webp", webp, content_type="image/webp")},
+    )
+    assert r.status_code == 302
+    assert order.attachments.get().name == "现场.webp"
+    exe = b"MZ" + b"\x90\x00" * 40
+    r = client.post(
+        f"/staff/hotline/orders/{order.pk}/act/attach/",
+        {"file": SimpleUploadedFile("照片.webp", exe, content_type="image/webp")},
+    )
+    assert r.status_code == 400 and "不是允许的格式" in r.content.decode()
+    assert order.attachments.count() == 1
