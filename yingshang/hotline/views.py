@@ -854,14 +854,10 @@ def portal_mine_detail(request, pk: int):
     )
 
 
-@login_required_view
-def portal_mine_file(request, pk: int, att: int):
+def _attachment_download(item):
+    """A work-order attachment as a download (never rendered inline); 404 if its file is gone."""
     from django.http import FileResponse
 
-    order = _my_order(request, pk)
-    item = order.attachments.filter(pk=att, uploaded_by=request.user).first()
-    if item is None:
-        raise Http404
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError):
@@ -869,6 +865,15 @@ def portal_mine_file(request, pk: int, att: int):
     response = FileResponse(handle, as_attachment=True, filename=item.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required_view
+def portal_mine_file(request, pk: int, att: int):
+    order = _my_order(request, pk)
+    item = order.attachments.filter(pk=att, uploaded_by=request.user).first()
+    if item is None:
+        raise Http404
+    return _attachment_download(item)
 
 
 # --- settings: time limits and KPI weights --------------------------------------------------------
@@ -931,8 +936,6 @@ def settings_page(request):
 
 @staff_required(*ALL_STAFF)
 def attachment_download(request, pk: int, att: int):
-    from django.http import FileResponse
-
     from yingshang.hotline.models import WorkOrderAttachment
 
     order = scope.get_for(request.user, WorkOrder, pk)
@@ -942,10 +945,4 @@ def attachment_download(request, pk: int, att: int):
         att,
         queryset=WorkOrderAttachment.objects.filter(order=order),
     )
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _attachment_download(item)
