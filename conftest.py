@@ -44,6 +44,9 @@ def _fresh_caches(request):
     from yingshang.org import scope
 
     scope.forget_roles()
+    from yingshang import processcache
+
+    processcache.clear_all()
     # a request in English earlier on this thread must not leak into this test's messages
     translation.activate(settings.LANGUAGE_CODE)
     calendar.invalidate()

@@ -607,6 +607,70 @@ def http_request(
         return exc.code, exc.read().decode("utf-8", "replace")
 
 
+# --- where the CPU went ------------------------------------------------------------------
+_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _CLK_TCK
+
+
+def _postgres_cpu() -> dict[int, float]:
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                comm = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            if comm in ("postgres", "postmaster"):
+                out[int(entry.name)] = _proc_cpu_s(int(entry.name))
+    return out
+
+
+def _machine_busy_s() -> float:
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / _CLK_TCK
+
+
+class CpuSplit:
+    """CPU seconds spent during a load run by the app's workers, by PostgreSQL (every postgres
+    process: backends, WAL writer, checkpointer) and by everything else on the machine (wrk,
+    this harness, other users), per request. Linux only; empty elsewhere."""
+
+    def __init__(self, worker_pids: list[int]):
+        self.worker_pids = list(worker_pids)
+        self.workers = {pid: _proc_cpu_s(pid) for pid in self.worker_pids}
+        self.postgres = _postgres_cpu()
+        self.busy = _machine_busy_s()
+
+    def per_request_ms(self, requests: int) -> dict:
+        if not requests or not Path("/proc/stat").exists():
+            return {}
+        workers = sum(_proc_cpu_s(pid) - self.workers.get(pid, 0.0) for pid in self.worker_pids)
+        postgres = sum(
+            cpu - self.postgres.get(pid, 0.0) for pid, cpu in _postgres_cpu().items()
+        )
+        busy = _machine_busy_s() - self.busy
+        other = max(busy - workers - postgres, 0.0)
+        per = 1000.0 / requests
+        return {
+            "app_workers": round(workers * per, 2),
+            "postgres": round(postgres * per, 2),
+            "other": round(other * per, 2),
+            "machine_busy": round(busy * per, 2),
+        }
+
+
 # Clients for the create-API targets (cases, work orders, ratings). The issues set a rate and a
 # p95/p99 but no client count; with a fixed number of clients latency ≈ clients ÷ rate (Little's
 # law), so "200 requests/s at p95 < 100 ms" describes at most ~20 requests in flight. Ten clients
@@ -694,6 +758,7 @@ def load_run(
                 ids_file=warm_handle.name if ids else None,
                 **common_args,
             )  # warm both workers
+        cpu = CpuSplit(server.worker_pids())
         run = wrk(
             server.base + path,
             duration=duration,
@@ -701,6 +766,7 @@ def load_run(
             ids_file=ids_file,
             **common_args,
         )
+        run["cpu_ms_per_request"] = cpu.per_request_ms(run.get("requests", 0))
     finally:
         if ids:
             os.unlink(ids_file)

@@ -6,12 +6,14 @@ result file). Examples:
     YS_BENCH_KEEP=1 YS_BENCH_VOLUME=0.05 .venv/bin/python bench/bench_ratings.py
     .venv/bin/python bench/profile_api.py ratings -n 200
     .venv/bin/python bench/profile_api.py hotline -n 200 --sort tottime
+    .venv/bin/python bench/profile_api.py ratings --serve 15   # load + CPU split per request
 """
 
 import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import sys
 import tempfile
@@ -41,12 +43,41 @@ def _rating_body(i):
     }
 
 
-def _work_order_body(i):
-    import bench_hotline
+HOTLINE_BODY = {
+    "content": "{n} 号楼前道路井盖破损，夜间行人容易踩空，请尽快修复。",
+    "channel": "phone",
+    "category": "complaint",
+    "caller_name": "王先生",
+    "caller_phone": "13800138000",
+    "address": "示范县人民路88号",
+}
 
-    return (
-        json.loads(bench_hotline.create_body(i)) if hasattr(bench_hotline, "create_body") else None
+
+def serve(env: dict, *, user_token: str, path: str, template: str, ids, seconds: int) -> None:
+    """The benchmark's load against the kept database, with the CPU split per request."""
+    common.close_django_connections()
+    uses_ids = "{id}" in template
+    extra = ("--threads", os.environ["YS_PROFILE_THREADS"]) if os.environ.get("YS_PROFILE_THREADS") else ()
+    with common.gunicorn(env, workers=2, extra_args=extra) as server:
+        run = common.load_run(
+            server,
+            path,
+            label=f"POST {path}",
+            method="POST",
+            body=template,
+            headers={"Authorization": f"Bearer {user_token}", "Content-Type": "application/json"},
+            unique_key_header="Idempotency-Key",
+            expect_status=201,
+            duration=seconds,
+            connections=common.WRITE_CONNECTIONS,
+            ids=list(ids)[:60_000] if uses_ids else None,
+        )
+    lat = run["latency_ms"]
+    print(
+        f"{run['requests_per_s']:.1f} requests/s, p50 {lat['p50']:.1f} p95 {lat['p95']:.1f} "
+        f"p99 {lat['p99']:.1f} ms, errors {run['errors_total']}"
     )
+    print("CPU ms per request:", run.get("cpu_ms_per_request"))
 
 
 def main() -> int:
@@ -55,6 +86,14 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=100)
     parser.add_argument("--top", type=int, default=50)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument(
+        "--serve",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="instead of cProfile: the benchmark's load (2 gunicorn workers, wrk at "
+        "common.WRITE_CONNECTIONS clients) for SECONDS, with the CPU split per request",
+    )
     args = parser.parse_args()
     name = common.DB_PREFIX + args.what
     env = common.app_env(
@@ -75,18 +114,22 @@ def main() -> int:
             cur.execute(RATING_IDS)
             ids = [r[0] for r in cur.fetchall()]
         user, path, make = "operator", "/api/v1/ratings/ratings", _rating_body
+        template = json.dumps(_rating_body("{id}"), ensure_ascii=False).replace('"{id}"', "{id}")
     elif args.what == "hotline":
-        import bench_hotline
-
         ids = list(range(10_000_000, 10_100_000))
-        user, path = "operator", bench_hotline.CREATE_PATH
-        make = bench_hotline.create_payload
+        user, path = "operator", "/api/v1/hotline/orders"
+        template = json.dumps(HOTLINE_BODY, ensure_ascii=False)
+
+        def make(i):
+            return {**HOTLINE_BODY, "content": HOTLINE_BODY["content"].replace("{n}", str(i))}
+
     else:
         import bench_cases
 
         body, _about = bench_cases.submit_payload()
         ids = list(range(1_000_000))
         user, path = "zhangsan", "/api/v1/cases"
+        template = body
 
         def make(i):
             return json.loads(body)
@@ -119,6 +162,9 @@ def main() -> int:
     )
     for k, v in kinds.most_common(40):
         print(f"  {v:3d} × {k}")
+    if args.serve:
+        serve(env, user_token=token, path=path, template=template, ids=ids, seconds=args.serve)
+        return 0
     started = time.perf_counter()
     for _ in range(args.n):
         post()

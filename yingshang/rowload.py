@@ -14,9 +14,14 @@ from django.db import connections, router
 
 
 class RowLoader:
-    def __init__(self, model, where: str):
+    """`where` names columns of the model's table; with `join="<foreign key>"` the related row
+    is read in the same statement (an inner join: no related row, no result) and set on the
+    instance — columns in `where` are then qualified with the table names."""
+
+    def __init__(self, model, where: str, *, join: str | None = None):
         self.model = model
         self.where = where
+        self.join = join
         self._prepared: dict[str, tuple] = {}
 
     def _prepare(self, alias: str):
@@ -24,22 +29,34 @@ class RowLoader:
         if prepared is None:
             connection = connections[alias]
             opts = self.model._meta
-            fields = list(opts.concrete_fields)
             qn = connection.ops.quote_name
-            sql = (
-                f"SELECT {', '.join(qn(f.column) for f in fields)} "  # noqa: S608 - names from the model
-                f"FROM {qn(opts.db_table)} WHERE {self.where}"
-            )
+            fields = list(opts.concrete_fields)
+            cols = [f.get_col(opts.db_table) for f in fields]
+            select = [f"{qn(opts.db_table)}.{qn(f.column)}" for f in fields]
+            source = qn(opts.db_table)
+            related = None
+            if self.join:
+                fk = opts.get_field(self.join)
+                ropts = fk.related_model._meta
+                rfields = list(ropts.concrete_fields)
+                cols += [f.get_col(ropts.db_table) for f in rfields]
+                select += [f"{qn(ropts.db_table)}.{qn(f.column)}" for f in rfields]
+                source += (
+                    f" JOIN {qn(ropts.db_table)} ON {qn(ropts.db_table)}.{qn(ropts.pk.column)}"
+                    f" = {qn(opts.db_table)}.{qn(fk.column)}"
+                )
+                related = (fk.name, fk.related_model, [f.attname for f in rfields])
+            sql = f"SELECT {', '.join(select)} FROM {source} WHERE {self.where}"  # noqa: S608 - names from the model
             compiler = self.model._default_manager.none().query.get_compiler(alias)
-            converters = compiler.get_converters([f.get_col(opts.db_table) for f in fields])
-            prepared = (sql, compiler, converters, [f.attname for f in fields])
+            converters = compiler.get_converters(cols)
+            prepared = (sql, compiler, converters, [f.attname for f in fields], related)
             self._prepared[alias] = prepared
         return prepared
 
     def one(self, params: list):
         """The first matching row as a model instance, or None."""
         alias = router.db_for_read(self.model)
-        sql, compiler, converters, names = self._prepare(alias)
+        sql, compiler, converters, names, related = self._prepare(alias)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -47,4 +64,101 @@ class RowLoader:
             return None
         if converters:
             row = next(iter(compiler.apply_converters([row], converters)))
-        return self.model.from_db(alias, names, row)
+        if related is None:
+            return self.model.from_db(alias, names, row)
+        row = list(row)
+        obj = self.model.from_db(alias, names, row[: len(names)])
+        name, model, rnames = related
+        setattr(obj, name, model.from_db(alias, rnames, row[len(names) :]))
+        return obj
+
+
+class RowInserter:
+    """INSERT of one model instance with the SQL built once per process — what `Model.save()`
+    does for a new row (field defaults, `auto_now_add`, the database's value preparation,
+    RETURNING the primary key) without compiling an InsertQuery each time (~0.5 ms of Python
+    per row on the benchmark machine). For the few rows written on every API create (the
+    object, its audit event, the idempotency record).
+
+    `ignore_conflicts=True` adds `ON CONFLICT DO NOTHING`: a row refused by a unique constraint
+    (or partial unique index) is not inserted and `insert()` returns False — no exception, so no
+    savepoint is needed around it. Models with pre_save/post_save receivers go through
+    `save()` so the receivers still run."""
+
+    def __init__(self, model, *, ignore_conflicts: bool = False):
+        self.model = model
+        self.ignore_conflicts = ignore_conflicts
+        self._prepared: dict[str, tuple] = {}
+
+    def _prepare(self, alias: str):
+        prepared = self._prepared.get(alias)
+        if prepared is None:
+            connection = connections[alias]
+            opts = self.model._meta
+            pk = opts.pk
+            generated = pk.db_returning  # an auto-incrementing key the database assigns
+            fields = [f for f in opts.concrete_fields if not (f is pk and generated)]
+            qn = connection.ops.quote_name
+            conflict = " ON CONFLICT DO NOTHING" if self.ignore_conflicts else ""
+
+            def statement(columns):
+                return (
+                    f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in columns)}) "  # noqa: S608 - names from the model
+                    f"VALUES ({', '.join(['%s'] * len(columns))}){conflict} RETURNING {qn(pk.column)}"
+                )
+
+            sql = statement(fields)
+            # a key set before the insert (taken from the sequence) is written with the row
+            sql_pk = statement([pk, *fields]) if generated else sql
+            prepared = (sql, sql_pk, fields)
+            self._prepared[alias] = prepared
+        return prepared
+
+    def insert(self, obj) -> bool:
+        """Insert `obj` (a new instance); sets its pk. False when a conflict skipped it."""
+        from django.db.models.signals import post_save, pre_save
+
+        model = self.model
+        if pre_save.has_listeners(model) or post_save.has_listeners(model):
+            obj.save(force_insert=True)
+            return True
+        alias = router.db_for_write(model)
+        sql, sql_pk, fields = self._prepare(alias)
+        connection = connections[alias]  # per thread: not kept with the SQL
+        values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        pk = model._meta.pk
+        if obj.pk is not None and sql_pk is not sql:
+            sql = sql_pk
+            values.insert(0, pk.get_db_prep_save(obj.pk, connection))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        setattr(obj, pk.attname, row[0])
+        obj._state.adding = False
+        obj._state.db = alias
+        return True
+
+
+_sequences: dict[tuple[str, str], str] = {}
+
+
+def next_id(model) -> int | None:
+    """PostgreSQL: the next value of the model's primary-key sequence, to write a row whose
+    other columns are derived from its id (a number like GD2026120500001234) in one INSERT
+    instead of an INSERT and an UPDATE (which writes the row and its indexes twice). None on
+    other databases: the caller inserts first and derives afterwards."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return None
+    opts = model._meta
+    key = (alias, opts.db_table)
+    with connection.cursor() as cursor:
+        sequence = _sequences.get(key)
+        if sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
+            sequence = _sequences[key] = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        return cursor.fetchone()[0]

@@ -346,6 +346,9 @@ if len(COUNTY_REGION_CODE) != 6 or not COUNTY_REGION_CODE.isdigit():
     )
 # seconds a user's home-page queue counts are reused in one process (0: always fresh)
 HOME_CARDS_CACHE_SECONDS = 0 if TESTING else env_int("HOME_CARDS_CACHE_SECONDS", 20, minimum=0)
+# seconds a process reuses rarely changed rows read by hot paths (yingshang.processcache:
+# rating settings, the active rating scheme, unit names); a save clears them in its process
+PROCESS_CACHE_SECONDS = 0 if TESTING else env_int("PROCESS_CACHE_SECONDS", 10, minimum=0)
 # seconds a process reuses a user's roles while their roles_version is unchanged (unit names
 # shown with them may lag a rename by this long in other processes)
 ROLE_CACHE_SECONDS = env_int("ROLE_CACHE_SECONDS", 60, minimum=0)

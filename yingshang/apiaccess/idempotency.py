@@ -18,6 +18,7 @@ from ninja.responses import Status
 
 from yingshang.apiaccess.models import IdempotencyRecord
 from yingshang.errors import DomainError
+from yingshang.rowload import RowInserter, RowLoader
 
 HEADER = "Idempotency-Key"
 
@@ -66,15 +67,13 @@ def idempotent(
             )
         return Status(record.status_code, record.response)
 
-    existing = IdempotencyRecord.objects.filter(
-        principal=principal, endpoint=endpoint, key=key
-    ).first()
+    existing = _RECORDS_READ.one([principal, endpoint, key])
     if existing:
         return replay(existing)
     try:
         with transaction.atomic():
             status, result = _split(create())
-            IdempotencyRecord.objects.create(
+            record = IdempotencyRecord(
                 principal=principal,
                 key=key,
                 endpoint=endpoint,
@@ -82,13 +81,22 @@ def idempotent(
                 status_code=status,
                 response=_to_json(result),
             )
-    except IntegrityError:
+            if not _RECORDS_WRITE.insert(record):
+                raise _RetryWon
+    except (IntegrityError, _RetryWon):
         # a concurrent retry with the same key won the race; its transaction (and the object it
         # created) committed, ours rolled back as a whole: answer with its response.
-        existing = IdempotencyRecord.objects.filter(
-            principal=principal, endpoint=endpoint, key=key
-        ).first()
+        existing = _RECORDS_READ.one([principal, endpoint, key])
         if existing is None:
             raise
         return replay(existing)
     return Status(status, result)
+
+
+class _RetryWon(Exception):
+    """Our record lost to a concurrent request with the same key: roll back what we created."""
+
+
+# read and written on every create call with a key: SQL built once (yingshang.rowload)
+_RECORDS_READ = RowLoader(IdempotencyRecord, "principal = %s AND endpoint = %s AND key = %s")
+_RECORDS_WRITE = RowInserter(IdempotencyRecord, ignore_conflicts=True)

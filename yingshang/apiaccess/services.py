@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from yingshang import audit
 from yingshang.apiaccess.models import ApiToken
 from yingshang.errors import DomainError
-from yingshang.org.auth import user_by_pk
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
 from yingshang.rowload import RowLoader
@@ -19,8 +18,10 @@ TOKEN_PREFIX = "ys_"
 
 @cache
 def _tokens() -> RowLoader:
-    # read on every API request: SQL built once (yingshang.rowload); digest is unique
-    return RowLoader(ApiToken, "digest = %s AND revoked_at IS NULL")
+    # read on every API request: SQL built once (yingshang.rowload), the token and its user in
+    # one statement; digest is unique
+    table = ApiToken._meta.db_table
+    return RowLoader(ApiToken, f"{table}.digest = %s AND {table}.revoked_at IS NULL", join="user")
 
 
 def digest(secret: str) -> str:
@@ -93,10 +94,9 @@ def authenticate(secret: str):
     token = _tokens().one([digest(secret)])
     if token is None:
         return None
-    user = user_by_pk(token.user_id)
-    if user is None or not user.is_active:
+    user = token.user  # read with the token
+    if not user.is_active:
         return None
-    token.user = user
     now = timezone.now()
     if token.expires_at and token.expires_at <= now:
         return None

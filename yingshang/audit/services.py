@@ -8,6 +8,7 @@ from django.utils import timezone
 from yingshang.audit.chain import GENESIS, event_hash, jsonable
 from yingshang.audit.context import current
 from yingshang.audit.models import AuditEvent, ReturnRecord
+from yingshang.rowload import RowInserter
 
 # Arbitrary constant key of the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 7_120_345_001
@@ -27,6 +28,26 @@ def diff(before: dict | None, after: dict | None) -> dict:
         if old != new:
             out[key] = [old, new]
     return out
+
+
+_EVENTS = RowInserter(AuditEvent)
+
+
+def _chain_head() -> tuple[int, str]:
+    """(seq, hash) of the last event, (0, GENESIS) for an empty log — read under the chain
+    lock, which is held until the transaction ends."""
+    if connection.vendor == "postgresql":
+        # lock + head read in one round trip (audit/migrations/0006: a new snapshot after the
+        # lock is granted)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT head_seq, head_hash FROM audit_chain_head(%s)", [_CHAIN_LOCK_KEY]
+            )
+            head = cursor.fetchone()
+    else:
+        _lock_chain()
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return (head[0], head[1]) if head else (0, GENESIS)
 
 
 def _lock_chain() -> None:
@@ -70,9 +91,8 @@ def record(
     unit_id = getattr(unit, "pk", unit)
     ip = current().ip
 
-    _lock_chain()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    seq, prev_hash = _chain_head()
+    seq += 1
     created_at = timezone.now()
     # Two events in the same microsecond keep their order through seq; the hash covers both.
     fields = {
@@ -89,11 +109,13 @@ def record(
         "ip": ip,
         "prev_hash": prev_hash,
     }
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor_name=(getattr(actor, "display_name", "") or "")[:60] if actor is not None else "",
         hash=event_hash(**fields),
         **fields,
     )
+    _EVENTS.insert(event)
+    return event
 
 
 def record_many(
@@ -116,9 +138,7 @@ def record_many(
     unit_id = getattr(unit, "pk", unit)
     actor_name = (getattr(actor, "display_name", "") or "")[:60] if actor is not None else ""
     ip = current().ip
-    _lock_chain()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS)
+    seq, prev_hash = _chain_head()
     created_at = timezone.now()
     rows = []
     for obj, after in items:

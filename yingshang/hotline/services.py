@@ -28,6 +28,7 @@ from yingshang.hotline.transitions import ORDER
 from yingshang.notify import services as notify
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants as grants_of
+from yingshang.rowload import RowInserter, next_id
 from yingshang.workcal import calendar, clocks
 from yingshang.workcal.models import Clock
 
@@ -186,6 +187,9 @@ def _fmt(at) -> str:
 REQUIRED_TEXT = 5
 
 
+_ORDERS = RowInserter(WorkOrder)
+
+
 def register(
     *,
     actor,
@@ -260,8 +264,13 @@ def register(
     try:
         # a savepoint only where a unique clash is expected (a city order pushed twice at once)
         with transaction.atomic(savepoint=bool(external_number)):
-            order = WorkOrder.objects.create(
-                number=uuid.uuid4().hex[:24],
+            pk = next_id(WorkOrder)
+            day = f"{calendar.local_date(at):%Y%m%d}"
+            order = WorkOrder(
+                pk=pk,
+                # the number comes from the id: known before the insert on PostgreSQL, written
+                # after it elsewhere (a provisional unique value first)
+                number=f"GD{day}{pk:08d}" if pk is not None else uuid.uuid4().hex[:24],
                 external_number=external_number,
                 source_system=source_system,
                 channel=channel,
@@ -283,8 +292,10 @@ def register(
                 registered_at=at,
                 created_by=actor,
             )
-            order.number = f"GD{calendar.local_date(at):%Y%m%d}{order.pk:08d}"
-            WorkOrder.objects.filter(pk=order.pk).update(number=order.number)
+            _ORDERS.insert(order)
+            if pk is None:
+                order.number = f"GD{day}{order.pk:08d}"
+                WorkOrder.objects.filter(pk=order.pk).update(number=order.number)
             _record(
                 actor,
                 "register",

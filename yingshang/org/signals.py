@@ -16,6 +16,7 @@ def _roles_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Unit)
 def _unit_changed(sender, instance, **kwargs):
-    from yingshang.org import scope
+    from yingshang.org import names, scope
 
     scope.forget_roles()
+    names.UNIT_NAMES.clear()

@@ -11,8 +11,13 @@ class RatingsConfig(AppConfig):
         from importlib import import_module
         from importlib.util import find_spec
 
-        from yingshang.audit import labels
+        from django.db.models.signals import post_save
 
+        from yingshang.audit import labels
+        from yingshang.ratings import ratelimit, schemes
+
+        post_save.connect(schemes.ACTIVE.clear, sender="ratings.RatingScheme", weak=False)
+        post_save.connect(ratelimit.SETTINGS.clear, sender="ratings.RatingSettings", weak=False)
         if find_spec(f"{self.name}.scopes"):
             import_module(f"{self.name}.scopes")
         labels.register(

@@ -11,7 +11,12 @@ from yingshang import audit
 from yingshang.errors import DomainError
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
+from yingshang.processcache import TTLCache
 from yingshang.ratings.models import RatingScheme
+
+# the active scheme per kind, read by every rating; publishing clears it in this process and
+# the other processes give new ratings the new version within PROCESS_CACHE_SECONDS
+ACTIVE = TTLCache("ratings.scheme")
 
 # Labels are data (stored in the scheme row), so they are kept in Chinese here.
 DEFAULTS = {
@@ -54,9 +59,12 @@ DEFAULTS = {
 
 
 def current(kind: str) -> RatingScheme:
-    scheme = RatingScheme.objects.filter(kind=kind, is_active=True).first()
+    scheme = ACTIVE.get(
+        kind, lambda: RatingScheme.objects.filter(kind=kind, is_active=True).first()
+    )
     if scheme is not None:
         return scheme
+    ACTIVE.clear()  # not kept: the first rating creates it (in a transaction that may roll back)
     try:
         with transaction.atomic():
             return RatingScheme.objects.create(kind=kind, version=1, **DEFAULTS[kind])

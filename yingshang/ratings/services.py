@@ -33,6 +33,7 @@ from yingshang.ratings.models import (
     RatingInvitation,
     WindowVisit,
 )
+from yingshang.rowload import RowInserter
 
 # the optional details page follows the click; after this it is closed
 DETAILS_WINDOW = dt.timedelta(minutes=30)
@@ -300,6 +301,9 @@ def _is_authenticated(user) -> bool:
     return user is not None and user.is_authenticated
 
 
+_RATINGS = RowInserter(Rating, ignore_conflicts=True)
+
+
 def _record(
     *,
     target,
@@ -321,46 +325,55 @@ def _record(
     if counts["unit_id"] is None:
         raise DomainError("RATING_NO_UNIT", _("该办理对象尚无责任单位，暂不能评价"))
     at = at or timezone.now()
+    rating = Rating(
+        level=level,
+        is_bad=level in BAD_LEVELS,
+        scheme=scheme,
+        dimensions=dimensions,
+        problems=problems,
+        comment=comment,
+        details_added_at=at if (dimensions or problems or comment) else None,
+        channel=channel,
+        point=point,
+        anonymous=anonymous,
+        rater=rater,
+        rater_phone=phone[:20],
+        case=target.obj if target.kind == T.KIND_CASE else None,
+        work_order=target.obj if target.kind == T.KIND_WORK_ORDER else None,
+        visit=target.obj if target.kind == T.KIND_VISIT else None,
+        created_at=at,
+        **counts,
+    )
     try:
-        with transaction.atomic():
-            if Rating.objects.filter(**target.rating_filter(point)).exists():
-                raise _already_rated(target, point)
-            rating = Rating.objects.create(
-                level=level,
-                is_bad=level in BAD_LEVELS,
-                scheme=scheme,
-                dimensions=dimensions,
-                problems=problems,
-                comment=comment,
-                details_added_at=at if (dimensions or problems or comment) else None,
-                channel=channel,
-                point=point,
-                anonymous=anonymous,
-                rater=rater,
-                rater_phone=phone[:20],
-                case=target.obj if target.kind == T.KIND_CASE else None,
-                work_order=target.obj if target.kind == T.KIND_WORK_ORDER else None,
-                visit=target.obj if target.kind == T.KIND_VISIT else None,
-                created_at=at,
-                **counts,
-            )
-            # The event of an anonymous rating names nobody: not the rater, and not the clerk
-            # whose session ran the pad (GB/T 39734: the evaluator's information is protected).
-            audit.record(
-                actor=audit_actor,
-                action="rating.submit",
-                obj=rating,
-                unit=rating.unit_id,
-                after={"level": level, "channel": channel, "point": point, "anonymous": anonymous},
-                role=audit_role,
-            )
-            if rating.is_bad:
-                from yingshang.ratings.rectifications import rectification_open
+        # no savepoint: the partial unique indexes (one per case and point, per visit, per work
+        # order) refuse a second rating through ON CONFLICT DO NOTHING, which raises nothing
+        with transaction.atomic(savepoint=False):
+            created = _RATINGS.insert(rating)
+            if created:
+                # The event of an anonymous rating names nobody: not the rater, and not the
+                # clerk whose session ran the pad (GB/T 39734: the evaluator's information is
+                # protected).
+                audit.record(
+                    actor=audit_actor,
+                    action="rating.submit",
+                    obj=rating,
+                    unit=rating.unit_id,
+                    after={
+                        "level": level,
+                        "channel": channel,
+                        "point": point,
+                        "anonymous": anonymous,
+                    },
+                    role=audit_role,
+                )
+                if rating.is_bad:
+                    from yingshang.ratings.rectifications import rectification_open
 
-                rectification_open(rating=rating, at=at)
+                    rectification_open(rating=rating, at=at)
     except IntegrityError:
-        # the partial unique index caught a concurrent second rating of the same object/point
         raise _already_rated(target, point) from None
+    if not created:
+        raise _already_rated(target, point)
     return rating
 
 

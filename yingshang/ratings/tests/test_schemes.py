@@ -114,7 +114,12 @@ def test_publishing_the_same_content_is_refused(login, personas):
     assert 'data-code="RATING_SCHEME_UNCHANGED"' in response.content.decode()
 
 
-def test_ratings_keep_the_version_they_were_given_under(login, personas, make_case):
+@pytest.mark.parametrize("cache_seconds", [0, 10], ids=["no-process-cache", "process-cache"])
+def test_ratings_keep_the_version_they_were_given_under(
+    login, personas, make_case, settings, cache_seconds
+):
+    # with the per-process cache on (production), publishing clears it in this process
+    settings.PROCESS_CACHE_SECONDS = cache_seconds
     case = make_case()
     old_rating = rating_submit(
         actor=personas.applicant, target=T.for_case(case), level=1, channel=Channel.WEB
