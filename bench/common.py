@@ -657,9 +657,7 @@ class CpuSplit:
         if not requests or not Path("/proc/stat").exists():
             return {}
         workers = sum(_proc_cpu_s(pid) - self.workers.get(pid, 0.0) for pid in self.worker_pids)
-        postgres = sum(
-            cpu - self.postgres.get(pid, 0.0) for pid, cpu in _postgres_cpu().items()
-        )
+        postgres = sum(cpu - self.postgres.get(pid, 0.0) for pid, cpu in _postgres_cpu().items())
         busy = _machine_busy_s() - self.busy
         other = max(busy - workers - postgres, 0.0)
         per = 1000.0 / requests

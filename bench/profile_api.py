@@ -57,7 +57,11 @@ def serve(env: dict, *, user_token: str, path: str, template: str, ids, seconds:
     """The benchmark's load against the kept database, with the CPU split per request."""
     common.close_django_connections()
     uses_ids = "{id}" in template
-    extra = ("--threads", os.environ["YS_PROFILE_THREADS"]) if os.environ.get("YS_PROFILE_THREADS") else ()
+    extra = (
+        ("--threads", os.environ["YS_PROFILE_THREADS"])
+        if os.environ.get("YS_PROFILE_THREADS")
+        else ()
+    )
     with common.gunicorn(env, workers=2, extra_args=extra) as server:
         run = common.load_run(
             server,
