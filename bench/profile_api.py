@@ -166,6 +166,9 @@ def main() -> int:
     )
     for k, v in kinds.most_common(40):
         print(f"  {v:3d} × {k}")
+    if os.environ.get("YS_PROFILE_SQL"):
+        for q in queries.captured_queries:
+            print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
     if args.serve:
         serve(env, user_token=token, path=path, template=template, ids=ids, seconds=args.serve)
         return 0
@@ -181,6 +184,8 @@ def main() -> int:
     for _ in range(args.n):
         post()
     profiler.disable()
+    if os.environ.get("YS_PROFILE_DUMP"):
+        profiler.dump_stats(os.environ["YS_PROFILE_DUMP"])
     elapsed = time.perf_counter() - started
     print(f"{args.n} requests under the profiler: {elapsed / args.n * 1000:.1f} ms each\n")
     out = io.StringIO()

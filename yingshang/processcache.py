@@ -21,9 +21,12 @@ _REGISTRY: list["TTLCache"] = []
 
 
 class TTLCache:
-    def __init__(self, name: str, *, max_entries: int = 5000):
+    def __init__(self, name: str, *, max_entries: int = 5000, seconds: int | None = None):
+        """`seconds`: a fixed lifetime for values that never change once written (published
+        versions); still off when PROCESS_CACHE_SECONDS is 0."""
         self.name = name
         self.max_entries = max_entries
+        self.seconds = seconds
         self._entries: dict[Any, tuple[float, Any]] = {}
         _REGISTRY.append(self)
 
@@ -31,6 +34,7 @@ class TTLCache:
         ttl = getattr(settings, "PROCESS_CACHE_SECONDS", 10)
         if ttl <= 0:
             return loader()
+        ttl = self.seconds or ttl
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry[0] > now:

@@ -101,16 +101,18 @@ class RowInserter:
             qn = connection.ops.quote_name
             conflict = " ON CONFLICT DO NOTHING" if self.ignore_conflicts else ""
 
-            def statement(columns):
+            def parts(columns):
                 return (
-                    f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in columns)}) "  # noqa: S608 - names from the model
-                    f"VALUES ({', '.join(['%s'] * len(columns))}){conflict} RETURNING {qn(pk.column)}"
+                    f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in columns)}) VALUES ",  # noqa: S608 - names from the model
+                    f"({', '.join(['%s'] * len(columns))})",
+                    f"{conflict} RETURNING {qn(pk.column)}",
                 )
 
-            sql = statement(fields)
+            many = parts(fields)
+            sql = "".join(many)
             # a key set before the insert (taken from the sequence) is written with the row
-            sql_pk = statement([pk, *fields]) if generated else sql
-            prepared = (sql, sql_pk, fields)
+            sql_pk = "".join(parts([pk, *fields])) if generated else sql
+            prepared = (sql, sql_pk, fields, many)
             self._prepared[alias] = prepared
         return prepared
 
@@ -123,7 +125,7 @@ class RowInserter:
             obj.save(force_insert=True)
             return True
         alias = router.db_for_write(model)
-        sql, sql_pk, fields = self._prepare(alias)
+        sql, sql_pk, fields, _many = self._prepare(alias)
         connection = connections[alias]  # per thread: not kept with the SQL
         values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
         pk = model._meta.pk
@@ -139,6 +141,31 @@ class RowInserter:
         obj._state.adding = False
         obj._state.db = alias
         return True
+
+    def insert_many(self, objs: list) -> None:
+        """Insert new instances (without preset keys) in one statement; sets their pks."""
+        if not objs:
+            return
+        from django.db.models.signals import post_save, pre_save
+
+        model = self.model
+        if self.ignore_conflicts or pre_save.has_listeners(model) or post_save.has_listeners(model):
+            raise ValueError("insert_many() is for plain inserts of models without receivers")
+        alias = router.db_for_write(model)
+        _sql, _sql_pk, fields, (head, row_marks, tail) = self._prepare(alias)
+        connection = connections[alias]
+        values = []
+        for obj in objs:
+            values.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+        statement = head + ", ".join([row_marks] * len(objs)) + tail
+        with connection.cursor() as cursor:
+            cursor.execute(statement, values)
+            rows = cursor.fetchall()
+        pk = model._meta.pk
+        for obj, row in zip(objs, rows, strict=True):
+            setattr(obj, pk.attname, row[0])
+            obj._state.adding = False
+            obj._state.db = alias
 
 
 _sequences: dict[tuple[str, str], str] = {}

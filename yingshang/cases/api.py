@@ -13,9 +13,11 @@ from ninja import Field, Query, Router, Schema
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.cases import services
 from yingshang.cases.models import ApprovalTask, Case, Verification
+from yingshang.catalog import selectors as catalog_selectors
 from yingshang.catalog.models import Matter, Package
 from yingshang.errors import InvalidInput
 from yingshang.org import scope
+from yingshang.org.names import unit_stub
 
 router = Router(tags=["办件 cases"])
 PREFIX = "/"  # paths below start with /cases
@@ -154,12 +156,11 @@ def submit(request, payload: SubmitIn):
     def create():
         matter = package = None
         if payload.matter_id is not None:
-            matter = scope.get_for(
-                request.user,
-                Matter,
-                payload.matter_id,
-                queryset=Matter.objects.select_related("current_version", "unit"),
-            )
+            matter = scope.get_for(request.user, Matter, payload.matter_id)
+            # the published version (never changed) and the unit's name from this process's
+            # caches instead of joining both rows on every submission
+            matter.current_version = catalog_selectors.published_version(matter.current_version_id)
+            matter.unit = unit_stub(matter.unit_id)
         elif payload.package_code:
             package = scope.get_for(request.user, Package, payload.package_code, field="code")
         if payload.channel == "window":

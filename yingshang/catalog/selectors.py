@@ -15,6 +15,7 @@ from yingshang.catalog.models import (
     PackageMember,
 )
 from yingshang.org import scope
+from yingshang.processcache import TTLCache
 
 
 # --- packages: one form, one set of materials ------------------------------------------------
@@ -388,3 +389,15 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
         pscored.append((score, p.pk, p))
     pscored.sort(key=lambda s: (-s[0], s[1]))
     return SearchResult([s[3] for s in scored[:limit]], [s[2] for s in pscored], words)
+
+
+# Published versions are never changed (a change publishes a new one), so a process keeps the
+# versions it has read (yingshang.processcache; off in tests).
+_PUBLISHED = TTLCache("catalog.versions", seconds=3600)
+
+
+def published_version(pk):
+    """The MatterVersion with this pk (None for None or a missing one), read once per process."""
+    if pk is None:
+        return None
+    return _PUBLISHED.get(pk, lambda: MatterVersion.objects.filter(pk=pk).first())

@@ -8,9 +8,14 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from yingshang.notify.models import Message
+from yingshang.rowload import RowInserter
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
+
+
+# written with most state changes: SQL built once (yingshang.rowload)
+_MESSAGES = RowInserter(Message)
 
 
 def send(
@@ -29,7 +34,7 @@ def send(
         address = (
             (recipient.mobile or "") if channel == Message.Channel.SMS else (recipient.email or "")
         )
-    message = Message.objects.create(
+    message = Message(
         channel=channel,
         recipient=recipient,
         address=address,
@@ -42,6 +47,7 @@ def send(
         sent_at=timezone.now() if channel == Message.Channel.INAPP else None,
         next_attempt_at=None if channel == Message.Channel.INAPP else timezone.now(),
     )
+    _MESSAGES.insert(message)
     if message.status == Message.Status.PENDING:
         from yingshang.notify.tasks import deliver_message
 

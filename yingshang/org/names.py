@@ -18,3 +18,13 @@ def unit_name(pk) -> str:
         return Unit.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
 
     return UNIT_NAMES.get(pk, load)
+
+
+def unit_stub(pk):
+    """A Unit carrying only id and name (the other fields deferred: reading one loads it), for
+    answers that name the unit of a row just written."""
+    from yingshang.org.models import Unit
+
+    if pk is None:
+        return None
+    return Unit.from_db(None, ["id", "name"], (pk, unit_name(pk)))

@@ -16,7 +16,8 @@ def _roles_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Unit)
 def _unit_changed(sender, instance, **kwargs):
-    from yingshang.org import names, scope
+    from yingshang import processcache
+    from yingshang.org import scope
 
     scope.forget_roles()
-    names.UNIT_NAMES.clear()
+    processcache.clear_all()  # unit names, the service centre

@@ -150,14 +150,13 @@ def submit(request, payload: RatingIn):
 
 def _with_relations(rating: Rating, target: T.Target) -> Rating:
     """What rating_out reads, from the objects at hand instead of reading the rating back."""
-    from yingshang.org.models import Unit
-    from yingshang.org.names import unit_name
+    from yingshang.org.names import unit_stub
 
     if target.kind == T.KIND_CASE:
         rating.case = target.obj
     elif target.kind == T.KIND_WORK_ORDER:
         rating.work_order = target.obj
-    rating.unit = Unit(pk=rating.unit_id, name=unit_name(rating.unit_id))
+    rating.unit = unit_stub(rating.unit_id)
     return rating
 
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from yingshang.rowload import RowInserter
 from yingshang.workcal import calendar
 from yingshang.workcal.models import Clock, ClockEvent
 
@@ -95,7 +96,7 @@ def _extend_due(cal, due: dt.datetime, amount: float, unit: str) -> dt.datetime:
 def _event(
     clock: Clock, kind: str, at: dt.datetime, due_before, detail: dict | None = None
 ) -> ClockEvent:
-    return ClockEvent.objects.create(
+    event = ClockEvent(
         clock=clock,
         kind=kind,
         at=at,
@@ -103,6 +104,14 @@ def _event(
         due_after=clock.due_at,
         detail=detail or {},
     )
+    _EVENTS.insert(event)
+    return event
+
+
+# a clock and its start event are written by every case submission and work-order dispatch:
+# SQL built once (yingshang.rowload)
+_CLOCKS = RowInserter(Clock)
+_EVENTS = RowInserter(ClockEvent)
 
 
 def _check_unit(unit: str) -> None:
@@ -136,7 +145,7 @@ def clock_start(
     )
     clock.warn_at = _warn_at(cal, clock.due_at, float(amount), unit)
     clock.state = _state_at(clock, timezone.now())
-    clock.save()
+    _CLOCKS.insert(clock)
     _event(clock, ClockEvent.Kind.START, started_at, None, {"amount": str(amount), "unit": unit})
     return clock
 
