@@ -78,7 +78,12 @@ class Case(models.Model):
     number = models.CharField(_("办件编号"), max_length=24, unique=True)
     title = models.CharField(_("事项/一件事名称"), max_length=200)
     matter = models.ForeignKey(
-        "catalog.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "catalog.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # case_matter_period leads with it (every index is paid on each insert)
     )
     matter_version = models.ForeignKey(
         "catalog.MatterVersion",
@@ -87,6 +92,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("事项版本"),
+        db_index=False,  # never filtered (every index is paid on each insert)
     )
     package = models.ForeignKey(
         "catalog.Package",
@@ -95,12 +101,14 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("一件事"),
+        db_index=False,  # case_package_period leads with it (every index is paid on each insert)
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("申请人"),
+        db_index=False,  # case_applicant leads with it (every index is paid on each insert)
     )
     firm = models.ForeignKey(
         "enterprises.Firm", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
@@ -123,7 +131,11 @@ class Case(models.Model):
     )
     closure_reason = models.TextField(_("关闭原因"), blank=True)
     unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("承办单位")
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("承办单位"),
+        db_index=False,  # case_unit_period leads with it (every index is paid on each insert)
     )
     centre = models.ForeignKey(
         "org.Unit",
@@ -184,12 +196,22 @@ class Case(models.Model):
     deficit_due_at = models.DateTimeField(_("容缺补齐期限"), null=True, blank=True)
     # what the applicant signed when applying (容缺受理承诺书 / 告知承诺书), kept for acceptance
     deficit_signed_text = models.ForeignKey(
-        "credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "credit.CommitmentText",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never filtered (every index is paid on each insert)
     )
     deficit_signed_at = models.DateTimeField(null=True, blank=True)
     certificate_keys = models.JSONField(_("以承诺替代的证明"), default=list, blank=True)
     certificate_signed_text = models.ForeignKey(
-        "credit.CommitmentText", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "credit.CommitmentText",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never filtered (every index is paid on each insert)
     )
     visits = models.PositiveSmallIntegerField(_("实际到现场次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -321,7 +343,10 @@ class Document(models.Model):
         SUPPLEMENT = "supplement", _("补充材料")
         RESULT = "result", _("办理结果")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    # no own index: document_case_key leads with it (every index is paid on each insert)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="documents", db_index=False
+    )
     material_key = models.CharField(_("材料标识"), max_length=60, blank=True)
     material_name = models.CharField(_("材料名称"), max_length=200, blank=True)
     purpose = models.CharField(
@@ -333,11 +358,19 @@ class Document(models.Model):
     content_type = models.CharField(_("文件类型"), max_length=100)
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never filtered (every index is paid on each insert)
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never filtered by value (every index is paid on each insert)
     )
 
     class Meta:

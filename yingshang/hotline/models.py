@@ -93,7 +93,8 @@ class WorkOrder(models.Model):
         _("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
     caller_name = models.CharField(_("来电人"), max_length=40, blank=True)
-    caller_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    # no own index: hl_order_phone (caller_phone, registered_at) serves the caller history
+    caller_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     anonymous = models.BooleanField(_("匿名"), default=False)
     confidential = models.BooleanField(
         _("保密"), default=False, help_text=_("来电人身份对承办单位保密")
@@ -137,6 +138,7 @@ class WorkOrder(models.Model):
         on_delete=models.PROTECT,
         related_name="hotline_orders",
         verbose_name=_("主办单位"),
+        db_index=False,  # hl_order_unit_period leads with it (every index is paid on each insert)
     )
     co_units = models.ManyToManyField(
         "org.Unit",

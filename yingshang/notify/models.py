@@ -25,6 +25,7 @@ class Message(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="messages",
+        db_index=False,  # notify_unread leads with it (every index is paid on each insert)
     )
     address = models.CharField(_("手机号/邮箱"), max_length=120, blank=True)
     subject = models.CharField(_("标题"), max_length=200, blank=True)

@@ -160,7 +160,11 @@ class Rating(models.Model):
     level = models.PositiveSmallIntegerField(_("评价等级"), choices=Level.choices)
     is_bad = models.BooleanField(_("差评"), default=False)
     scheme = models.ForeignKey(
-        RatingScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标版本")
+        RatingScheme,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("指标版本"),
+        db_index=False,  # never filtered (every index is paid on each insert)
     )
     dimensions = models.JSONField(_("分项评价"), default=dict, blank=True)
     problems = models.JSONField(_("问题"), default=list, blank=True)
@@ -187,6 +191,7 @@ class Rating(models.Model):
         on_delete=models.PROTECT,
         related_name="ratings",
         verbose_name=_("办件"),
+        db_index=False,  # rating_one_per_case_point leads with it (every index is paid on each insert)
     )
     work_order = models.ForeignKey(
         "hotline.WorkOrder",
@@ -195,6 +200,7 @@ class Rating(models.Model):
         on_delete=models.PROTECT,
         related_name="ratings",
         verbose_name=_("工单"),
+        db_index=False,  # rating_one_per_workorder covers it (every index is paid on each insert)
     )
     visit = models.ForeignKey(
         WindowVisit,
@@ -203,10 +209,15 @@ class Rating(models.Model):
         on_delete=models.PROTECT,
         related_name="ratings",
         verbose_name=_("窗口服务"),
+        db_index=False,  # rating_one_per_visit covers it (every index is paid on each insert)
     )
     # what it counts for
     unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("被评单位")
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("被评单位"),
+        db_index=False,  # rating_unit_time leads with it (every index is paid on each insert)
     )
     matter = models.ForeignKey(
         "catalog.Matter",
@@ -223,6 +234,7 @@ class Rating(models.Model):
         on_delete=models.PROTECT,
         related_name="ratings_received",
         verbose_name=_("被评人员"),
+        db_index=False,  # rating_staff_time leads with it (every index is paid on each insert)
     )
     window = models.ForeignKey(
         "org.Window",

@@ -5,46 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_initial'),
-        ('credit', '0001_initial'),
+        ("cases", "0002_initial"),
+        ("credit", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='certificate_keys',
-            field=models.JSONField(blank=True, default=list, verbose_name='以承诺替代的证明'),
+            model_name="case",
+            name="certificate_keys",
+            field=models.JSONField(blank=True, default=list, verbose_name="以承诺替代的证明"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='certificate_signed_text',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.commitmenttext'),
+            model_name="case",
+            name="certificate_signed_text",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="credit.commitmenttext",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='deficit_signed_at',
+            model_name="case",
+            name="deficit_signed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='deficit_signed_text',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.commitmenttext'),
+            model_name="case",
+            name="deficit_signed_text",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="credit.commitmenttext",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='materials',
-            field=models.JSONField(blank=True, default=list, verbose_name='材料清单'),
+            model_name="case",
+            name="materials",
+            field=models.JSONField(blank=True, default=list, verbose_name="材料清单"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='member_versions',
+            model_name="case",
+            name="member_versions",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='case',
-            name='visits',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='实际到现场次数'),
+            model_name="case",
+            name="visits",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="实际到现场次数"),
         ),
     ]

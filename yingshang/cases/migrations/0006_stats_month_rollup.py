@@ -5,37 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_queue_partial_indexes_stats_rollup'),
-        ('catalog', '0001_initial'),
-        ('org', '0001_initial'),
+        ("cases", "0005_queue_partial_indexes_stats_rollup"),
+        ("catalog", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseMonthStats',
+            name="CaseMonthStats",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('used', models.IntegerField(null=True)),
-                ('cases', models.IntegerField(default=0)),
-                ('decided', models.IntegerField(default=0)),
-                ('on_time', models.IntegerField(default=0)),
-                ('late', models.IntegerField(default=0)),
-                ('instant', models.IntegerField(default=0)),
-                ('one_visit', models.IntegerField(default=0)),
-                ('online', models.IntegerField(default=0)),
-                ('deficit', models.IntegerField(default=0)),
-                ('returns', models.IntegerField(default=0)),
-                ('legal_sum', models.BigIntegerField(default=0)),
-                ('month', models.DateField()),
-                ('centre', models.ForeignKey(null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit')),
-                ('matter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.matter')),
-                ('package', models.ForeignKey(null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.package')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("used", models.IntegerField(null=True)),
+                ("cases", models.IntegerField(default=0)),
+                ("decided", models.IntegerField(default=0)),
+                ("on_time", models.IntegerField(default=0)),
+                ("late", models.IntegerField(default=0)),
+                ("instant", models.IntegerField(default=0)),
+                ("one_visit", models.IntegerField(default=0)),
+                ("online", models.IntegerField(default=0)),
+                ("deficit", models.IntegerField(default=0)),
+                ("returns", models.IntegerField(default=0)),
+                ("legal_sum", models.BigIntegerField(default=0)),
+                ("month", models.DateField()),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="catalog.matter",
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="catalog.package",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['month'], name='case_stats_month')],
+                "indexes": [models.Index(fields=["month"], name="case_stats_month")],
             },
         ),
     ]

@@ -12,13 +12,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameField(model_name="workorder", old_name="knowledge_article_id", new_name="knowledge_article"),
+        migrations.RenameField(
+            model_name="workorder", old_name="knowledge_article_id", new_name="knowledge_article"
+        ),
         migrations.AlterField(
             model_name="workorder",
             name="knowledge_article",
             field=models.ForeignKey(
-                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="hotline_answers",
-                to="knowledge.knowledgearticle", verbose_name="引用知识",
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hotline_answers",
+                to="knowledge.knowledgearticle",
+                verbose_name="引用知识",
             ),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workcal', '0002_seed_calendar'),
+        ("workcal", "0002_seed_calendar"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='clockevent',
-            options={'ordering': ['id']},
+            name="clockevent",
+            options={"ordering": ["id"]},
         ),
     ]
