@@ -168,6 +168,12 @@ class RowInserter:
             obj._state.db = alias
 
 
+def key_fits(value) -> bool:
+    """Whether a key value can be sent to a prebuilt statement: an integer outside 64 bits would
+    fail in the database, where the ORM just finds no row."""
+    return not isinstance(value, int) or -(2**63) <= value < 2**63
+
+
 _sequences: dict[tuple[str, str], str] = {}
 
 

@@ -14,7 +14,7 @@ from yingshang.apiaccess.idempotency import idempotent
 from yingshang.cases import services
 from yingshang.cases.models import ApprovalTask, Case, Verification
 from yingshang.catalog import selectors as catalog_selectors
-from yingshang.catalog.models import Matter, Package
+from yingshang.catalog.models import Package
 from yingshang.errors import InvalidInput
 from yingshang.org import scope
 from yingshang.org.names import unit_stub
@@ -156,7 +156,7 @@ def submit(request, payload: SubmitIn):
     def create():
         matter = package = None
         if payload.matter_id is not None:
-            matter = scope.get_for(request.user, Matter, payload.matter_id)
+            matter = catalog_selectors.matter_for_submission(request.user, payload.matter_id)
             # the published version (never changed) and the unit's name from this process's
             # caches instead of joining both rows on every submission
             matter.current_version = catalog_selectors.published_version(matter.current_version_id)

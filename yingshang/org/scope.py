@@ -53,7 +53,10 @@ def get_for(
         if queryset is None and field == "pk" and _unfiltered(qs):
             # the user sees every row (a countywide role): read the row by key with SQL built
             # once per process instead of compiling the query (yingshang.rowload)
-            obj = _by_pk(model).one([model._meta.pk.to_python(pk)])
+            from yingshang.rowload import key_fits
+
+            key = model._meta.pk.to_python(pk)
+            obj = _by_pk(model).one([key]) if key_fits(key) else None
             if obj is None:
                 raise model.DoesNotExist
             return obj

@@ -74,7 +74,7 @@ def test_next_id_is_the_id_the_row_gets(personas):
 def test_countywide_read_by_key_is_the_row_and_misses_are_404(personas):
     unit = scope.get_for(personas.admin, Unit, personas.unit_a.pk)
     assert unit == personas.unit_a and unit.name == personas.unit_a.name
-    for bad in (10**9, "abc", None):
+    for bad in (10**9, 10**20, -(2**63) - 1, "abc", None):
         with pytest.raises(Http404):
             scope.get_for(personas.admin, Unit, bad)
 

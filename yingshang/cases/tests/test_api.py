@@ -5,7 +5,8 @@ import pytest
 
 from yingshang.audit.models import AuditEvent
 from yingshang.cases.models import Case
-from yingshang.cases.tests.conftest import PDF
+from yingshang.cases.tests.conftest import PDF, _matter
+from yingshang.catalog.services import matter_deactivate
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,21 @@ def test_cases_endpoints_are_in_the_openapi_document(client):
         "/api/v1/cases/{number}/transitions/{action}",
     ):
         assert path in paths
+
+
+def test_api_submit_to_a_withdrawn_matter_is_not_found(personas, cat, api_client):
+    matter = _matter(personas.admin, personas.unit_a, "XK00209000", "食品小作坊登记")
+    matter_deactivate(actor=personas.admin, matter=matter, reason="并入食品经营许可办理")
+    body = _payload(cat, matter_id=matter.pk)
+    response = _post(api_client(personas.applicant), "/api/v1/cases", body)
+    assert response.status_code == 404 and response.json()["code"] == "NOT_FOUND"
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("matter_id", [10**20, -(10**20), 0])
+def test_api_submit_with_an_impossible_matter_id_is_not_found(personas, cat, api_client, matter_id):
+    response = _post(
+        api_client(personas.applicant), "/api/v1/cases", _payload(cat, matter_id=matter_id)
+    )
+    assert response.status_code == 404 and response.json()["code"] == "NOT_FOUND"
+    assert not Case.objects.exists()
