@@ -1,7 +1,9 @@
 """`yingshang worker`: the task worker plus the periodic scheduler, in one process.
 
 Without REDIS_URL it runs django-tasks-db's database worker (the embedded default, no extra
-service); with REDIS_URL it runs an RQ worker. A scheduler thread enqueues periodic jobs."""
+service); with REDIS_URL it runs an RQ worker. A scheduler thread enqueues periodic jobs.
+With --burst it enqueues the periodic jobs that are due once, runs every queued task and exits
+(for a cron-driven deployment, and for the worker's own tests)."""
 
 import logging
 import threading
@@ -15,6 +17,9 @@ from django.db import close_old_connections
 from yingshang.scheduler.registry import run_due
 
 log = logging.getLogger(__name__)
+
+# RQ must run django-tasks jobs with their own job class (a plain RQ job calls the Task object)
+RQ_JOB_CLASS = "django_tasks_rq.Job"
 
 
 def _scheduler_loop(stop: threading.Event, interval: float) -> None:
@@ -37,16 +42,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tick", type=float, default=15.0, help="seconds between scheduler checks"
         )
+        parser.add_argument(
+            "--burst",
+            action="store_true",
+            help="enqueue the due periodic jobs once, run every queued task, then exit",
+        )
 
-    def handle(self, *args, no_scheduler=False, tick=15.0, **options):
+    def handle(self, *args, no_scheduler=False, tick=15.0, burst=False, **options):
         stop = threading.Event()
+        if burst:
+            if not no_scheduler:
+                run_due()
+            if settings.REDIS_URL:
+                call_command("rqworker", "default", "--burst", "--job-class", RQ_JOB_CLASS)
+            else:
+                call_command("db_worker", "--batch", "--no-startup-delay")
+            return
         if not no_scheduler:
             threading.Thread(
                 target=_scheduler_loop, args=(stop, tick), daemon=True, name="scheduler"
             ).start()
         try:
             if settings.REDIS_URL:
-                call_command("rqworker", "default", "--with-scheduler")
+                call_command("rqworker", "default", "--with-scheduler", "--job-class", RQ_JOB_CLASS)
             else:
                 call_command("db_worker", "--interval", "1")
         except KeyboardInterrupt:
