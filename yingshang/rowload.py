@@ -174,6 +174,20 @@ def key_fits(value) -> bool:
     return not isinstance(value, int) or -(2**63) <= value < 2**63
 
 
+_by_pk: dict[type, RowLoader] = {}
+
+
+def by_pk(model, key):
+    """The `model` row whose primary key is `key` (already converted: `pk.to_python`), or None —
+    also for a key no row can have."""
+    if not key_fits(key):
+        return None
+    loader = _by_pk.get(model)
+    if loader is None:
+        loader = _by_pk[model] = RowLoader(model, f"{model._meta.pk.column} = %s")
+    return loader.one([key])
+
+
 _sequences: dict[tuple[str, str], str] = {}
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from yingshang import rowload
 from yingshang.catalog.models import (
     FormField,
     Material,
@@ -16,7 +17,6 @@ from yingshang.catalog.models import (
 )
 from yingshang.org import scope
 from yingshang.processcache import TTLCache
-from yingshang.rowload import RowLoader, key_fits
 
 
 # --- packages: one form, one set of materials ------------------------------------------------
@@ -404,14 +404,11 @@ def published_version(pk):
     return _PUBLISHED.get(pk, lambda: MatterVersion.objects.filter(pk=pk).first())
 
 
-_MATTER = RowLoader(Matter, "id = %s")
-
-
 def matter_for_submission(user, pk):
     """The matter a submission names: a public one (active, with a published version — which
     the catalogue scope shows everyone) read by key with SQL built once per process; any other
     through the user's scope (404 unless they see it; the submission then refuses it)."""
-    matter = _MATTER.one([pk]) if key_fits(pk) else None
+    matter = rowload.by_pk(Matter, pk)
     if matter is not None and matter.is_active and matter.current_version_id is not None:
         return matter
     return scope.get_for(user, Matter, pk)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
+from yingshang import rowload
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -53,10 +54,7 @@ def get_for(
         if queryset is None and field == "pk" and _unfiltered(qs):
             # the user sees every row (a countywide role): read the row by key with SQL built
             # once per process instead of compiling the query (yingshang.rowload)
-            from yingshang.rowload import key_fits
-
-            key = model._meta.pk.to_python(pk)
-            obj = _by_pk(model).one([key]) if key_fits(key) else None
+            obj = rowload.by_pk(model, model._meta.pk.to_python(pk))
             if obj is None:
                 raise model.DoesNotExist
             return obj
@@ -77,18 +75,6 @@ def _unfiltered(qs: models.QuerySet) -> bool:
         and not query.is_sliced
         and not query.is_empty()
     )
-
-
-_loaders: dict[type, Any] = {}
-
-
-def _by_pk(model):
-    loader = _loaders.get(model)
-    if loader is None:
-        from yingshang.rowload import RowLoader
-
-        loader = _loaders[model] = RowLoader(model, f"{model._meta.pk.column} = %s")
-    return loader
 
 
 def abilities(user, obj) -> dict[str, bool]:

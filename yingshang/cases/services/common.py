@@ -197,5 +197,5 @@ def now_or(at):
     return at or timezone.now()
 
 
-def atomic():
-    return transaction.atomic()
+def atomic(*, savepoint: bool = True):
+    return transaction.atomic(savepoint=savepoint)

@@ -4,7 +4,6 @@ supplying documents, withdrawal."""
 import re
 import uuid
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,7 +236,7 @@ def case_submit(
     texts = credit_services.ensure_texts() if (deficit_sign or certificate_keys) else {}
     # no savepoint of its own: a submission is all or nothing, and a caller's transaction
     # around it (the API's idempotency record) fails with it
-    with transaction.atomic(savepoint=False):
+    with atomic(savepoint=False):
         # The day's counter row is locked from next_number() to the commit, so the number is
         # taken at the end — concurrent submissions wait for a few statements, not for this
         # one's file writes and clock. On PostgreSQL the case id comes from its sequence first,

@@ -34,6 +34,17 @@ def _scheduler_loop(stop: threading.Event, interval: float) -> None:
         stop.wait(interval)
 
 
+def _run_worker(*, burst: bool) -> None:
+    """The queue's own worker: until stopped, or (burst) until the queue is empty."""
+    if settings.REDIS_URL:
+        mode = "--burst" if burst else "--with-scheduler"
+        call_command("rqworker", "default", mode, "--job-class", RQ_JOB_CLASS)
+    elif burst:
+        call_command("db_worker", "--batch", "--no-startup-delay")
+    else:
+        call_command("db_worker", "--interval", "1")
+
+
 class Command(BaseCommand):
     help = "Run the background task worker and the periodic scheduler."
 
@@ -49,24 +60,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_scheduler=False, tick=15.0, burst=False, **options):
-        stop = threading.Event()
         if burst:
             if not no_scheduler:
                 run_due()
-            if settings.REDIS_URL:
-                call_command("rqworker", "default", "--burst", "--job-class", RQ_JOB_CLASS)
-            else:
-                call_command("db_worker", "--batch", "--no-startup-delay")
+            _run_worker(burst=True)
             return
+        stop = threading.Event()
         if not no_scheduler:
             threading.Thread(
                 target=_scheduler_loop, args=(stop, tick), daemon=True, name="scheduler"
             ).start()
         try:
-            if settings.REDIS_URL:
-                call_command("rqworker", "default", "--with-scheduler", "--job-class", RQ_JOB_CLASS)
-            else:
-                call_command("db_worker", "--interval", "1")
+            _run_worker(burst=False)
         except KeyboardInterrupt:
             pass
         finally:
