@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yingshang.audit",
     "yingshang.apiaccess",
     "yingshang.notify",
+    "yingshang.numbering",
     "yingshang.scheduler",
     "yingshang.enterprises",
     "yingshang.credit",

@@ -1,14 +1,10 @@
-from django.conf import settings
-
+from yingshang.apiaccess.ratelimit import request_ip
 from yingshang.audit.context import AuditContext, using
 
 
 def client_ip(request) -> str | None:
-    if settings.SECURE_PROXY_SSL_HEADER:  # behind a proxy we trust its X-Forwarded-For
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    ip = request_ip(request)
+    return None if ip == "unknown" else ip
 
 
 class RequestContextMiddleware:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yingshang.workcal.models import ClockState  # noqa: F401 (re-exported: cases.models.ClockState)
+
 
 class Channel(models.TextChoices):
     WINDOW = "window", _("窗口")
@@ -55,13 +57,6 @@ class ClosureKind(models.TextChoices):
     REVOKED = "revoked", _("撤销决定")
 
 
-class ClockState(models.TextChoices):
-    NONE = "", _("未计时")
-    RUNNING = "running", _("计时中")
-    WARNING = "warning", _("预警")
-    OVERDUE = "overdue", _("逾期")
-    PAUSED = "paused", _("暂停")
-    STOPPED = "stopped", _("已停止")
 
 
 class CaseCounter(models.Model):

@@ -4,6 +4,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -12,6 +13,8 @@ from yingshang.rowload import RowInserter
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
+# how long a claimed message is left to its sender before the retry sweep may try it again
+SEND_LEASE = dt.timedelta(minutes=5)
 
 
 # written with most state changes: SQL built once (yingshang.rowload)
@@ -55,6 +58,37 @@ def send(
     return message
 
 
+def send_to(
+    users,
+    *,
+    body: str,
+    channel: str = Message.Channel.INAPP,
+    subject: str = "",
+    link: str = "",
+    related=None,
+) -> list[Message]:
+    """Queue one message per user (each once). Like `send`: inside the event's transaction, so
+    the messages exist if and only if it commits; SMS and e-mail are delivered by the worker
+    after the commit, never while the caller holds its locks."""
+    seen: set = set()
+    out = []
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        out.append(
+            send(
+                channel=channel,
+                recipient=user,
+                subject=subject,
+                body=body,
+                link=link,
+                related=related,
+            )
+        )
+    return out
+
+
 def _enqueue(task, pk: int) -> None:
     try:
         task.enqueue(pk)
@@ -80,45 +114,51 @@ def mark_all_read(*, user) -> int:
 
 
 def deliver(message_id: int) -> str:
-    """Deliver one pending message; on failure schedule a retry with backoff."""
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update()
-            .filter(pk=message_id, status=Message.Status.PENDING)
-            .first()
+    """Deliver one pending message; on failure schedule a retry with backoff.
+
+    The message is claimed with a conditional UPDATE (its next attempt pushed out by a lease)
+    and sent with no transaction or row lock open: a slow SMS gateway holds no lock, and a
+    worker that dies mid-send leaves a message the retry sweep picks up when the lease ends."""
+    now = timezone.now()
+    claimed = Message.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk=message_id,
+        status=Message.Status.PENDING,
+    ).update(next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    message = Message.objects.get(pk=message_id)
+    update = {}
+    try:
+        update["provider_id"] = _send(message)
+        update.update(status=Message.Status.SENT, sent_at=timezone.now(), next_attempt_at=None)
+    except Exception as exc:
+        update["last_error"] = str(exc)[:300]
+        if message.attempts >= MAX_ATTEMPTS:
+            update.update(status=Message.Status.FAILED, next_attempt_at=None)
+        else:
+            update["next_attempt_at"] = timezone.now() + dt.timedelta(minutes=2**message.attempts)
+    Message.objects.filter(pk=message_id, status=Message.Status.PENDING).update(**update)
+    return update.get("status", Message.Status.PENDING)
+
+
+def _send(message: Message) -> str:
+    """Hand the message to its channel; the provider's id (SMS) or ""."""
+    if message.channel == Message.Channel.SMS:
+        if not message.address:
+            raise ValueError("no phone number")
+        adapter = import_string(settings.SMS_ADAPTER)()
+        return str(adapter.send(message.address, f"{settings.SMS_SIGNATURE}{message.body}"))[:100]
+    if message.channel == Message.Channel.EMAIL:
+        if not message.address:
+            raise ValueError("no e-mail address")
+        send_mail(
+            message.subject or "营商通",
+            message.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.address],
         )
-        if message is None:
-            return "skipped"
-        message.attempts += 1
-        try:
-            if message.channel == Message.Channel.SMS:
-                if not message.address:
-                    raise ValueError("no phone number")
-                adapter = import_string(settings.SMS_ADAPTER)()
-                message.provider_id = str(
-                    adapter.send(message.address, f"{settings.SMS_SIGNATURE}{message.body}")
-                )[:100]
-            elif message.channel == Message.Channel.EMAIL:
-                if not message.address:
-                    raise ValueError("no e-mail address")
-                send_mail(
-                    message.subject or "营商通",
-                    message.body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [message.address],
-                )
-            message.status = Message.Status.SENT
-            message.sent_at = timezone.now()
-            message.next_attempt_at = None
-        except Exception as exc:
-            message.last_error = str(exc)[:300]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = Message.Status.FAILED
-                message.next_attempt_at = None
-            else:
-                message.next_attempt_at = timezone.now() + dt.timedelta(minutes=2**message.attempts)
-        message.save()
-        return message.status
+    return ""
 
 
 def retry_due(limit: int = 500) -> int:

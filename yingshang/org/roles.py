@@ -28,3 +28,15 @@ UNIT_ROLES = frozenset(
 # Roles that see every unit's records (DESIGN.md §1: supervisors and leaders see all).
 COUNTYWIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})
 STAFF_ROLES = UNIT_ROLES | {Role.ADMIN}
+# The order in which an actor's capacity is guessed when the object says nothing about it
+# (workflow.first_role): the most specific office first.
+SENIORITY = (
+    Role.SUPERVISOR,
+    Role.HOTLINE_OPERATOR,
+    Role.DEPT_HEAD,
+    Role.DEPT_HANDLER,
+    Role.WINDOW_CLERK,
+    Role.LEADER,
+    Role.ADMIN,
+    Role.APPLICANT,
+)

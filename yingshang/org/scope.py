@@ -152,6 +152,12 @@ class Grants:
         return bool(self.roles & COUNTYWIDE_ROLES)
 
     @property
+    def sees_all(self) -> bool:
+        """Sees every unit's records: a countywide role or the administrator (DESIGN.md §1).
+        The one rule every scope starts from."""
+        return self.countywide or Role.ADMIN in self.roles
+
+    @property
     def is_staff_member(self) -> bool:
         return self.user.kind == "staff" and bool(self.assignments)
 
@@ -162,6 +168,7 @@ class AnonymousGrants:
     roles = frozenset()
     assignments: list = []
     countywide = False
+    sees_all = False
     is_staff_member = False
 
     def has(self, *roles: str) -> bool:

@@ -314,6 +314,17 @@ def clocks_of(owner, purpose: str | None = None):
     return qs.filter(purpose=purpose) if purpose else qs
 
 
+def clock_open(owner, purpose: str) -> Clock | None:
+    """The newest clock of `owner` for `purpose` that has not stopped (None if none)."""
+    return clocks_of(owner, purpose).exclude(state=Clock.State.STOPPED).order_by("-id").first()
+
+
+def clock_stop_open(owner, purpose: str, *, at: dt.datetime | None = None) -> Clock | None:
+    """Stop `owner`'s open clock for `purpose`, if it has one; returns it (stopped) or None."""
+    clock = clock_open(owner, purpose)
+    return clock_stop(clock=clock, at=at) if clock is not None else None
+
+
 def _aware(value):
     """A datetime read by raw SQL: SQLite returns it naive (stored in UTC)."""
     if isinstance(value, str):

@@ -73,6 +73,41 @@ class WorkSchedule(models.Model):
         return f"{self.morning_start:%H:%M}–{self.morning_end:%H:%M}, {self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M}"
 
 
+class ClockState(models.TextChoices):
+    """The one clock-state enum: a clock's own state, and the copy on the rows that show a
+    deadline (ClockMirror; "" there: no clock)."""
+
+    NONE = "", _("未计时")
+    RUNNING = "running", _("计时中")
+    WARNING = "warning", _("预警")
+    OVERDUE = "overdue", _("逾期")
+    PAUSED = "paused", _("暂停")
+    STOPPED = "stopped", _("已停止")
+
+
+class ClockMirror(models.Model):
+    """The deadline of a row's running clock, copied onto the row because queues sort and filter
+    by it. Services call `mirror(clock)` whenever the clock changes; the sweep updates the
+    copies through `clocks.on_transition` handlers."""
+
+    due_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
+    clock_state = models.CharField(
+        _("时限状态"), max_length=8, choices=ClockState.choices, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+    def mirror(self, clock) -> None:
+        """Copy `clock` (None: no clock) onto the row; the caller saves."""
+        if clock is None:
+            self.due_at = None
+            self.clock_state = ClockState.NONE
+        else:
+            self.due_at = clock.due_at
+            self.clock_state = clock.state
+
+
 class Clock(models.Model):
     """A deadline clock attached to any item (owner_type + owner_id)."""
 
@@ -82,12 +117,7 @@ class Clock(models.Model):
         NATURAL_DAYS = "natural_days", _("自然日")
         NATURAL_HOURS = "natural_hours", _("自然小时")
 
-    class State(models.TextChoices):
-        RUNNING = "running", _("计时中")
-        WARNING = "warning", _("预警")
-        OVERDUE = "overdue", _("逾期")
-        PAUSED = "paused", _("暂停")
-        STOPPED = "stopped", _("已停止")
+    State = ClockState
 
     class Outcome(models.TextChoices):
         MET = "met", _("按时")
