@@ -1,6 +1,9 @@
 """The demo county and the data generator framework.
 
-Each app may have a `demo.py` with either or both of:
+The demo lives in this package, not in the domain apps: `yingshang/demo/loaders/<app label>.py`
+loads the records described by the data files under `yingshang/demo/data/<app label>/`
+(YAML/CSV) through the app's services, and may generate benchmark volume. Each loader module has
+either or both of:
 
     def load_demo(ctx: DemoContext) -> None      # small, realistic, idempotent demo records
     def generate(ctx: DemoContext, scale: Scale) -> dict   # volume for benchmarks (counts made)
@@ -12,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
+from pathlib import Path
 
 from django.apps import apps
 
@@ -45,10 +49,29 @@ class DemoContext:
             self.stdout.write(message)
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def data_file(label: str, name: str) -> Path:
+    """Path of a demo data file: yingshang/demo/data/<label>/<name>."""
+    return DATA / label / name
+
+
+def load_yaml(label: str, name: str):
+    import yaml
+
+    with data_file(label, name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
 def _modules():
     for config in apps.get_app_configs():
-        if config.name.startswith("yingshang.") and find_spec(f"{config.name}.demo"):
-            yield config.label, import_module(f"{config.name}.demo")
+        if not config.name.startswith("yingshang."):
+            continue
+        for name in (f"yingshang.demo.loaders.{config.label}", f"{config.name}.demo"):
+            if find_spec(name.rsplit(".", 1)[0]) and find_spec(name):
+                yield config.label, import_module(name)
+                break
 
 
 def load_demo(ctx: DemoContext) -> None:
