@@ -37,16 +37,11 @@ def _fresh_caches(request):
 
     caches["template_fragments"].clear()  # rendered menus and portal home ({% cache %})
     from yingshang.cases.selectors import clear_caches
-    from yingshang.workbench import navigation
 
     clear_caches()
-    navigation._home_cache.clear()  # per-process home cards of users whose pks tests reuse
-    from yingshang.org import scope
-
-    scope.forget_roles()
     from yingshang import processcache
 
-    processcache.clear_all()
+    processcache.clear_all()  # every per-process cache: role grants, home cards, names, …
     # a request in English earlier on this thread must not leak into this test's messages
     translation.activate(settings.LANGUAGE_CODE)
     calendar.invalidate()

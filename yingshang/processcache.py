@@ -1,14 +1,23 @@
-"""Rows that every request of a hot path reads and that change rarely — a settings row, the
-active rating scheme, a unit's name — kept per process for a few seconds.
+"""The one per-process cache: rows that every request of a hot path reads and that change
+rarely — a settings row, the active rating scheme, a unit's name, a user's role grants — kept in
+this process's memory for a few seconds.
 
     SETTINGS = TTLCache("ratings.settings")
-    conf = SETTINGS.get("current", RatingSettings.current)
+    conf = SETTINGS.get("current", load_settings_snapshot)
 
-Each entry lives `PROCESS_CACHE_SECONDS` (settings; default 10 s, 0 — no caching — in the test
-suite unless a test turns it on). Saving one of the cached models clears its cache in the saving
-process at once (the owners connect `clear` to post_save); other worker processes see the change
-within the TTL. Only values whose few-seconds lag is harmless belong here: abuse limits, the
-scheme a new rating is given under, display names — never permissions or revocations.
+Rules (each cache's owner keeps them):
+- Values are plain data — str, numbers, tuples, dicts/lists built for the cache, or frozen
+  dataclasses — never model instances: worker threads share the cache, and a model instance
+  carries mutable state and lazy relations.
+- Each entry lives `PROCESS_CACHE_SECONDS` (settings; default 10 s, 0 — no caching — in the
+  test suite unless a test turns it on), or the lifetime of the setting named by `setting=`, or
+  a fixed `seconds=` for values that never change once written (published versions).
+- Saving one of the cached models clears its cache in the saving process at once (owners
+  connect `clear` to post_save); other processes see the change within the lifetime. Only
+  values whose few-seconds lag is harmless belong here (abuse limits, display names, the
+  scheme a new rating is given under), or values keyed by a version that every change bumps
+  (a user's roles, keyed by `roles_version`).
+- `clear_all()` empties every cache of the process (tests, a unit renamed).
 """
 
 import time
@@ -21,35 +30,57 @@ _REGISTRY: list["TTLCache"] = []
 
 
 class TTLCache:
-    def __init__(self, name: str, *, max_entries: int = 5000, seconds: int | None = None):
-        """`seconds`: a fixed lifetime for values that never change once written (published
-        versions); still off when PROCESS_CACHE_SECONDS is 0."""
+    def __init__(
+        self,
+        name: str,
+        *,
+        max_entries: int = 5000,
+        seconds: int | None = None,
+        setting: str = "PROCESS_CACHE_SECONDS",
+    ):
         self.name = name
         self.max_entries = max_entries
         self.seconds = seconds
+        self.setting = setting
         self._entries: dict[Any, tuple[float, Any]] = {}
         _REGISTRY.append(self)
 
+    def lifetime(self) -> float:
+        """Seconds an entry lives now (0: the cache is off)."""
+        ttl = getattr(settings, self.setting, 10)
+        if ttl <= 0:
+            return 0
+        return self.seconds or ttl
+
     def get(self, key, loader: Callable[[], Any]):
-        ttl = getattr(settings, "PROCESS_CACHE_SECONDS", 10)
+        ttl = self.lifetime()
         if ttl <= 0:
             return loader()
-        ttl = self.seconds or ttl
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry[0] > now:
             return entry[1]
         value = loader()
-        if len(self._entries) >= self.max_entries:
+        if len(self._entries) >= self.max_entries:  # bounded: drop all rather than track ages
             self._entries.clear()
         self._entries[key] = (now + ttl, value)
         return value
+
+    def forget(self, key) -> None:
+        self._entries.pop(key, None)
 
     def clear(self, *args, **kwargs) -> None:
         """Forget everything (usable as a signal receiver)."""
         self._entries.clear()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
 
 def clear_all() -> None:
     for cache in _REGISTRY:
         cache.clear()
+
+
+def caches() -> dict[str, TTLCache]:
+    return {cache.name: cache for cache in _REGISTRY}

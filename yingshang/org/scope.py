@@ -7,18 +7,17 @@ Every list, count, export and API starts from `visible_to(user, Model)`; single 
 `get_for(user, Model, pk)`, which raises Http404 for out-of-scope and missing alike.
 """
 
-import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
 from yingshang import rowload
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
+from yingshang.processcache import TTLCache
 
 M = TypeVar("M", bound=models.Model)
 Rule = Callable[[Any, models.QuerySet], models.QuerySet]
@@ -86,12 +85,14 @@ def abilities(user, obj) -> dict[str, bool]:
     )
 
 
-_held_cache: dict[tuple, tuple[tuple, float]] = {}
+# a user's grants, keyed by (user id, roles_version): every grant or revocation bumps the
+# version, so an entry is never stale about roles; ROLE_CACHE_SECONDS bounds unit names
+_HELD = TTLCache("org.roles", setting="ROLE_CACHE_SECONDS", max_entries=10_000)
 
 
 def forget_roles() -> None:
     """Empty this process's role cache (a unit was renamed; tests)."""
-    _held_cache.clear()
+    _HELD.clear()
 
 
 class Grants:
@@ -107,23 +108,18 @@ class Grants:
         """(role, unit id, unit name) of each role held. Read once per process while the user's
         `roles_version` stays the same (a grant or revocation bumps it, and the user row is read
         on every request anyway), for at most ROLE_CACHE_SECONDS (unit names)."""
-        ttl = settings.ROLE_CACHE_SECONDS
-        key = (self.user.pk, getattr(self.user, "roles_version", None))
-        now = time.monotonic()
-        if ttl > 0 and key[1] is not None:
-            hit = _held_cache.get(key)
-            if hit is not None and now - hit[1] < ttl:
-                return list(hit[0])
-        rows = list(
-            self.user.role_assignments.filter(revoked_at__isnull=True)
-            .order_by("role", "unit_id")
-            .values_list("role", "unit_id", "unit__name")
-        )
-        if ttl > 0 and key[1] is not None:
-            if len(_held_cache) > 10_000:
-                _held_cache.clear()
-            _held_cache[key] = (tuple(rows), now)
-        return rows
+        version = getattr(self.user, "roles_version", None)
+
+        def load() -> tuple:
+            return tuple(
+                self.user.role_assignments.filter(revoked_at__isnull=True)
+                .order_by("role", "unit_id")
+                .values_list("role", "unit_id", "unit__name")
+            )
+
+        if version is None:
+            return list(load())
+        return list(_HELD.get((self.user.pk, version), load))
 
     @property
     def assignments(self) -> list[tuple[str, int | None]]:

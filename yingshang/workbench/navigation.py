@@ -15,6 +15,8 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from yingshang.processcache import TTLCache
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -78,27 +80,13 @@ def portal_items() -> list[dict]:
     ]
 
 
-_home_cache: dict[tuple, tuple[float, object]] = {}
+# plain dicts of counts and links, nothing personal beyond the user's own queue sizes
+_HOME = TTLCache("workbench.home_cards", setting="HOME_CARDS_CACHE_SECONDS")
 
 
 def _cached(key: tuple, build):
-    """A per-process value kept for settings.HOME_CARDS_CACHE_SECONDS (0: always rebuilt).
-    A plain dict, not the cache framework: values need not be picklable."""
-    import time
-
-    from django.conf import settings
-
-    ttl = settings.HOME_CARDS_CACHE_SECONDS
-    now = time.monotonic()
-    hit = _home_cache.get(key) if ttl else None
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = build()
-    if ttl:
-        if len(_home_cache) > 5000:  # bounded: drop everything rather than track ages
-            _home_cache.clear()
-        _home_cache[key] = (now + ttl, value)
-    return value
+    """A per-process value kept for settings.HOME_CARDS_CACHE_SECONDS (0: always rebuilt)."""
+    return _HOME.get(key, build)
 
 
 def home_cards(user, roles: frozenset[str]) -> list[dict]:

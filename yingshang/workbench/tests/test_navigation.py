@@ -6,7 +6,7 @@ from yingshang.workbench import navigation
 @pytest.mark.django_db
 def test_home_cards_are_computed_once_per_user_for_a_few_seconds(personas, monkeypatch, settings):
     settings.HOME_CARDS_CACHE_SECONDS = 20
-    navigation._home_cache.clear()
+    navigation._HOME.clear()
     calls = []
     card = navigation.HomeCard(
         "x.html", context=lambda user: calls.append(user.pk) or {"n": len(calls)}
