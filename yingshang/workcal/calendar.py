@@ -96,6 +96,12 @@ class WorkCalendar:
         self.segments = self.schedule.segments()
         self.day_seconds = sum(e - s for s, e in self.segments)
 
+    @property
+    def hours_per_day(self) -> float:
+        """Working hours in a working day of the schedule (7 with the default 9–12, 13:30–17:30):
+        what a limit in working days is worth in working hours."""
+        return self.day_seconds / 3600
+
     # --- days -------------------------------------------------------------------------
     @staticmethod
     def _ord(d: dt.date) -> int:
