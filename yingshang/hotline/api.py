@@ -5,16 +5,16 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from yingshang.apiaccess.idempotency import idempotent
-from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
+from yingshang.errors import InvalidInput, PermissionDeniedError
 from yingshang.hotline import rules, services
-from yingshang.hotline.models import Extension, ReturnRequest, Topic, WorkOrder
+from yingshang.hotline.actions import API_ACTIONS, ORDER_ACTIONS
+from yingshang.hotline.actions import CoOpinionIn as CoOpinionForm
+from yingshang.hotline.models import Topic, WorkOrder
 from yingshang.org import scope
-from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 
 router = Router(tags=["12345热线"])
@@ -39,11 +39,8 @@ class OrderIn(Schema):
     attributes: dict = {}
 
 
-class CoOpinionIn(Schema):
+class CoOpinionBody(CoOpinionForm):
     opinion: str = Field(..., description="协办意见")
-    unit_id: int | None = Field(
-        None, description="以哪个协办单位提交（本人在本工单多个协办单位任职时必填）"
-    )
 
 
 class CoOpinionOut(Schema):
@@ -102,28 +99,6 @@ class OrderOut(Schema):
     )
 
 
-class TransitionIn(Schema):
-    main_unit_id: int | None = None
-    co_unit_ids: list[int] = []
-    suggested_unit_id: int | None = Field(
-        None, description="派单建议给出的单位（用于统计建议采纳率）"
-    )
-    reason: str = ""
-    note: str = ""
-    text: str = ""
-    days: int | None = None
-    approve: bool | None = None
-    justified: bool | None = None
-    resolved: bool | None = None
-    satisfied: bool | None = None
-    into_number: str = ""
-    category: str = ""
-    topic_code: str | None = None
-    article_id: int | None = None
-    extension_id: int | None = None
-    return_id: int | None = None
-
-
 def order_out(user, o: WorkOrder, *, full: bool = True) -> dict:
     g = scope.grants(user)
     caller = rules.caller(g, o, full=full)
@@ -157,7 +132,7 @@ def order_out(user, o: WorkOrder, *, full: bool = True) -> dict:
         "satisfied": o.satisfied,
         "redo_count": o.redo_count,
         "merged_into": o.merged_into.number if o.merged_into_id else None,
-        "abilities": rules.abilities(g, o) if full else {},
+        "abilities": {k: bool(v) for k, v in rules.abilities(g, o).items()} if full else {},
         "co_opinions": [
             co_opinion_out(c)
             for c in o.co_unit_links.select_related("unit", "opinion_by").order_by("id")
@@ -217,7 +192,7 @@ def create_order(request, payload: OrderIn):
                     _("未找到该统一社会信用代码对应的企业"),
                     details={"field": "firm_uscc"},
                 )
-        order = services.register(
+        order = services.workorder_register(
             actor=user,
             content=data["content"],
             channel=channel,
@@ -284,11 +259,11 @@ def get_order(request, order_id: int):
     response=CoOpinionOut,
     summary="提交或修改协办意见（协办单位，主办单位签收后、答复前）",
 )
-def co_opinion(request, order_id: int, payload: CoOpinionIn):
+def co_opinion(request, order_id: int, payload: CoOpinionBody):
     """Errors: HOTLINE_CO_OPINION_FORBIDDEN (403, not a handler/head of a co-unit),
     HOTLINE_CO_OPINION_STATE (409, the main unit has not signed or has already replied),
     HOTLINE_CO_OPINION_REQUIRED (400), HOTLINE_CO_UNIT_REQUIRED (400, give unit_id)."""
-    link = services.co_opinion_submit(
+    link = services.workorder_co_opinion(
         actor=request.auth,
         order=_get(request, order_id),
         opinion=payload.opinion,
@@ -298,100 +273,20 @@ def co_opinion(request, order_id: int, payload: CoOpinionIn):
     return co_opinion_out(link)
 
 
-ACTIONS = (
-    "dispatch",
-    "answer_directly",
-    "sign",
-    "return",
-    "rule_return",
-    "ask_extension",
-    "approve_extension",
-    "deny_extension",
-    "reply",
-    "approve_reply",
-    "send_back",
-    "callback",
-    "redo",
-    "close",
-    "merge",
-    "reclassify",
-    "supervise",
-    "urge",
-)
+def _respond(request, order, result):
+    return order_out(request.auth, _get(request, order.pk))
 
 
-@router.post(
-    "/orders/{order_id}/{action}", response=OrderOut, summary="工单流转：" + "、".join(ACTIONS)
+# POST /orders/{order_id}/<action>: one endpoint per action, each with its own input schema
+ORDER_ACTIONS.add_routes(
+    router,
+    "/orders/{order_id}",
+    fetch=_get,
+    respond=_respond,
+    response=OrderOut,
+    key=("order_id", int),
+    only=API_ACTIONS,
 )
-def transition(request, order_id: int, action: str, payload: TransitionIn):
-    u = request.auth
-    order = _get(request, order_id)
-    p = payload
-    if action == "dispatch":
-        unit = (
-            Unit.objects.filter(pk=p.main_unit_id, is_active=True).first()
-            if p.main_unit_id
-            else None
-        )
-        services.dispatch(
-            actor=u,
-            order=order,
-            main_unit=unit,
-            co_units=list(Unit.objects.filter(pk__in=p.co_unit_ids)),
-            note=p.note,
-            suggested_unit_id=p.suggested_unit_id,
-        )
-    elif action == "answer_directly":
-        services.answer_directly(
-            actor=u, order=order, reply=p.text or p.note, article_id=p.article_id
-        )
-    elif action == "sign":
-        services.sign(actor=u, order=order)
-    elif action == "return":
-        services.return_order(actor=u, order=order, reason=p.reason)
-    elif action == "rule_return":
-        ret = get_object_or_404(ReturnRequest, pk=p.return_id, order=order)
-        services.rule_return(actor=u, return_request=ret, justified=bool(p.justified), note=p.note)
-    elif action == "ask_extension":
-        services.ask_extension(actor=u, order=order, days=p.days, reason=p.reason)
-    elif action in ("approve_extension", "deny_extension"):
-        ext = get_object_or_404(Extension, pk=p.extension_id, order=order)
-        services.decide_extension(
-            actor=u, extension=ext, approve=action == "approve_extension", note=p.note
-        )
-    elif action == "reply":
-        services.reply(actor=u, order=order, text=p.text)
-    elif action in ("approve_reply", "send_back"):
-        services.review_reply(actor=u, order=order, approve=action == "approve_reply", note=p.note)
-    elif action == "callback":
-        services.record_callback(
-            actor=u, order=order, resolved=p.resolved, satisfied=p.satisfied, note=p.note
-        )
-    elif action == "redo":
-        services.redo(actor=u, order=order, reason=p.reason)
-    elif action == "close":
-        services.close(actor=u, order=order, note=p.note)
-    elif action == "merge":
-        target = scope.get_for(u, WorkOrder, p.into_number, field="number")
-        services.merge(actor=u, order=order, into=target, reason=p.reason)
-    elif action == "reclassify":
-        services.reclassify(
-            actor=u,
-            order=order,
-            category=p.category or order.category,
-            topic=_topic(p.topic_code),
-            reason=p.reason,
-        )
-    elif action in ("supervise", "urge"):
-        services.supervise(actor=u, order=order, kind=action, note=p.note)
-    else:
-        raise DomainError(
-            "HOTLINE_UNKNOWN_ACTION",
-            _("未知操作"),
-            details={"action": action, "allowed": ACTIONS},
-            status=404,
-        )
-    return order_out(u, _get(request, order_id))
 
 
 class TopicOut(Schema):

@@ -15,10 +15,10 @@ class HotlineConfig(AppConfig):
             import_module(f"{self.name}.scopes")
 
         from yingshang.audit import labels
-        from yingshang.hotline.services import _on_clock_transition
+        from yingshang.hotline.services import on_clock_transition
         from yingshang.workcal import clocks
 
-        clocks.on_transition("hotline.workorder", _on_clock_transition)
+        clocks.on_transition("hotline.workorder", on_clock_transition)
         labels.register(
             {
                 "hotline.register": _("登记工单"),

@@ -339,7 +339,7 @@ def load_demo(ctx) -> None:
     names = ["张先生", "李女士", "王先生", "赵女士", "刘先生", "陈女士", "杨先生", "周女士"]
     for i, (code, unit_code, stage) in enumerate(plan):
         topic = topics[code]
-        order = services.register(
+        order = services.workorder_register(
             actor=operator,
             content=_text(rng, code),
             channel=rng.choice(["phone"] * 5 + ["web", "app_api", "city"]),
@@ -355,7 +355,7 @@ def load_demo(ctx) -> None:
             external_number=f"SZ{timezone.localdate():%Y%m%d}{i:04d}" if i % 9 == 4 else "",
         )
         if stage == "direct":
-            services.answer_directly(
+            services.workorder_answer_directly(
                 actor=operator, order=order, reply="已按政策口径答复来电人：" + rng.choice(REPLIES)
             )
             continue
@@ -366,43 +366,45 @@ def load_demo(ctx) -> None:
         unit = units.get(unit_code)
         if unit is None:
             continue
-        order = services.dispatch(actor=operator, order=order, main_unit=unit)
+        order = services.workorder_dispatch(actor=operator, order=order, main_unit=unit)
         handler = people.get(handler_of.get(unit_code, ""))
         if stage == "sign" or handler is None:
             continue
         if stage == "return":
-            ret = services.return_order(
+            ret = services.workorder_return(
                 actor=handler, order=order, reason="该小区物业属于开发商自管，不属于本单位职责范围"
             )
-            services.rule_return(
+            services.workorder_rule_return(
                 actor=operator, return_request=ret, justified=False, note="物业监管属住建局职责"
             )
             continue
-        order = services.sign(actor=handler, order=order)
+        order = services.workorder_sign(actor=handler, order=order)
         if stage in ("progress", "confidential"):
             continue
         if stage == "extension":
-            services.ask_extension(
+            services.workorder_ask_extension(
                 actor=handler, order=order, days=5, reason="需要联合检测机构抽检，结果需要时间"
             )
             continue
-        order = services.reply(actor=handler, order=order, text=rng.choice(REPLIES))
+        order = services.workorder_reply(actor=handler, order=order, text=rng.choice(REPLIES))
         if stage == "review":
             continue
-        order = services.review_reply(actor=operator, order=order, approve=True)
+        order = services.workorder_review_reply(actor=operator, order=order, approve=True)
         if stage == "callback":
             continue
         if stage in ("redo", "unsatisfied"):
-            services.record_callback(actor=operator, order=order, resolved=False, satisfied=False)
+            services.workorder_callback(
+                actor=operator, order=order, resolved=False, satisfied=False
+            )
             if stage == "redo":
-                services.redo(
+                services.workorder_redo(
                     actor=operator, order=order, reason="来电人反映问题依旧存在，商户未整改"
                 )
             continue
-        services.record_callback(
+        services.workorder_callback(
             actor=operator, order=order, resolved=True, satisfied=rng.random() < 0.85
         )
-        services.close(actor=operator, order=order)
+        services.workorder_close(actor=operator, order=order)
     if ctx is not None:
         ctx.log(f"    hotline: {WorkOrder.objects.filter(created_by=operator).count()} orders")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.hotline.models import KpiConfig, ReturnRequest, WorkOrder
+from yingshang.workcal import periods
 
 S = WorkOrder.Status
 HANDLING = [S.IN_PROGRESS, S.AWAITING_SIGN]
@@ -208,10 +209,9 @@ def drilldown(qs, *, unit_id: int | None, metric: str, part: str, start, end, no
 
 
 def month_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
-    """'2026-11' → [1 Nov 00:00, 1 Dec 00:00) in local time."""
-    from yingshang.workcal.calendar import TZ
-
-    year, month = (int(x) for x in period.split("-"))
-    start = dt.datetime(year, month, 1, tzinfo=TZ)
-    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=TZ)
-    return start, end
+    """'2026-11' → [1 Nov 00:00, 1 Dec 00:00) in local time (workcal.periods); ValueError for
+    anything that is not a month."""
+    month = periods.parse(period)
+    if month.kind != "month":
+        raise ValueError(f"not a month: {period!r}")
+    return month.start, month.end

@@ -2,7 +2,9 @@
 (one place decides: pages, API and exports all ask here)."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from yingshang import workflow
 from yingshang.hotline.transitions import ORDER, PROG
 from yingshang.org import masking, scope
 from yingshang.org.roles import Role
@@ -17,7 +19,8 @@ def is_centre(grants) -> bool:
 
 
 def sees_all(grants) -> bool:
-    return grants.has(Role.HOTLINE_OPERATOR, Role.ADMIN) or grants.countywide
+    """Every work order: whoever sees every unit's records, and the centre's operators."""
+    return grants.sees_all or grants.has(Role.HOTLINE_OPERATOR)
 
 
 def order_rule(grants, qs):
@@ -101,38 +104,72 @@ def caller(grants, order, *, full: bool = True) -> dict:
     return {"name": name, "phone": phone, "hidden": False}
 
 
-def abilities(grants, order) -> dict[str, bool]:
+FORBIDDEN = "HOTLINE_FORBIDDEN"
+
+
+def abilities(grants, order) -> dict[str, workflow.Ability]:
+    """What `grants` may do to `order` (pages show the buttons, services gate on it). A refused
+    ability carries the reason the page and the API give."""
     state = order.status
     centre = grants.has(Role.HOTLINE_OPERATOR, Role.ADMIN)
     supervisor = grants.has(Role.SUPERVISOR)
     unit = handles(grants, order)
     head = order.main_unit_id in grants.units(Role.DEPT_HEAD) if order.main_unit_id else False
     co = not unit and bool(co_unit_ids(grants, order))
+    not_yours = _("无权执行此操作")
 
-    def can(action):
-        return ORDER.can(action, state)
+    def may(who: bool, action: str) -> workflow.Ability:
+        return workflow.allow(who and ORDER.can(action, state), FORBIDDEN, not_yours)
 
     return {
-        "answer_directly": centre and can("answer_directly"),
-        "dispatch": centre and can("dispatch"),
-        "sign": unit and can("sign"),
-        "return": unit and can("return"),
-        "rule_return": centre or supervisor,
-        "ask_extension": unit and can("ask_extension"),
-        "decide_extension": (centre or supervisor) and can("decide_extension"),
-        "reply": unit and can("reply"),
-        "approve_reply": centre and can("approve_reply"),
-        "send_back": centre and can("send_back"),
-        "callback": centre and can("callback"),
-        "redo": centre and can("redo"),
-        "close": centre and can("close"),
-        "merge": centre and can("merge"),
-        "reclassify": centre and can("reclassify"),
-        "supervise": (centre or supervisor) and can("supervise"),
-        "urge": (centre or supervisor or head) and can("urge"),
+        "answer_directly": may(centre, "answer_directly"),
+        "dispatch": may(centre, "dispatch"),
+        "sign": may(unit, "sign"),
+        "return": may(unit, "return"),
+        "rule_return": workflow.allow(centre or supervisor, FORBIDDEN, not_yours),
+        "ask_extension": may(unit, "ask_extension"),
+        "decide_extension": may(centre or supervisor, "decide_extension"),
+        "reply": may(unit, "reply"),
+        "approve_reply": may(centre, "approve_reply"),
+        "send_back": may(centre, "send_back"),
+        "callback": may(centre, "callback"),
+        "redo": may(centre, "redo"),
+        "close": may(centre, "close"),
+        "merge": may(centre, "merge"),
+        "reclassify": may(centre, "reclassify"),
+        "supervise": may(centre or supervisor, "supervise"),
+        "urge": may(centre or supervisor or head, "urge"),
         # 协办意见: while the main unit handles the order (signed, before its reply)
         "co_opinion": co and state == PROG,
+        # files: the centre or the main unit (open orders only: the service says why)
+        "attach": workflow.allow(is_centre(grants) or unit, FORBIDDEN, _("无权上传附件")),
     }
+
+
+# the capacity a person acts in on the hotline, most specific first
+AUDIT_ROLES = (
+    Role.HOTLINE_OPERATOR,
+    Role.SUPERVISOR,
+    Role.DEPT_HEAD,
+    Role.DEPT_HANDLER,
+    Role.ADMIN,
+    Role.LEADER,
+    Role.APPLICANT,
+)
+
+
+def staff_role(grants) -> str:
+    return workflow.first_role(grants, AUDIT_ROLES)[0]
+
+
+def audit_role(grants, order) -> tuple[str, int | None]:
+    """Audit events about a work order record the actor's hotline role and the order's main
+    unit (services name another unit where the event is about it: a return, a co-unit)."""
+    return staff_role(grants), order.main_unit_id
+
+
+def config_audit_role(grants, _obj) -> tuple[str, None]:
+    return staff_role(grants), None
 
 
 def register_scopes() -> None:
@@ -152,3 +189,6 @@ def register_scopes() -> None:
     ):
         scope.register(model, child_rule)
     scope.register_abilities(m.WorkOrder, abilities)
+    workflow.register_audit_role(m.WorkOrder, audit_role)
+    for model in (m.LimitRule, m.KpiConfig, m.CityFigure):
+        workflow.register_audit_role(model, config_audit_role)

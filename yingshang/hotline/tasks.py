@@ -5,9 +5,9 @@ from yingshang.scheduler.registry import Periodic
 
 @task()
 def overdue_notices() -> int:
-    from yingshang.hotline.services import issue_overdue_notices
+    from yingshang.hotline.services import workorder_issue_overdue_notices
 
-    return issue_overdue_notices()
+    return workorder_issue_overdue_notices()
 
 
 @task()

@@ -557,7 +557,7 @@ def _register(user, topic, content, name, phone, address, lat, lng, attributes, 
         data["_open311"] = extra
         if extra.get("media_url"):
             data["media_url"] = extra["media_url"]
-    return hotline.register(
+    return hotline.workorder_register(
         actor=user,
         content=content,
         channel=WorkOrder.Channel.OPEN311,

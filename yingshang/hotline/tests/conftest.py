@@ -53,7 +53,7 @@ def make_order(personas, topic):
             "address": "示范县城关镇人民路88号",
         }
         data.update(kw)
-        return services.register(**data)
+        return services.workorder_register(**data)
 
     return _make
 
@@ -62,7 +62,9 @@ def make_order(personas, topic):
 def dispatched(make_order, personas):
     def _make(**kw):
         order = make_order(**kw)
-        return services.dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
+        return services.workorder_dispatch(
+            actor=personas.operator, order=order, main_unit=personas.unit_a
+        )
 
     return _make
 
@@ -71,7 +73,7 @@ def dispatched(make_order, personas):
 def in_progress(dispatched, personas):
     def _make(**kw):
         order = dispatched(**kw)
-        return services.sign(actor=personas.handler_a, order=order)
+        return services.workorder_sign(actor=personas.handler_a, order=order)
 
     return _make
 
@@ -80,9 +82,9 @@ def in_progress(dispatched, personas):
 def awaiting_callback(in_progress, personas):
     def _make(**kw):
         order = in_progress(**kw)
-        order = services.reply(
+        order = services.workorder_reply(
             actor=personas.handler_a, order=order, text="经现场检查，已责令该店整改并处罚款。"
         )
-        return services.review_reply(actor=personas.operator, order=order, approve=True)
+        return services.workorder_review_reply(actor=personas.operator, order=order, approve=True)
 
     return _make

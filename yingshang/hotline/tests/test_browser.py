@@ -176,13 +176,13 @@ def test_supervisor_edits_a_limit_rule_and_sees_the_kpi_chart(
 def test_co_unit_gives_an_opinion_and_the_main_unit_sees_it(as_user, personas, make_order):
     from yingshang.hotline import services
 
-    order = services.dispatch(
+    order = services.workorder_dispatch(
         actor=personas.operator,
         order=make_order(),
         main_unit=personas.unit_a,
         co_units=[personas.unit_b],
     )
-    services.sign(actor=personas.handler_a, order=order)
+    services.workorder_sign(actor=personas.handler_a, order=order)
 
     co = as_user("handler_b")
     co.goto("/staff/hotline/queue/")

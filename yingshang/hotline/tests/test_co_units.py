@@ -16,14 +16,14 @@ def co_order(make_order, personas):
     """Dispatched to unit A (main) with unit B as co-unit."""
 
     def _make(sign=True, **kw):
-        order = services.dispatch(
+        order = services.workorder_dispatch(
             actor=personas.operator,
             order=make_order(**kw),
             main_unit=personas.unit_a,
             co_units=[personas.unit_b],
         )
         if sign:
-            order = services.sign(actor=personas.handler_a, order=order)
+            order = services.workorder_sign(actor=personas.handler_a, order=order)
         return order
 
     return _make
@@ -31,7 +31,7 @@ def co_order(make_order, personas):
 
 def test_co_unit_gives_an_opinion_and_the_main_unit_is_told(co_order, personas):
     order = co_order()
-    link = services.co_opinion_submit(
+    link = services.workorder_co_opinion(
         actor=personas.handler_b, order=order, opinion="该店证照属我局管辖，已安排联合检查。"
     )
     assert link.opinion.startswith("该店证照") and link.opinion_by == personas.handler_b
@@ -43,17 +43,19 @@ def test_co_unit_gives_an_opinion_and_the_main_unit_is_told(co_order, personas):
 
 def test_opinion_can_be_revised_until_the_main_unit_replies(co_order, personas):
     order = co_order()
-    services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="初步意见")
-    services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="修改后的意见")
+    services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="初步意见")
+    services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="修改后的意见")
     assert CoUnit.objects.get(order=order).opinion == "修改后的意见"
     assert AuditEvent.objects.filter(action="hotline.co_opinion").count() == 2
     # the same text again (a retried request) changes nothing
-    services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="修改后的意见")
+    services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="修改后的意见")
     assert AuditEvent.objects.filter(action="hotline.co_opinion").count() == 2
 
-    services.reply(actor=personas.handler_a, order=order, text="已会同住建局检查并整改完毕。")
+    services.workorder_reply(
+        actor=personas.handler_a, order=order, text="已会同住建局检查并整改完毕。"
+    )
     with pytest.raises(DomainError) as exc:
-        services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="太晚了的意见")
+        services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="太晚了的意见")
     assert exc.value.code == "HOTLINE_CO_OPINION_STATE" and exc.value.status == 409
     assert CoUnit.objects.get(order=order).opinion == "修改后的意见"
 
@@ -61,7 +63,7 @@ def test_opinion_can_be_revised_until_the_main_unit_replies(co_order, personas):
 def test_no_opinion_before_the_main_unit_signs(co_order, personas):
     order = co_order(sign=False)
     with pytest.raises(DomainError) as exc:
-        services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="提前的意见")
+        services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="提前的意见")
     assert exc.value.code == "HOTLINE_CO_OPINION_STATE"
     assert "签收后" in exc.value.message
 
@@ -70,25 +72,31 @@ def test_no_opinion_before_the_main_unit_signs(co_order, personas):
 def test_only_the_co_unit_may_give_the_opinion(co_order, personas, who):
     order = co_order()
     with pytest.raises(DomainError) as exc:
-        services.co_opinion_submit(actor=personas.by_role(who), order=order, opinion="不是我的事")
+        services.workorder_co_opinion(
+            actor=personas.by_role(who), order=order, opinion="不是我的事"
+        )
     assert exc.value.code == "HOTLINE_CO_OPINION_FORBIDDEN" and exc.value.status == 403
     assert not AuditEvent.objects.filter(action="hotline.co_opinion").exists()
 
 
 def test_empty_opinion_is_refused(co_order, personas):
     with pytest.raises(DomainError) as exc:
-        services.co_opinion_submit(actor=personas.handler_b, order=co_order(), opinion="  ")
+        services.workorder_co_opinion(actor=personas.handler_b, order=co_order(), opinion="  ")
     assert exc.value.code == "HOTLINE_CO_OPINION_REQUIRED"
 
 
 def test_after_a_redo_the_co_unit_may_revise_its_opinion(co_order, personas):
     order = co_order()
-    services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="第一次意见")
-    order = services.reply(actor=personas.handler_a, order=order, text="已检查，情况属实。")
-    order = services.review_reply(actor=personas.operator, order=order, approve=True)
-    order = services.record_callback(actor=personas.operator, order=order, satisfied=False)
-    order = services.redo(actor=personas.operator, order=order, reason="诉求人反映问题仍存在")
-    link = services.co_opinion_submit(
+    services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="第一次意见")
+    order = services.workorder_reply(
+        actor=personas.handler_a, order=order, text="已检查，情况属实。"
+    )
+    order = services.workorder_review_reply(actor=personas.operator, order=order, approve=True)
+    order = services.workorder_callback(actor=personas.operator, order=order, satisfied=False)
+    order = services.workorder_redo(
+        actor=personas.operator, order=order, reason="诉求人反映问题仍存在"
+    )
+    link = services.workorder_co_opinion(
         actor=personas.handler_b, order=order, opinion="重办意见：再次联合检查"
     )
     assert link.opinion == "重办意见：再次联合检查"
@@ -100,7 +108,7 @@ def test_co_unit_queue_tabs_list_pending_then_given(co_order, personas, login):
     client = login(personas.handler_b)
     pending = client.get("/staff/hotline/queue/?queue=co_pending").content.decode()
     assert order.number in pending and "协办待提交意见" in pending
-    services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="我局同意配合")
+    services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="我局同意配合")
     assert order.number not in client.get("/staff/hotline/queue/?queue=co_pending").content.decode()
     given = client.get("/staff/hotline/queue/?queue=co_given").content.decode()
     assert order.number in given
@@ -131,14 +139,14 @@ def test_main_unit_sees_opinions_and_which_are_missing(make_order, personas, log
     from yingshang.org.models import Unit
 
     unit_c = Unit.objects.create(code="hbj", name="测试县生态环境分局", kind=Unit.Kind.DEPARTMENT)
-    order = services.dispatch(
+    order = services.workorder_dispatch(
         actor=personas.operator,
         order=make_order(),
         main_unit=personas.unit_a,
         co_units=[personas.unit_b, unit_c],
     )
-    order = services.sign(actor=personas.handler_a, order=order)
-    services.co_opinion_submit(
+    order = services.workorder_sign(actor=personas.handler_a, order=order)
+    services.workorder_co_opinion(
         actor=personas.handler_b, order=order, opinion="住建局：已核实无违建"
     )
     html = login(personas.handler_a).get(f"/staff/hotline/orders/{order.pk}/").content.decode()
@@ -201,7 +209,7 @@ def test_api_co_opinion_errors(co_order, personas, api_client):
     )
     assert forbidden.status_code == 403
     assert forbidden.json()["code"] == "HOTLINE_CO_OPINION_FORBIDDEN"
-    services.reply(actor=personas.handler_a, order=order, text="已办理完毕并答复诉求人。")
+    services.workorder_reply(actor=personas.handler_a, order=order, text="已办理完毕并答复诉求人。")
     late = api_client(personas.handler_b).post(
         url, {"opinion": "太晚了的意见"}, content_type="application/json"
     )

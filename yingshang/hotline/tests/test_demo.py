@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def county(db):
-    from yingshang.org import demo as org_demo
+    from yingshang.demo.loaders import org as org_demo
 
     ctx = DemoContext()
     org_demo.load_demo(ctx)

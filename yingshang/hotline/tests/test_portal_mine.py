@@ -41,7 +41,7 @@ def test_portal_submission_stores_photos_and_pdfs_for_staff(client, personas, lo
     assert names == ["说明.pdf", "路灯.png"]
     assert AuditEvent.objects.filter(action="hotline.attach", object_id=str(order.pk)).count() == 2
 
-    services.dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
+    services.workorder_dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
     staff = login(personas.handler_a)
     html = staff.get(f"/staff/hotline/orders/{order.pk}/").content.decode()
     att = order.attachments.get(name="路灯.png")
@@ -113,7 +113,7 @@ def test_my_requests_lists_own_orders_with_status_deadline_and_reply(
     login, personas, awaiting_callback
 ):
     client, mine = _submit_as(login, personas.applicant)
-    services.dispatch(actor=personas.operator, order=mine, main_unit=personas.unit_a)
+    services.workorder_dispatch(actor=personas.operator, order=mine, main_unit=personas.unit_a)
     someone_else = awaiting_callback()  # registered by the operator for another caller
     html = client.get("/hotline/mine/").content.decode()
     assert mine.number in html and someone_else.number not in html
@@ -125,15 +125,17 @@ def test_my_requests_lists_own_orders_with_status_deadline_and_reply(
 
 def test_the_reply_shows_once_approved_and_a_closed_order_can_be_rated(login, personas):
     client, order = _submit_as(login, personas.applicant)
-    services.dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
-    services.sign(actor=personas.handler_a, order=order)
-    services.reply(actor=personas.handler_a, order=order, text="路灯已于今日修复，感谢反映。")
+    services.workorder_dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
+    services.workorder_sign(actor=personas.handler_a, order=order)
+    services.workorder_reply(
+        actor=personas.handler_a, order=order, text="路灯已于今日修复，感谢反映。"
+    )
     assert "路灯已于今日修复" not in client.get("/hotline/mine/").content.decode()  # in review
-    services.review_reply(actor=personas.operator, order=order, approve=True)
+    services.workorder_review_reply(actor=personas.operator, order=order, approve=True)
     html = client.get("/hotline/mine/").content.decode()
     assert "路灯已于今日修复" in html and "已答复" in html and 'data-testid="rate-link"' not in html
-    services.record_callback(actor=personas.operator, order=order, resolved=True, satisfied=True)
-    services.close(actor=personas.operator, order=order)
+    services.workorder_callback(actor=personas.operator, order=order, resolved=True, satisfied=True)
+    services.workorder_close(actor=personas.operator, order=order)
     html = client.get(f"/hotline/mine/{order.pk}/").content.decode()
     assert "已办结" in html and 'data-testid="rate-link"' in html and "/ratings/l/" in html
 
@@ -161,16 +163,18 @@ def test_a_firm_does_not_see_complaints_about_itself(login, personas, make_order
 
 def test_timeline_shows_public_steps_without_names_or_internal_notes(login, personas):
     client, order = _submit_as(login, personas.applicant)
-    services.dispatch(
+    services.workorder_dispatch(
         actor=personas.operator,
         order=order,
         main_unit=personas.unit_a,
         co_units=[personas.unit_b],
         note="内部备注：请重点关注",
     )
-    order = services.sign(actor=personas.handler_a, order=order)
-    services.co_opinion_submit(actor=personas.handler_b, order=order, opinion="协办内部意见")
-    services.supervise(actor=personas.operator, order=order, kind="urge", note="内部催办内容")
+    order = services.workorder_sign(actor=personas.handler_a, order=order)
+    services.workorder_co_opinion(actor=personas.handler_b, order=order, opinion="协办内部意见")
+    services.workorder_supervise(
+        actor=personas.operator, order=order, kind="urge", note="内部催办内容"
+    )
     html = client.get(f"/hotline/mine/{order.pk}/").content.decode()
     assert "诉求已提交" in html and "已转交承办单位办理" in html and "承办单位已签收" in html
     for secret in (
@@ -205,7 +209,7 @@ def test_my_requests_needs_login_and_is_in_the_portal_menu(client, personas, log
 
 def test_confidential_portal_caller_is_not_named_in_the_units_history(login, personas):
     _client, order = _submit_as(login, personas.applicant, confidential="on", files=[_png()])
-    services.dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
+    services.workorder_dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
     html = login(personas.handler_a).get(f"/staff/hotline/orders/{order.pk}/").content.decode()
     assert "张三" not in html and "13800138000" not in html and "8000" not in html
     assert "诉求人" in html and "路灯.png" in html  # the file is there, its sender unnamed
@@ -218,14 +222,14 @@ def test_confidential_portal_caller_is_not_named_in_the_units_history(login, per
 
 def test_timeline_tells_the_caller_about_an_approved_extension_but_not_a_return(login, personas):
     client, order = _submit_as(login, personas.applicant)
-    services.dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
-    services.return_order(actor=personas.handler_a, order=order, reason="不属于本单位职责范围")
-    services.dispatch(actor=personas.operator, order=order, main_unit=personas.unit_b)
-    order = services.sign(actor=personas.handler_b, order=order)
-    ext = services.ask_extension(
+    services.workorder_dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
+    services.workorder_return(actor=personas.handler_a, order=order, reason="不属于本单位职责范围")
+    services.workorder_dispatch(actor=personas.operator, order=order, main_unit=personas.unit_b)
+    order = services.workorder_sign(actor=personas.handler_b, order=order)
+    ext = services.workorder_ask_extension(
         actor=personas.handler_b, order=order, days=5, reason="需协调供电公司"
     )
-    services.decide_extension(actor=personas.operator, extension=ext, approve=True)
+    services.workorder_decide_extension(actor=personas.operator, extension=ext, approve=True)
     order.refresh_from_db()
     html = client.get(f"/hotline/mine/{order.pk}/").content.decode()
     assert (

@@ -43,7 +43,7 @@ def test_city_order_is_idempotent_on_external_number(make_order):
 
 
 def test_dispatch_starts_sign_and_handle_clocks_from_workcal(make_order, personas, clock):
-    order = services.dispatch(
+    order = services.workorder_dispatch(
         actor=personas.operator, order=make_order(), main_unit=personas.unit_a
     )
     assert order.status == S.AWAITING_SIGN
@@ -57,14 +57,14 @@ def test_dispatch_starts_sign_and_handle_clocks_from_workcal(make_order, persona
 
 
 def test_urgent_order_is_due_the_same_day(make_order, personas, clock):
-    order = services.dispatch(
+    order = services.workorder_dispatch(
         actor=personas.operator, order=make_order(urgency="urgent"), main_unit=personas.unit_a
     )
     assert order.handle_due_at.date() == at(23).date()
 
 
 def test_consult_is_due_in_three_working_days(make_order, personas, clock):
-    order = services.dispatch(
+    order = services.workorder_dispatch(
         actor=personas.operator, order=make_order(category="consult"), main_unit=personas.unit_a
     )
     assert order.handle_due_at.date().isoformat() == "2026-11-26"
@@ -73,7 +73,9 @@ def test_consult_is_due_in_three_working_days(make_order, personas, clock):
 def test_dispatch_by_a_handler_is_refused(make_order, personas):
     order = make_order()
     with pytest.raises(PermissionDeniedError):
-        services.dispatch(actor=personas.handler_a, order=order, main_unit=personas.unit_a)
+        services.workorder_dispatch(
+            actor=personas.handler_a, order=order, main_unit=personas.unit_a
+        )
     order.refresh_from_db()
     assert order.status == S.REGISTERED and actions(order) == ["hotline.register"]
 
@@ -81,7 +83,7 @@ def test_dispatch_by_a_handler_is_refused(make_order, personas):
 def test_sign_by_another_unit_is_refused(dispatched, personas):
     order = dispatched()
     with pytest.raises(PermissionDeniedError):
-        services.sign(actor=personas.handler_b, order=order)
+        services.workorder_sign(actor=personas.handler_b, order=order)
     order.refresh_from_db()
     assert order.status == S.AWAITING_SIGN
 
@@ -89,7 +91,7 @@ def test_sign_by_another_unit_is_refused(dispatched, personas):
 def test_sign_in_time_is_recorded_as_on_time(dispatched, personas, clock):
     order = dispatched()
     clock(at(23, 11))
-    order = services.sign(actor=personas.handler_a, order=order)
+    order = services.workorder_sign(actor=personas.handler_a, order=order)
     assert order.status == S.IN_PROGRESS and order.signed_on_time is True
     assert order.due_at == order.handle_due_at
     assert actions(order)[-1] == "hotline.sign"
@@ -98,7 +100,7 @@ def test_sign_in_time_is_recorded_as_on_time(dispatched, personas, clock):
 def test_late_sign_is_recorded_as_late(dispatched, personas, clock):
     order = dispatched()
     clock(at(24, 15))
-    order = services.sign(actor=personas.handler_a, order=order)
+    order = services.workorder_sign(actor=personas.handler_a, order=order)
     assert order.signed_on_time is False
 
 
@@ -106,7 +108,7 @@ def test_return_before_signing_goes_back_to_the_centre_and_feeds_the_returns_rep
     dispatched, personas
 ):
     order = dispatched()
-    ret = services.return_order(
+    ret = services.workorder_return(
         actor=personas.handler_a, order=order, reason="不属于本单位职责，应由住建局办理"
     )
     order.refresh_from_db()
@@ -121,7 +123,7 @@ def test_return_before_signing_goes_back_to_the_centre_and_feeds_the_returns_rep
 def test_return_after_signing_is_refused(in_progress, personas):
     order = in_progress()
     with pytest.raises(DomainError) as exc:
-        services.return_order(actor=personas.handler_a, order=order, reason="不属于本单位职责")
+        services.workorder_return(actor=personas.handler_a, order=order, reason="不属于本单位职责")
     assert exc.value.code == "HOTLINE_RETURN_NOT_ALLOWED"
     order.refresh_from_db()
     assert order.status == S.IN_PROGRESS
@@ -129,37 +131,39 @@ def test_return_after_signing_is_refused(in_progress, personas):
 
 def test_return_without_reason_is_refused(dispatched, personas):
     with pytest.raises(InvalidInput):
-        services.return_order(actor=personas.handler_a, order=dispatched(), reason="")
+        services.workorder_return(actor=personas.handler_a, order=dispatched(), reason="")
 
 
 def test_centre_rules_a_return_unjustified(dispatched, personas):
     order = dispatched()
-    ret = services.return_order(actor=personas.handler_a, order=order, reason="不属于本单位职责")
-    ret = services.rule_return(
+    ret = services.workorder_return(
+        actor=personas.handler_a, order=order, reason="不属于本单位职责"
+    )
+    ret = services.workorder_rule_return(
         actor=personas.operator, return_request=ret, justified=False, note="属于市场监管职责"
     )
     assert ret.ruling == ReturnRequest.Ruling.UNJUSTIFIED
     assert actions(order)[-1] == "hotline.rule_return"
     with pytest.raises(DomainError):
-        services.rule_return(actor=personas.operator, return_request=ret, justified=True)
+        services.workorder_rule_return(actor=personas.operator, return_request=ret, justified=True)
 
 
 def test_handler_cannot_rule_a_return(dispatched, personas):
-    ret = services.return_order(
+    ret = services.workorder_return(
         actor=personas.handler_a, order=dispatched(), reason="不属于本单位职责"
     )
     with pytest.raises(PermissionDeniedError):
-        services.rule_return(actor=personas.handler_a, return_request=ret, justified=True)
+        services.workorder_rule_return(actor=personas.handler_a, return_request=ret, justified=True)
 
 
 def test_extension_approved_moves_the_deadline_and_tells_the_caller(in_progress, personas, clock):
     order = in_progress()
     old_due = order.handle_due_at
-    ext = services.ask_extension(
+    ext = services.workorder_ask_extension(
         actor=personas.handler_a, order=order, days=5, reason="需要联合执法，时间较长"
     )
     assert actions(order)[-1] == "hotline.ask_extension"
-    ext = services.decide_extension(
+    ext = services.workorder_decide_extension(
         actor=personas.operator, extension=ext, approve=True, note="同意"
     )
     order.refresh_from_db()
@@ -173,8 +177,10 @@ def test_extension_approved_moves_the_deadline_and_tells_the_caller(in_progress,
 
 def test_extension_denied_keeps_the_deadline(in_progress, personas):
     order = in_progress()
-    ext = services.ask_extension(actor=personas.handler_a, order=order, days=3, reason="需要时间")
-    services.decide_extension(
+    ext = services.workorder_ask_extension(
+        actor=personas.handler_a, order=order, days=3, reason="需要时间"
+    )
+    services.workorder_decide_extension(
         actor=personas.operator, extension=ext, approve=False, note="理由不充分"
     )
     order2 = WorkOrder.objects.get(pk=order.pk)
@@ -187,7 +193,9 @@ def test_extension_asked_after_the_deadline_is_refused(in_progress, personas, cl
     order = in_progress(category="consult")
     clock(at(27, 10))  # consult due Thursday 26th
     with pytest.raises(DomainError) as exc:
-        services.ask_extension(actor=personas.handler_a, order=order, days=2, reason="来不及")
+        services.workorder_ask_extension(
+            actor=personas.handler_a, order=order, days=2, reason="来不及"
+        )
     assert exc.value.code == "HOTLINE_EXTENSION_AFTER_DEADLINE"
     assert not Extension.objects.exists()
     assert "hotline.ask_extension" not in actions(order)
@@ -195,16 +203,20 @@ def test_extension_asked_after_the_deadline_is_refused(in_progress, personas, cl
 
 def test_extension_cannot_be_decided_by_the_unit(in_progress, personas):
     order = in_progress()
-    ext = services.ask_extension(actor=personas.handler_a, order=order, days=3, reason="需要时间")
+    ext = services.workorder_ask_extension(
+        actor=personas.handler_a, order=order, days=3, reason="需要时间"
+    )
     with pytest.raises(PermissionDeniedError):
-        services.decide_extension(actor=personas.handler_a, extension=ext, approve=True)
+        services.workorder_decide_extension(actor=personas.handler_a, extension=ext, approve=True)
 
 
 def test_reply_then_centre_sends_back(in_progress, personas):
     order = in_progress()
-    order = services.reply(actor=personas.handler_a, order=order, text="已处理完毕，责令整改。")
+    order = services.workorder_reply(
+        actor=personas.handler_a, order=order, text="已处理完毕，责令整改。"
+    )
     assert order.status == S.AWAITING_REVIEW and order.replied_on_time is True
-    order = services.review_reply(
+    order = services.workorder_review_reply(
         actor=personas.operator, order=order, approve=False, note="答复过于简单"
     )
     assert order.status == S.IN_PROGRESS
@@ -212,23 +224,27 @@ def test_reply_then_centre_sends_back(in_progress, personas):
 
 
 def test_send_back_needs_a_reason(in_progress, personas):
-    order = services.reply(
+    order = services.workorder_reply(
         actor=personas.handler_a, order=in_progress(), text="已处理完毕，责令整改。"
     )
     with pytest.raises(InvalidInput):
-        services.review_reply(actor=personas.operator, order=order, approve=False, note="")
+        services.workorder_review_reply(
+            actor=personas.operator, order=order, approve=False, note=""
+        )
 
 
 def test_reply_by_the_centre_is_refused(in_progress, personas):
     with pytest.raises(PermissionDeniedError):
-        services.reply(actor=personas.operator, order=in_progress(), text="代为答复内容内容")
+        services.workorder_reply(
+            actor=personas.operator, order=in_progress(), text="代为答复内容内容"
+        )
 
 
 def test_approved_reply_starts_a_one_day_callback_clock(in_progress, personas, clock):
-    order = services.reply(
+    order = services.workorder_reply(
         actor=personas.handler_a, order=in_progress(), text="已处理完毕，责令整改。"
     )
-    order = services.review_reply(actor=personas.operator, order=order, approve=True)
+    order = services.workorder_review_reply(actor=personas.operator, order=order, approve=True)
     assert order.status == S.AWAITING_CALLBACK
     assert order.due_at.date().isoformat() == "2026-11-24"
     assert Clock.objects.get(owner_id=str(order.pk), purpose="handle").state == Clock.State.STOPPED
@@ -236,22 +252,24 @@ def test_approved_reply_starts_a_one_day_callback_clock(in_progress, personas, c
 
 def test_callback_answers_are_recorded_one_click_each(awaiting_callback, personas):
     order = awaiting_callback()
-    order = services.record_callback(actor=personas.operator, order=order, resolved=True)
+    order = services.workorder_callback(actor=personas.operator, order=order, resolved=True)
     assert WorkOrder.objects.get(pk=order.pk).resolved is True
-    order = services.record_callback(actor=personas.operator, order=order, satisfied=False)
+    order = services.workorder_callback(actor=personas.operator, order=order, satisfied=False)
     assert WorkOrder.objects.get(pk=order.pk).satisfied is False
     assert actions(order)[-2:] == ["hotline.callback", "hotline.callback"]
 
 
 def test_redo_loop_returns_to_in_progress_and_counts(awaiting_callback, personas):
     order = awaiting_callback()
-    services.record_callback(actor=personas.operator, order=order, satisfied=False)
-    order = services.redo(actor=personas.operator, order=order, reason="商户仍未整改")
+    services.workorder_callback(actor=personas.operator, order=order, satisfied=False)
+    order = services.workorder_redo(actor=personas.operator, order=order, reason="商户仍未整改")
     assert order.status == S.IN_PROGRESS and order.redo_count == 1 and order.satisfied is None
-    order = services.reply(actor=personas.handler_a, order=order, text="再次检查，已完成整改。")
-    order = services.review_reply(actor=personas.operator, order=order, approve=True)
-    services.record_callback(actor=personas.operator, order=order, resolved=True, satisfied=True)
-    order = services.close(actor=personas.operator, order=order)
+    order = services.workorder_reply(
+        actor=personas.handler_a, order=order, text="再次检查，已完成整改。"
+    )
+    order = services.workorder_review_reply(actor=personas.operator, order=order, approve=True)
+    services.workorder_callback(actor=personas.operator, order=order, resolved=True, satisfied=True)
+    order = services.workorder_close(actor=personas.operator, order=order)
     assert order.status == S.CLOSED and order.redo_count == 1
     assert actions(order).count("hotline.reply") == 2
     assert actions(order)[-1] == "hotline.close"
@@ -259,20 +277,20 @@ def test_redo_loop_returns_to_in_progress_and_counts(awaiting_callback, personas
 
 def test_redo_when_caller_satisfied_is_refused(awaiting_callback, personas):
     order = awaiting_callback()
-    services.record_callback(actor=personas.operator, order=order, satisfied=True, resolved=True)
+    services.workorder_callback(actor=personas.operator, order=order, satisfied=True, resolved=True)
     with pytest.raises(DomainError) as exc:
-        services.redo(actor=personas.operator, order=order, reason="想重办")
+        services.workorder_redo(actor=personas.operator, order=order, reason="想重办")
     assert exc.value.code == "HOTLINE_REDO_NEEDS_UNSATISFIED"
 
 
 def test_close_before_callback_is_refused(awaiting_callback, personas, in_progress):
     order = awaiting_callback()
     with pytest.raises(DomainError) as exc:
-        services.close(actor=personas.operator, order=order)
+        services.workorder_close(actor=personas.operator, order=order)
     assert exc.value.code == "HOTLINE_CLOSE_NEEDS_CALLBACK"
     other = in_progress()
     with pytest.raises(DomainError) as exc:
-        services.close(actor=personas.operator, order=other, note="x")
+        services.workorder_close(actor=personas.operator, order=other, note="x")
     assert exc.value.code == "HOTLINE_CLOSE_NOT_ALLOWED"
 
 
@@ -285,7 +303,7 @@ def test_answer_directly_closes_and_cites_the_article(make_order, personas):
         body="营业执照可在政务服务网全程网办。",
         publish=True,
     )
-    order = services.answer_directly(
+    order = services.workorder_answer_directly(
         actor=personas.operator,
         order=make_order(category="consult"),
         reply="营业执照可在政务服务网全程网办。",
@@ -305,7 +323,7 @@ def test_answer_directly_citing_an_unpublished_article_is_refused(make_order, pe
     draft = article_create(actor=personas.operator, title="草稿", body="尚未发布的口径内容。")
     order = make_order(category="consult")
     with pytest.raises(DomainError) as exc:
-        services.answer_directly(
+        services.workorder_answer_directly(
             actor=personas.operator, order=order, reply="答复内容", article_id=draft.pk
         )
     assert exc.value.code == "KNOWLEDGE_NOT_CITABLE"
@@ -315,20 +333,24 @@ def test_answer_directly_citing_an_unpublished_article_is_refused(make_order, pe
 
 def test_answer_directly_after_dispatch_is_refused(dispatched, personas):
     with pytest.raises(DomainError):
-        services.answer_directly(actor=personas.operator, order=dispatched(), reply="直接答复")
+        services.workorder_answer_directly(
+            actor=personas.operator, order=dispatched(), reply="直接答复"
+        )
 
 
 def test_merge_closes_the_duplicate_without_deleting_it(make_order, personas):
     first = make_order()
     dup = make_order()
-    dup = services.merge(actor=personas.operator, order=dup, into=first, reason="同一诉求重复来电")
+    dup = services.workorder_merge(
+        actor=personas.operator, order=dup, into=first, reason="同一诉求重复来电"
+    )
     assert dup.status == S.CLOSED and dup.close_kind == "merged" and dup.merged_into_id == first.pk
     assert WorkOrder.objects.count() == 2
     assert actions(dup)[-1] == "hotline.merge" and actions(first)[-1] == "hotline.merged_in"
 
 
 def test_reclassify_keeps_history(make_order, personas, topic):
-    order = services.reclassify(
+    order = services.workorder_reclassify(
         actor=personas.operator,
         order=make_order(),
         category="report",
@@ -342,29 +364,31 @@ def test_reclassify_keeps_history(make_order, personas, topic):
 
 def test_supervise_and_urge_attach_to_open_orders_only(in_progress, personas, make_order):
     order = in_progress()
-    rec = services.supervise(
+    rec = services.workorder_supervise(
         actor=personas.supervisor, order=order, kind="supervise", note="请加快办理"
     )
     assert rec.kind == "supervise" and actions(order)[-1] == "hotline.supervise"
     assert Message.objects.filter(
         recipient=personas.handler_a, body__contains="请加快办理"
     ).exists()
-    closed = services.answer_directly(
+    closed = services.workorder_answer_directly(
         actor=personas.operator, order=make_order(), reply="已答复内容"
     )
     with pytest.raises(DomainError):
-        services.supervise(actor=personas.supervisor, order=closed, kind="urge", note="催一下")
+        services.workorder_supervise(
+            actor=personas.supervisor, order=closed, kind="urge", note="催一下"
+        )
 
 
 def test_overdue_sweep_issues_the_urge_notice_next_working_day_once(in_progress, personas, clock):
     order = in_progress(category="consult")  # due end of Thursday 26 Nov
     clock(at(26, 16))
-    assert services.issue_overdue_notices() == 0
+    assert services.workorder_issue_overdue_notices() == 0
     clock(at(27, 9, 30))  # Friday, the next working day
-    assert services.issue_overdue_notices() == 1
-    assert services.issue_overdue_notices() == 0
+    assert services.workorder_issue_overdue_notices() == 1
+    assert services.workorder_issue_overdue_notices() == 0
     clock(at(27, 15))
-    assert services.issue_overdue_notices() == 0
+    assert services.workorder_issue_overdue_notices() == 0
     assert Supervision.objects.filter(order=order, kind="overdue").count() == 1
     assert actions(order).count("hotline.overdue_notice") == 1
     assert (
@@ -374,10 +398,10 @@ def test_overdue_sweep_issues_the_urge_notice_next_working_day_once(in_progress,
 
 
 def test_portal_rating_counts_as_the_callback_answer(awaiting_callback):
-    order = services.portal_rate(order=awaiting_callback(), satisfied=True)
+    order = services.workorder_portal_rate(order=awaiting_callback(), satisfied=True)
     assert order.portal_rating is True and order.satisfied is True
     with pytest.raises(DomainError):
-        services.portal_rate(order=order, satisfied=False)
+        services.workorder_portal_rate(order=order, satisfied=False)
     assert actions(order)[-1] == "hotline.portal_rate"
 
 
@@ -386,10 +410,14 @@ def test_city_order_reports_reply_back_through_the_outbox(personas, make_order):
     from yingshang.hotline.models import CityReport
 
     order = make_order(channel="city", external_number="SZ-9", source_system="city")
-    order = services.dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
-    order = services.sign(actor=personas.handler_a, order=order)
-    order = services.reply(actor=personas.handler_a, order=order, text="已处理完毕，责令整改。")
-    services.review_reply(actor=personas.operator, order=order, approve=True)
+    order = services.workorder_dispatch(
+        actor=personas.operator, order=order, main_unit=personas.unit_a
+    )
+    order = services.workorder_sign(actor=personas.handler_a, order=order)
+    order = services.workorder_reply(
+        actor=personas.handler_a, order=order, text="已处理完毕，责令整改。"
+    )
+    services.workorder_review_reply(actor=personas.operator, order=order, approve=True)
     events = list(CityReport.objects.filter(order=order).values_list("event", flat=True))
     assert events == ["dispatched", "signed", "replied"]
     assert CityReport.objects.get(event="replied").payload["external_number"] == "SZ-9"
@@ -407,7 +435,7 @@ def test_clock_sweep_after_midnight_issues_the_notice_once_with_the_periodic_tas
     clocks.sweep()
     assert Supervision.objects.filter(order=order, kind="overdue").count() == 1
     clock(at(27, 9, 0))
-    assert services.issue_overdue_notices() == 0
+    assert services.workorder_issue_overdue_notices() == 0
     assert actions(order).count("hotline.overdue_notice") == 1
 
 
@@ -421,11 +449,11 @@ def test_overdue_on_friday_is_noticed_on_monday_not_at_the_weekend(in_progress, 
         at(28, 0, 5)
     )  # Saturday just after midnight: the clock goes overdue, no notice on a rest day
     clocks.sweep()
-    assert services.issue_overdue_notices() == 0
+    assert services.workorder_issue_overdue_notices() == 0
     assert not Supervision.objects.filter(order=order).exists()
     clock(at(30, 9))  # Monday
-    assert services.issue_overdue_notices() == 1
-    assert services.issue_overdue_notices() == 0
+    assert services.workorder_issue_overdue_notices() == 1
+    assert services.workorder_issue_overdue_notices() == 0
 
 
 @pytest.mark.parametrize(
@@ -438,17 +466,21 @@ def test_centre_actions_by_the_handling_unit_are_refused_without_an_event(
     before = actions(order)
     h = personas.handler_a
     calls = {
-        "callback": lambda: services.record_callback(actor=h, order=order, satisfied=True),
-        "redo": lambda: services.redo(actor=h, order=order, reason="自己要求重办"),
-        "close": lambda: services.close(actor=h, order=order, note="自行办结"),
-        "merge": lambda: services.merge(actor=h, order=order, into=make_order(), reason="重复"),
-        "reclassify": lambda: services.reclassify(
+        "callback": lambda: services.workorder_callback(actor=h, order=order, satisfied=True),
+        "redo": lambda: services.workorder_redo(actor=h, order=order, reason="自己要求重办"),
+        "close": lambda: services.workorder_close(actor=h, order=order, note="自行办结"),
+        "merge": lambda: services.workorder_merge(
+            actor=h, order=order, into=make_order(), reason="重复"
+        ),
+        "reclassify": lambda: services.workorder_reclassify(
             actor=h, order=order, category="report", topic=topic, reason="改"
         ),
-        "supervise": lambda: services.supervise(
+        "supervise": lambda: services.workorder_supervise(
             actor=h, order=order, kind="supervise", note="督办"
         ),
-        "approve_reply": lambda: services.review_reply(actor=h, order=order, approve=True),
+        "approve_reply": lambda: services.workorder_review_reply(
+            actor=h, order=order, approve=True
+        ),
     }
     with pytest.raises(DomainError):
         calls[action]()

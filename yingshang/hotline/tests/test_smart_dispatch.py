@@ -237,13 +237,13 @@ def test_acceptance_counts_dispatches_that_followed_the_suggestion(county, perso
     units, topics = county
 
     def dispatch(to, suggested):
-        order = hotline.register(
+        order = hotline.workorder_register(
             actor=personas.operator,
             content="饭店后厨卫生差，请查处。",
             topic=topics["scjg"],
             caller_phone="13812345678",
         )
-        hotline.dispatch(
+        hotline.workorder_dispatch(
             actor=personas.operator, order=order, main_unit=to, suggested_unit_id=suggested
         )
 

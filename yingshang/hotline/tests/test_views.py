@@ -266,7 +266,7 @@ def test_supervisor_changes_a_limit_rule_and_new_dispatches_use_it(
     rule.refresh_from_db()
     assert rule.amount == 10
     assert AuditEvent.objects.filter(action="hotline.limit_rule", object_id=str(rule.pk)).exists()
-    order = services.dispatch(
+    order = services.workorder_dispatch(
         actor=personas.operator, order=make_order(), main_unit=personas.unit_a
     )
     assert order.handle_due_at.date().isoformat() == "2026-12-07"  # 10 working days from Tue 24 Nov
@@ -342,7 +342,7 @@ def test_home_cards_show_the_hotline_queues(dispatched, personas, login):
 
 
 def test_co_unit_sees_the_order_but_cannot_act(make_order, personas, login):
-    order = services.dispatch(
+    order = services.workorder_dispatch(
         actor=personas.operator,
         order=make_order(),
         main_unit=personas.unit_a,
@@ -358,7 +358,7 @@ def test_co_unit_sees_the_order_but_cannot_act(make_order, personas, login):
 
 def test_merged_duplicate_is_listed_on_the_kept_order(make_order, personas, login):
     kept, dup = make_order(), make_order()
-    services.merge(actor=personas.operator, order=dup, into=kept, reason="同一诉求")
+    services.workorder_merge(actor=personas.operator, order=dup, into=kept, reason="同一诉求")
     html = login(personas.operator).get(f"/staff/hotline/orders/{kept.pk}/").content.decode()
     assert "已并入的重复工单" in html and dup.number in html
 

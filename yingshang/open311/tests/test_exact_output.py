@@ -21,7 +21,7 @@ def _at(day, hour, minute, second=0, micro=0):
 @pytest.fixture
 def known(personas, topics):
     def make(content, **fields):
-        o = hotline.register(
+        o = hotline.workorder_register(
             actor=personas.operator,
             content=content,
             topic=topics["food"],

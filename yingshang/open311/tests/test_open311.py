@@ -56,7 +56,7 @@ def order(personas, topics):
     def _make(
         content="餐馆卫生差，请查处。", registered_at=None, confidential=False, topic="food", **kw
     ):
-        o = hotline.register(
+        o = hotline.workorder_register(
             actor=personas.operator,
             content=content,
             topic=topics[topic] if topic else None,
@@ -176,7 +176,7 @@ def test_post_urlencoded_with_key_in_body_creates_an_open311_work_order(client, 
     ]
     assert order.attributes["_open311"]["email"] == "li@example.com"
     assert float(order.lat) == pytest.approx(27.123456) and float(order.lng) == 117.5
-    event = AuditEvent.objects.get(action="hotline.register", object_id=str(order.pk))
+    event = AuditEvent.objects.get(action="hotline.workorder_register", object_id=str(order.pk))
     assert event.actor_id == ApiToken.objects.get(kind="integration").user_id
 
 
@@ -323,7 +323,7 @@ def test_filters_by_service_code_status_and_dates(client, order, personas):
     food = order()
     noise = order(topic="noise", content="楼下广场舞噪音扰民。")
     closed = order(content="请问营业执照怎么办理？")
-    hotline.answer_directly(actor=personas.operator, order=closed, reply="到政务服务中心办理。")
+    hotline.workorder_answer_directly(actor=personas.operator, order=closed, reply="到政务服务中心办理。")
 
     def get(**q):
         return {r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json", q))}
@@ -396,7 +396,7 @@ def test_at_most_1000_requests_newest_first(client, personas, topics):
 def test_request_fields_zoned_datetimes_and_expected_datetime_is_our_due_time(
     client, order, personas
 ):
-    o = hotline.dispatch(actor=personas.operator, order=order(), main_unit=personas.unit_a)
+    o = hotline.workorder_dispatch(actor=personas.operator, order=order(), main_unit=personas.unit_a)
     row = as_json(client.get(f"{BASE}/requests/{o.number}.json"))
     assert isinstance(row, list) and len(row) == 1
     row = row[0]
@@ -432,7 +432,7 @@ def test_request_fields_zoned_datetimes_and_expected_datetime_is_our_due_time(
 
 
 def test_closed_request_reports_close_time(client, order, personas):
-    o = hotline.answer_directly(actor=personas.operator, order=order(), reply="已答复。")
+    o = hotline.workorder_answer_directly(actor=personas.operator, order=order(), reply="已答复。")
     row = as_json(client.get(f"{BASE}/requests/{o.number}.json"))[0]
     assert row["status"] == "closed"
     assert (
@@ -506,14 +506,14 @@ def test_georeport_client_reads_services_definitions_and_requests(live_server, f
         code="food-safety", name="食品安全", default_unit=people.unit_a, extra_fields=EXTRA
     )
     Topic.objects.create(code="noise", name="噪音扰民", default_unit=people.unit_b)
-    o1 = hotline.register(
+    o1 = hotline.workorder_register(
         actor=people.operator,
         content="餐馆卫生差，请查处。",
         topic=Topic.objects.get(code="food-safety"),
         caller_phone="13912345678",
         address="城关镇人民路88号",
     )
-    o2 = hotline.register(
+    o2 = hotline.workorder_register(
         actor=people.operator,
         content="夜间施工噪音扰民。",
         topic=Topic.objects.get(code="noise"),
