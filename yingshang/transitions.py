@@ -23,9 +23,11 @@ class TransitionTable:
         moves: list[tuple[str, set[str] | frozenset[str], str | None]],
         *,
         error_prefix: str,
+        state_field: str = "status",
     ):
         self.name = name
         self.error_prefix = error_prefix
+        self.state_field = state_field  # the model field that holds the state
         self.moves = {action: Move(action, frozenset(src), target) for action, src, target in moves}
 
     def can(self, action: str, state: str) -> bool:

@@ -48,32 +48,34 @@ def visible_to(user, model: type[M], queryset: models.QuerySet | None = None) ->
 def get_for(
     user, model: type[M], pk: Any, *, queryset: models.QuerySet | None = None, field: str = "pk"
 ) -> M:
+    key = lookup_key(model, field, pk)
+    base = model._default_manager.all() if queryset is None else queryset
+    qs = visible_to(user, model, base)
+    if queryset is None and field == "pk" and qs is base:
+        # the rule returned the queryset untouched — the user sees every row (a countywide
+        # role): read the row by key with SQL built once per process instead of compiling the
+        # query (yingshang.rowload)
+        obj = rowload.by_pk(model, key)
+        if obj is None:
+            raise Http404
+        return obj
     try:
-        qs = visible_to(user, model, queryset)
-        if queryset is None and field == "pk" and _unfiltered(qs):
-            # the user sees every row (a countywide role): read the row by key with SQL built
-            # once per process instead of compiling the query (yingshang.rowload)
-            obj = rowload.by_pk(model, model._meta.pk.to_python(pk))
-            if obj is None:
-                raise model.DoesNotExist
-            return obj
-        return qs.get(**{field: pk})
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        return qs.get(**{field: key})
+    except model.DoesNotExist:
         raise Http404 from None
 
 
-def _unfiltered(qs: models.QuerySet) -> bool:
-    query = qs.query
-    return (
-        not query.where
-        and not query.annotations
-        and not query.extra
-        and query.select_related is False
-        and not query.deferred_loading[0]
-        and query.deferred_loading[1]
-        and not query.is_sliced
-        and not query.is_empty()
-    )
+def lookup_key(model: type[models.Model], field: str, value: Any) -> Any:
+    """`value` as the field's Python value, or Http404 for one no row can have (malformed, or an
+    integer outside 64 bits) — found before any query."""
+    target = model._meta.pk if field == "pk" else model._meta.get_field(field)
+    try:
+        key = target.to_python(value)
+    except ValidationError:
+        raise Http404 from None
+    if key is None or not rowload.key_fits(key):
+        raise Http404
+    return key
 
 
 def abilities(user, obj) -> dict[str, bool]:

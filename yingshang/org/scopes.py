@@ -2,7 +2,6 @@ from django.db.models import Q
 
 from yingshang.org import scope
 from yingshang.org.models import RoleAssignment, Unit, User, Window
-from yingshang.org.roles import Role
 
 
 def _units(grants, qs):
@@ -10,7 +9,7 @@ def _units(grants, qs):
 
 
 def _users(grants, qs):
-    if grants.has(Role.ADMIN) or grants.countywide:
+    if grants.sees_all:
         return qs
     if not grants.is_authenticated:
         return qs.none()
@@ -22,7 +21,7 @@ def _users(grants, qs):
 
 
 def _assignments(grants, qs):
-    if grants.has(Role.ADMIN) or grants.countywide:
+    if grants.sees_all:
         return qs
     if not grants.is_authenticated:
         return qs.none()

@@ -115,15 +115,15 @@ def gate(actor, obj, action: str, *, table: TransitionTable | None = None) -> No
     require_actor(actor)
     if is_system(actor):
         if table is not None:
-            table.check(action, _state(obj))
+            table.check(action, _state(obj, table))
         return
     allowed = scope.abilities(actor, obj).get(action)
     if allowed:
         if table is not None:
-            table.check(action, _state(obj))
+            table.check(action, _state(obj, table))
         return
     if table is not None and action in table.moves:
-        table.check(action, _state(obj))  # wrong state: the precise 409
+        table.check(action, _state(obj, table))  # wrong state: the precise 409
     prefix = table.error_prefix if table is not None else obj._meta.model_name.upper()
     if isinstance(allowed, Denied):
         raise PermissionDeniedError(allowed.code, allowed.message, details={"action": action})
@@ -132,8 +132,8 @@ def gate(actor, obj, action: str, *, table: TransitionTable | None = None) -> No
     )
 
 
-def _state(obj) -> str:
-    return obj.status
+def _state(obj, table: TransitionTable) -> str:
+    return getattr(obj, table.state_field)
 
 
 def acquire(

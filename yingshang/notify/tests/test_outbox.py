@@ -80,3 +80,49 @@ def test_nobody_reads_another_users_messages(login, personas):
     text = login(personas.handler_b).get(reverse("workbench:inbox")).content.decode()
     assert "仅本人可见" not in text
     assert services.mark_read(user=personas.handler_b, message_id=Message.objects.get().pk) == 0
+
+
+class RecordingSms:
+    """Looks at the database while the gateway call is in progress."""
+
+    seen: list = []
+
+    def send(self, phone, text):
+        from django.db import connection
+
+        RecordingSms.seen.append((connection.in_atomic_block, phone, text))
+        return "gw-1"
+
+
+@pytest.mark.django_db(transaction=True)  # a real commit: delivery runs after it
+def test_delivery_calls_the_gateway_outside_any_transaction_and_signs_once(personas, settings):
+    settings.SMS_ADAPTER = "yingshang.notify.tests.test_outbox.RecordingSms"
+    settings.SMS_SIGNATURE = "【营商通】"
+    RecordingSms.seen = []
+    with transaction.atomic():
+        message = services.send(channel="sms", address="13800138000", body="您的办件已办结")
+    assert RecordingSms.seen == [(False, "13800138000", "【营商通】您的办件已办结")]
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.provider_id) == ("sent", 1, "gw-1")
+    assert services.deliver(message.pk) == "skipped"  # never twice
+
+
+def test_a_message_claimed_by_another_worker_is_left_alone(personas, settings):
+    settings.SMS_ADAPTER = "yingshang.notify.tests.test_outbox.RecordingSms"
+    RecordingSms.seen = []
+    with transaction.atomic():
+        message = services.send(channel="sms", address="13800138000", body="x")
+    # another worker claimed it a moment ago (its lease pushes the next attempt out)
+    Message.objects.filter(pk=message.pk).update(
+        next_attempt_at=message.created_at + services.SEND_LEASE
+    )
+    assert services.deliver(message.pk) == "skipped" and RecordingSms.seen == []
+
+
+def test_send_to_queues_one_message_per_person(personas):
+    with transaction.atomic():
+        sent = services.send_to(
+            [personas.handler_a, personas.head_a, personas.handler_a], body="新工单待签收"
+        )
+    assert [m.recipient_id for m in sent] == [personas.handler_a.pk, personas.head_a.pk]
+    assert Message.objects.filter(body="新工单待签收").count() == 2
