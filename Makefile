@@ -8,13 +8,14 @@ YS := $(PY) -m yingshang
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yingshang
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-pg lint format bench demo messages install install-test chromium clean help
+.PHONY: run test test-fast test-pg lint typecheck format bench demo messages install install-test chromium clean help
 
 help:
 	@echo "make run      install, migrate, load the demo county, start web + worker on http://127.0.0.1:8000"
 	@echo "make test     install test tools (and Debian chromium), run the whole suite on SQLite"
+	@echo "make test-fast  the suite without browser and worker-process tests (a few minutes)"
 	@echo "make test-pg  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
-	@echo "make lint     ruff check + format check"
+	@echo "make lint     ruff check + format check + mypy on the shared core"
 	@echo "make bench    benchmarks (PostgreSQL), results in bench/results and docs/performance.md"
 	@echo "make demo     reset the demo data (embedded SQLite database)"
 
@@ -65,12 +66,20 @@ demo: $(VENV)/.installed messages
 test: $(VENV)/.installed-test messages chromium
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
+# the inner loop: no browser (Playwright), no worker subprocesses
+test-fast: $(VENV)/.installed-test messages
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -m "not browser and not subprocess"
+
 test-pg: $(VENV)/.installed-test messages chromium
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+typecheck: $(VENV)/.installed-test
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .

@@ -13,7 +13,7 @@ import pytest
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database index of its own, emptied by the test
 
-pytestmark = pytest.mark.xdist_group("worker")
+pytestmark = [pytest.mark.xdist_group("worker"), pytest.mark.subprocess]
 
 QUEUE_SMS = """
 from django.db import transaction
