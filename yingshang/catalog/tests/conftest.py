@@ -70,9 +70,9 @@ def demo_catalog(db, settings, tmp_path):
     """The demo county (org) and its catalogue, loaded through the demo loaders (its template
     files go to a temporary MEDIA_ROOT)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    from yingshang.catalog import demo as catalog_demo
+    from yingshang.demo.loaders import catalog as catalog_demo
     from yingshang.demo.registry import DemoContext
-    from yingshang.org import demo as org_demo
+    from yingshang.demo.loaders import org as org_demo
 
     ctx = DemoContext()
     org_demo.load_demo(ctx)

@@ -176,7 +176,7 @@ def test_matter_in_active_package_cannot_be_deactivated(personas, two_matters):
 
 
 def test_demo_catalogue_is_realistic_and_idempotent(demo_catalog):
-    from yingshang.catalog import demo
+    from yingshang.demo.loaders import catalog as demo
 
     assert Matter.objects.count() >= 40
     assert Matter.objects.values("unit").distinct().count() >= 12

@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from yingshang.demo.loaders import ratings as demo
 from yingshang.demo.registry import DemoContext, Scale
 from yingshang.notify.models import Message
-from yingshang.ratings import demo
 from yingshang.ratings import targets as T
 from yingshang.ratings.models import Channel, Rating, Rectification, WindowVisit
-from yingshang.ratings.services import import_hotline_callbacks, rating_submit
+from yingshang.ratings.services import rating_import_hotline_callbacks, rating_submit
 from yingshang.workcal import clocks
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,8 @@ def test_hotline_callback_answer_becomes_the_work_order_rating(personas, make_or
     happy = make_order(satisfied=True, callback_at=timezone.now())
     secret = make_order(satisfied=False, confidential=True)
     make_order(status="in_progress", satisfied=True)  # not closed yet
-    assert import_hotline_callbacks() == 3
-    assert import_hotline_callbacks() == 0
+    assert rating_import_hotline_callbacks() == 3
+    assert rating_import_hotline_callbacks() == 0
     bad = Rating.objects.get(work_order=unhappy)
     assert bad.level == 2 and bad.channel == "hotline_callback" and bad.rater_phone == "13700001111"
     assert Rectification.objects.get(rating=bad).callback_required
@@ -66,7 +66,7 @@ def test_home_card_and_clerk_pad_entry(login, personas, make_case):
 
 
 def test_load_demo_puts_rectifications_in_every_state_and_is_idempotent(db):
-    from yingshang.org import demo as org_demo
+    from yingshang.demo.loaders import org as org_demo
 
     ctx = DemoContext()
     org_demo.load_demo(ctx)
