@@ -15,6 +15,8 @@ A service reads top to bottom:
 - `acquire` fetches through the actor's scope with `select_for_update` (404 outside it), asks
   the model's abilities (`scope.register_abilities`) whether the actor may do `action` (403 with
   the ability's reason code) and checks the move against the transition table (409, precise).
+- `lock` does the same for an object the caller already fetched through the actor's scope
+  (a service's argument): re-read locked, then the gate.
 - `record` writes the audit event with the role and unit the model's audit rule gives
   (`register_audit_role`), so every module stamps events the same way.
 - `SYSTEM` is the actor of work nobody in particular does (sweeps, hooks, imports run by a
@@ -159,6 +161,26 @@ def acquire(
     if action is not None:
         gate(actor, obj, action, table=table)
     return obj
+
+
+def lock(
+    actor,
+    obj: M,
+    *,
+    action: str | None = None,
+    table: TransitionTable | None = None,
+    queryset: models.QuerySet | None = None,
+) -> M:
+    """Re-read `obj` locked (select_for_update) and gate `action` — for a service handed an
+    object its caller already fetched through the actor's scope (pages and API: 404 outside
+    it). Someone who may see the row but not act on it gets the 403 with its reason."""
+    require_actor(actor)
+    model = type(obj)
+    qs = queryset if queryset is not None else model._default_manager.all()
+    locked = qs.select_for_update().get(pk=obj.pk)
+    if action is not None:
+        gate(actor, locked, action, table=table)
+    return locked
 
 
 def snapshot(obj, *fields: str) -> dict:

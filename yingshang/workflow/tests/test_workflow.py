@@ -108,3 +108,15 @@ def test_denied_is_falsy_and_carries_its_reason():
     assert workflow.reason({"accept": no}, "accept") == "材料未补齐"
     assert workflow.reason({"accept": True}, "accept") == ""
     assert workflow.allow(True, "X", "y") is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_rereads_the_row_and_gates_it(personas, unit_abilities):
+    section = Unit.objects.create(code="sec", name="股室", kind="section", parent=personas.unit_a)
+    stale = Unit.objects.get(pk=section.pk)
+    Unit.objects.filter(pk=section.pk).update(kind="department")  # someone moved it meanwhile
+    with transaction.atomic(), pytest.raises(DomainError) as wrong:
+        workflow.lock(workflow.SYSTEM, stale, action="promote", table=KINDS)
+    assert wrong.value.code == "UNIT_PROMOTE_NOT_ALLOWED"  # judged on the fresh row
+    with transaction.atomic(), pytest.raises(PermissionDeniedError):
+        workflow.lock(personas.handler_b, stale, action="rename", table=KINDS)
