@@ -7,7 +7,7 @@
 - Open311 GET /open311/v2/requests.json and .xml (1,000 rows): p95 < 300 ms;
 - smart dispatch: suggestion < 20 ms per order; training on 300,000 orders < 2 minutes.
 
-Volume: `yingshang demo`, then the hotline generator (yingshang/hotline/demo.py generate) for
+Volume: `yingshang demo`, then the hotline generator (yingshang/demo/loaders/hotline.py generate) for
 300,000 orders over the last 12 months (its time is reported), copied in SQL to 1,000,000.
 """
 
@@ -51,7 +51,7 @@ def main() -> int:
     }
     try:
         missing = common.missing_modules(
-            "yingshang.hotline.demo",
+            "yingshang.demo.loaders.hotline",
             "yingshang.hotline.kpis",
             "yingshang.hotline.smart_dispatch",
             "yingshang.open311.views",
@@ -68,7 +68,7 @@ def main() -> int:
             from django.utils import timezone
 
             from yingshang.demo.registry import DemoContext, Scale
-            from yingshang.hotline import demo as hotline_demo
+            from yingshang.demo.loaders import hotline as hotline_demo
             from yingshang.hotline import kpis, smart_dispatch
             from yingshang.hotline.models import WorkOrder
             from yingshang.org import scope

@@ -52,7 +52,7 @@ def main() -> int:
     }
     try:
         missing = common.missing_modules(
-            "yingshang.ratings.demo", "yingshang.ratings.selectors", "yingshang.ratings.api"
+            "yingshang.demo.loaders.ratings", "yingshang.ratings.selectors", "yingshang.ratings.api"
         )
         if missing:
             common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
@@ -65,11 +65,11 @@ def main() -> int:
             common.django_setup(env)
             from django.utils import timezone
 
+            from yingshang.demo.loaders import ratings as ratings_demo
             from yingshang.demo.registry import DemoContext, Scale
-            from yingshang.hotline import demo as hotline_demo
+            from yingshang.demo.loaders import hotline as hotline_demo
             from yingshang.hotline.models import WorkOrder
             from yingshang.org.models import User
-            from yingshang.ratings import demo as ratings_demo
             from yingshang.ratings import selectors
             from yingshang.ratings.models import Rating, RatingSettings
 

@@ -176,7 +176,7 @@ def test_post_urlencoded_with_key_in_body_creates_an_open311_work_order(client, 
     ]
     assert order.attributes["_open311"]["email"] == "li@example.com"
     assert float(order.lat) == pytest.approx(27.123456) and float(order.lng) == 117.5
-    event = AuditEvent.objects.get(action="hotline.workorder_register", object_id=str(order.pk))
+    event = AuditEvent.objects.get(action="hotline.register", object_id=str(order.pk))
     assert event.actor_id == ApiToken.objects.get(kind="integration").user_id
 
 

@@ -1,224 +1,31 @@
 """Demo data of the hotline: the topic tree with default units, ~50 orders walked through the real
 services (load_demo), and a fast bulk generator with realistic text per topic (generate) that
-smart dispatch can learn from."""
+smart dispatch can learn from. The words are in yingshang/demo/data/hotline/content.yaml."""
 
 import datetime as dt
 import random
+from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
 
+from yingshang.demo.registry import load_yaml
 from yingshang.hotline.models import Topic, WorkOrder
 
-# (code, name, parent code, default unit code, keywords)
-TOPICS = [
-    ("scjg", "市场监管", None, "scjg", "市场 监管"),
-    ("scjg-price", "价格", "scjg", "scjg", "价格 乱收费 明码标价 涨价 收费"),
-    ("scjg-food", "食品安全", "scjg", "scjg", "食品 饭店 餐馆 过期 变质 卫生 后厨"),
-    ("scjg-consumer", "消费维权", "scjg", "scjg", "退货 退款 假货 质量 消费 商家 预付卡"),
-    ("cg", "城市管理", None, "cgj", "城管"),
-    ("cg-stall", "占道经营", "cg", "cgj", "占道 摆摊 流动摊贩 夜市"),
-    ("cg-noise", "噪音扰民", "cg", "cgj", "噪音 扰民 施工 广场舞 夜间"),
-    ("cg-sanitation", "环境卫生", "cg", "chengguan", "垃圾 清运 卫生 污水 臭味"),
-    ("jt", "交通", None, "jtj", "交通"),
-    ("jt-taxi", "出租车与客运", "jt", "jtj", "出租车 拒载 绕路 客车 公交"),
-    ("jt-road", "道路设施", "jt", "jtj", "道路 坑洼 路灯 红绿灯 井盖"),
-    ("zf", "住房", None, "zjj", "住房"),
-    ("zf-property", "物业管理", "zf", "zjj", "物业 小区 电梯 停车 物业费"),
-    ("zf-construction", "建筑施工", "zf", "zjj", "工地 施工 渣土 扬尘 违建"),
-    ("ld", "劳动保障", None, "rsj", "劳动"),
-    ("ld-wage", "拖欠工资", "ld", "rsj", "工资 拖欠 欠薪 农民工 包工头"),
-    ("ld-social", "社会保险", "ld", "rsj", "社保 养老保险 缴费 退休 医保"),
-    ("yshj", "营商环境/企业诉求", None, "yshj", "企业 营商环境"),
-    ("yshj-approval", "审批服务", "yshj", "xzsp", "审批 营业执照 许可 办证 窗口 材料"),
-    ("yshj-payment", "账款拖欠", "yshj", "gxj", "账款 拖欠 工程款 货款 中小企业"),
-    ("yshj-policy", "惠企政策", "yshj", "fgj", "政策 补贴 奖补 兑现 申报"),
-    ("yshj-land", "用地与不动产", "yshj", "zrzy", "不动产 用地 土地 产权证 登记"),
-    ("health", "医疗卫生", None, "wjj", "医院 诊所 看病 收费 医生 疫苗"),
-    ("tax", "税费", None, "swj", "发票 税务 退税 纳税 申报"),
-    ("water", "供水", None, "swuj", "停水 水压 水质 自来水 水费"),
-    ("power", "供电", None, "gdj", "停电 电压 电表 电费 线路"),
-    ("edu", "教育", None, "jyj", "学校 入学 学位 补课 收费 校车"),
-    ("police", "户籍证件", None, "gaj", "户口 身份证 落户 出入境 居住证"),
-]
 
-PLACES = [
-    "城关镇人民路",
-    "城关镇解放街",
-    "东坝镇兴业路",
-    "西河镇滨河路",
-    "南山镇南山大道",
-    "北塘镇北塘街",
-    "青石镇工业园",
-    "柳林乡政府路",
-    "白马乡集市",
-    "新城街道新华路",
-    "桃园街道桃源小区",
-    "迎宾大道",
-]
-SHOPS = [
-    "好又多超市",
-    "老王面馆",
-    "鑫源烧烤",
-    "家家福便利店",
-    "鸿运大酒店",
-    "幸福里小区",
-    "锦绣华庭",
-    "东方家园",
-    "金海湾小区",
-    "阳光花园",
-    "恒丰建材市场",
-    "明珠广场",
-]
-FIRMS = [
-    "示范县宏达机械有限公司",
-    "示范县绿源农业科技有限公司",
-    "示范县恒信建筑工程有限公司",
-    "示范县美佳食品有限公司",
-    "示范县华强电子有限公司",
-    "示范县远航物流有限公司",
-]
-
-# topic code -> request texts; {p} place, {s} shop/小区, {f} firm, {n} a number
-TEXTS = {
-    "scjg-price": [
-        "{p}{s}停车收费没有明码标价，每次收费标准都不一样，请相关部门查处。",
-        "{s}节假日商品价格上涨{n}元，涉嫌哄抬物价，希望市场监管部门核查。",
-        "{p}一家药店同一种药比别家贵很多，价签和结账价格不一致。",
-    ],
-    "scjg-food": [
-        "在{p}{s}吃饭后全家腹泻，怀疑食材变质，请求食品安全部门检查后厨卫生。",
-        "{s}出售过期食品，购买的牛奶已过保质期{n}天，商家拒绝退换。",
-        "{p}早餐摊使用地沟油，气味刺鼻，请监管部门查处。",
-        "{s}后厨卫生很差，有老鼠出没，员工没有健康证。",
-    ],
-    "scjg-consumer": [
-        "在{s}办理的健身预付卡，商家突然关门跑路，还剩{n}次课没有上，要求退款。",
-        "{p}手机店卖的手机是翻新机，商家不承认，要求维权。",
-        "网购的电器质量问题，{s}售后拒绝退货，请求帮助维权。",
-    ],
-    "cg-stall": [
-        "{p}路口每天晚上流动摊贩占道经营，堵塞交通，垃圾遍地。",
-        "{s}门口商户把货物摆到人行道上，行人只能走机动车道。",
-        "{p}夜市烧烤摊占道，油烟很大，影响居民通行。",
-    ],
-    "cg-noise": [
-        "{p}工地夜间{n}点以后还在施工，噪音很大，影响休息。",
-        "{s}广场舞音响声音太大，每天晚上持续到十点，严重扰民。",
-        "{p}{s}楼下商户装修每天一早就开始电钻作业，噪音扰民。",
-    ],
-    "cg-sanitation": [
-        "{p}{s}旁边的垃圾桶{n}天没有清运，臭味很大，蚊蝇滋生。",
-        "{p}路边污水横流，下水道堵塞，请派人疏通。",
-        "{s}附近有人乱倒建筑垃圾，影响环境卫生。",
-    ],
-    "jt-taxi": [
-        "在{p}打车，出租车司机拒载，还绕路多收费{n}元，车牌号已记下。",
-        "{p}到县城的班车经常不按点发车，乘客等了一个多小时。",
-        "出租车不打表，从{s}到汽车站要价{n}元。",
-    ],
-    "jt-road": [
-        "{p}路面坑洼严重，下雨天积水，已经有电动车摔倒。",
-        "{p}{s}附近路灯坏了{n}盏，晚上漆黑一片，很不安全。",
-        "{p}十字路口红绿灯故障，车辆通行混乱。",
-        "{s}门口井盖缺失，存在安全隐患，请尽快处理。",
-    ],
-    "zf-property": [
-        "{s}物业不作为，电梯坏了{n}天没人修，老人上下楼很困难。",
-        "{s}物业擅自提高物业费，没有经过业主大会同意。",
-        "{s}小区停车位被物业出租给外来车辆，业主没地方停车。",
-    ],
-    "zf-construction": [
-        "{p}工地渣土车不覆盖，沿路撒落，扬尘很大。",
-        "{s}楼顶有人私自搭建违章建筑，存在安全隐患。",
-        "{p}建筑工地围挡倒塌，占用人行道，没人管理。",
-    ],
-    "ld-wage": [
-        "在{p}工地干活，包工头拖欠{n}名工人工资共计数万元，已经拖了半年。",
-        "{f}拖欠员工{n}个月工资，多次讨要未果，请求劳动监察介入。",
-        "农民工在{s}项目干完活，工资一直不给结算。",
-    ],
-    "ld-social": [
-        "单位没有给我缴纳社保，已经工作{n}年了，怎么维权？",
-        "咨询灵活就业人员养老保险怎么缴费，每年缴费基数是多少。",
-        "退休手续办理需要哪些材料，养老金什么时候开始发放？",
-    ],
-    "yshj-approval": [
-        "{f}办理食品经营许可证，窗口要求提供的材料和网上公布的不一致，跑了{n}次还没办成。",
-        "咨询新开办企业营业执照能否全程网办，需要多长时间。",
-        "{f}的项目审批在部门之间来回转，已经超过承诺时限，请求协调。",
-    ],
-    "yshj-payment": [
-        "{f}为县里项目供货，货款{n}十万元拖欠一年多未支付。",
-        "{f}承建的工程已经验收，政府部门拖欠工程款，企业资金周转困难。",
-        "中小企业账款被国有企业拖欠，按照保障中小企业款项支付条例应如何投诉？",
-    ],
-    "yshj-policy": [
-        "{f}符合技改补贴条件，申报后{n}个月还没有兑现，请求督促。",
-        "咨询今年惠企政策中小微企业稳岗补贴怎么申报。",
-        "{f}反映政策兑现流程复杂，要求提供的证明材料太多。",
-    ],
-    "yshj-land": [
-        "{f}厂房办理不动产登记，材料齐全但一直没有出证。",
-        "{s}业主交房{n}年了还没有办理产权证，开发商推诿。",
-        "咨询工业用地出让流程和土地使用年限。",
-    ],
-    "health": [
-        "{p}诊所收费不透明，看一次感冒花了{n}百元。",
-        "{p}卫生院医生态度恶劣，排队{n}个小时才看上病。",
-        "咨询儿童疫苗接种预约方式和接种地点。",
-    ],
-    "tax": [
-        "{f}申请增值税留抵退税，提交后迟迟没有到账。",
-        "咨询个体工商户怎么在网上开具发票。",
-        "{f}反映税务窗口办事排队时间太长，希望增加窗口。",
-    ],
-    "water": [
-        "{p}{s}已经停水{n}天，没有提前通知，生活很不方便。",
-        "{s}自来水发黄有异味，怀疑水质有问题。",
-        "{p}高层住户水压太低，{n}楼以上基本没水。",
-    ],
-    "power": [
-        "{p}{s}频繁停电，一天停了{n}次，冰箱里的东西都坏了。",
-        "{f}厂区电压不稳，设备经常跳闸，影响生产。",
-        "{s}电表走字异常，电费比平时高出很多。",
-    ],
-    "edu": [
-        "咨询孩子在{p}上小学需要什么入学材料，非本地户口能否入学。",
-        "{p}有在职教师有偿补课，家长负担很重。",
-        "{s}附近学校校车超载，存在安全隐患。",
-    ],
-    "police": [
-        "咨询外地户口迁入示范县落户需要哪些条件和材料。",
-        "身份证丢失，补办需要多长时间，能否异地办理？",
-        "咨询办理居住证需要在{p}住满多长时间。",
-    ],
-}
-OPENINGS = ["", "", "您好，", "市民来电反映：", "来电人称：", "企业反映："]
-CLOSINGS = ["", "", "希望尽快处理。", "请相关部门核实处理。", "请给予答复。", "盼回复。"]
-CATEGORY_BY_TOPIC = {
-    "ld-social": "consult",
-    "police": "consult",
-    "edu": "consult",
-    "yshj-policy": "help",
-    "tax": "help",
-    "water": "help",
-    "power": "help",
-    "jt-road": "help",
-}
-REPLIES = [
-    "经核查，情况属实，已责令整改，并将持续跟踪。",
-    "已安排工作人员现场处理，问题已解决。",
-    "经调查，已依法立案查处，处理结果将及时告知。",
-    "已与来电人电话沟通，解释相关政策，来电人表示理解。",
-]
+@cache
+def content() -> dict:
+    return load_yaml("hotline", "content.yaml")
 
 
 def _text(rng: random.Random, code: str) -> str:
-    body = rng.choice(TEXTS[code]).format(
-        p=rng.choice(PLACES), s=rng.choice(SHOPS), f=rng.choice(FIRMS), n=rng.randint(2, 12)
+    body = rng.choice(content()["texts"][code]).format(
+        p=rng.choice(content()["places"]),
+        s=rng.choice(content()["shops"]),
+        f=rng.choice(content()["firms"]),
+        n=rng.randint(2, 12),
     )
-    return f"{rng.choice(OPENINGS)}{body}{rng.choice(CLOSINGS)}"
+    return f"{rng.choice(content()['openings'])}{body}{rng.choice(content()['closings'])}"
 
 
 def _phone(rng: random.Random) -> str:
@@ -230,7 +37,14 @@ def ensure_topics() -> dict:
 
     units = dict(Unit.objects.values_list("code", "pk"))
     made = {}
-    for i, (code, name, parent, unit_code, keywords) in enumerate(TOPICS):
+    for i, row in enumerate(content()["topics"]):
+        code, name, parent, unit_code, keywords = (
+            row["code"],
+            row["name"],
+            row["parent"],
+            row["unit"],
+            row["keywords"],
+        )
         topic, _created = Topic.objects.get_or_create(
             code=code,
             defaults={
@@ -343,7 +157,7 @@ def load_demo(ctx) -> None:
             actor=operator,
             content=_text(rng, code),
             channel=rng.choice(["phone"] * 5 + ["web", "app_api", "city"]),
-            category=CATEGORY_BY_TOPIC.get(
+            category=content()["category_by_topic"].get(
                 code, rng.choice(["complaint", "complaint", "help", "report", "suggestion"])
             ),
             urgency="urgent" if i % 17 == 3 else "normal",
@@ -351,12 +165,14 @@ def load_demo(ctx) -> None:
             caller_name=rng.choice(names),
             caller_phone=_phone(rng),
             confidential=stage == "confidential" or i % 13 == 5,
-            address=f"示范县{rng.choice(PLACES)}{rng.randint(1, 200)}号",
+            address=f"示范县{rng.choice(content()['places'])}{rng.randint(1, 200)}号",
             external_number=f"SZ{timezone.localdate():%Y%m%d}{i:04d}" if i % 9 == 4 else "",
         )
         if stage == "direct":
             services.workorder_answer_directly(
-                actor=operator, order=order, reply="已按政策口径答复来电人：" + rng.choice(REPLIES)
+                actor=operator,
+                order=order,
+                reply="已按政策口径答复来电人：" + rng.choice(content()["replies"]),
             )
             continue
         if stage == "registered":
@@ -386,7 +202,9 @@ def load_demo(ctx) -> None:
                 actor=handler, order=order, days=5, reason="需要联合检测机构抽检，结果需要时间"
             )
             continue
-        order = services.workorder_reply(actor=handler, order=order, text=rng.choice(REPLIES))
+        order = services.workorder_reply(
+            actor=handler, order=order, text=rng.choice(content()["replies"])
+        )
         if stage == "review":
             continue
         order = services.workorder_review_reply(actor=operator, order=order, approve=True)
@@ -419,9 +237,15 @@ def generate(ctx, scale) -> dict:
     if n <= 0:
         return {"orders": 0}
     topics = ensure_topics()
-    leaf = [t for t in topics.values() if t.parent_id and t.default_unit_id and t.code in TEXTS]
+    leaf = [
+        t
+        for t in topics.values()
+        if t.parent_id and t.default_unit_id and t.code in content()["texts"]
+    ]
     leaf += [
-        t for t in topics.values() if not t.parent_id and t.default_unit_id and t.code in TEXTS
+        t
+        for t in topics.values()
+        if not t.parent_id and t.default_unit_id and t.code in content()["texts"]
     ]
     towns = list(Unit.objects.filter(kind="town").values_list("pk", flat=True))
     rng = ctx.rng if ctx is not None else random.Random(20261122)
@@ -439,7 +263,7 @@ def generate(ctx, scale) -> dict:
         if topic.code == "cg-sanitation" and towns:
             unit_id = rng.choice(towns)  # sanitation goes to the town where it happens
         reg = start + dt.timedelta(seconds=offsets[i])
-        category = CATEGORY_BY_TOPIC.get(topic.code, rng.choice(categories))
+        category = content()["category_by_topic"].get(topic.code, rng.choice(categories))
         direct = category == "consult" and rng.random() < 0.4
         order = WorkOrder(
             number=f"GN{calendar.local_date(reg):%Y%m%d}{offset + i:09d}"[:24],
@@ -452,14 +276,14 @@ def generate(ctx, scale) -> dict:
             topic_id=topic.pk,
             urgency="urgent" if rng.random() < 0.04 else "normal",
             content=_text(rng, topic.code),
-            address=f"示范县{rng.choice(PLACES)}{rng.randint(1, 300)}号",
+            address=f"示范县{rng.choice(content()['places'])}{rng.randint(1, 300)}号",
             registered_at=reg,
         )
         order.title = order.content[:30]
         if direct:
             order.status, order.close_kind = "closed", "direct"
             order.replied_at = order.closed_at = reg + dt.timedelta(minutes=rng.randint(3, 20))
-            order.reply = rng.choice(REPLIES)
+            order.reply = rng.choice(content()["replies"])
         else:
             disp = reg + dt.timedelta(minutes=rng.randint(5, 90))
             order.main_unit_id = unit_id
@@ -482,7 +306,7 @@ def generate(ctx, scale) -> dict:
                         hours=rng.randint(2, 24 * (days + 3))
                     )
                     order.replied_on_time = order.replied_at <= order.handle_due_at
-                    order.reply = rng.choice(REPLIES)
+                    order.reply = rng.choice(content()["replies"])
                     order.resolved = rng.random() < 0.82
                     order.satisfied = (order.resolved and rng.random() < 0.9) or rng.random() < 0.1
                     order.redo_count = 1 if (not order.satisfied and rng.random() < 0.3) else 0
