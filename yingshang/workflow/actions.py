@@ -46,6 +46,9 @@ class Action:
     schema: type[Schema] = NoInput
     # run(actor=, obj=, data=<schema instance>, files=<uploaded files>) -> result
     run: Callable[..., Any] | None = None
+    # or, when the schema's fields are the service's keyword arguments:
+    # service(actor=, <ActionSet.target>=obj, **data)
+    service: Callable[..., Any] | None = None
     ability: str = ""  # key of the model's abilities; the action's name when empty
     move: str | None = ""  # the transition-table move it makes; its name when "", None: no move
     confirm: str = ""  # a question the page asks before doing it (撤回, 终止)
@@ -68,12 +71,18 @@ class ActionSet:
     actions: list[Action]
     table: TransitionTable | None = None
     prefix: str = ""
+    target: str = ""  # the services' keyword for the object ("order", "problem"); model name
     by_name: dict[str, Action] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_name = {a.name: a for a in self.actions}
         if len(self.by_name) != len(self.actions):
             raise ValueError(f"{self.model.__name__}: two actions share a name")
+        for a in self.actions:
+            if (a.run is None) == (a.service is None):
+                raise ValueError(f"{self.model.__name__}.{a.name}: give run or service")
+        if not self.target:
+            self.target = self.model._meta.model_name
         if not self.prefix:
             self.prefix = self.table.error_prefix if self.table else self.model.__name__.upper()
 
@@ -130,6 +139,8 @@ class ActionSet:
     def execute(self, name: str, *, actor, obj, data=None, files=None):
         action = self.get(name)
         payload = self.parse(name, data)
+        if action.service is not None:
+            return action.service(actor=actor, **{self.target: obj}, **dict(payload))
         return action.run(actor=actor, obj=obj, data=payload, files=files or {})
 
     # --- pages --------------------------------------------------------------------------------

@@ -79,5 +79,20 @@ def test_each_action_is_an_endpoint_with_its_own_schema():
 
 
 def test_two_actions_may_not_share_a_name():
+    sign = Action("sign", "签收", run=print)
     with pytest.raises(ValueError):
-        ActionSet(Unit, actions=[Action("sign", "签收"), Action("sign", "再签收")])
+        ActionSet(Unit, actions=[sign, Action("sign", "再签收", run=print)])
+    with pytest.raises(ValueError):  # an action must say what it runs
+        ActionSet(Unit, actions=[Action("sign", "签收")])
+
+
+def test_a_service_is_called_with_the_schema_fields_as_its_keywords():
+    calls = []
+
+    def unit_return(*, actor, unit, reason, days=None, co_unit_ids=(), approve=None):
+        calls.append((actor, unit, reason, days, list(co_unit_ids), approve))
+        return "returned"
+
+    actions = ActionSet(Unit, actions=[Action("return", "退回", ReturnIn, service=unit_return)])
+    assert actions.execute("return", actor="u", obj="o", data={"reason": "重复"}) == "returned"
+    assert calls == [("u", "o", "重复", None, [], None)]
