@@ -1,5 +1,10 @@
 """Excel output shared by every export (openpyxl, write-only mode so 100k rows stay in
-constant memory)."""
+constant memory).
+
+User text is written as text, whatever it starts with: openpyxl turns a string beginning with
+"=" into a live formula (`=HYPERLINK(...)` typed into a complaint would run on the reader's
+machine), so every string cell is typed as a string; characters an .xlsx file cannot hold
+(control characters such as ESC) are dropped instead of failing the whole export."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
@@ -9,15 +14,41 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _value(v):
+def cell_value(v):
+    """A Python value as an .xlsx cell holds it: local naive datetimes, text without the
+    characters the format forbids."""
     if isinstance(v, dt.datetime):
         return timezone.localtime(v).replace(tzinfo=None) if timezone.is_aware(v) else v
+    if isinstance(v, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", v)
     return v
+
+
+def cell(ws, v) -> WriteOnlyCell:
+    """A write-only cell for `v`; text stays text (never a formula)."""
+    value = cell_value(v)
+    c = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        c.data_type = "s"
+    return c
+
+
+def append_row(ws, row: Iterable) -> None:
+    """Append `row` to a worksheet (write-only or normal), text never read as a formula."""
+    if isinstance(ws, WriteOnlyWorksheet):
+        ws.append([cell(ws, v) for v in row])
+        return
+    ws.append([cell_value(v) for v in row])
+    for c in ws[ws.max_row]:
+        if isinstance(c.value, str):
+            c.data_type = "s"
 
 
 def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Workbook:
@@ -25,14 +56,14 @@ def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Wo
     ws = wb.create_sheet(title[:31])
     header_cells = []
     for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header_cells.append(cell)
+        head = WriteOnlyCell(ws, value=h)
+        head.font = Font(bold=True)
+        head.fill = PatternFill("solid", fgColor="DDEBF7")
+        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_cells.append(head)
     ws.append(header_cells)
     for row in rows:
-        ws.append([_value(v) for v in row])
+        ws.append([cell(ws, v) for v in row])
     return wb
 
 
