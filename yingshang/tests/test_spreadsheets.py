@@ -25,7 +25,7 @@ def _read(book) -> list:
 
 def test_hostile_text_is_exported_as_text():
     cells = _read(spreadsheets.workbook("导出", ["a", "b", "c", "d", "e"], [HOSTILE]))
-    assert [v for v, _t in cells] == HOSTILE[:4] + ["投诉[31m内容"]
+    assert [v for v, _t in cells] == [*HOSTILE[:4], "投诉[31m内容"]
     assert {t for _v, t in cells} == {"s"}
 
 
