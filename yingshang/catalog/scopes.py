@@ -2,7 +2,9 @@
 department head also sees the inactive matters of their own units."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from yingshang import workflow
 from yingshang.catalog.models import (
     FormField,
     Material,
@@ -11,6 +13,7 @@ from yingshang.catalog.models import (
     Package,
     PackageMember,
 )
+from yingshang.catalog.selectors import public_q
 from yingshang.org import scope
 from yingshang.org.roles import Role
 
@@ -18,11 +21,10 @@ from yingshang.org.roles import Role
 def _matters(grants, qs):
     if grants.has(Role.ADMIN):
         return qs
-    public = Q(is_active=True, current_version__isnull=False)
     heads = grants.units(Role.DEPT_HEAD)
     if heads:
-        return qs.filter(public | Q(unit_id__in=heads))
-    return qs.filter(public)
+        return qs.filter(public_q() | Q(unit_id__in=heads))
+    return qs.filter(public_q())
 
 
 def _versions(grants, qs):
@@ -51,17 +53,34 @@ def _members(grants, qs):
 
 def _matter_abilities(grants, matter):
     admin = grants.has(Role.ADMIN)
-    head = matter.unit_id in grants.units(Role.DEPT_HEAD)
+    edit = workflow.allow(
+        admin or matter.unit_id in grants.units(Role.DEPT_HEAD),
+        "CATALOG_FORBIDDEN",
+        _("只有系统管理员或本单位负责人可以维护该事项"),
+    )
     return {
-        "revise": admin or head,
-        "deactivate": (admin or head) and matter.is_active,
-        "activate": (admin or head) and not matter.is_active,
+        "revise": edit,
+        "deactivate": edit and matter.is_active,
+        "activate": edit and not matter.is_active,
+        "import": workflow.allow(admin, "CATALOG_FORBIDDEN", _("只有系统管理员可以导入事项目录")),
     }
 
 
 def _package_abilities(grants, package):
-    admin = grants.has(Role.ADMIN)
-    return {"update": admin}
+    admin = workflow.allow(
+        grants.has(Role.ADMIN), "CATALOG_FORBIDDEN", _("只有系统管理员可以维护事项目录")
+    )
+    return {"create": admin, "update": admin}
+
+
+def _matter_audit_role(grants, matter):
+    """A matter is maintained as the administrator or as a head of its unit."""
+    return (Role.ADMIN if grants.has(Role.ADMIN) else Role.DEPT_HEAD), matter.unit_id
+
+
+def _package_audit_role(grants, package):
+    """Only the administrator maintains packages; the event belongs to the lead unit."""
+    return Role.ADMIN, package.lead_unit_id
 
 
 scope.register(Matter, _matters)
@@ -72,3 +91,5 @@ scope.register(Package, _packages)
 scope.register(PackageMember, _members)
 scope.register_abilities(Matter, _matter_abilities)
 scope.register_abilities(Package, _package_abilities)
+workflow.register_audit_role(Matter, _matter_audit_role)
+workflow.register_audit_role(Package, _package_audit_role)

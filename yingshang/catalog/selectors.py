@@ -1,6 +1,7 @@
-"""Reads of the catalogue: the merged form and materials of a 一件事 package, guide lists and the
-Chinese search (jieba)."""
+"""Reads of the catalogue: which matters are public, the merged form and materials of a 一件事
+package, guide lists and the Chinese search (jieba)."""
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -17,6 +18,24 @@ from yingshang.catalog.models import (
 )
 from yingshang.org import scope
 from yingshang.processcache import TTLCache
+
+
+# --- public matters ----------------------------------------------------------------------------
+# The one rule: a matter is public — listed in the guides, open to applications, allowed in a
+# package — while it is active and has a published version. (Withdrawing a matter deactivates
+# it; its versions stay.)
+def is_public(matter: Matter) -> bool:
+    return matter.is_active and matter.current_version_id is not None
+
+
+def public_q(prefix: str = "") -> Q:
+    """The rule as a filter, on matters reached through `prefix` (e.g. "matters__")."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}current_version__isnull": False})
+
+
+def public_matters(qs=None):
+    """The public matters of `qs` (default: all matters)."""
+    return (Matter.objects.all() if qs is None else qs).filter(public_q())
 
 
 # --- packages: one form, one set of materials ------------------------------------------------
@@ -73,9 +92,7 @@ def package_versions(package: Package) -> list[MatterVersion]:
     """The current versions of the package's active members, in member order, with their
     materials and form fields prefetched (one query each)."""
     members = (
-        PackageMember.objects.filter(
-            package=package, matter__is_active=True, matter__current_version__isnull=False
-        )
+        PackageMember.objects.filter(public_q("matter__"), package=package)
         .select_related("matter__unit", "matter__current_version")
         .prefetch_related(
             Prefetch(
@@ -187,11 +204,7 @@ def package_members(package: Package) -> list[Matter]:
 
 # --- guide lists -------------------------------------------------------------------------------
 def matters_for(user, *, unit_code: str = "", theme: str = "", life_event: str = ""):
-    qs = (
-        scope.visible_to(user, Matter)
-        .filter(is_active=True, current_version__isnull=False)
-        .select_related("unit", "current_version")
-    )
+    qs = public_matters(scope.visible_to(user, Matter)).select_related("unit", "current_version")
     if unit_code:
         qs = qs.filter(unit__code=unit_code)
     if theme:
@@ -348,8 +361,7 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
     for w, _weight in weighted:
         cond |= Q(search_text__icontains=w)
     candidates = (
-        scope.visible_to(user, Matter)
-        .filter(is_active=True, current_version__isnull=False)
+        public_matters(scope.visible_to(user, Matter))
         .filter(cond)
         .select_related("unit", "current_version")[:500]
     )
@@ -393,22 +405,34 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
 
 
 # Published versions are never changed (a change publishes a new one), so a process keeps the
-# versions it has read (yingshang.processcache; off in tests).
+# field values of the versions it has read (yingshang.processcache: plain values, never the
+# instance; off in tests). The case-submission API reads one on every request.
 _PUBLISHED = TTLCache("catalog.versions", seconds=3600)
+_VERSION_COLUMNS = tuple(f.attname for f in MatterVersion._meta.concrete_fields)
 
 
-def published_version(pk):
-    """The MatterVersion with this pk (None for None or a missing one), read once per process."""
+def _version_values(pk) -> tuple | None:
+    row = MatterVersion.objects.filter(pk=pk).values_list(*_VERSION_COLUMNS).first()
+    return None if row is None else tuple(row)
+
+
+def published_version(pk) -> MatterVersion | None:
+    """The MatterVersion with this pk (None for None or a missing one): a new instance for each
+    caller, built from the values read once per process."""
     if pk is None:
         return None
-    return _PUBLISHED.get(pk, lambda: MatterVersion.objects.filter(pk=pk).first())
+    values = _PUBLISHED.get(pk, lambda: _version_values(pk))
+    if values is None:
+        return None
+    # the JSON lists (faq, themes …) are the cache's own: each caller gets copies
+    return MatterVersion.from_db(MatterVersion.objects.db, _VERSION_COLUMNS, copy.deepcopy(values))
 
 
 def matter_for_submission(user, pk):
-    """The matter a submission names: a public one (active, with a published version — which
-    the catalogue scope shows everyone) read by key with SQL built once per process; any other
-    through the user's scope (404 unless they see it; the submission then refuses it)."""
+    """The matter a submission names: a public one (which the catalogue scope shows everyone)
+    read by key with SQL built once per process; any other through the user's scope (404
+    unless they see it; the submission then refuses it)."""
     matter = rowload.by_pk(Matter, pk)
-    if matter is not None and matter.is_active and matter.current_version_id is not None:
+    if matter is not None and is_public(matter):
         return matter
     return scope.get_for(user, Matter, pk)

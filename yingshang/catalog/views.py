@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from yingshang.catalog import excel, selectors, services
@@ -43,6 +44,19 @@ WIDE_FIELDS = (
     "themes",
     "life_events",
     "note",
+)
+
+
+# What the materials formset edits of each material (files aside).
+MATERIAL_FORM_KEYS = (
+    "key",
+    "name",
+    "required",
+    "form",
+    "copies",
+    "deficit_allowed",
+    "commitment_replaces",
+    "notes",
 )
 
 
@@ -89,7 +103,7 @@ def guide_list(request):
     page = Paginator(matters, 20).get_page(request.GET.get("page"))
     units = (
         scope.visible_to(request.user, Unit)
-        .filter(matters__is_active=True, matters__current_version__isnull=False)
+        .filter(selectors.public_q("matters__"))
         .annotate(n=Count("matters"))
         .order_by("sort_order", "id")
     )
@@ -323,20 +337,7 @@ def staff_matter_revise(request, pk: int):
         formset = MaterialFormSet(
             prefix="m",
             initial=[
-                {
-                    k: getattr(m, k)
-                    for k in (
-                        "key",
-                        "name",
-                        "required",
-                        "form",
-                        "copies",
-                        "deficit_allowed",
-                        "commitment_replaces",
-                        "notes",
-                    )
-                }
-                for m in current.materials.all()
+                {k: getattr(m, k) for k in MATERIAL_FORM_KEYS} for m in current.materials.all()
             ],
         )
     return render(
@@ -358,19 +359,7 @@ def _material_items(formset) -> list[dict]:
         f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
     ):
         d = mf.cleaned_data
-        item = {
-            k: d[k]
-            for k in (
-                "key",
-                "name",
-                "required",
-                "form",
-                "copies",
-                "deficit_allowed",
-                "commitment_replaces",
-                "notes",
-            )
-        }
+        item = {k: d[k] for k in MATERIAL_FORM_KEYS}
         item["order"] = i
         for kind in ("template", "example"):
             item[kind] = save_material_file(d.get(kind)) if d.get(kind) else ""
@@ -429,25 +418,26 @@ def staff_matter_new(request):
     )
 
 
+# The status moves of a matter: URL action → (service, message on success). Both take a reason.
+STATUS_MOVES = {
+    "deactivate": (services.matter_deactivate, _lazy("事项已停用")),
+    "activate": (services.matter_activate, _lazy("事项已启用")),
+}
+
+
 @require_POST
 @staff_required(*EDITORS)
 def staff_matter_status(request, pk: int, action: str):
+    if action not in STATUS_MOVES:
+        raise Http404
+    move, done = STATUS_MOVES[action]
     matter = scope.get_for(request.user, Matter, pk)
     try:
-        if action == "deactivate":
-            form = DeactivateForm(request.POST)
-            reason = form.data.get("reason", "")
-            services.matter_deactivate(actor=request.user, matter=matter, reason=reason)
-            messages.success(request, _("事项已停用"))
-        elif action == "activate":
-            services.matter_activate(
-                actor=request.user, matter=matter, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("事项已启用"))
-        else:
-            raise Http404
+        move(actor=request.user, matter=matter, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
     return redirect("catalog:staff_matter", matter.pk)
 
 
@@ -458,7 +448,7 @@ def staff_import(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = excel.import_catalog(
+                report = services.catalog_import(
                     actor=request.user,
                     data=form.cleaned_data["file"],
                     note=form.cleaned_data["note"],
@@ -519,8 +509,7 @@ def staff_packages(request):
 
 def _package_matters(user):
     return (
-        scope.visible_to(user, Matter)
-        .filter(is_active=True, current_version__isnull=False)
+        selectors.public_matters(scope.visible_to(user, Matter))
         .select_related("unit")
         .order_by("unit__sort_order", "name_cache")
     )

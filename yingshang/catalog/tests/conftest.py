@@ -71,8 +71,8 @@ def demo_catalog(db, settings, tmp_path):
     files go to a temporary MEDIA_ROOT)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     from yingshang.demo.loaders import catalog as catalog_demo
-    from yingshang.demo.registry import DemoContext
     from yingshang.demo.loaders import org as org_demo
+    from yingshang.demo.registry import DemoContext
 
     ctx = DemoContext()
     org_demo.load_demo(ctx)

@@ -4,7 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from yingshang.audit.models import AuditEvent
-from yingshang.catalog import excel
+from yingshang.catalog import excel, services
 from yingshang.catalog.models import Material, Matter, MatterVersion
 from yingshang.errors import PermissionDeniedError
 
@@ -67,7 +67,7 @@ GOOD_FIELDS = [
 
 
 def test_good_file_imports_every_matter_material_and_field(personas):
-    report = excel.import_catalog(
+    report = services.catalog_import(
         actor=personas.admin, data=_book(GOOD_MATTERS, GOOD_MATERIALS, GOOD_FIELDS)
     )
     assert report.ok and report.created == 2
@@ -99,7 +99,7 @@ def test_file_with_one_bad_row_imports_nothing_and_reports_row_and_reason(person
         *GOOD_MATERIALS,
         ["XK09999999", "id_card", "身份证", "是", "原件", 1, "否", "否", ""],
     ]
-    report = excel.import_catalog(actor=personas.admin, data=_book(bad, materials))
+    report = services.catalog_import(actor=personas.admin, data=_book(bad, materials))
     assert not report.ok
     errors = [(e.sheet, e.row, e.column, e.message) for e in report.errors]
     assert ("事项", 4, "承诺时限（工作日）", "承诺时限（15）不得超过法定时限（10）") in errors
@@ -110,7 +110,7 @@ def test_file_with_one_bad_row_imports_nothing_and_reports_row_and_reason(person
 
 def test_unknown_unit_and_bad_choice_are_reported_per_cell(personas):
     rows = [_matter_row("XK00201000", "食品经营许可", unit="nosuch", c5="特急件", c10="也许")]
-    report = excel.import_catalog(actor=personas.admin, data=_book(rows, []))
+    report = services.catalog_import(actor=personas.admin, data=_book(rows, []))
     messages = {(e.row, e.column): e.message for e in report.errors}
     assert messages[(2, "实施单位代号")] == "单位代号“nosuch”不存在"
     assert messages[(2, "办件类型")] == "办件类型应为“即办件”或“承诺件”"
@@ -119,7 +119,7 @@ def test_unknown_unit_and_bad_choice_are_reported_per_cell(personas):
 
 
 def test_not_an_excel_file_is_a_clear_error(personas):
-    report = excel.import_catalog(actor=personas.admin, data=io.BytesIO(b"name,code\n"))
+    report = services.catalog_import(actor=personas.admin, data=io.BytesIO(b"name,code\n"))
     assert "请上传 .xlsx 格式" in report.errors[0].message
 
 
@@ -130,7 +130,7 @@ def test_export_then_import_round_trips(demo_catalog):
     assert wb[excel.SHEET_MATTERS].max_row == Matter.objects.count() + 1
     versions_before = MatterVersion.objects.count()
     # re-importing the export changes nothing
-    report = excel.import_catalog(actor=admin, data=io.BytesIO(data))
+    report = services.catalog_import(actor=admin, data=io.BytesIO(data))
     assert report.ok, report.errors[:3]
     assert (report.created, report.revised, report.unchanged) == (0, 0, Matter.objects.count())
     assert MatterVersion.objects.count() == versions_before
@@ -139,7 +139,7 @@ def test_export_then_import_round_trips(demo_catalog):
     names = [c.value for c in ws["C"]]
     row = names.index("食品经营许可") + 1
     ws.cell(row=row, column=8, value=3)
-    report = excel.import_catalog(actor=admin, data=io.BytesIO(excel.workbook_bytes(wb)))
+    report = services.catalog_import(actor=admin, data=io.BytesIO(excel.workbook_bytes(wb)))
     assert report.ok and report.revised == 1
     food = Matter.objects.get(name_cache="食品经营许可")
     assert food.current_version.version == 2 and food.current_version.promised_limit_days == 3
@@ -174,7 +174,7 @@ def test_template_is_importable(personas):
     from yingshang.org.models import Unit
 
     Unit.objects.create(code="xzsp", name="行政审批局", kind="department", parent=personas.county)
-    report = excel.import_catalog(
+    report = services.catalog_import(
         actor=personas.admin, data=io.BytesIO(excel.workbook_bytes(excel.template_workbook()))
     )
     assert report.ok, report.errors
@@ -183,5 +183,5 @@ def test_template_is_importable(personas):
 
 def test_only_admin_may_import(personas):
     with pytest.raises(PermissionDeniedError):
-        excel.import_catalog(actor=personas.head_a, data=_book(GOOD_MATTERS, GOOD_MATERIALS))
+        services.catalog_import(actor=personas.head_a, data=_book(GOOD_MATTERS, GOOD_MATERIALS))
     assert not Matter.objects.exists()
