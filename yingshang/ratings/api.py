@@ -16,14 +16,16 @@ from yingshang.apiaccess.idempotency import idempotent
 from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.masking import mask_phone
-from yingshang.ratings import links, ratelimit, rectifications, schemes, selectors, services
+from yingshang.ratings import links, ratelimit, schemes, selectors, services
 from yingshang.ratings import targets as T
+from yingshang.ratings.actions import APPEAL_ACTIONS, RECTIFICATION_ACTIONS
 from yingshang.ratings.models import (
     Appeal,
     Rating,
     Rectification,
     WindowVisit,
 )
+from yingshang.workcal import periods
 
 router = Router(tags=["ratings"])
 
@@ -259,7 +261,8 @@ def stats(
     end: dt.date | None = None,
 ):
     if start is None or end is None:
-        start, end = selectors.month_bounds(None)
+        month = periods.current("month")
+        start, end = month.first, month.last
     if end < start or (end - start).days > 731:
         raise DomainError("STATS_PERIOD_INVALID", _("统计期间无效（最长两年）"), status=400)
     rows = selectors.stats(request.user, group=group, start=start, end=end)
@@ -293,7 +296,7 @@ class SchemeOut(Schema):
     "/schemes/{kind}", auth=None, response=SchemeOut, summary="当前评价指标（维度与问题选项）"
 )
 def scheme(request, kind: Literal["online", "onsite"]):
-    s = schemes.current(kind)
+    s = schemes.active(kind)
     return {
         "kind": s.kind,
         "version": s.version,
@@ -325,7 +328,7 @@ def _scheme_out(s) -> dict:
     summary="当前评价指标（网上办事、现场服务），含版本和发布时间",
 )
 def scheme_list(request) -> list[dict]:
-    return [_scheme_out(schemes.current(kind)) for kind in ("online", "onsite")]
+    return [_scheme_out(schemes.active(kind)) for kind in ("online", "onsite")]
 
 
 class SchemeItemIn(Schema):
@@ -376,6 +379,8 @@ class RectificationOut(Schema):
 
 
 class MoveIn(Schema):
+    """The older single endpoint's body: the action's name and its fields."""
+
     action: Literal["verify", "reply", "callback", "close", "send_back"]
     note: str = ""
     outcome: str = ""
@@ -393,32 +398,37 @@ def rectification_list(request, status: str | None = None, limit: int = 100, off
     return list(qs.order_by("reply_due_at", "pk")[offset : offset + limit])
 
 
+def _rectification(request, pk: int) -> Rectification:
+    return scope.get_for(request.user, Rectification, pk)
+
+
+def _moved(request, rect: Rectification, result: Rectification) -> Rectification:
+    return result
+
+
+# POST /rectifications/{rect_id}/<action>: one endpoint per move, each with its own input
+RECTIFICATION_ACTIONS.add_routes(
+    router,
+    "/rectifications/{rect_id}",
+    fetch=_rectification,
+    respond=_moved,
+    response=RectificationOut,
+    key=("rect_id", int),
+)
+
+
 @router.post(
     "/rectifications/{rect_id}/moves",
     response=RectificationOut,
     summary="差评整改办理（核实/答复/回访/办结/退回）",
 )
 def rectification_move(request, rect_id: int, payload: MoveIn):
-    rect = scope.get_for(request.user, Rectification, rect_id)
-    a = payload.action
-    if a == "verify":
-        return rectifications.rectification_verify(
-            actor=request.user, rectification=rect, note=payload.note
-        )
-    if a == "reply":
-        return rectifications.rectification_reply(
-            actor=request.user, rectification=rect, outcome=payload.outcome, reply=payload.reply
-        )
-    if a == "callback":
-        return rectifications.rectification_callback(
-            actor=request.user, rectification=rect, result=payload.result, note=payload.note
-        )
-    if a == "close":
-        return rectifications.rectification_close(
-            actor=request.user, rectification=rect, note=payload.note
-        )
-    return rectifications.rectification_send_back(
-        actor=request.user, rectification=rect, reason=payload.reason
+    """The same moves in one endpoint, the action named in the body (kept for existing clients)."""
+    return RECTIFICATION_ACTIONS.execute(
+        payload.action,
+        actor=request.user,
+        obj=_rectification(request, rect_id),
+        data=payload.dict(exclude={"action"}),
     )
 
 
@@ -437,11 +447,6 @@ class AppealOut(Schema):
     decision_reason: str
 
 
-class DecisionIn(Schema):
-    upheld: bool
-    reason: str
-
-
 @router.post("/ratings/{rating_id}/appeals", response={201: AppealOut}, summary="差评申诉")
 def appeal_submit(request, rating_id: int, payload: AppealIn):
     rating = scope.get_for(request.user, Rating, rating_id)
@@ -452,7 +457,7 @@ def appeal_submit(request, rating_id: int, payload: AppealIn):
         lambda: (
             201,
             AppealOut.from_orm(
-                rectifications.appeal_submit(
+                services.appeal_submit(
                     actor=request.user, rating=rating, kind=payload.kind, reason=payload.reason
                 )
             ),
@@ -460,9 +465,12 @@ def appeal_submit(request, rating_id: int, payload: AppealIn):
     )
 
 
-@router.post("/appeals/{appeal_id}/decision", response=AppealOut, summary="审核申诉")
-def appeal_decide(request, appeal_id: int, payload: DecisionIn):
-    appeal = scope.get_for(request.user, Appeal, appeal_id)
-    return rectifications.appeal_decide(
-        actor=request.user, appeal=appeal, upheld=payload.upheld, reason=payload.reason
-    )
+# POST /appeals/{appeal_id}/decision {"upheld": …, "reason": …}
+APPEAL_ACTIONS.add_routes(
+    router,
+    "/appeals/{appeal_id}",
+    fetch=lambda request, pk: scope.get_for(request.user, Appeal, pk),
+    respond=lambda request, appeal, result: result,
+    response=AppealOut,
+    key=("appeal_id", int),
+)

@@ -20,6 +20,8 @@ class RatingsConfig(AppConfig):
         post_save.connect(ratelimit.SETTINGS.clear, sender="ratings.RatingSettings", weak=False)
         if find_spec(f"{self.name}.scopes"):
             import_module(f"{self.name}.scopes")
+        # the 差评 loop's clock handler (warnings and overdue verify/reply clocks)
+        import_module(f"{self.name}.services.rectifications")
         labels.register(
             {
                 "rating.submit": _("提交评价"),

@@ -1,8 +1,8 @@
 """The hook to the supervision ledger (问题台账) for the outcome "建立台账、限期整改".
 
 The reply writes a LedgerIntent in its own transaction; `push` then asks the supervision app
-for `problem_create_from_source` (idempotent on source_type + source_id). When that app or
-function is missing (not deployed, or an older version) the intent stays pending and the
+for `problem_create_from_source` (idempotent on source_type + source_id). When the ledger
+refuses (or is taken away, as a test does through `_creator`) the intent stays pending and the
 periodic task `ratings.ledger_replay` tries again, so the outcome is never lost."""
 
 import logging
@@ -10,7 +10,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from yingshang import workflow
+from yingshang.org.models import Unit, User
 from yingshang.ratings.models import LedgerIntent, Rectification
+from yingshang.supervision import services as supervision_services
 
 log = logging.getLogger(__name__)
 SOURCE_TYPE = "ratings.rectification"
@@ -32,12 +35,8 @@ def intent_for(rectification: Rectification, *, actor, measures: str) -> LedgerI
 
 
 def _creator():
-    try:
-        from yingshang.supervision import services as supervision_services
-
-        return supervision_services.problem_create_from_source
-    except (ImportError, AttributeError):
-        return None
+    """The ledger's creation hook (supervision is always installed)."""
+    return supervision_services.problem_create_from_source
 
 
 def push(intent: LedgerIntent) -> bool:
@@ -45,14 +44,14 @@ def push(intent: LedgerIntent) -> bool:
     create = _creator()
     if create is None:
         return False
-    from yingshang.org.models import Unit, User
-
     with transaction.atomic():
         intent = LedgerIntent.objects.select_for_update().get(pk=intent.pk)
         if intent.status == LedgerIntent.Status.DONE:
             return True
         payload = intent.payload
-        actor = User.objects.filter(pk=payload.get("actor_id")).first()
+        # the person whose reply chose the ledger; automatic work when they are gone (or never
+        # were: an intent written by an import)
+        actor = User.objects.filter(pk=payload.get("actor_id")).first() or workflow.SYSTEM
         unit = Unit.objects.get(pk=payload["unit_id"])
         intent.attempts += 1
         try:

@@ -2,21 +2,73 @@
 second-level indicators (cn_rules.md §1, "Rating content"); a new version is published by an
 admin through `scheme_publish` and ratings keep the version they were given under."""
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from yingshang import audit
+from yingshang import workflow
 from yingshang.errors import DomainError
-from yingshang.org.roles import Role
-from yingshang.org.scope import grants
 from yingshang.processcache import TTLCache
 from yingshang.ratings.models import RatingScheme
+
+
+@dataclass(frozen=True)
+class ActiveScheme:
+    """What a rating reads of the active RatingScheme row: the cached copy, never the row. Items
+    are (code, label) pairs so the shared copy cannot be changed; `dimensions`/`problems` give
+    them as the row does (lists of {"code", "label"}), fresh each time."""
+
+    id: int
+    kind: str
+    version: int
+    dimension_items: tuple[tuple[str, str], ...]
+    problem_items: tuple[tuple[str, str], ...]
+    created_at: dt.datetime
+    is_active: bool = True
+
+    @classmethod
+    def of(cls, row: RatingScheme) -> "ActiveScheme":
+        return cls(
+            id=row.pk,
+            kind=row.kind,
+            version=row.version,
+            dimension_items=tuple((d["code"], d["label"]) for d in row.dimensions),
+            problem_items=tuple((p["code"], p["label"]) for p in row.problems),
+            created_at=row.created_at,
+            is_active=row.is_active,
+        )
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def dimensions(self) -> list[dict]:
+        return [{"code": c, "label": label} for c, label in self.dimension_items]
+
+    @property
+    def problems(self) -> list[dict]:
+        return [{"code": c, "label": label} for c, label in self.problem_items]
+
+    def dimension_codes(self) -> set[str]:
+        return {c for c, _label in self.dimension_items}
+
+    def problem_codes(self) -> set[str]:
+        return {c for c, _label in self.problem_items}
+
 
 # the active scheme per kind, read by every rating; publishing clears it in this process and
 # the other processes give new ratings the new version within PROCESS_CACHE_SECONDS
 ACTIVE = TTLCache("ratings.scheme")
+
+
+def _active(kind: str) -> ActiveScheme | None:
+    row = RatingScheme.objects.filter(kind=kind, is_active=True).first()
+    return ActiveScheme.of(row) if row is not None else None
+
 
 # Labels are data (stored in the scheme row), so they are kept in Chinese here.
 DEFAULTS = {
@@ -58,13 +110,21 @@ DEFAULTS = {
 }
 
 
-def current(kind: str) -> RatingScheme:
-    scheme = ACTIVE.get(
-        kind, lambda: RatingScheme.objects.filter(kind=kind, is_active=True).first()
-    )
+def active(kind: str) -> ActiveScheme:
+    """The scheme a new rating is given under: the per-process copy (every rating reads it)."""
+    scheme = ACTIVE.get(kind, lambda: _active(kind))
     if scheme is not None:
         return scheme
     ACTIVE.clear()  # not kept: the first rating creates it (in a transaction that may roll back)
+    return ActiveScheme.of(current(kind))
+
+
+def current(kind: str) -> RatingScheme:
+    """The active row of `kind` (read from the database), created with the national set the
+    first time it is asked for."""
+    row = RatingScheme.objects.filter(kind=kind, is_active=True).first()
+    if row is not None:
+        return row
     try:
         with transaction.atomic():
             return RatingScheme.objects.create(kind=kind, version=1, **DEFAULTS[kind])
@@ -157,10 +217,7 @@ def scheme_publish(
     *, actor, kind: str, dimensions: list[dict], problems: list[dict], reason: str = ""
 ) -> RatingScheme:
     """Publish a new version; the previous one stays for the ratings given under it."""
-    if not grants(actor).has(Role.ADMIN):
-        raise DomainError(
-            "RATING_SCHEME_FORBIDDEN", _("只有系统管理员可以发布评价指标"), status=403
-        )
+    workflow.gate(actor, RatingScheme(kind=kind), "publish")  # who first: before any content
     if kind not in RatingScheme.Kind.values:
         raise DomainError("RATING_SCHEME_KIND_INVALID", _("评价指标类型无效"), status=400)
     dimensions = _validate(dimensions, _("评价维度"))
@@ -176,10 +233,10 @@ def scheme_publish(
     new = RatingScheme.objects.create(
         kind=kind, version=old.version + 1, dimensions=dimensions, problems=problems
     )
-    audit.record(
-        actor=actor,
-        action="rating_scheme.publish",
-        obj=new,
+    workflow.record(
+        actor,
+        "rating_scheme.publish",
+        new,
         before={"version": old.version},
         after={"version": new.version, "dimensions": dimensions, "problems": problems},
         reason=reason,

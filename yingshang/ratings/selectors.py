@@ -15,6 +15,7 @@ from yingshang.org import scope
 from yingshang.org.models import Unit, User, Window
 from yingshang.ratings import targets as T
 from yingshang.ratings.models import Channel, Level, Point, Rating, Rectification, WindowVisit
+from yingshang.workcal import periods
 
 GROUPS = ("unit", "matter", "staff", "window", "channel")
 # the rating points that count once per object served (coverage = rated / served)
@@ -23,18 +24,6 @@ COVERAGE_POINTS = (Point.DELIVER, Point.VISIT, Point.WORKORDER)
 
 def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def month_bounds(month: str | None) -> tuple[dt.date, dt.date]:
-    """'2026-11' → (2026-11-01, 2026-11-30); the current month when missing or malformed."""
-    today = timezone.localdate()
-    try:
-        year, mon = (int(p) for p in (month or "").split("-"))
-        first = dt.date(year, mon, 1)
-    except (TypeError, ValueError):
-        first = today.replace(day=1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return first, last
 
 
 def ratings_in(user, start: dt.date, end: dt.date):
@@ -313,7 +302,8 @@ def trend(user, *, start: dt.date, end: dt.date, **filters) -> list[dict]:
             )
         label = period.strftime("%Y-%m") if monthly else period.strftime("%m-%d")
         if monthly:
-            first, last = month_bounds(period.strftime("%Y-%m"))
+            month = periods.period_of("month", period)
+            first, last = month.first, month.last
         else:
             first = last = period
         out.append(

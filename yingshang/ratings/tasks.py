@@ -7,7 +7,7 @@ from yingshang.scheduler.registry import Periodic
 @task()
 def invite_unrated() -> int:
     """智能邀评: invite the applicants of items completed N days ago without a rating."""
-    return services.invite_due()
+    return services.rating_invite_due()
 
 
 @task()
@@ -19,7 +19,7 @@ def replay_ledger_intents() -> int:
 @task()
 def import_hotline_callbacks() -> int:
     """Ratings from the 12345 callback answers recorded by the hotline module."""
-    return services.import_hotline_callbacks()
+    return services.rating_import_hotline_callbacks()
 
 
 PERIODIC = [

@@ -7,7 +7,7 @@ from django.utils import timezone
 from yingshang.audit.models import AuditEvent, ReturnRecord
 from yingshang.errors import DomainError
 from yingshang.ratings import ledger, selectors
-from yingshang.ratings import rectifications as R
+from yingshang.ratings import services as R
 from yingshang.ratings import targets as T
 from yingshang.ratings.models import Channel, LedgerIntent, Outcome, Rating, Rectification
 from yingshang.ratings.services import rating_submit

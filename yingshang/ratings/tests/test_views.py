@@ -12,7 +12,7 @@ from yingshang.notify.models import Message
 from yingshang.ratings import links
 from yingshang.ratings import targets as T
 from yingshang.ratings.models import Channel, Rating, RatingInvitation, Rectification
-from yingshang.ratings.services import invite_due, rating_submit, visit_start
+from yingshang.ratings.services import rating_invite_due, rating_submit, visit_start
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +82,8 @@ def test_invitation_goes_out_three_days_after_delivery_once(personas, make_case)
     make_case(delivered_at=timezone.now() - dt.timedelta(days=1))  # too early
     rated = make_case(delivered_at=timezone.now() - dt.timedelta(days=5))
     rating_submit(actor=personas.applicant, target=T.for_case(rated), level=5, channel=Channel.WEB)
-    assert invite_due() == 1
-    assert invite_due() == 0  # once
+    assert rating_invite_due() == 1
+    assert rating_invite_due() == 0  # once
     invitation = RatingInvitation.objects.get()
     assert invitation.case == case
     sms = Message.objects.get(channel="sms", related_id=str(case.pk))
@@ -338,7 +338,7 @@ def test_unit_verifies_through_the_page_and_typed_text_is_kept_on_error(login, p
 def test_public_page_publishes_satisfaction_and_rectifications_without_personal_data(
     client, personas, make_case
 ):
-    from yingshang.ratings import rectifications as R
+    from yingshang.ratings import services as R
 
     case = make_case()
     rating = rating_submit(
@@ -376,7 +376,7 @@ def test_caller_invited_by_sms_rates_the_work_order_with_the_link(client, person
     order = make_order(closed_at=closed)
     make_order(closed_at=closed, satisfied=True)  # answered the 12345 callback: no invitation
     make_order(closed_at=closed, confidential=True)  # confidential caller: not contacted
-    assert invite_due() == 1
+    assert rating_invite_due() == 1
     sms = Message.objects.get(channel="sms")
     assert sms.address == "13700001111" and sms.related_id == str(order.pk)
     link = sms.body[sms.body.index("/ratings/l/") :]

@@ -1,5 +1,4 @@
-"""Writes of ratings: window visits, rating submission (every channel), optional details,
-invitations. The 差评 loop (rectifications, appeals) is in rectifications.py.
+"""Writes of ratings: submission (every channel), optional details, the 12345 callback import.
 
 Integrity rules (DESIGN.md §7, GB/T 39734 "forcing or interfering with a rating is prohibited"):
 - nobody rates on behalf of the person served: a staff actor is refused, except the window pad
@@ -8,6 +7,9 @@ Integrity rules (DESIGN.md §7, GB/T 39734 "forcing or interfering with a rating
 - a rating is never changed by staff; its giver may add optional details once, right after the
   one-click rating;
 - an anonymous rating stores no link to a person, and its audit event has no actor either.
+
+The actor here is the person served, or None for someone who did not log in (a window QR code,
+an SMS link): not a workflow actor, so these events are written with `audit.record` directly.
 """
 
 import datetime as dt
@@ -17,95 +19,19 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from yingshang import audit
+from yingshang import audit, workflow
 from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
-from yingshang.notify import services as notify
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
 from yingshang.ratings import links, schemes
 from yingshang.ratings import targets as T
-from yingshang.ratings.models import (
-    BAD_LEVELS,
-    Channel,
-    Level,
-    Point,
-    Rating,
-    RatingInvitation,
-    WindowVisit,
-)
+from yingshang.ratings.models import BAD_LEVELS, Channel, Level, Point, Rating
+from yingshang.ratings.services.rectifications import rectification_open
 from yingshang.rowload import RowInserter
 
 # the optional details page follows the click; after this it is closed
 DETAILS_WINDOW = dt.timedelta(minutes=30)
 COMMENT_MAX = 500
-# a window visit can be rated from the window's QR code for this long after it ended
-VISIT_RATABLE_AFTER_END = dt.timedelta(minutes=30)
-
-
-# --- window visits ----------------------------------------------------------------------------
-def _check_window_clerk(actor, window) -> None:
-    g = grants(actor)
-    if window.clerk_id != actor.pk and window.hall_id not in g.units(Role.WINDOW_CLERK):
-        raise PermissionDeniedError("VISIT_FORBIDDEN", _("只有本窗口的工作人员可以开始窗口服务"))
-
-
-@transaction.atomic
-def visit_start(*, actor, window, at: dt.datetime | None = None) -> WindowVisit:
-    """Start serving the next person at `window`; the previous open visit ends now."""
-    _check_window_clerk(actor, window)
-    at = at or timezone.now()
-    for open_visit in WindowVisit.objects.select_for_update().filter(
-        window=window, ended_at__isnull=True
-    ):
-        open_visit.ended_at = at
-        open_visit.save(update_fields=["ended_at"])
-        audit.record(
-            actor=actor,
-            action="visit.end",
-            obj=open_visit,
-            after={"ended_at": at},
-            unit=open_visit.unit,
-        )
-    visit = WindowVisit.objects.create(window=window, clerk=actor, unit=window.hall, started_at=at)
-    audit.record(
-        actor=actor,
-        action="visit.start",
-        obj=visit,
-        after={"window": str(window), "clerk": actor.display_name},
-        unit=window.hall,
-        role=Role.WINDOW_CLERK,
-    )
-    return visit
-
-
-@transaction.atomic
-def visit_end(*, actor, visit: WindowVisit, at: dt.datetime | None = None) -> WindowVisit:
-    _check_window_clerk(actor, visit.window)
-    visit = WindowVisit.objects.select_for_update().get(pk=visit.pk)
-    if visit.ended_at is None:
-        visit.ended_at = at or timezone.now()
-        visit.save(update_fields=["ended_at"])
-        audit.record(
-            actor=actor,
-            action="visit.end",
-            obj=visit,
-            after={"ended_at": visit.ended_at},
-            unit=visit.unit,
-        )
-    return visit
-
-
-def current_visit(window) -> WindowVisit | None:
-    """The visit the window's pad or QR code rates now: the open one, else the last one that
-    ended a moment ago — and only while it has no rating (一次一评)."""
-    visit = WindowVisit.objects.filter(window=window).order_by("-started_at", "-pk").first()
-    if visit is None:
-        return None
-    if visit.ended_at is not None and timezone.now() - visit.ended_at > VISIT_RATABLE_AFTER_END:
-        return None
-    if Rating.objects.filter(visit=visit).exists():
-        return None
-    return visit
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -254,7 +180,7 @@ def rating_submit(
         link_token=link_token,
         visit_token=visit_token,
     )
-    scheme = schemes.current(target.scheme_kind)
+    scheme = schemes.active(target.scheme_kind)
     dimensions = _clean_dimensions(scheme, dimensions)
     problems = _clean_problems(scheme, problems) if level in BAD_LEVELS else []
     comment = _clean_comment(comment)
@@ -328,7 +254,7 @@ def _record(
     rating = Rating(
         level=level,
         is_bad=level in BAD_LEVELS,
-        scheme=scheme,
+        scheme_id=scheme.id,
         dimensions=dimensions,
         problems=problems,
         comment=comment,
@@ -366,10 +292,8 @@ def _record(
                     },
                     role=audit_role,
                 )
-                if rating.is_bad:
-                    from yingshang.ratings.rectifications import rectification_open
-
-                    rectification_open(rating=rating, at=at)
+                if rating.is_bad:  # the loop opens by itself: nobody in particular does it
+                    rectification_open(actor=workflow.SYSTEM, rating=rating, at=at)
     except IntegrityError:
         raise _already_rated(target, point) from None
     if not created:
@@ -393,7 +317,7 @@ def rating_import_hotline_callback(*, order, at: dt.datetime | None = None) -> R
         return _record(
             target=target,
             level=int(level),
-            scheme=schemes.current(target.scheme_kind),
+            scheme=schemes.active(target.scheme_kind),
             dimensions={},
             problems=[],
             comment="",
@@ -410,7 +334,7 @@ def rating_import_hotline_callback(*, order, at: dt.datetime | None = None) -> R
         return None
 
 
-def import_hotline_callbacks(limit: int = 2000) -> int:
+def rating_import_hotline_callbacks(limit: int = 2000) -> int:
     WorkOrder = T.work_order_model()
     if WorkOrder is None or not T.has_field(WorkOrder, "satisfied"):
         return 0
@@ -455,157 +379,3 @@ def rating_add_details(
         after={"dimensions": dims, "problems": probs, "comment": bool(comment)},
     )
     return rating
-
-
-# --- invitations (智能邀评) --------------------------------------------------------------------
-def invitation_link(target: T.Target, point: str) -> str:
-    from django.urls import reverse
-
-    return reverse("ratings:link", args=[links.make_token(target.kind, target.pk, point)])
-
-
-def invite_due(now: dt.datetime | None = None, *, limit: int = 2000) -> int:
-    """Invite the applicants of cases delivered N days ago (and the callers of closed work
-    orders) that have no rating yet (亳州: SMS invitation 3 days after completion)."""
-    from yingshang.ratings.models import RatingSettings
-    from yingshang.workcal import calendar
-
-    now = now or timezone.now()
-    conf = RatingSettings.current()
-    cutoff = calendar.get_calendar().subtract(now, conf.invite_after_days, "natural_days")
-    expires = calendar.deadline(now, conf.link_valid_days, "natural_days").due_at
-    sent = 0
-    Case = T.case_model()
-    if Case is not None:
-        cases = (
-            Case.objects.filter(
-                status__in=("delivered", "closed"),
-                delivered_at__isnull=False,
-                delivered_at__lte=cutoff,
-            )
-            .exclude(ratings__point=Point.DELIVER)
-            .exclude(
-                pk__in=RatingInvitation.objects.filter(
-                    case__isnull=False, point=Point.DELIVER
-                ).values("case_id")
-            )
-            .select_related("applicant")[:limit]
-        )
-        for case in cases:
-            sent += _invite(T.for_case(case), Point.DELIVER, now, expires)
-    WorkOrder = T.work_order_model()
-    if WorkOrder is not None:
-        orders = (
-            # a caller who answered the 12345 callback has given their rating there (imported)
-            WorkOrder.objects.filter(
-                status="closed",
-                closed_at__isnull=False,
-                closed_at__lte=cutoff,
-                anonymous=False,
-                confidential=False,
-                satisfied__isnull=True,
-            )
-            .exclude(caller_phone="")
-            .exclude(ratings__isnull=False)
-            .exclude(
-                pk__in=RatingInvitation.objects.filter(work_order__isnull=False).values(
-                    "work_order_id"
-                )
-            )[:limit]
-        )
-        for order in orders:
-            sent += _invite(T.for_work_order(order), Point.WORKORDER, now, expires)
-    return sent
-
-
-def _invite(target: T.Target, point: str, now, expires) -> int:
-    from django.conf import settings as dj_settings
-
-    try:
-        with transaction.atomic():
-            RatingInvitation.objects.create(
-                case=target.obj if target.kind == T.KIND_CASE else None,
-                work_order=target.obj if target.kind == T.KIND_WORK_ORDER else None,
-                point=point,
-                sent_at=now,
-                expires_at=expires,
-            )
-            link = invitation_link(target, point)
-            base = getattr(dj_settings, "SITE_URL", "").rstrip("/")
-            body = _("您办理的%(what)s已办结，请对本次服务进行评价：%(link)s") % {
-                "what": target.label,
-                "link": base + link,
-            }
-            owner = target.owner()
-            if owner is not None:
-                notify.send(
-                    channel="inapp",
-                    recipient=owner,
-                    subject=_("邀请您评价"),
-                    body=body,
-                    link=link,
-                    related=target.obj,
-                )
-            phone = target.owner_phone()
-            if phone:
-                notify.send(channel="sms", address=phone, body=body, related=target.obj)
-    except IntegrityError:
-        return 0
-    return 1
-
-
-# --- settings -----------------------------------------------------------------------------------
-SETTINGS_FIELDS = (
-    "verify_days",
-    "reply_days",
-    "invite_after_days",
-    "link_valid_days",
-    "public_per_ip_per_minute",
-    "public_per_object_per_minute",
-)
-
-
-@transaction.atomic
-def settings_update(*, actor, reason: str = "", **values):
-    """Change the loop's limits (核实/整改 working days, invitation delay, link validity, abuse
-    limits). New limits apply to 差评 received from now on; running clocks keep theirs."""
-    from yingshang.ratings.models import RatingSettings
-
-    g = grants(actor)
-    if not (g.has(Role.ADMIN) or g.has(Role.SUPERVISOR)):
-        raise PermissionDeniedError(
-            "RATING_SETTINGS_FORBIDDEN", _("只有系统管理员或督查人员可以修改好差评设置")
-        )
-    unknown = set(values) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            "RATING_SETTINGS_INVALID", _("未知的设置项"), details={"fields": sorted(unknown)}
-        )
-    for name, value in values.items():
-        if not isinstance(value, int) or value < 1 or value > 1000:
-            raise InvalidInput(
-                "RATING_SETTINGS_INVALID",
-                _("设置值必须是1到1000之间的整数"),
-                details={"field": name},
-            )
-    if (
-        values.get("verify_days", 0)
-        and values.get("reply_days", 0)
-        and values["verify_days"] > values["reply_days"]
-    ):
-        raise InvalidInput("RATING_SETTINGS_INVALID", _("核实时限不能长于整改答复时限"))
-    row, _created = RatingSettings.objects.select_for_update().get_or_create(pk=1)
-    before = {k: getattr(row, k) for k in values}
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.save()
-    audit.record(
-        actor=actor,
-        action="rating_settings.update",
-        obj=row,
-        before=before,
-        after=values,
-        reason=reason,
-        role=Role.ADMIN if g.has(Role.ADMIN) else Role.SUPERVISOR,
-    )
-    return row

@@ -1,43 +1,42 @@
-"""Demo ratings of 示范县: a few hundred ratings over the last two months at the service centre's
-windows (window pad, QR code, terminal) and of delivered demo cases when the cases app made
-some, with 差评 whose rectifications are in every state (待核实, 整改中, 待复核, 已办结, 申诉核减)
-and appeals pending/rejected. Idempotent: runs once per database.
+"""Demo ratings of 示范县 (data/ratings/demo.yaml): a few hundred ratings over the last two months
+at the service centre's windows (window pad, QR code, terminal) and of delivered demo cases when
+the cases app made some, with 差评 whose rectifications are in every state (待核实, 整改中,
+待复核, 已办结, 申诉核减) and appeals pending/rejected — all through the ratings services.
+Idempotent: runs once per database.
 
 `generate` bulk-creates the benchmark volume (visits + ratings + rectifications) without
-services or audit events."""
+services or audit events, with the loop's limits from RatingSettings as the services use them."""
 
 import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
 
+from yingshang.demo.registry import load_yaml
 from yingshang.errors import DomainError
 from yingshang.org.models import RoleAssignment, Unit, User, Window
 from yingshang.org.roles import Role
-from yingshang.ratings import schemes
+from yingshang.ratings import schemes, services
 from yingshang.ratings import targets as T
 from yingshang.ratings.models import (
     BAD_LEVELS,
-    Appeal,
     Channel,
     Outcome,
     Point,
     Rating,
     RatingScheme,
+    RatingSettings,
     Rectification,
     WindowVisit,
 )
 
-# weights of levels 5..1: a county reporting 99%+ satisfaction still has some 差评
-LEVEL_WEIGHTS = [(5, 78), (4, 14), (3, 4), (2, 2), (1, 2)]
-ONSITE_CHANNELS = [(Channel.WINDOW_PAD, 80), (Channel.QR, 15), (Channel.TERMINAL, 5)]
-COMMENTS = [
-    "窗口人员态度很好，一次就办成了",
-    "排队时间有点长",
-    "材料一次性告知，很方便",
-    "希望增加周末服务时间",
-    "",
-]
+
+def _data() -> dict:
+    return load_yaml("ratings", "demo.yaml")
+
+
+def _weighted(pairs) -> list[tuple]:
+    return [tuple(p) for p in pairs]
 
 
 def _pick(rng, weighted):
@@ -57,9 +56,11 @@ def _user(username):
 def load_demo(ctx) -> None:
     if Rating.objects.exists():
         return
-    from yingshang.ratings import rectifications as R
-    from yingshang.ratings import services
-
+    data = _data()
+    onsite, online, loop = data["onsite"], data["online"], data["loop"]
+    level_weights = _weighted(data["level_weights"])
+    onsite_channels = _weighted(onsite["channels"])
+    hours = loop["hours"]
     centre = Unit.objects.filter(code="centre").first()
     windows = (
         list(Window.objects.filter(hall=centre, is_active=True).order_by("number"))
@@ -76,9 +77,11 @@ def load_demo(ctx) -> None:
     bad = []
     with transaction.atomic():
         # on-site: visits at the windows over the last 60 days, each rated (or not) once
-        for i in range(260):
+        for i in range(onsite["visits"]):
             at = now - dt.timedelta(
-                days=rng.randint(0, 59), hours=rng.randint(0, 7), minutes=rng.randint(0, 59)
+                days=rng.randint(0, onsite["days"] - 1),
+                hours=rng.randint(0, 7),
+                minutes=rng.randint(0, 59),
             )
             window = windows[i % len(windows)]
             visit = WindowVisit.objects.create(
@@ -88,20 +91,18 @@ def load_demo(ctx) -> None:
                 started_at=at,
                 ended_at=at + dt.timedelta(minutes=rng.randint(3, 25)),
             )
-            if rng.random() < 0.12:
+            if rng.random() < onsite["unrated_share"]:
                 continue  # not every visit is rated: rating coverage < 100%
-            level = _pick(rng, LEVEL_WEIGHTS)
+            level = _pick(rng, level_weights)
             rating = services.rating_submit(
                 actor=None,
                 target=T.for_visit(visit),
                 level=level,
-                channel=_pick(rng, ONSITE_CHANNELS),
+                channel=_pick(rng, onsite_channels),
                 visit_token=visit.token,
                 at=visit.ended_at,
-                problems=[rng.choice(["long_wait", "attitude", "not_once"])]
-                if level in BAD_LEVELS
-                else [],
-                comment=rng.choice(COMMENTS),
+                problems=[rng.choice(onsite["bad_problems"])] if level in BAD_LEVELS else [],
+                comment=rng.choice(onsite["comments"]),
             )
             if rating.is_bad:
                 bad.append(rating)
@@ -110,16 +111,16 @@ def load_demo(ctx) -> None:
         if Case is not None:
             for case in Case.objects.filter(
                 status__in=("delivered", "closed"), delivered_at__isnull=False
-            )[:80]:
-                level = _pick(rng, LEVEL_WEIGHTS)
+            )[: online["cases"]]:
+                level = _pick(rng, level_weights)
                 try:
                     rating = services.rating_submit(
                         actor=case.applicant,
                         target=T.for_case(case),
                         level=level,
                         channel=Channel.WEB,
-                        problems=["slow"] if level in BAD_LEVELS else [],
-                        at=case.delivered_at + dt.timedelta(hours=2),
+                        problems=online["bad_problems"] if level in BAD_LEVELS else [],
+                        at=case.delivered_at + dt.timedelta(hours=online["hours_after_delivery"]),
                     )
                 except DomainError:  # a demo case that cannot be rated (no unit …) is skipped
                     continue
@@ -158,55 +159,52 @@ def load_demo(ctx) -> None:
         try:
             if stage == 0:
                 continue  # 待核实
-            R.rectification_verify(
-                actor=handler,
-                rectification=rect,
-                note="已调阅窗口录像并与当事人核实，情况属实。",
-                at=at(3),
+            services.rectification_verify(
+                actor=handler, rectification=rect, note=loop["verify_note"], at=at(hours["verify"])
             )
             if stage == 1:
                 continue  # 整改中
             if stage == 5:
-                appeal = R.appeal_submit(
+                appeal = services.appeal_submit(
                     actor=handler,
                     rating=rating,
-                    kind=Appeal.Kind.MISTAKEN,
-                    reason="评价人在评价器上误触，现场已口头表示满意。",
-                    at=at(4),
+                    kind=loop["appeal"]["kind"],
+                    reason=loop["appeal"]["reason"],
+                    at=at(hours["appeal"]),
                 )
-                R.appeal_decide(
+                services.appeal_decide(
                     actor=supervisor,
                     appeal=appeal,
                     upheld=True,
-                    reason="经调取录像核实，属误评。",
-                    at=at(26),
+                    reason=loop["appeal"]["decision"],
+                    at=at(hours["decide"]),
                 )
                 continue  # 申诉核减
-            outcome = [Outcome.FIXED_NOW, Outcome.EXPLAINED, Outcome.FIXED_BY_PLAN][i % 3]
-            R.rectification_reply(
+            outcomes = loop["outcomes"]
+            services.rectification_reply(
                 actor=handler,
                 rectification=rect,
-                outcome=outcome,
-                reply="已对窗口人员进行批评教育，增设取号引导岗，高峰时段增开窗口。",
-                at=at(30),
+                outcome=outcomes[i % len(outcomes)],
+                reply=loop["reply"],
+                at=at(hours["reply"]),
             )
             if rect.callback_required:
-                R.rectification_callback(
+                services.rectification_callback(
                     actor=handler,
                     rectification=rect,
                     result="satisfied",
-                    note="电话回访，群众对整改结果表示满意。",
-                    at=at(32),
+                    note=loop["callback"],
+                    at=at(hours["callback"]),
                 )
             if stage == 2:
                 continue  # 待复核
-            R.rectification_close(
-                actor=supervisor, rectification=rect, note="整改到位，同意办结。", at=at(50)
+            services.rectification_close(
+                actor=supervisor, rectification=rect, note=loop["close_note"], at=at(hours["close"])
             )
         except Exception as exc:  # a demo step refused by a rule is reported, not fatal
             ctx.log(f"    rectification {rect.pk}: {exc}")
     # the 12345 callbacks the hotline demo recorded become work-order ratings
-    services.import_hotline_callbacks()
+    services.rating_import_hotline_callbacks()
     ctx.log(f"    {Rating.objects.count()} ratings, {Rectification.objects.count()} rectifications")
 
 
@@ -228,7 +226,11 @@ def generate(ctx, scale) -> dict:
     windows = list(Window.objects.values_list("pk", "hall_id", "clerk_id"))
     if not units or not windows:
         return {"ratings": 0}
-    onsite = schemes.current(RatingScheme.Kind.ONSITE)
+    onsite = schemes.active(RatingScheme.Kind.ONSITE)
+    data = _data()
+    level_weights = _weighted(data["level_weights"])
+    onsite_channels = _weighted(data["onsite"]["channels"])
+    conf = RatingSettings.current()  # the limits rectification_open gives a 差评
     cal = calendar.get_calendar()
     now = timezone.now()
     made = bad_made = 0
@@ -251,13 +253,13 @@ def generate(ctx, scale) -> dict:
         with transaction.atomic():
             WindowVisit.objects.bulk_create(visits, batch_size=batch)
             for v in visits:
-                level = _pick(rng, LEVEL_WEIGHTS)
+                level = _pick(rng, level_weights)
                 ratings.append(
                     Rating(
                         level=level,
                         is_bad=level in BAD_LEVELS,
-                        scheme=onsite,
-                        channel=_pick(rng, ONSITE_CHANNELS),
+                        scheme_id=onsite.id,
+                        channel=_pick(rng, onsite_channels),
                         point=Point.VISIT,
                         anonymous=True,
                         visit_id=v.pk,
@@ -274,8 +276,8 @@ def generate(ctx, scale) -> dict:
                 if not r.is_bad:
                     continue
                 day = calendar.local_date(r.created_at)
-                verify_due = calendar.end_of_day(cal.add_working_days(day, 1))
-                reply_due = calendar.end_of_day(cal.add_working_days(day, 5))
+                verify_due = calendar.end_of_day(cal.add_working_days(day, conf.verify_days))
+                reply_due = calendar.end_of_day(cal.add_working_days(day, conf.reply_days))
                 closed = reply_due < now
                 rects.append(
                     Rectification(
