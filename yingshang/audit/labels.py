@@ -1,9 +1,11 @@
 """Human labels of audit actions, registered by each app (`labels.register({...})` in its
 AppConfig.ready) so timelines read "受理" instead of "case.accept"."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-_labels: dict[str, str] = {
+# lazy: a label is translated when shown
+_labels: dict[str, str | Promise] = {
     "user.create": _("创建账号"),
     "role.grant": _("授予角色"),
     "role.revoke": _("撤销角色"),
@@ -18,7 +20,7 @@ _labels: dict[str, str] = {
 }
 
 
-def register(labels: dict[str, str]) -> None:
+def register(labels: dict[str, str | Promise]) -> None:
     _labels.update(labels)
 
 

@@ -12,10 +12,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, connections
 
 from yingshang.audit.chain import GENESIS, event_hash
+
+if TYPE_CHECKING:
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 _COLUMNS = (
     "seq, created_at, actor_id, role, unit_id, action, object_type, object_id, "
@@ -163,7 +167,10 @@ def verify_chain(*, workers: int | None = None) -> VerifyResult:
             cursor.execute("SELECT id FROM audit_auditevent WHERE seq = %s", [lo])
             pk = cursor.fetchone()[0]
         return VerifyResult(0, lo, pk, f"missing event(s) before #{lo} (expected #1)")
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    # a vendor check the stubs cannot narrow by: the connection is SQLite's wrapper
+    in_memory = (
+        connection.vendor == "sqlite" and cast("SQLiteWrapper", connection).is_in_memory_db()
+    )
     if workers is None:
         workers = 1 if count < PARALLEL_FROM or in_memory else min(os.cpu_count() or 1, 8)
     if workers <= 1:
@@ -175,7 +182,7 @@ def verify_chain(*, workers: int | None = None) -> VerifyResult:
         with ProcessPoolExecutor(max_workers=len(bounds), mp_context=get_context("fork")) as pool:
             ranges = list(pool.map(_check_range_child, bounds))
     checked = 0
-    previous_hash = GENESIS
+    previous_hash: str | None = GENESIS
     for part in ranges:
         if part.first_prev is not None and part.first_prev != previous_hash:
             pk = _id_of(part.first_seq)

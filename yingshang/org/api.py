@@ -1,9 +1,11 @@
+from typing import cast
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.org import scope, services
-from yingshang.org.models import RoleAssignment, Unit
+from yingshang.org.models import RoleAssignment, Unit, User
 
 router = Router(tags=["组织机构 org"])
 
@@ -52,7 +54,7 @@ class UnitIn(Schema):
 
 @router.get("/me", response=MeOut, summary="当前用户及其角色")
 def me(request: HttpRequest):
-    user = request.user
+    user = cast(User, request.user)  # the API's auth lets only an authenticated account in
     roles = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("unit")
     return {
         "id": user.pk,

@@ -1,5 +1,7 @@
 """Organisation units, people and their role assignments. Workflow lives in services.py."""
 
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -86,7 +88,7 @@ class User(AbstractUser):
     # cache of the roles (org.scope.Grants) is keyed on it, so a change applies at the next request
     roles_version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("用户")

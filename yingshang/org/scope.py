@@ -61,7 +61,7 @@ def get_for(
         return obj
     try:
         return qs.get(**{field: key})
-    except model.DoesNotExist:
+    except model.DoesNotExist:  # type: ignore[attr-defined]  # stubs: per model, not on type[M]
         raise Http404 from None
 
 
@@ -69,6 +69,8 @@ def lookup_key(model: type[models.Model], field: str, value: Any) -> Any:
     """`value` as the field's Python value, or Http404 for one no row can have (malformed, or an
     integer outside 64 bits) — found before any query."""
     target = model._meta.pk if field == "pk" else model._meta.get_field(field)
+    if not isinstance(target, models.Field):
+        raise TypeError(f"{model.__name__}.{field} is not a field a row can be looked up by")
     try:
         key = target.to_python(value)
     except ValidationError:
@@ -163,7 +165,7 @@ class Grants:
 class AnonymousGrants:
     is_authenticated = False
     user = None
-    roles = frozenset()
+    roles: frozenset[str] = frozenset()
     assignments: list = []
     countywide = False
     sees_all = False

@@ -60,7 +60,7 @@ def register(request):
                     password=data["password"],
                 )
         except DomainError as exc:
-            field = exc.details.get("field")
+            field: str = exc.details.get("field") or ""
             prefix = {"username": "mobile"}.get(field, field)
             if prefix and prefix in form.fields:
                 form.add_error(prefix, exc.message)

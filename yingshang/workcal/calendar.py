@@ -163,7 +163,7 @@ class WorkCalendar:
         local = to_local(at)
         o = self._ord(local.date())
         i = bisect_left(self.work, o)
-        pos = i * self.day_seconds
+        pos: float = i * self.day_seconds
         if i < len(self.work) and self.work[i] == o:
             pos += self._seconds_into_day(local.time())
         return pos

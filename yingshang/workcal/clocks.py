@@ -55,7 +55,7 @@ def _warn_at(cal: calendar.WorkCalendar, due: dt.datetime, limit: float, unit: s
     ≤ `warning_days` working days — whichever comes first."""
     ratio, days = _thresholds()
     if unit in ("working_days", "natural_days"):
-        k = min(max(math.ceil(ratio * limit - 1e-9), days), max(int(limit), 1))
+        k: float = min(max(math.ceil(ratio * limit - 1e-9), days), max(int(limit), 1))
     else:
         k = ratio * limit
     return cal.subtract(due, k, unit)
@@ -143,7 +143,7 @@ def clock_start(
         due_at=result.due_at,
         calendar_incomplete=result.calendar_incomplete,
     )
-    clock.warn_at = _warn_at(cal, clock.due_at, float(amount), unit)
+    clock.warn_at = _warn_at(cal, result.due_at, float(amount), unit)
     clock.state = _state_at(clock, timezone.now())
     _CLOCKS.insert(clock)
     _event(clock, ClockEvent.Kind.START, started_at, None, {"amount": str(amount), "unit": unit})
@@ -151,7 +151,9 @@ def clock_start(
 
 
 def clock_start_many(
-    *, specs: list[tuple[object, str, object, str, dt.datetime]], now: dt.datetime | None = None
+    *,
+    specs: list[tuple[object, str, Decimal | float | str, str, dt.datetime]],
+    now: dt.datetime | None = None,
 ) -> list[Clock]:
     """Start many clocks at once (bulk imports): specs are (owner, purpose, amount, unit,
     started_at). Computed exactly as clock_start (one calendar lookup per distinct limit and
@@ -212,6 +214,7 @@ def clock_pause(
         return clock
     at = at or timezone.now()
     cal = calendar.get_calendar()
+    assert clock.due_at is not None, "a running clock always has due_at"
     before = clock.due_at
     clock.remaining_at_pause = Decimal(
         str(round(cal.remaining(at, clock.due_at, clock.limit_unit), 4))
@@ -238,9 +241,12 @@ def clock_resume(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
         return clock
     at = at or timezone.now()
     cal = calendar.get_calendar()
-    clock.due_at = _from_remaining(cal, at, float(clock.remaining_at_pause), clock.limit_unit)
+    # a paused clock always has what was left and when it paused (clock_pause sets both)
+    assert clock.remaining_at_pause is not None and clock.paused_at is not None
+    due = _from_remaining(cal, at, float(clock.remaining_at_pause), clock.limit_unit)
+    clock.due_at = due
     clock.warn_at = _warn_at(
-        cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit
+        cal, due, float(clock.limit_amount + clock.extended_amount), clock.limit_unit
     )
     clock.calendar_incomplete = not cal.covers(
         calendar.local_date(clock.started_at), calendar.local_date(clock.due_at)
@@ -267,11 +273,14 @@ def clock_extend(*, clock: Clock, amount, reason: str = "", at: dt.datetime | No
     before = clock.due_at
     clock.extended_amount += amount_d
     if clock.state == State.PAUSED:
+        assert clock.remaining_at_pause is not None, "a paused clock always has what was left"
         clock.remaining_at_pause += amount_d
     else:
-        clock.due_at = _extend_due(cal, clock.due_at, float(amount_d), clock.limit_unit)
+        assert before is not None, "a running clock always has due_at"
+        due = _extend_due(cal, before, float(amount_d), clock.limit_unit)
+        clock.due_at = due
         clock.warn_at = _warn_at(
-            cal, clock.due_at, float(clock.limit_amount + clock.extended_amount), clock.limit_unit
+            cal, due, float(clock.limit_amount + clock.extended_amount), clock.limit_unit
         )
         clock.calendar_incomplete = not cal.covers(
             calendar.local_date(clock.started_at), calendar.local_date(clock.due_at)
@@ -290,6 +299,7 @@ def clock_stop(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     if clock.state == State.PAUSED:
         met = clock.remaining_at_pause is not None and clock.remaining_at_pause >= 0
     else:
+        assert clock.due_at is not None, "a running clock always has due_at"
         met = at <= clock.due_at
     clock.outcome = Clock.Outcome.MET if met else Clock.Outcome.MISSED
     clock.state = State.STOPPED
@@ -304,7 +314,9 @@ def remaining(clock: Clock, now: dt.datetime | None = None) -> float | None:
     if clock.state == State.STOPPED:
         return None
     if clock.state == State.PAUSED:
+        assert clock.remaining_at_pause is not None, "a paused clock always has what was left"
         return float(clock.remaining_at_pause)
+    assert clock.due_at is not None, "a running clock always has due_at"
     return calendar.get_calendar().remaining(now or timezone.now(), clock.due_at, clock.limit_unit)
 
 
@@ -429,7 +441,8 @@ def sweep(
     calendar.refresh_if_stale()
     postgres = connection.vendor == "postgresql"
     batch = batch or (100000 if postgres else 5000)
-    parallel = parallel or getattr(settings, "CLOCK_SWEEP_PARALLEL", 2)
+    default_parallel: int = getattr(settings, "CLOCK_SWEEP_PARALLEL", 2)
+    parallel = parallel or default_parallel
     if not postgres or connection.in_atomic_block or parallel < 2:
         return _sweep_share(now, batch, None)
     from concurrent.futures import ThreadPoolExecutor
@@ -450,7 +463,7 @@ def sweep(
 
 def _sweep_share(now, batch: int, share: tuple[int, int] | None) -> dict[str, int]:
     postgres = connection.vendor == "postgresql"
-    counts = {State.OVERDUE: 0, State.WARNING: 0}
+    counts: dict[str, int] = {State.OVERDUE: 0, State.WARNING: 0}
     # table/column names come from the models and _SWEEPS, never from input
     table = connection.ops.quote_name(Clock._meta.db_table)
     events = connection.ops.quote_name(ClockEvent._meta.db_table)
@@ -480,20 +493,25 @@ def _sweep_share(now, batch: int, share: tuple[int, int] | None) -> dict[str, in
 # --- recomputation when a year's calendar is entered -----------------------------------------
 def replay(clock: Clock, cal: calendar.WorkCalendar) -> tuple[dt.datetime | None, Decimal | None]:
     """Recompute (due_at, remaining_at_pause) of a clock from its event history on `cal`."""
-    due = None
-    remaining_left = None
+    # a clock's history starts with START, and it pauses only while running and resumes only
+    # while paused: due is set at every PAUSE and remaining_left at every RESUME (or paused EXTEND)
+    due: dt.datetime | None = None
+    remaining_left: float | None = None
     for event in clock.events.order_by("id"):  # the order they happened in
         if event.kind == ClockEvent.Kind.START:
             due = cal.deadline(clock.started_at, clock.limit_amount, clock.limit_unit).due_at
         elif event.kind == ClockEvent.Kind.PAUSE:
+            assert due is not None
             remaining_left = cal.remaining(event.at, due, clock.limit_unit)
             due = None
         elif event.kind == ClockEvent.Kind.RESUME:
+            assert remaining_left is not None
             due = _from_remaining(cal, event.at, remaining_left, clock.limit_unit)
             remaining_left = None
         elif event.kind == ClockEvent.Kind.EXTEND:
             amount = float(event.detail.get("amount", 0))
             if due is None:
+                assert remaining_left is not None
                 remaining_left += amount
             else:
                 due = _extend_due(cal, due, amount, clock.limit_unit)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ValidationError
@@ -67,7 +68,7 @@ class Action:
 
 @dataclass
 class ActionSet:
-    model: type
+    model: type[models.Model]
     actions: list[Action]
     table: TransitionTable | None = None
     prefix: str = ""
@@ -82,7 +83,7 @@ class ActionSet:
             if (a.run is None) == (a.service is None):
                 raise ValueError(f"{self.model.__name__}.{a.name}: give run or service")
         if not self.target:
-            self.target = self.model._meta.model_name
+            self.target = self.model.__name__.lower()
         if not self.prefix:
             self.prefix = self.table.error_prefix if self.table else self.model.__name__.upper()
 
@@ -141,6 +142,7 @@ class ActionSet:
         payload = self.parse(name, data)
         if action.service is not None:
             return action.service(actor=actor, **{self.target: obj}, **dict(payload))
+        assert action.run is not None  # __post_init__: every action has run or service
         return action.run(actor=actor, obj=obj, data=payload, files=files or {})
 
     # --- pages --------------------------------------------------------------------------------
