@@ -35,8 +35,8 @@ COPIES = 4
 
 
 def seed(ctx_log) -> dict:
-    from yingshang.cases import demo as cases_demo
     from yingshang.cases.models import Case
+    from yingshang.demo.loaders import cases as cases_demo
     from yingshang.demo.registry import DemoContext, Scale
 
     before = Case.objects.count()
@@ -61,8 +61,8 @@ def submit_payload() -> tuple[str, dict]:
     import base64
 
     from yingshang.cases import selectors
-    from yingshang.cases.demo import PDF, _form
     from yingshang.catalog.models import Matter
+    from yingshang.demo.loaders.cases import PDF, _form
     from yingshang.org.models import User
 
     user = User.objects.get(username="zhangsan")
@@ -108,7 +108,7 @@ def main() -> int:
         "gunicorn_workers": 2,
     }
     try:
-        missing = common.missing_modules("yingshang.cases.demo", "yingshang.cases.api")
+        missing = common.missing_modules("yingshang.demo.loaders.cases", "yingshang.cases.api")
         if missing:
             common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
             return 0

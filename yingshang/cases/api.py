@@ -1,32 +1,22 @@
 """REST API of cases: submit (idempotent), supplement documents, status, list for the caller's
 scope, staff transitions. Files travel as base64 in JSON so a retried request is byte-identical."""
 
-import base64
-import binascii
 import datetime as dt
 
-from django.core.files.base import ContentFile
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.cases import services
-from yingshang.cases.models import ApprovalTask, Case, Verification
+from yingshang.cases.actions import API_ACTIONS, CASE_ACTIONS, FileIn, decode_file
+from yingshang.cases.models import Case
 from yingshang.catalog import selectors as catalog_selectors
 from yingshang.catalog.models import Package
 from yingshang.errors import InvalidInput
 from yingshang.org import scope
-from yingshang.org.names import unit_stub
 
 router = Router(tags=["办件 cases"])
 PREFIX = "/"  # paths below start with /cases
-
-
-class FileIn(Schema):
-    material_key: str = Field(..., max_length=60, description="材料标识（事项材料清单中的 key）")
-    name: str = Field(..., max_length=200, description="原文件名")
-    content_base64: str = Field(..., description="文件内容（base64）")
 
 
 class SubmitIn(Schema):
@@ -80,24 +70,6 @@ class CaseListOut(Schema):
     results: list[CaseOut]
 
 
-class TransitionIn(Schema):
-    reason: str = ""
-    items: list[str] = Field(
-        default_factory=list, description="request_correction：一次性告知的全部事项"
-    )
-    decision: str = Field("", description="decide / task_decide：approved 或 not_approved")
-    reasons: str = ""
-    opinion: str = ""
-    task_id: int | None = None
-    verification_id: int | None = None
-    truthful: bool | None = None
-    method: str = Field("", description="deliver：window_pickup / mail / e_licence")
-    tracking_number: str = ""
-    address: str = ""
-    signed_at_window: bool = False
-    file: FileIn | None = None
-
-
 def _out(case: Case, *, with_tasks: bool = True) -> dict:
     return {
         "number": case.number,
@@ -132,22 +104,10 @@ def _out(case: Case, *, with_tasks: bool = True) -> dict:
     }
 
 
-def _decode(f: FileIn) -> ContentFile:
-    try:
-        raw = base64.b64decode(f.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput(
-            "FILE_BASE64_INVALID",
-            _("文件“%(name)s”的内容不是有效的 base64") % {"name": f.name},
-            details={"field": f.material_key},
-        ) from None
-    return ContentFile(raw, name=f.name)
-
-
 def _files(items: list[FileIn]) -> dict:
     out: dict[str, list] = {}
     for f in items:
-        out.setdefault(f.material_key, []).append(_decode(f))
+        out.setdefault(f.material_key, []).append(decode_file(f))
     return out
 
 
@@ -157,10 +117,6 @@ def submit(request, payload: SubmitIn):
         matter = package = None
         if payload.matter_id is not None:
             matter = catalog_selectors.matter_for_submission(request.user, payload.matter_id)
-            # the published version (never changed) and the unit's name from this process's
-            # caches instead of joining both rows on every submission
-            matter.current_version = catalog_selectors.published_version(matter.current_version_id)
-            matter.unit = unit_stub(matter.unit_id)
         elif payload.package_code:
             package = scope.get_for(request.user, Package, payload.package_code, field="code")
         if payload.channel == "window":
@@ -222,69 +178,51 @@ def supplement(request, number: str, payload: SupplementIn):
     return _out(case)
 
 
-ACTIONS = (
-    "accept",
-    "accept_with_deficit",
-    "request_correction",
-    "reject_intake",
-    "start_review",
-    "task_decide",
-    "decide",
-    "deliver",
-    "close",
-    "withdraw",
-    "terminate",
-    "verify",
+def _respond(request, case: Case, result) -> dict:
+    case.refresh_from_db()
+    return _out(case)
+
+
+# POST /cases/{number}/transitions/<action>: one endpoint per action, each with its own input
+CASE_ACTIONS.add_routes(
+    router,
+    "/cases/{number}/transitions",
+    fetch=_case,
+    respond=_respond,
+    response=CaseOut,
+    key=("number", str),
+    only=API_ACTIONS,
 )
+
+
+class TransitionIn(Schema):
+    """Any action's input (the fields each action takes are in its own endpoint's schema)."""
+
+    reason: str = ""
+    items: list[str] = Field(default_factory=list)
+    decision: str = ""
+    reasons: str = ""
+    opinion: str = ""
+    task_id: int | None = None
+    verification_id: int | None = None
+    truthful: bool | None = None
+    method: str = ""
+    tracking_number: str = ""
+    address: str = ""
+    signed_at_window: bool = False
+    file: FileIn | None = None
 
 
 @router.post(
     "/cases/{number}/transitions/{action}",
     response=CaseOut,
-    summary="办件流转（受理、容缺受理、补正、审批、决定、送达、办结、撤回、终止、核查）",
+    summary="办件流转（按操作名；每个操作另有自己的接口和输入）",
 )
 def transition(request, number: str, action: str, payload: TransitionIn):
-    case = _case(request, number)
-    u = request.user
-    p = payload
-    if action not in ACTIONS:
+    """Reached only by a name without its own endpoint (those are registered first)."""
+    if action not in API_ACTIONS:
         raise InvalidInput("CASE_ACTION_UNKNOWN", _("未知的操作：%(a)s") % {"a": action})
-    if action == "accept":
-        case = services.case_accept(actor=u, case=case)
-    elif action == "accept_with_deficit":
-        case = services.case_accept_with_deficit(
-            actor=u, case=case, signed_at_window=p.signed_at_window
-        )
-    elif action == "request_correction":
-        services.case_request_correction(actor=u, case=case, items=p.items, note=p.reason)
-    elif action == "reject_intake":
-        case = services.case_reject_intake(actor=u, case=case, reason=p.reason)
-    elif action == "start_review":
-        case = services.case_start_review(actor=u, case=case)
-    elif action == "task_decide":
-        task = get_object_or_404(ApprovalTask, pk=p.task_id or 0, case=case)
-        services.task_decide(actor=u, task=task, decision=p.decision, opinion=p.opinion)
-    elif action == "decide":
-        case = services.case_decide(actor=u, case=case, decision=p.decision, reasons=p.reasons)
-    elif action == "deliver":
-        case = services.case_deliver(
-            actor=u,
-            case=case,
-            method=p.method,
-            tracking_number=p.tracking_number,
-            address=p.address,
-            file=_decode(p.file) if p.file else None,
-        )
-    elif action == "close":
-        case = services.case_close(actor=u, case=case)
-    elif action == "withdraw":
-        case = services.case_withdraw(actor=u, case=case, reason=p.reason)
-    elif action == "terminate":
-        case = services.case_terminate(actor=u, case=case, reason=p.reason)
-    elif action == "verify":
-        v = get_object_or_404(Verification, pk=p.verification_id or 0, case=case)
-        services.verification_check(
-            actor=u, verification=v, truthful=bool(p.truthful), note=p.reason
-        )
-    case.refresh_from_db()
-    return _out(case)
+    case = _case(request, number)
+    data = payload.model_dump(exclude_unset=True)
+    result = CASE_ACTIONS.execute(action, actor=request.user, obj=case, data=data)
+    return _respond(request, case, result)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yingshang.workcal.models import ClockState  # noqa: F401 (re-exported: cases.models.ClockState)
+from yingshang.workcal.models import ClockMirror, ClockState  # noqa: F401 (re-exported: cases.models.ClockState)
 
 
 class Channel(models.TextChoices):
@@ -57,19 +57,7 @@ class ClosureKind(models.TextChoices):
     REVOKED = "revoked", _("撤销决定")
 
 
-
-
-class CaseCounter(models.Model):
-    """Per-day sequence of case numbers (YS{yyyymmdd}{seq:06d})."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.day} #{self.last}"
-
-
-class Case(models.Model):
+class Case(ClockMirror):
     number = models.CharField(_("办件编号"), max_length=24, unique=True)
     title = models.CharField(_("事项/一件事名称"), max_length=200)
     matter = models.ForeignKey(
@@ -178,10 +166,6 @@ class Case(models.Model):
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
-    due_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
-    clock_state = models.CharField(
-        _("时限状态"), max_length=8, choices=ClockState.choices, blank=True, default=""
-    )
     late = models.BooleanField(_("超期"), default=False)
     working_days_used = models.IntegerField(_("实际用时（工作日）"), null=True, blank=True)
     correction_count = models.PositiveSmallIntegerField(_("补正次数"), default=0)
@@ -272,7 +256,7 @@ class Case(models.Model):
         return self.package_id is not None
 
 
-class ApprovalTask(models.Model):
+class ApprovalTask(ClockMirror):
     """并联审批: one task per unit (per member matter of a package; or an opinion asked of another unit)."""
 
     class Kind(models.TextChoices):
@@ -298,10 +282,6 @@ class ApprovalTask(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     limit_days = models.PositiveIntegerField(_("时限（工作日）"), default=0)
-    due_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
-    clock_state = models.CharField(
-        _("时限状态"), max_length=8, choices=ClockState.choices, blank=True, default=""
-    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -33,7 +33,7 @@ from yingshang.cases.models import (
     Channel,
     ClosureKind,
 )
-from yingshang.cases.selectors import period_bounds
+from yingshang.cases.selectors import received_in
 from yingshang.workcal import calendar
 
 OBJECT_TYPE = "cases.case"
@@ -66,8 +66,7 @@ def next_month(day: dt.date) -> dt.date:
 
 
 def _day_range(first: dt.date, last: dt.date) -> Q:
-    start, end = period_bounds(first, last)
-    return Q(received_at__gt=start, received_at__lte=end)
+    return received_in(first, last)
 
 
 def _count(cases) -> list[CaseDayStats]:

@@ -8,7 +8,9 @@
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
+from yingshang import workflow
 from yingshang.cases.models import (
     Appointment,
     ApprovalTask,
@@ -27,7 +29,7 @@ DEPT = (Role.DEPT_HANDLER, Role.DEPT_HEAD)
 
 def case_filter(grants) -> Q | None:
     """The Q of visible cases, or None for everyone."""
-    if grants.has(Role.ADMIN) or grants.countywide:
+    if grants.sees_all:
         return None
     if not grants.is_authenticated:
         return Q(pk__in=[])
@@ -57,13 +59,13 @@ def _via_case(grants, qs):
 
 
 def _tasks(grants, qs):
-    if grants.has(Role.ADMIN) or grants.countywide:
+    if grants.sees_all:
         return qs
     return _via_case(grants, qs)
 
 
 def _appointments(grants, qs):
-    if grants.has(Role.ADMIN) or grants.countywide:
+    if grants.sees_all:
         return qs
     if not grants.is_authenticated:
         return qs.none()
@@ -89,63 +91,93 @@ def is_unit_staff(grants, case: Case) -> bool:
     return case.unit_id in grants.units(*DEPT)
 
 
+def clerk_or_unit(grants, case) -> bool:
+    return is_clerk(grants, case) or is_unit_staff(grants, case)
+
+
+def _has_task(grants, case: Case) -> bool:
+    """Staff of the case's unit, or of a unit with an approval task on it."""
+    units = grants.units(*DEPT)
+    return bool(units) and (case.unit_id in units or case.tasks.filter(unit_id__in=units).exists())
+
+
+def _supervisor(grants, case: Case) -> bool:
+    return grants.has(Role.SUPERVISOR)
+
+
+# who may make each move of the case (its state is the transition table's business)
+WHO = {
+    "resubmit": (is_owner, is_clerk),
+    "supply_documents": (is_owner, is_clerk),
+    "withdraw": (is_owner,),
+    "accept": (is_clerk,),
+    "accept_with_deficit": (is_clerk,),
+    "request_correction": (is_clerk,),
+    "reject_intake": (is_clerk,),
+    "approve_correction": (_supervisor,),
+    "start_review": (is_unit_staff,),
+    "decide": (is_unit_staff,),
+    "special_procedure_start": (is_unit_staff,),
+    "special_procedure_end": (is_unit_staff,),
+    "add_opinion_task": (is_unit_staff,),
+    "verify": (is_unit_staff,),
+    "revoke_decision": (is_unit_staff,),
+    "task_decide": (_has_task,),
+    "assign_assistant": (is_clerk, is_unit_staff),
+    "deliver": (is_clerk, is_unit_staff),
+    "close": (is_clerk, is_unit_staff),
+    "terminate": (is_clerk, is_unit_staff),
+}
+FORBIDDEN = _("您无权对该办件执行此操作")
+
+
 def role_allows(grants, case: Case, action: str) -> bool:
     """Whether the actor's role lets them do `action` to this case (the state is checked apart)."""
     if not grants.is_authenticated:
         return False
-    owner = is_owner(grants, case)
-    clerk = is_clerk(grants, case)
-    unit = is_unit_staff(grants, case)
-    if action in ("resubmit", "supply_documents"):
-        return owner or clerk
-    if action == "withdraw":
-        return owner
-    if action in ("accept", "accept_with_deficit", "request_correction", "reject_intake"):
-        return clerk
-    if action == "approve_correction":
-        return grants.has(Role.SUPERVISOR)
-    if action in (
-        "start_review",
-        "decide",
-        "special_procedure_start",
-        "special_procedure_end",
-        "add_opinion_task",
-        "verify",
-    ):
-        return unit
-    if action == "task_decide":
-        return bool(grants.units(*DEPT)) and (
-            unit or case.tasks.filter(unit_id__in=grants.units(*DEPT)).exists()
-        )
-    if action == "assign_assistant":
-        return clerk or unit
-    if action in ("deliver", "close"):
-        return clerk or unit
-    if action == "terminate":
-        return clerk or unit
-    if action == "revoke_decision":
-        return unit
-    return False
+    return any(rule(grants, case) for rule in WHO.get(action, ()))
 
 
-def case_abilities(grants, case: Case) -> dict[str, bool]:
-    out = {"view": True}
+def case_abilities(grants, case: Case) -> dict:
+    """Each move: allowed to this actor in this state, or refused with CASE_<MOVE>_FORBIDDEN
+    (workflow.acquire's gate: a move the state forbids becomes the table's precise 409).
+    `decide_ready` / `accept_with_deficit_ready` say whether the page offers the button now."""
+    out: dict = {"view": True}
     for action in CASE.moves:
-        out[action] = role_allows(grants, case, action) and CASE.can(action, case.status)
-    if out["decide"]:
-        out["decide"] = (
-            not case.deficit_open
-            and not case.tasks.filter(status=ApprovalTask.Status.PENDING).exists()
+        out[action] = workflow.allow(
+            role_allows(grants, case, action) and CASE.can(action, case.status),
+            f"CASE_{action.upper()}_FORBIDDEN",
+            FORBIDDEN,
         )
-    if out["accept_with_deficit"]:
-        out["accept_with_deficit"] = bool(case.deficit_signed_text_id) or case.channel == "window"
+    out["decide_ready"] = bool(out["decide"]) and decide_ready(case)
+    out["accept_with_deficit_ready"] = bool(out["accept_with_deficit"]) and workflow.allow(
+        bool(case.deficit_signed_text_id) or case.channel == "window",
+        "DEFICIT_NOT_SIGNED",
+        _("申请人尚未签署容缺受理承诺书"),
+    )
     out["credit_file"] = is_owner(grants, case) or clerk_or_unit(grants, case) or grants.countywide
     out["print_notices"] = True
     return out
 
 
-def clerk_or_unit(grants, case) -> bool:
-    return is_clerk(grants, case) or is_unit_staff(grants, case)
+def decide_ready(case: Case):
+    """The decision waits for every parallel opinion and for the 容缺 materials (case_decide
+    refuses with the same codes)."""
+    if case.tasks.filter(status=ApprovalTask.Status.PENDING).exists():
+        return workflow.Denied("CASE_TASKS_PENDING", _("并联审批任务未全部办结"))
+    if case.deficit_open:
+        return workflow.Denied("CASE_DEFICIT_OPEN", _("容缺材料尚未补齐"))
+    return True
+
+
+def task_abilities(grants, task: ApprovalTask) -> dict:
+    """A parallel-approval task is decided by its own unit's staff (the task's state and the
+    case's move are checked by task_decide)."""
+    mine = task.unit_id in grants.units(*DEPT)
+    return {
+        "view": True,
+        "decide": workflow.allow(mine, "TASK_FORBIDDEN", _("只能办理本单位的审批任务")),
+    }
 
 
 def task_can_decide(grants, task: ApprovalTask) -> bool:
@@ -156,6 +188,35 @@ def task_can_decide(grants, task: ApprovalTask) -> bool:
     )
 
 
+# --- the capacity an audit event records ----------------------------------------------------
+FALLBACK_ROLES = (
+    Role.SUPERVISOR,
+    Role.DEPT_HEAD,
+    Role.DEPT_HANDLER,
+    Role.WINDOW_CLERK,
+    Role.APPLICANT,
+    Role.ADMIN,
+)
+
+
+def case_audit_role(grants, case: Case):
+    """The applicant (or their firm/assistant), the centre's clerk, the unit's head or handler;
+    anyone else in their most senior case role."""
+    if is_owner(grants, case):
+        return Role.APPLICANT, None
+    if is_clerk(grants, case):
+        return Role.WINDOW_CLERK, case.centre_id
+    if is_unit_staff(grants, case):
+        head = case.unit_id in grants.units(Role.DEPT_HEAD)
+        return (Role.DEPT_HEAD if head else Role.DEPT_HANDLER), case.unit_id
+    return workflow.first_role(grants, FALLBACK_ROLES)
+
+
+def task_audit_role(grants, task: ApprovalTask):
+    """A task is decided as the handler of its unit."""
+    return Role.DEPT_HANDLER, task.unit_id
+
+
 scope.register(Case, _cases)
 scope.register(ApprovalTask, _tasks)
 scope.register(Document, _via_case)
@@ -163,3 +224,6 @@ scope.register(CorrectionRequest, _via_case)
 scope.register(Verification, _via_case)
 scope.register(Appointment, _appointments)
 scope.register_abilities(Case, case_abilities)
+scope.register_abilities(ApprovalTask, task_abilities)
+workflow.register_audit_role(Case, case_audit_role)
+workflow.register_audit_role(ApprovalTask, task_audit_role)

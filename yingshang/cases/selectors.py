@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yingshang.cases.models import QUEUE_STATES, ApprovalTask, Case, Document, Status
+from yingshang.processcache import TTLCache
+from yingshang.workcal import periods
 
 
 def _material_dict(m) -> dict:
@@ -36,71 +38,42 @@ def package_versions(package) -> list:
     return catalog_package_versions(package)
 
 
-def _merge(items: list[dict], key: str) -> list[dict]:
-    out: dict[str, dict] = {}
-    for item in items:
-        k = item[key]
-        if k not in out:
-            out[k] = dict(item)
-        else:  # the stricter wins: required if any member requires it; 容缺/承诺 only if all allow it
-            have = out[k]
-            have["required"] = have["required"] or item["required"]
-            for flag in ("deficit_allowed", "commitment_replaces"):
-                if flag in have:
-                    have[flag] = have[flag] and item[flag]
-    return list(out.values())
-
-
-# A published matter version never changes, so its form and materials are read once per
-# process. Keyed by (pk, created_at): a test database that reuses a pk after a rollback makes
-# a new key. clear_caches() empties it (the test fixtures call it).
-_version_cache: dict[tuple, tuple[list[dict], list[dict]]] = {}
+# A published matter version never changes: its form and materials (plain dicts) are read once
+# per process. Keyed by (pk, created_at): a test database that reuses a pk after a rollback
+# makes a new key. processcache.clear_all() empties it.
+_VERSIONS = TTLCache("cases.version_parts", seconds=3600)
 
 
 def clear_caches() -> None:
-    _version_cache.clear()
+    """Nothing to do: the cache above is a processcache one, which clear_all() empties (kept
+    only for callers of the old name)."""
 
 
-def _version_parts(version) -> tuple[list[dict], list[dict]]:
-    key = (version.pk, version.created_at)
-    parts = _version_cache.get(key)
-    if parts is None:
-        if len(_version_cache) > 2000:
-            _version_cache.clear()
-        parts = (
-            [_field_dict(f) for f in version.form_fields.all()],
-            [_material_dict(m) for m in version.materials.all()],
-        )
-        _version_cache[key] = parts
-    return parts
+def _version_parts(version) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    return _VERSIONS.get(
+        (version.pk, version.created_at),
+        lambda: (
+            tuple(_field_dict(f) for f in version.form_fields.all()),
+            tuple(_material_dict(m) for m in version.materials.all()),
+        ),
+    )
 
 
 def materials_for(*, version=None, package=None) -> list[dict]:
+    """The materials a submission needs (copies: callers may change them)."""
     if version is not None:
         return [dict(m) for m in _version_parts(version)[1]]
-    try:
-        from yingshang.catalog.selectors import merged_materials
+    from yingshang.catalog.selectors import merged_materials
 
-        return [
-            _material_dict(m) if not isinstance(m, dict) else m for m in merged_materials(package)
-        ]
-    except (ImportError, AttributeError):
-        items = [_material_dict(m) for v in package_versions(package) for m in v.materials.all()]
-        return _merge(items, "key")
+    return [_material_dict(m) for m in merged_materials(package)]
 
 
 def form_fields_for(*, version=None, package=None) -> list[dict]:
     if version is not None:
         return [{**f, "choices": list(f["choices"])} for f in _version_parts(version)[0]]
-    try:
-        from yingshang.catalog.selectors import merged_form_fields
+    from yingshang.catalog.selectors import merged_form_fields
 
-        return [
-            _field_dict(f) if not isinstance(f, dict) else f for f in merged_form_fields(package)
-        ]
-    except (ImportError, AttributeError):
-        items = [_field_dict(f) for v in package_versions(package) for f in v.form_fields.all()]
-        return _merge(items, "key")
+    return [_field_dict(f) for f in merged_form_fields(package)]
 
 
 PROFILE_SOURCES = {
@@ -210,7 +183,7 @@ def queue(user, name: str, *, now=None):
     if name == "to_accept":
         return qs.filter(status=Status.SUBMITTED).order_by("due_at", "id")
     if name == "to_review":
-        if not (g.countywide or g.has(Role.ADMIN)):
+        if not g.sees_all:
             # the department's own cases: all inside its scope, so the scope filter is not needed
             qs = rows.filter(unit_id__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD))
         qs = qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW])
@@ -241,9 +214,7 @@ def my_tasks(user):
     )
 
 
-def period_bounds(since: dt.date | None, until: dt.date | None):
-    from yingshang.workcal import calendar
-
-    start = calendar.end_of_day(since - dt.timedelta(days=1)) if since else None
-    end = calendar.end_of_day(until) if until else None
-    return start, end
+def received_in(first: dt.date, last: dt.date) -> Q:
+    """Cases received on the local days first..last (workcal.periods bounds)."""
+    p = periods.Period("range", first, last)
+    return Q(received_at__gte=p.start, received_at__lt=p.end)

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from yingshang.cases import selectors, services, stats
-from yingshang.cases.models import ApprovalTask, Case, CorrectionRequest, Verification
-from yingshang.cases.views import _apply, _case_context, _files
+from yingshang.cases import selectors, stats
+from yingshang.cases.actions import CASE_ACTIONS
+from yingshang.cases.models import ApprovalTask, Case, CorrectionRequest
+from yingshang.cases.views import _apply, _case_context
 from yingshang.catalog.models import Matter, Package
+from yingshang.catalog.selectors import public_matters
 from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.models import Unit
@@ -105,89 +107,17 @@ def case_page(request, pk: int):
 @staff_required(*STAFF)
 @require_POST
 def case_action(request, pk: int, action: str):
+    if action not in CASE_ACTIONS.by_name:
+        raise Http404
     case = scope.get_for(request.user, Case, pk)
-    p = request.POST
-    u = request.user
     try:
-        if action == "accept":
-            services.case_accept(actor=u, case=case)
-        elif action == "accept_with_deficit":
-            services.case_accept_with_deficit(
-                actor=u, case=case, signed_at_window=p.get("signed_at_window") == "on"
-            )
-        elif action == "request_correction":
-            services.case_request_correction(
-                actor=u, case=case, items=p.get("items", "").splitlines(), note=p.get("note", "")
-            )
-        elif action == "approve_correction":
-            correction = case.corrections.get(pk=p.get("correction"))
-            services.correction_approve(
-                actor=u,
-                correction=correction,
-                approve=p.get("approve") == "1",
-                reason=p.get("reason", ""),
-            )
-        elif action == "reject_intake":
-            services.case_reject_intake(actor=u, case=case, reason=p.get("reason", ""))
-        elif action == "start_review":
-            services.case_start_review(actor=u, case=case)
-        elif action == "task_decide":
-            task = case.tasks.get(pk=p.get("task"))
-            services.task_decide(
-                actor=u, task=task, decision=p.get("decision", ""), opinion=p.get("opinion", "")
-            )
-        elif action == "add_opinion_task":
-            unit = Unit.objects.get(pk=p.get("unit"))
-            services.task_add_opinion(actor=u, case=case, unit=unit, days=int(p.get("days") or 0))
-        elif action in ("special_procedure_start", "special_procedure_end"):
-            services.case_special_procedure(
-                actor=u, case=case, start=action.endswith("start"), name=p.get("name", "")
-            )
-        elif action == "decide":
-            services.case_decide(
-                actor=u, case=case, decision=p.get("decision", ""), reasons=p.get("reasons", "")
-            )
-        elif action == "deliver":
-            services.case_deliver(
-                actor=u,
-                case=case,
-                method=p.get("method", ""),
-                tracking_number=p.get("tracking_number", ""),
-                address=p.get("address", ""),
-                file=request.FILES.get("file"),
-            )
-        elif action == "close":
-            services.case_close(actor=u, case=case)
-        elif action == "terminate":
-            services.case_terminate(actor=u, case=case, reason=p.get("reason", ""))
-        elif action == "assign_assistant":
-            from yingshang.org.models import User
-
-            assistant = User.objects.filter(
-                kind="staff", username=p.get("assistant", "").strip()
-            ).first()
-            services.case_assign_assistant(
-                actor=u, case=case, assistant=assistant, reason=p.get("reason", "")
-            )
-        elif action == "supply":
-            services.case_supply_documents(
-                actor=u, case=case, files=_files(request, case.materials)
-            )
-        elif action == "verify":
-            v = case.verifications.get(pk=p.get("verification"))
-            services.verification_check(
-                actor=u, verification=v, truthful=p.get("truthful") == "1", note=p.get("note", "")
-            )
-        else:
-            raise Http404
-    except (
-        ValueError,
-        ApprovalTask.DoesNotExist,
-        CorrectionRequest.DoesNotExist,
-        Verification.DoesNotExist,
-        Unit.DoesNotExist,
-    ):
-        messages.error(request, _("提交的数据有误"))
+        CASE_ACTIONS.execute(
+            action,
+            actor=request.user,
+            obj=case,
+            data=CASE_ACTIONS.form_data(action, request.POST),
+            files=request.FILES,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -207,8 +137,7 @@ def window_submit(request):
         package = scope.get_for(request.user, Package, code, field="code")
         return _apply(request, package=package, staff=True)
     matters = (
-        scope.visible_to(request.user, Matter)
-        .filter(is_active=True, current_version__isnull=False)
+        public_matters(scope.visible_to(request.user, Matter))
         .select_related("unit")
         .order_by("unit__sort_order", "name_cache")[:500]
     )

@@ -19,9 +19,10 @@ from yingshang.cases.models import (
     CaseMonthStats,
     ClosureKind,
 )
-from yingshang.cases.selectors import QUEUE_FIELDS, period_bounds
+from yingshang.cases.selectors import QUEUE_FIELDS, received_in
 from yingshang.credit.models import Commitment
 from yingshang.org import scope
+from yingshang.workcal import periods
 
 GROUPS = {
     "unit": ("unit_id", "unit__name"),
@@ -56,7 +57,7 @@ def stats_scope(grants) -> Q | None:
 
     if not grants.is_authenticated:
         return Q(pk__in=[])
-    if grants.has(Role.ADMIN) or grants.countywide:
+    if grants.sees_all:
         return None
     q = Q(pk__in=[])
     units = grants.units(*DEPT)
@@ -70,8 +71,7 @@ def stats_scope(grants) -> Q | None:
 
 def base_queryset(user, params):
     since, until = period(params)
-    start, end = period_bounds(since, until)
-    qs = scope.visible_to(user, Case).filter(received_at__gt=start, received_at__lte=end)
+    qs = scope.visible_to(user, Case).filter(received_in(since, until))
     q = stats_scope(scope.grants(user) if user.is_authenticated else scope.AnonymousGrants())
     if q is not None:
         qs = qs.filter(q)
@@ -154,8 +154,8 @@ def report(user, params) -> dict:
                 t["legal_used"] += r["t_legal_sum"] or 0
                 h = histograms[r[key]]
                 h[r["used"]] = h.get(r["used"], 0) + r["t_cases"]
-    start, end = period_bounds(since, until)
-    cases_in_period = Case.objects.filter(received_at__gt=start, received_at__lte=end)
+    bounds = periods.Period("range", since, until)
+    cases_in_period = Case.objects.filter(received_in(since, until))
     if where is not None:
         cases_in_period = cases_in_period.filter(where)
     overdue_open = dict(
@@ -184,8 +184,8 @@ def report(user, params) -> dict:
                 object_type="cases.case",
                 unit_id__in=ordered,
                 working_days_left__lte=1,
-                at__gt=start,
-                at__lte=end,
+                at__gte=bounds.start,
+                at__lt=bounds.end,
             )
             .values_list("unit_id")
             .annotate(n=Count("id"))

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from yingshang import workflow
+from yingshang.notify import services as notify
+from yingshang.org.staff import staff_of
 from yingshang.scheduler.registry import Periodic
 from yingshang.workcal import clocks
 
@@ -25,7 +28,7 @@ def run_deemed_acceptance(now=None) -> int:
         "pk", flat=True
     )[:1000]:
         try:
-            case_deem_accept(case=pk, at=now)
+            case_deem_accept(actor=workflow.SYSTEM, case=pk, at=now)
             done += 1
         except Exception:  # one bad row must not stop the rest; it is retried next run
             log.exception("deemed acceptance failed for case %s", pk)
@@ -45,7 +48,7 @@ def run_deficit_breaches(now=None) -> int:
     for pk in qs.values_list("pk", flat=True)[:1000]:
         try:
             case_terminate(
-                actor=None, case=pk, reason="容缺材料逾期未补齐，终止办理", at=now, system=True
+                actor=workflow.SYSTEM, case=pk, reason="容缺材料逾期未补齐，终止办理", at=now
             )
             done += 1
         except Exception:
@@ -56,7 +59,6 @@ def run_deficit_breaches(now=None) -> int:
 def run_verification_reminders(now=None) -> int:
     """告知承诺 checks past their deadline: 催办 to the checking unit (once a day at most)."""
     from yingshang.cases.models import Verification
-    from yingshang.cases.services.common import notify_unit
     from yingshang.notify.models import Message
 
     now = now or timezone.now()
@@ -70,9 +72,9 @@ def run_verification_reminders(now=None) -> int:
                 related_type="cases.verification", related_id=str(v.pk), created_at__gte=since
             ).exists():
                 continue
-            notify_unit(
-                v.unit_id,
-                _("【催办】办件 %(no)s 的告知承诺核查（%(m)s）已超过核查期限，请尽快核查。")
+            notify.send_to(
+                staff_of(v.unit_id),
+                body=_("【催办】办件 %(no)s 的告知承诺核查（%(m)s）已超过核查期限，请尽快核查。")
                 % {"no": v.case.number, "m": v.material_name},
                 related=v,
             )
@@ -90,7 +92,6 @@ def run_appointment_slots() -> int:
 
 def _on_case_clock(new_state: str, moved) -> None:
     from yingshang.cases.models import Case
-    from yingshang.cases.services.common import notify_unit
 
     ids = [int(m.owner_id) for m in moved]
     Case.objects.filter(pk__in=ids).exclude(clock_state__in=["paused", "stopped"]).update(
@@ -100,9 +101,9 @@ def _on_case_clock(new_state: str, moved) -> None:
     tag = _("提醒") if new_state == "warning" else _("催办")
     for case in Case.objects.filter(pk__in=ids).only("pk", "number", "unit_id", "status"):
         if case.status in ("accepted", "in_review"):
-            notify_unit(
-                case.unit_id,
-                _("【%(tag)s】办件 %(no)s %(word)s。")
+            notify.send_to(
+                staff_of(case.unit_id),
+                body=_("【%(tag)s】办件 %(no)s %(word)s。")
                 % {"tag": tag, "no": case.number, "word": word},
                 related=case,
             )
@@ -110,16 +111,15 @@ def _on_case_clock(new_state: str, moved) -> None:
 
 def _on_task_clock(new_state: str, moved) -> None:
     from yingshang.cases.models import ApprovalTask
-    from yingshang.cases.services.common import notify_unit
 
     ids = [int(m.owner_id) for m in moved]
     ApprovalTask.objects.filter(pk__in=ids, status="pending").update(clock_state=new_state)
     word = _("即将到期（黄牌预警）") if new_state == "warning" else _("已逾期（红牌）")
     tag = _("提醒") if new_state == "warning" else _("催办")
     for t in ApprovalTask.objects.filter(pk__in=ids, status="pending").select_related("case"):
-        notify_unit(
-            t.unit_id,
-            _("【%(tag)s】并联审批任务 %(no)s %(title)s %(word)s。")
+        notify.send_to(
+            staff_of(t.unit_id),
+            body=_("【%(tag)s】并联审批任务 %(no)s %(title)s %(word)s。")
             % {"tag": tag, "no": t.case.number, "title": t.title, "word": word},
             related=t,
         )

@@ -2,7 +2,6 @@
 documents, progress lookup by number + phone, window appointments."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yingshang.apiaccess import ratelimit
+from yingshang.apiaccess.ratelimit import request_ip
 from yingshang.cases import selectors, services
+from yingshang.cases.actions import APPLICANT_DONE, CASE_ACTIONS, material_files
 from yingshang.cases.forms import LookupForm, build_form, form_values
 from yingshang.cases.models import (
     Appointment,
@@ -29,14 +31,7 @@ from yingshang.org.models import User, Window
 from yingshang.workbench.access import login_required_view
 
 LOOKUP_LIMIT = 10  # per IP per 10 minutes
-
-
-def _files(request, materials) -> dict:
-    return {
-        m["key"]: request.FILES.getlist(f"material_{m['key']}")
-        for m in materials
-        if request.FILES.getlist(f"material_{m['key']}")
-    }
+LOOKUP_WINDOW = 600
 
 
 def _apply(request, *, matter=None, package=None, staff: bool = False):
@@ -77,7 +72,7 @@ def _apply(request, *, matter=None, package=None, staff: bool = False):
                 matter=matter,
                 package=package,
                 form_data=typed,
-                files=_files(request, materials),
+                files=material_files(request.FILES, materials),
                 channel="window" if staff else "online",
                 applicant=applicant if staff else None,
                 deficit_sign=request.POST.get("deficit_sign") == "on",
@@ -200,27 +195,21 @@ def my_case(request, number: str):
 @login_required_view
 @require_POST
 def my_case_action(request, number: str, action: str):
+    if action not in APPLICANT_DONE:
+        raise Http404
     case = scope.get_for(request.user, Case, number, field="number")
     try:
-        if action == "supply":
-            services.case_supply_documents(
-                actor=request.user, case=case, files=_files(request, case.materials)
-            )
-            messages.success(request, _("材料已补交"))
-        elif action == "resubmit":
-            services.case_resubmit(
-                actor=request.user, case=case, files=_files(request, case.materials)
-            )
-            messages.success(request, _("已重新提交，请等待受理"))
-        elif action == "withdraw":
-            services.case_withdraw(
-                actor=request.user, case=case, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("申请已撤回"))
-        else:
-            raise Http404
+        CASE_ACTIONS.execute(
+            action,
+            actor=request.user,
+            obj=case,
+            data=CASE_ACTIONS.form_data(action, request.POST),
+            files=request.FILES,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, APPLICANT_DONE[action])
     return redirect("cases:my_case", case.number)
 
 
@@ -274,16 +263,11 @@ def lookup(request):
     result = None
     limited = False
     if form.is_bound and form.is_valid():
-        ip = request.META.get("REMOTE_ADDR", "")
-        key = f"cases:lookup:{ip}"
-        count = cache.get_or_set(key, 0, 600)
-        if count >= LOOKUP_LIMIT:
+        if not ratelimit.hit(
+            f"cases:lookup:{request_ip(request)}", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
+        ):
             limited = True
         else:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, 600)
             case = (
                 Case.objects.filter(
                     number=form.cleaned_data["number"].strip(),

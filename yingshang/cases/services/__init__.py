@@ -1,19 +1,19 @@
-"""Case services (DESIGN.md §5). Every transition: actor check via abilities, select_for_update,
-transition table, clock move, audit event, notifications (outbox, same transaction)."""
+"""Case services (DESIGN.md §5), each on the workflow kit: workflow.acquire (scope, lock,
+abilities, transition table) → change → workflow.record → clock → notify."""
 
 from yingshang.cases.services.appointments import appointment_book, appointment_cancel, slots_ensure  # noqa: F401
+from yingshang.cases.services.closure import case_terminate, case_withdraw  # noqa: F401
+from yingshang.cases.services.corrections import (  # noqa: F401
+    case_request_correction,
+    case_resubmit,
+    case_supply_documents,
+    correction_approve,
+)
 from yingshang.cases.services.intake import (  # noqa: F401
     case_accept,
     case_accept_with_deficit,
     case_deem_accept,
     case_reject_intake,
-    case_request_correction,
-    case_resubmit,
-    case_submit,
-    case_supply_documents,
-    case_terminate,
-    case_withdraw,
-    correction_approve,
 )
 from yingshang.cases.services.review import (  # noqa: F401
     case_assign_assistant,
@@ -26,3 +26,4 @@ from yingshang.cases.services.review import (  # noqa: F401
     task_decide,
     verification_check,
 )
+from yingshang.cases.services.submit import case_submit  # noqa: F401

@@ -3,13 +3,13 @@
 import datetime as dt
 import secrets
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingshang import audit
 from yingshang.cases.models import Appointment, AppointmentSlot
-from yingshang.cases.services.common import atomic
 from yingshang.errors import DomainError, PermissionDeniedError
 from yingshang.workcal import calendar
 
@@ -42,7 +42,7 @@ def slots_ensure(*, window, days: int = 10, capacity: int = 4, start: dt.date | 
 def appointment_book(*, actor, slot, matter=None, package=None) -> Appointment:
     if actor is None or not actor.is_authenticated:
         raise PermissionDeniedError("LOGIN_REQUIRED", _("请先登录再预约"))
-    with atomic():
+    with transaction.atomic():
         slot = AppointmentSlot.objects.select_for_update().get(pk=getattr(slot, "pk", slot))
         if slot.date < timezone.localdate():
             raise DomainError("SLOT_PAST", _("该时段已过，请选择其他时段"))
@@ -76,7 +76,7 @@ def appointment_book(*, actor, slot, matter=None, package=None) -> Appointment:
 
 
 def appointment_cancel(*, actor, appointment, reason: str = "") -> Appointment:
-    with atomic():
+    with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if appointment.user_id != actor.pk:
             raise PermissionDeniedError("APPOINTMENT_FORBIDDEN", _("只能取消本人的预约"))

@@ -1,11 +1,14 @@
 """Review (审查), parallel approval (并联审批), decision, hand-over (一窗出件), 告知承诺 checks."""
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingshang import audit, uploads
+from yingshang import uploads, workflow
 from yingshang.cases.models import (
     ApprovalTask,
     Case,
+    ClockState,
     ClosureKind,
     Decision,
     Delivery,
@@ -15,23 +18,17 @@ from yingshang.cases.models import (
 from yingshang.cases.services.common import (
     PURPOSE_CASE,
     PURPOSE_TASK,
-    atomic,
-    clock_of,
-    lock,
+    cancel_tasks,
     notify_applicant,
-    notify_unit,
-    now_or,
-    record,
-    stop_clock,
-    sync_case_clock,
+    stop_all_case_clocks,
     touch_first_responder,
 )
 from yingshang.cases.transitions import CASE
 from yingshang.credit import services as credit_services
 from yingshang.credit.models import Commitment
-from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
-from yingshang.org import scope
-from yingshang.org.scope import grants
+from yingshang.errors import DomainError, InvalidInput
+from yingshang.notify import services as notify
+from yingshang.org.staff import staff_of
 from yingshang.workcal import calendar, clocks
 
 
@@ -39,13 +36,13 @@ def case_assign_assistant(*, actor, case, assistant, reason: str = "", at=None) 
     """帮办代办: a staff member assigned to guide and act for the applicant (recorded)."""
     if assistant is None or assistant.kind != "staff":
         raise InvalidInput("ASSISTANT_INVALID", _("帮办代办员必须是工作人员"))
-    with atomic():
-        case = lock(actor, case, "assign_assistant")
+    with transaction.atomic():
+        case = workflow.acquire(actor, Case, case, action="assign_assistant", table=CASE)
         before = {"assistant": case.assistant_id}
         case.assistant = assistant
         touch_first_responder(case, actor)
         case.save(update_fields=["assistant", "first_responder", "updated_at"])
-        record(
+        workflow.record(
             actor,
             "case.assign_assistant",
             case,
@@ -57,24 +54,26 @@ def case_assign_assistant(*, actor, case, assistant, reason: str = "", at=None) 
 
 
 def case_start_review(*, actor, case, at=None) -> Case:
-    at = now_or(at)
-    with atomic():
-        case = lock(actor, case, "start_review")
+    at = at or timezone.now()
+    with transaction.atomic():
+        case = workflow.acquire(actor, Case, case, action="start_review", table=CASE)
         before = {"status": case.status}
         case.status = CASE.target("start_review", case.status)
         touch_first_responder(case, actor)
         case.save()
-        record(actor, "case.start_review", case, before=before, after={"status": case.status})
+        workflow.record(
+            actor, "case.start_review", case, before=before, after={"status": case.status}
+        )
     return case
 
 
 def task_add_opinion(*, actor, case, unit, days: int, title: str = "", at=None) -> ApprovalTask:
     """Ask another unit's opinion (征求意见) with its own deadline."""
-    at = now_or(at)
+    at = at or timezone.now()
     if days <= 0:
         raise InvalidInput("TASK_DAYS_INVALID", _("征求意见时限应为正整数个工作日"))
-    with atomic():
-        case = lock(actor, case, "add_opinion_task")
+    with transaction.atomic():
+        case = workflow.acquire(actor, Case, case, action="add_opinion_task", table=CASE)
         task = ApprovalTask.objects.create(
             case=case,
             unit=unit,
@@ -85,17 +84,17 @@ def task_add_opinion(*, actor, case, unit, days: int, title: str = "", at=None) 
         clock = clocks.clock_start(
             owner=task, purpose=PURPOSE_TASK, amount=days, unit="working_days", started_at=at
         )
-        task.due_at, task.clock_state = clock.due_at, clock.state
+        task.mirror(clock)
         task.save(update_fields=["due_at", "clock_state"])
-        record(
+        workflow.record(
             actor,
             "case.add_opinion_task",
             case,
             after={"unit": unit.pk, "days": days, "due_at": task.due_at},
         )
-        notify_unit(
-            unit.pk,
-            _("办件 %(no)s 征求贵单位意见，请于 %(due)s 前办理。")
+        notify.send_to(
+            staff_of(unit),
+            body=_("办件 %(no)s 征求贵单位意见，请于 %(due)s 前办理。")
             % {"no": case.number, "due": calendar.local_date(task.due_at)},
             related=task,
         )
@@ -104,47 +103,41 @@ def task_add_opinion(*, actor, case, unit, days: int, title: str = "", at=None) 
 
 def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> ApprovalTask:
     """One unit's part of a parallel approval. Its lateness is its own (task.late)."""
-    at = now_or(at)
+    at = at or timezone.now()
     if decision not in (Decision.APPROVED, Decision.NOT_APPROVED):
         raise InvalidInput("TASK_DECISION_INVALID", _("请选择同意或不同意"))
     if decision == Decision.NOT_APPROVED and not opinion.strip():
         raise InvalidInput("REASON_REQUIRED", _("不同意时请填写理由"))
-    with atomic():
-        task = scope.get_for(
-            actor,
-            ApprovalTask,
-            getattr(task, "pk", task),
-            queryset=ApprovalTask.objects.select_for_update(),
+    with transaction.atomic():
+        task = workflow.acquire(actor, ApprovalTask, task, action="decide")
+        # the actor was checked on the task; the case only has to be in a state that takes it
+        case = workflow.acquire(
+            workflow.SYSTEM, Case, task.case_id, action="task_decide", table=CASE
         )
-        if task.unit_id not in grants(actor).units("dept_handler", "dept_head"):
-            raise PermissionDeniedError("TASK_FORBIDDEN", _("只能办理本单位的审批任务"))
-        case = lock(None, task.case_id, "task_decide", system=True)
         if task.status != ApprovalTask.Status.PENDING:
             raise DomainError("TASK_ALREADY_DONE", _("该任务已办理"))
         before = {"status": case.status}
-        clock = stop_clock(task, PURPOSE_TASK, at)
+        clock = clocks.clock_stop_open(task, PURPOSE_TASK, at=at)
         task.status = ApprovalTask.Status.DONE
         task.decision = decision
         task.opinion = opinion.strip()
         task.decided_by = actor
         task.decided_at = at
         task.late = bool(clock is not None and clock.outcome == "missed")
-        task.clock_state = "stopped"
+        task.clock_state = ClockState.STOPPED
         task.save()
-        audit.record(
-            actor=actor,
-            action="case.task_decide",
-            obj=task,
+        workflow.record(
+            actor,
+            "case.task_decide",
+            task,
             after={"decision": decision, "late": task.late},
             reason=opinion,
-            role="dept_handler",
-            unit=task.unit_id,
         )
         case.status = CASE.target("task_decide", case.status)
         case.save(update_fields=["status", "updated_at"])
         pending = case.tasks.filter(status=ApprovalTask.Status.PENDING).count()
         total = case.tasks.exclude(status=ApprovalTask.Status.CANCELLED).count()
-        record(
+        workflow.record(
             actor,
             "case.task_done",
             case,
@@ -158,9 +151,9 @@ def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> Ap
             },
         )
         if pending == 0:
-            notify_unit(
-                case.unit_id,
-                _("办件 %(no)s 的并联审批意见已全部返回，请作出决定。") % {"no": case.number},
+            notify.send_to(
+                staff_of(case.unit_id),
+                body=_("办件 %(no)s 的并联审批意见已全部返回，请作出决定。") % {"no": case.number},
                 related=case,
             )
     return task
@@ -168,13 +161,13 @@ def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> Ap
 
 def case_special_procedure(*, actor, case, start: bool, name: str = "", at=None) -> Case:
     """特别程序 (现场踏勘、专家评审、公示、听证): not counted in the limit — the clock pauses."""
-    at = now_or(at)
+    at = at or timezone.now()
     action = "special_procedure_start" if start else "special_procedure_end"
     if start and not name.strip():
         raise InvalidInput("PROCEDURE_NAME_REQUIRED", _("请填写特别程序名称"))
-    with atomic():
-        case = lock(actor, case, action)
-        clock = clock_of(case, PURPOSE_CASE)
+    with transaction.atomic():
+        case = workflow.acquire(actor, Case, case, action=action, table=CASE)
+        clock = clocks.clock_open(case, PURPOSE_CASE)
         if clock is None:
             raise DomainError("CASE_NO_CLOCK", _("该办件没有计时"))
         if start:
@@ -185,9 +178,9 @@ def case_special_procedure(*, actor, case, start: bool, name: str = "", at=None)
             if clock.state != "paused":
                 raise DomainError("PROCEDURE_NOT_RUNNING", _("没有正在进行的特别程序"))
             clock = clocks.clock_resume(clock=clock, at=at)
-        sync_case_clock(case, clock)
+        case.mirror(clock)
         case.save(update_fields=["due_at", "clock_state", "updated_at"])
-        record(
+        workflow.record(
             actor,
             f"case.{action}",
             case,
@@ -197,13 +190,13 @@ def case_special_procedure(*, actor, case, start: bool, name: str = "", at=None)
 
 
 def case_decide(*, actor, case, decision: str, reasons: str = "", at=None) -> Case:
-    at = now_or(at)
+    at = at or timezone.now()
     if decision not in (Decision.APPROVED, Decision.NOT_APPROVED):
         raise InvalidInput("DECISION_INVALID", _("请选择准予或不予"))
     if decision == Decision.NOT_APPROVED and not (reasons or "").strip():
         raise InvalidInput("REASON_REQUIRED", _("不予许可/办理时必须说明理由"))
-    with atomic():
-        case = lock(actor, case, "decide")
+    with transaction.atomic():
+        case = workflow.acquire(actor, Case, case, action="decide", table=CASE)
         pending = case.tasks.filter(status=ApprovalTask.Status.PENDING).count()
         if pending:
             raise DomainError(
@@ -214,14 +207,14 @@ def case_decide(*, actor, case, decision: str, reasons: str = "", at=None) -> Ca
         if case.deficit_open:
             raise DomainError("CASE_DEFICIT_OPEN", _("容缺材料尚未补齐，不能作出决定"))
         before = {"status": case.status}
-        clock = stop_clock(case, PURPOSE_CASE, at)
+        clock = clocks.clock_stop_open(case, PURPOSE_CASE, at=at)
         case.status = CASE.target("decide", case.status)
         case.decision = decision
         case.decision_reasons = (reasons or "").strip()
         case.decided_at = at
         case.late = bool(clock is not None and clock.outcome == "missed")
         case.due_at = clock.due_at if clock is not None else case.due_at
-        case.clock_state = "stopped"
+        case.clock_state = ClockState.STOPPED
         if case.accepted_at:
             case.working_days_used = max(
                 calendar.working_days_between(
@@ -231,7 +224,7 @@ def case_decide(*, actor, case, decision: str, reasons: str = "", at=None) -> Ca
             )
         touch_first_responder(case, actor)
         case.save()
-        record(
+        workflow.record(
             actor,
             "case.decide",
             case,
@@ -256,7 +249,7 @@ def case_deliver(
     *, actor, case, method: str, tracking_number: str = "", address: str = "", file=None, at=None
 ) -> Case:
     """一窗出件: window pickup, mail with a tracking number, or an electronic licence file."""
-    at = now_or(at)
+    at = at or timezone.now()
     if method not in Delivery.Method.values:
         raise InvalidInput("DELIVERY_METHOD_INVALID", _("请选择送达方式"))
     if method == Delivery.Method.MAIL and not tracking_number.strip():
@@ -266,8 +259,8 @@ def case_deliver(
         if file is None:
             raise InvalidInput("LICENCE_FILE_REQUIRED", _("电子证照送达请上传证照文件"))
         checked = uploads.check(file, field="file")
-    with atomic():
-        case = lock(actor, case, "deliver")
+    with transaction.atomic():
+        case = workflow.acquire(actor, Case, case, action="deliver", table=CASE)
         before = {"status": case.status}
         document = None
         if checked is not None:
@@ -298,7 +291,7 @@ def case_deliver(
         if method == Delivery.Method.WINDOW_PICKUP:
             case.visits += 1
         case.save()
-        record(
+        workflow.record(
             actor,
             "case.deliver",
             case,
@@ -319,15 +312,15 @@ def case_deliver(
 
 
 def case_close(*, actor, case, at=None) -> Case:
-    at = now_or(at)
-    with atomic():
-        case = lock(actor, case, "close")
+    at = at or timezone.now()
+    with transaction.atomic():
+        case = workflow.acquire(actor, Case, case, action="close", table=CASE)
         before = {"status": case.status}
         case.status = CASE.target("close", case.status)
         case.closure_kind = ClosureKind.COMPLETED
         case.closed_at = at
         case.save()
-        record(
+        workflow.record(
             actor,
             "case.close",
             case,
@@ -341,23 +334,18 @@ def verification_check(
     *, actor, verification, truthful: bool, note: str = "", at=None
 ) -> Verification:
     """告知承诺 核查. A false commitment revokes the decision and is written to the credit file."""
-    at = now_or(at)
+    at = at or timezone.now()
     if not truthful and not note.strip():
         raise InvalidInput("REASON_REQUIRED", _("认定承诺不实时请写明核查情况"))
-    with atomic():
-        v = scope.get_for(
-            actor,
-            Verification,
-            getattr(verification, "pk", verification),
-            queryset=Verification.objects.select_for_update(),
-        )
-        case = lock(actor, v.case_id, "verify")
+    with transaction.atomic():
+        v = workflow.acquire(actor, Verification, verification)
+        case = workflow.acquire(actor, Case, v.case_id, action="verify", table=CASE)
         if v.status != Verification.Status.PENDING:
             raise DomainError("VERIFICATION_DONE", _("该核查已完成"))
         v.status = Verification.Status.PASSED if truthful else Verification.Status.FALSE
         v.checked_by, v.checked_at, v.note = actor, at, note
         v.save()
-        record(
+        workflow.record(
             actor,
             "case.verify",
             case,
@@ -395,8 +383,8 @@ def revoke_for_false_commitment(*, actor, commitment, note: str, at=None) -> Cas
     核查 result does. A case already revoked, withdrawn or closed otherwise stays as it is."""
     if not commitment.case_id:
         return None
-    at = now_or(at)
-    case = Case.objects.select_for_update().get(pk=commitment.case_id)
+    at = at or timezone.now()
+    case = workflow.acquire(workflow.SYSTEM, Case, commitment.case_id)
     if case.decision == Decision.REVOKED or not (
         CASE.can("revoke_decision", case.status) or CASE.can("terminate", case.status)
     ):
@@ -406,8 +394,6 @@ def revoke_for_false_commitment(*, actor, commitment, note: str, at=None) -> Cas
 
 
 def _revoke_or_terminate(actor, case: Case, note: str, at) -> None:
-    from yingshang.cases.services.common import cancel_tasks, stop_all_case_clocks
-
     before = {"status": case.status, "decision": case.decision}
     if CASE.can("revoke_decision", case.status):
         case.status = CASE.target("revoke_decision", case.status)
@@ -423,7 +409,7 @@ def _revoke_or_terminate(actor, case: Case, note: str, at) -> None:
     case.closure_reason = _("告知承诺不实：%(note)s") % {"note": note}
     case.closed_at = at
     case.save()
-    record(
+    workflow.record(
         actor,
         action,
         case,

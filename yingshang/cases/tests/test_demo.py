@@ -27,7 +27,7 @@ def test_load_demo_makes_cases_in_several_states_and_is_idempotent():
 
 
 def test_generate_bulk_creates_unique_numbers_fast():
-    from yingshang.cases import demo
+    from yingshang.demo.loaders import cases as demo
 
     ctx = _load()
     before = Case.objects.count()

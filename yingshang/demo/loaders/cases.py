@@ -1,5 +1,6 @@
-"""Demo cases for the demo logins (small, through the services) and a county-year generator
-(bulk_create with precomputed numbers and due dates, no per-row services)."""
+"""Demo cases: the demo logins' cases in every state a person meets first (data/cases/demo.yaml,
+made through the case services), and a county-year generator for the benchmarks (rows written
+in bulk with precomputed numbers and due dates; the numbers continue the numbering series)."""
 
 import datetime as dt
 
@@ -7,7 +8,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from yingshang import numbering
+from yingshang.demo.registry import load_yaml
+from yingshang.workcal import calendar
+
 PDF = b"%PDF-1.4\n% yingshang demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _series(day: dt.date) -> str:
+    return f"case:{day.isoformat()}"  # numbering.case_number's series
 
 
 def _files(materials, skip=()):
@@ -18,24 +27,22 @@ def _files(materials, skip=()):
     }
 
 
-def _form(fields, user, shop="老街面馆"):
+def _form(fields, user, shop="老街面馆", defaults=None):
+    """An application form as a person fills it: the profile first, then plausible values."""
     from yingshang.cases.selectors import prefill
 
+    defaults = defaults or load_yaml("cases", "demo.yaml")["form_defaults"]
     data = prefill(fields, user, previous={})
     for f in fields:
-        if f["key"] not in data:
-            if f.get("field_type") == "number":
-                data[f["key"]] = "50"
-            elif f.get("field_type") == "choice" and f.get("choices"):
-                data[f["key"]] = f["choices"][0]
-            elif f.get("field_type") == "phone":
-                data[f["key"]] = user.mobile or "13800138000"
-            elif f.get("field_type") == "uscc":
-                data[f["key"]] = "91139999MA0DEMX02X"
-            elif f.get("field_type") == "id_number":
-                data[f["key"]] = "11010519491231002X"
-            else:
-                data[f["key"]] = shop
+        if f["key"] in data:
+            continue
+        kind = f.get("field_type")
+        if kind == "choice" and f.get("choices"):
+            data[f["key"]] = f["choices"][0]
+        elif kind == "phone":
+            data[f["key"]] = user.mobile or defaults["phone"]
+        else:
+            data[f["key"]] = defaults.get(kind, shop)
     return data
 
 
@@ -44,37 +51,27 @@ def load_demo(ctx) -> None:
     from yingshang.cases.models import Case
     from yingshang.catalog.models import Matter, Package
     from yingshang.org.models import User, Window
-    from yingshang.workcal import calendar
 
+    data = load_yaml("cases", "demo.yaml")
+    who = data["people"]
     for window in Window.objects.filter(is_active=True):
         services.slots_ensure(window=window, days=10)
-    users = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=[
-                "zhangsan",
-                "firm_demo",
-                "clerk",
-                "scjg_handler",
-                "xzsp_handler",
-                "supervisor",
-            ]
-        )
-    }
-    if Case.objects.filter(applicant__username__in=["zhangsan", "firm_demo"]).exists():
+    names = [who["applicant"], who["firm"], who["clerk"], *who["others"]]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    if Case.objects.filter(applicant__username__in=[who["applicant"], who["firm"]]).exists():
         ctx.log("    demo cases exist")
         return
     if len(users) < 4:
         ctx.log("    demo users missing; no demo cases")
         return
     matter = (
-        Matter.objects.filter(base_code="XK00201000", current_version__isnull=False).first()
+        Matter.objects.filter(base_code=data["matter"], current_version__isnull=False).first()
         or Matter.objects.filter(current_version__isnull=False).first()
     )
-    package = Package.objects.filter(code="open-restaurant").first()
+    package = Package.objects.filter(code=data["package"]).first()
     if matter is None:
         return
-    clerk, zhang, firm = users["clerk"], users["zhangsan"], users["firm_demo"]
+    clerk, zhang, firm = users[who["clerk"]], users[who["applicant"]], users[who["firm"]]
     version = matter.current_version
     fields = selectors.form_fields_for(version=version)
     materials = selectors.materials_for(version=version)
@@ -85,12 +82,13 @@ def load_demo(ctx) -> None:
     start = calendar.end_of_day(calendar.add_working_days(timezone.localdate(), -3)) - dt.timedelta(
         hours=7
     )
+    defaults = data["form_defaults"]
 
     def submit(user, at, skip=(), **kw):
         return services.case_submit(
             actor=user,
             matter=matter,
-            form_data=_form(fields, user),
+            form_data=_form(fields, user, data["shop"], defaults),
             files=_files(materials, skip),
             channel="online",
             at=at,
@@ -101,10 +99,7 @@ def load_demo(ctx) -> None:
         submit(zhang, now - dt.timedelta(hours=2))  # waiting for intake
         c = submit(zhang, start)  # awaiting correction
         services.case_request_correction(
-            actor=clerk,
-            case=c,
-            items=["身份证复印件不清晰，请重新上传", "申请书缺少签名"],
-            at=start + dt.timedelta(hours=1),
+            actor=clerk, case=c, items=data["correction_items"], at=start + dt.timedelta(hours=1)
         )
         if deficit_key:
             c = submit(zhang, start, skip=(deficit_key,), deficit_sign=True)  # 容缺, open
@@ -139,15 +134,14 @@ def load_demo(ctx) -> None:
             c = services.case_submit(
                 actor=firm,
                 package=package,
-                form_data=_form(pfields, firm, "示范味道餐厅"),
+                form_data=_form(pfields, firm, data["package_shop"], defaults),
                 files=_files(pmaterials),
                 channel="online",
                 at=start,
             )
             services.case_accept(actor=clerk, case=c, at=start + dt.timedelta(minutes=50))
-    ctx.log(
-        f"    {Case.objects.filter(applicant__username__in=['zhangsan', 'firm_demo']).count()} demo cases"
-    )
+    count = Case.objects.filter(applicant__username__in=[who["applicant"], who["firm"]]).count()
+    ctx.log(f"    {count} demo cases")
 
 
 class _Inserter:
@@ -224,10 +218,10 @@ class _Inserter:
 def generate(ctx, scale) -> dict:
     """`scale.n(200_000)` cases over the past year, bulk-created with precomputed numbers, due
     dates (from the work calendar) and outcomes; package cases get their parallel tasks."""
-    from yingshang.cases.models import ApprovalTask, Case, CaseCounter, Channel
+    from yingshang.cases.models import ApprovalTask, Case, Channel
     from yingshang.catalog.models import Matter, Package
+    from yingshang.numbering.models import Counter
     from yingshang.org.models import Unit, User, Window
-    from yingshang.workcal import calendar
 
     total = scale.n(200_000)
     if total <= 0:
@@ -304,7 +298,10 @@ def generate(ctx, scale) -> dict:
     today = timezone.localdate()
     first_day = today - dt.timedelta(days=365)
     workdays = cal.working_days_in(first_day, today - dt.timedelta(days=1)) or [today]
-    counters = dict(CaseCounter.objects.filter(day__gte=first_day).values_list("day", "last"))
+    # numbers continue each day's series (yingshang.numbering); the counters are moved on below
+    taken = dict(Counter.objects.filter(series__startswith="case:").values_list("series", "last"))
+    counters = {d: taken.get(_series(d), 0) for d in workdays}
+    added: dict[dt.date, int] = {}
     due_cache: dict[tuple, dt.datetime] = {}
 
     def due(day: dt.date, days: int) -> dt.datetime:
@@ -375,6 +372,7 @@ def generate(ctx, scale) -> dict:
         day = workdays[int(len(workdays) * (rng.random() ** 0.8)) if len(workdays) > 1 else 0]
         seq = counters.get(day, 0) + 1
         counters[day] = seq
+        added[day] = added.get(day, 0) + 1
         received = dt.datetime.combine(
             day, dt.time(9 + rng.randrange(8), rng.randrange(60)), calendar.TZ
         )
@@ -492,14 +490,8 @@ def generate(ctx, scale) -> dict:
             flush()
             ctx.log(f"    … {made} cases")
     flush()
-    existing = set(CaseCounter.objects.filter(day__in=list(counters)).values_list("day", flat=True))
-    CaseCounter.objects.bulk_create(
-        [CaseCounter(day=d, last=n) for d, n in counters.items() if d not in existing],
-        batch_size=2000,
-    )
-    for d, n in counters.items():
-        if d in existing:
-            CaseCounter.objects.filter(day=d, last__lt=n).update(last=n)
+    for day, count in added.items():
+        numbering.take(_series(day), count)
     from yingshang.cases import rollup
 
     rollup.invalidate()  # bulk-created without services: the statistics recount everything
