@@ -110,6 +110,21 @@ def _unexpected(request, exc):
     return error(request, 500, "INTERNAL_ERROR", _("服务器内部错误，请稍后重试"))
 
 
+def unknown_path(request, *args, **kwargs):
+    """A path under /api/v1/ that no endpoint has (a mistyped action, an old client)."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "code": "NOT_FOUND",
+            "message": _("接口地址不存在"),
+            "details": {"path": request.path[:200]},
+        },
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 @api.get("/health", auth=None, tags=["system"], summary="健康检查")
 def health(request):
     from django.db import connection

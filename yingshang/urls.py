@@ -3,13 +3,15 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from yingshang.api import api
+from yingshang.api import api, unknown_path
 from yingshang.org import views as org_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # any other path under the API answers in the API's error format, not with an HTML page
+    re_path(r"^api/v1/", unknown_path),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", org_views.LoginView.as_view(), name="login"),
