@@ -7,7 +7,7 @@
 - the ledger board (/staff/supervision/) at 100,000 problems: p95 < 300 ms (countywide
   supervisor, 10 concurrent clients, 2 gunicorn workers, PostgreSQL).
 
-Volume: `yingshang demo`, then the supervision generator (yingshang/supervision/demo.py) for
+Volume: `yingshang demo`, then the supervision generator (yingshang/demo/loaders/supervision.py) for
 100,000 problems (its time is reported).
 """
 
@@ -81,7 +81,7 @@ def main() -> int:
     }
     try:
         missing = common.missing_modules(
-            "yingshang.supervision.demo", "yingshang.supervision.importer"
+            "yingshang.demo.loaders.supervision", "yingshang.supervision.importer"
         )
         if missing:
             common.not_available(NAME, f"not in the code under test: {', '.join(missing)}")
@@ -96,9 +96,9 @@ def main() -> int:
             from django.db import connection
             from django.utils import timezone
 
+            from yingshang.demo.loaders import supervision as supervision_demo
             from yingshang.demo.registry import DemoContext, Scale
             from yingshang.org.models import Unit, User
-            from yingshang.supervision import demo as supervision_demo
             from yingshang.supervision import importer, services
             from yingshang.supervision.models import Category, ImportJob, Problem
 

@@ -2,7 +2,7 @@
 a kept benchmark database (a tool, not a benchmark: writes no result file).
 
 Build the database once with YS_BENCH_KEEP=1 (bench/common.py pg_database keeps it and logs its
-data directory), e.g. `yingshang demo` + yingshang.supervision.demo.generate(…, Scale("bench", 1))
+data directory), e.g. `yingshang demo` + yingshang.demo.loaders.supervision.generate(…, Scale("bench", 1))
 for 100,000 problems, then:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ys_bench_prof_sup \\

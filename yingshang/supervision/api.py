@@ -12,6 +12,7 @@ from yingshang.errors import InvalidInput
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.supervision import selectors, services
+from yingshang.supervision.actions import PROBLEM_ACTIONS
 from yingshang.supervision.models import Problem
 
 router = Router(tags=["supervision"])
@@ -171,7 +172,7 @@ def _unit(code: str) -> Unit:
 )
 def create_problem(request, payload: ProblemIn):
     def make():
-        services._check_create_rights(request.user)
+        services.require_may_create(request.user)
         category = services.default_category(payload.category) if payload.category else None
         if payload.category and category is None:
             raise InvalidInput(
@@ -243,9 +244,7 @@ def add_progress(request, pk: int, payload: ProgressIn):
     p = scope.get_for(request.user, Problem, pk)
 
     def make():
-        r = services.problem_report_progress(
-            actor=request.user, problem=p, text=payload.text, percent=payload.percent
-        )
+        r = PROBLEM_ACTIONS.execute("report", actor=request.user, obj=p, data=payload.dict())
         return 201, _progress_out(r)
 
     return idempotent(request, f"supervision.progress.{pk}", payload, make)
@@ -284,47 +283,25 @@ def add_evidence(request, pk: int, files: File[list[UploadedFile]], note: Form[s
     )
 
 
-class TransitionIn(Schema):
-    reason: str = ""
-    text: str = ""
-    leader_name: str = ""
-    measures: str = ""
-    flag: str = ""
-    on: bool = True
-
-
-ACTIONS = ("claim", "request_closure", "close", "reopen", "void", "flag")
-
-
-@router.post(
-    "/problems/{pk}/{action}",
-    response=ProblemDetailOut,
-    summary="状态变更：claim / request_closure / close / reopen / void / flag",
-)
-def transition(request, pk: int, action: str, payload: TransitionIn):
-    p = scope.get_for(
+def _fetch(request, pk: int) -> Problem:
+    return scope.get_for(
         request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit")
     )
-    user = request.user
-    if action == "claim":
-        services.problem_claim(
-            actor=user, problem=p, leader_name=payload.leader_name, measures=payload.measures
-        )
-    elif action == "request_closure":
-        services.problem_request_closure(actor=user, problem=p, text=payload.text or payload.reason)
-    elif action == "close":
-        services.problem_close(actor=user, problem=p, reason=payload.reason)
-    elif action == "reopen":
-        services.problem_reopen(actor=user, problem=p, reason=payload.reason)
-    elif action == "void":
-        services.problem_void(actor=user, problem=p, reason=payload.reason)
-    elif action == "flag":
-        services.problem_flag(
-            actor=user, problem=p, flag=payload.flag, on=payload.on, reason=payload.reason
-        )
-    else:
-        raise InvalidInput(
-            "ACTION_UNKNOWN", _("未知的操作“%(action)s”") % {"action": action}, status=404
-        )
-    p = Problem.objects.select_related("owner_unit", "category").get(pk=p.pk)
-    return _detail(user, p)
+
+
+def _respond(request, problem: Problem, _result) -> dict:
+    p = Problem.objects.select_related("owner_unit", "category").get(pk=problem.pk)
+    return _detail(request.user, p)
+
+
+# POST /problems/{pk}/<action> for every action of the ledger, each with its own input schema
+PROBLEM_ACTIONS.add_routes(
+    router, "/problems/{pk}", fetch=_fetch, respond=_respond, response=ProblemDetailOut
+)
+
+
+@router.post("/problems/{pk}/{action}", response=ProblemDetailOut, include_in_schema=False)
+def unknown_action(request, pk: int, action: str):
+    """An action the ledger does not have: 404 naming the ones it has."""
+    _fetch(request, pk)
+    PROBLEM_ACTIONS.get(action)

@@ -2,6 +2,7 @@
 row-by-row validation with Chinese reasons, an all-or-nothing commit, progress on an ImportJob."""
 
 import datetime as dt
+import logging
 import re
 
 from django.db import transaction
@@ -42,6 +43,8 @@ STATUS_WORDS = {
     t.CLAIMED: ["已认领"],
     t.ASSIGNED: ["待认领", "未启动", "未开始", "已交办"],
 }
+log = logging.getLogger(__name__)
+
 DAY_WORDS = {"立行立改": 5, "长期坚持": 250}
 HEADER_SCAN_ROWS = 10
 
@@ -253,7 +256,7 @@ def run(job_id: int) -> ImportJob:
     try:
         return _run(job)
     except Exception as exc:  # a broken file must end the job visibly, never leave it spinning
-        services.log.exception("import job %s failed", job_id)
+        log.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,
             finished_at=timezone.now(),
@@ -287,7 +290,7 @@ def _run(job: ImportJob) -> ImportJob:
     job.status = ImportJob.Status.SAVING
     job.save(update_fields=["status", "total", "processed", "errors"])
     with transaction.atomic():
-        job.created_count = services.problems_bulk_import(actor=job.created_by, job=job, rows=good)
+        job.created_count = services.problem_bulk_import(actor=job.created_by, job=job, rows=good)
         job.status = ImportJob.Status.DONE
         job.finished_at = timezone.now()
         job.message = _("已导入%(n)d个问题。") % {"n": job.created_count} + (

@@ -252,13 +252,6 @@ class Reminder(models.Model):
         ]
 
 
-class Counter(models.Model):
-    """Yearly sequence of problem numbers WT2026-0001."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-
 class InspectionForm(models.Model):
     """A self-inspection form (自查表) published by the supervisors."""
 

@@ -7,34 +7,23 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from yingshang.errors import PermissionDeniedError
+from yingshang.hotline.models import Supervision, Topic
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.supervision import services
 from yingshang.supervision.models import Problem
-from yingshang.workcal import calendar
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    first = month.replace(day=1)
-    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return calendar.end_of_day(first - dt.timedelta(days=1)), calendar.end_of_day(
-        nxt - dt.timedelta(days=1)
-    )
+from yingshang.workcal import periods
 
 
 def overdue_order_patterns(*, month: dt.date, threshold: int = 3) -> list[dict]:
     """[{unit, topic, count}] — overdue notices (超期催办通知) of the hotline per unit and topic."""
-    try:
-        from yingshang.hotline.models import Supervision, Topic
-    except ImportError:  # the hotline module is not installed
-        return []
-    since, until = month_bounds(month)
+    period = periods.period_of("month", month)
     rows = (
         Supervision.objects.filter(
             kind="overdue",
-            created_at__gt=since,
-            created_at__lte=until,
+            created_at__gte=period.start,
+            created_at__lt=period.end,
             unit__isnull=False,
             order__topic__isnull=False,
         )

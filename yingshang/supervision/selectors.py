@@ -214,7 +214,7 @@ def _of_visible(user, prefix: str = "problem") -> Q:
     """Children (milestones, progress) of visible, non-voided problems: a join for countywide
     users, an id subquery for units."""
     g = scope.grants(user)
-    if g.countywide or g.has("admin"):
+    if g.sees_all:
         return ~Q(**{f"{prefix}__status": t.VOIDED})
     return Q(**{f"{prefix}__in": problems(user).exclude(status=t.VOIDED).values("pk")})
 
@@ -323,7 +323,7 @@ def weekly(user, monday: dt.date) -> list[dict]:
         action__in=list(kinds),
     ).order_by()
     g = scope.grants(user)
-    if not (g.countywide or g.has("admin")):
+    if not (g.sees_all):
         from django.db.models import CharField
         from django.db.models.functions import Cast
 
@@ -370,7 +370,7 @@ def home_card(user) -> dict:
     """My unit's open / overdue problems (all problems for countywide roles), from one grouped
     count on the (overdue, status) index."""
     g = scope.grants(user)
-    countywide = g.countywide or g.has("admin")
+    countywide = g.sees_all
     qs = problems(user).filter(status__in=t.OPEN)
     if not countywide:
         qs = qs.filter(owner_unit_id__in=g.units())

@@ -14,7 +14,7 @@ def run_import(job_id: int) -> str:
 def send_reminders() -> int:
     from yingshang.supervision import services
 
-    return services.send_reminders()
+    return services.problem_send_reminders()
 
 
 PERIODIC = [Periodic("supervision.reminders", send_reminders, seconds=3600)]

@@ -10,18 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yingshang.errors import DomainError
+from yingshang.errors import DomainError, InvalidInput
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.spreadsheets import xlsx_response
 from yingshang.supervision import importer, selectors, services
+from yingshang.supervision.actions import DONE, PROBLEM_ACTIONS
 from yingshang.supervision.models import (
     Category,
     Evidence,
     ImportJob,
     InspectionForm,
-    Milestone,
     Problem,
     ProblemCoUnit,
 )
@@ -38,7 +38,7 @@ def _filter_context(request) -> dict:
     services.ensure_categories()
     g = scope.grants(request.user)
     units = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SECTION)
-    if not (g.countywide or g.has(Role.ADMIN)):
+    if not (g.sees_all):
         units = units.filter(pk__in=g.units())
     return {
         "filters": _filters(request),
@@ -227,91 +227,31 @@ def _date(value, label):
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        from yingshang.errors import InvalidInput
-
         raise InvalidInput("DATE_INVALID", _("%(label)s不是有效日期") % {"label": label}) from None
 
 
 @staff_required()
 @require_POST
 def act(request, pk, action):
+    """Every button of the detail page (PROBLEM_ACTIONS)."""
     problem = scope.get_for(
         request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit")
     )
-    post = request.POST
-    files = request.FILES.getlist("files")
-    user = request.user
     try:
-        if action == "claim":
-            services.problem_claim(
-                actor=user,
-                problem=problem,
-                leader_name=post.get("leader_name", ""),
-                measures=post.get("measures", ""),
-            )
-            messages.success(request, _("已认领，请挂出作战图、列出时间表。"))
-        elif action == "report":
-            services.problem_report_progress(
-                actor=user,
-                problem=problem,
-                text=post.get("text", ""),
-                percent=post.get("percent") or 0,
-                files=files,
-            )
-            messages.success(request, _("整改进展已报送。"))
-        elif action == "request_closure":
-            services.problem_request_closure(
-                actor=user, problem=problem, text=post.get("text", ""), files=files
-            )
-            messages.success(request, _("已申请销号，等待督查人员核验。"))
-        elif action == "close":
-            services.problem_close(actor=user, problem=problem, reason=post.get("reason", ""))
-            messages.success(request, _("已核验销号。"))
-        elif action == "reopen":
-            services.problem_reopen(actor=user, problem=problem, reason=post.get("reason", ""))
-            messages.success(request, _("已退回重改。"))
-        elif action == "void":
-            services.problem_void(actor=user, problem=problem, reason=post.get("reason", ""))
-            messages.success(request, _("问题已作废（记录保留）。"))
-        elif action == "extend":
-            services.problem_extend(
-                actor=user,
-                problem=problem,
-                deadline=_date(post.get("deadline"), _("新的整改时限")),
-                reason=post.get("reason", ""),
-            )
-            messages.success(request, _("整改时限已延长。"))
-        elif action == "flag":
-            services.problem_flag(
-                actor=user,
-                problem=problem,
-                flag=post.get("flag", ""),
-                on=post.get("on") == "1",
-                reason=post.get("reason", ""),
-            )
-            messages.success(request, _("标记已更新。"))
-        elif action == "milestone_add":
-            services.milestone_add(
-                actor=user,
-                problem=problem,
-                title=post.get("title", ""),
-                due_date=_date(post.get("due_date"), _("节点完成时限")),
-            )
-            messages.success(request, _("已增加整改节点。"))
-        elif action == "milestone_done":
-            ms = Milestone.objects.filter(problem=problem, pk=post.get("milestone") or 0).first()
-            if ms is None:
-                raise Http404
-            services.milestone_complete(
-                actor=user, milestone=ms, note=post.get("note", ""), files=files
-            )
-            messages.success(request, _("节点已完成。"))
-        else:
-            raise Http404
+        PROBLEM_ACTIONS.execute(
+            action,
+            actor=request.user,
+            obj=problem,
+            data=PROBLEM_ACTIONS.form_data(action, request.POST),
+            files=request.FILES,
+        )
     except DomainError as exc:
         problem.refresh_from_db()
-        ctx = _detail_context(request, problem, error_for=action, error=exc.message, posted=post)
+        ctx = _detail_context(
+            request, problem, error_for=action, error=exc.message, posted=request.POST
+        )
         return render(request, "supervision/detail.html", ctx, status=exc.status)
+    messages.success(request, DONE[action])
     return redirect("supervision:detail", pk=problem.pk)
 
 
@@ -541,7 +481,7 @@ def form_fill(request, pk):
         except DomainError as exc:
             error = exc.message
     submissions = form.submissions.select_related("unit", "submitted_by")
-    if not (g.countywide or g.has(Role.ADMIN)):
+    if not (g.sees_all):
         submissions = submissions.filter(unit_id__in=g.units())
     return render(
         request,

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook
 
-from yingshang.supervision.demo import png  # noqa: F401  (re-exported for the tests)
+from yingshang.demo.loaders.supervision import png  # noqa: F401  (re-exported for the tests)
 
 HEADERS = [
     "序号",

@@ -24,10 +24,10 @@ def test_reminder_fires_once_three_working_days_before_the_deadline(personas):
         )
     due_day = calendar.local_date(p.deadline_at)
     too_early = calendar.end_of_day(calendar.add_working_days(due_day, -5))
-    assert services.send_reminders(now=too_early) == 0
+    assert services.problem_send_reminders(now=too_early) == 0
     in_window = calendar.end_of_day(calendar.add_working_days(due_day, -3)) - dt.timedelta(hours=10)
-    assert services.send_reminders(now=in_window) == 1
-    assert services.send_reminders(now=in_window + dt.timedelta(hours=1)) == 0
+    assert services.problem_send_reminders(now=in_window) == 1
+    assert services.problem_send_reminders(now=in_window + dt.timedelta(hours=1)) == 0
     assert Reminder.objects.filter(problem=p, kind="deadline").count() == 1
     reminded = Message.objects.filter(related_id=str(p.pk), subject="整改到期提醒")
     assert set(reminded.values_list("recipient__username", flat=True)) == {"handler_a", "head_a"}
@@ -44,8 +44,8 @@ def test_milestone_reminder_fires_once(personas):
             milestones=[("制定方案", dt.date(2026, 11, 16))],
         )
     now = dt.datetime(2026, 11, 12, 9, 0, tzinfo=calendar.TZ)
-    assert services.send_reminders(now=now) == 1
-    assert services.send_reminders(now=now) == 0
+    assert services.problem_send_reminders(now=now) == 1
+    assert services.problem_send_reminders(now=now) == 0
     assert Reminder.objects.get(problem=p).milestone.title == "制定方案"
 
 

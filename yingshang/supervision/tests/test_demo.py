@@ -1,15 +1,15 @@
 import pytest
 from django.db import models
 
+from yingshang.demo.loaders import supervision as demo
 from yingshang.demo.registry import DemoContext, Scale
-from yingshang.supervision import demo
 from yingshang.supervision.models import InspectionForm, Problem
 
 pytestmark = pytest.mark.django_db
 
 
 def test_load_demo_makes_the_72_self_inspection_problems_in_every_state_once():
-    from yingshang.org import demo as org_demo
+    from yingshang.demo.loaders import org as org_demo
 
     ctx = DemoContext()
     org_demo.load_demo(ctx)

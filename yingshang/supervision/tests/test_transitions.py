@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from yingshang import workflow
 from yingshang.audit.models import AuditEvent
 from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
 from yingshang.supervision import services
@@ -157,7 +158,7 @@ def test_oversized_file_is_refused(personas, problem_factory, settings):
 
 def test_create_from_source_is_idempotent(personas):
     kw = {
-        "actor": None,
+        "actor": workflow.SYSTEM,
         "source": "bad_rating",
         "source_type": "ratings.rating",
         "source_id": 42,
@@ -185,7 +186,7 @@ def test_milestones_get_their_own_clocks(personas, problem_factory):
     ms = p.milestones.get()
     assert clocks.clocks_of(ms, services.MILESTONE).count() == 1
     services.problem_claim(actor=personas.handler_a, problem=p)
-    services.milestone_complete(actor=personas.handler_a, milestone=ms, note="已修订")
+    services.problem_complete_milestone(actor=personas.handler_a, milestone=ms, note="已修订")
     ms.refresh_from_db()
     assert ms.done_at is not None
     assert clocks.clocks_of(ms, services.MILESTONE).get().state == "stopped"
@@ -195,7 +196,7 @@ def test_indicator_below_threshold_becomes_one_problem_per_period(personas):
     from yingshang.supervision import patterns
 
     kw = {
-        "actor": None,
+        "actor": workflow.SYSTEM,
         "unit": personas.unit_a,
         "indicator": "开办企业",
         "period": "2026年第三季度",

@@ -1,151 +1,30 @@
 """Demo ledger: the 72 problems of the 不诚信/不规范/不担当 self-inspection (seed 001) in every state,
-with plans and milestones; and a bulk generator for benchmarks."""
+with plans and milestones, made through the ledger's services from
+yingshang/demo/data/supervision/ledger.yaml; and a bulk generator for benchmarks."""
 
 import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
 
+from yingshang import numbering
+from yingshang.demo.registry import load_yaml
 from yingshang.org.models import Unit, User
 from yingshang.supervision import services
 from yingshang.supervision import transitions as t
 from yingshang.supervision.models import Category, InspectionForm, Milestone, Problem, ProblemCoUnit
 from yingshang.workcal import calendar
 
-FORM_TITLE = "2026年“不诚信、不规范、不担当”问题自查表"
-ITEMS = [
-    ("buchengxin", "招商引资、政策兑现中是否存在“新官不理旧账”、承诺不兑现的问题"),
-    ("buguifan", "办事指南、收费、执法检查是否规范，是否存在随意执法、重复检查"),
-    ("budandang", "是否存在推诿扯皮、“中梗阻”、不作为慢作为"),
-    ("chinakayao", "是否存在“吃拿卡要”、索拿卡要、变相收费"),
-]
-
+DATA = load_yaml("supervision", "ledger.yaml")
+FORM_TITLE = DATA["form"]["title"]
+ITEMS = [(item["category"], item["question"]) for item in DATA["form"]["items"]]
 # (category code, description, measures, milestone titles)
 PROBLEMS = [
-    (
-        "buchengxin",
-        "2024年招商引资项目约定的设备补助资金至今未兑现",
-        "梳理兑现清单，分批拨付到位",
-        ["核实补助清单", "完成资金拨付"],
-    ),
-    (
-        "buchengxin",
-        "对企业“承诺即办”事项事后又要求补交原件",
-        "修订告知承诺制事项清单，取消重复要件",
-        ["修订清单"],
-    ),
-    (
-        "buchengxin",
-        "前任领导签订的土地供应协议未按期履约",
-        "召开专题会研究解决方案，限期供地",
-        ["专题会研究", "完成供地"],
-    ),
-    (
-        "buchengxin",
-        "政府采购项目拖欠中小企业账款",
-        "建立拖欠账款台账，按月清偿",
-        ["建立台账", "清偿完毕"],
-    ),
-    (
-        "buguifan",
-        "办事指南要件表述模糊，群众需多次补交材料",
-        "逐项细化一次性告知清单并在窗口公示",
-        ["修订办事指南", "窗口公示"],
-    ),
-    (
-        "buguifan",
-        "执法检查未提前告知，同一企业一月内被检查3次",
-        "推行“综合查一次”，统筹检查计划",
-        ["制定检查计划"],
-    ),
-    (
-        "buguifan",
-        "窗口工作人员未按要求亮证上岗、服务用语不规范",
-        "统一工牌，纳入日常考核",
-        ["开展培训"],
-    ),
-    (
-        "buguifan",
-        "自由裁量权基准未公开，处罚标准不一",
-        "制定并公开裁量基准",
-        ["起草裁量基准", "公开发布"],
-    ),
-    ("buguifan", "涉企收费项目未在大厅公示", "公示收费目录清单", ["公示收费清单"]),
-    (
-        "budandang",
-        "股室之间相互推诿，施工许可在内部流转超过20个工作日",
-        "实行并联审批，压缩内部流转环节",
-        ["梳理流程", "上线并联审批"],
-    ),
-    (
-        "budandang",
-        "对企业反映的断路施工问题久拖不决",
-        "明确责任股室，限期答复企业",
-        ["现场协调", "答复企业"],
-    ),
-    (
-        "budandang",
-        "首问负责制落实不到位，企业咨询被多次转接",
-        "落实首问负责、限时办结",
-        ["修订首问负责制度"],
-    ),
-    ("budandang", "重点项目水电接入手续“中梗阻”", "建立重点项目专班，周调度", ["成立专班"]),
-    (
-        "chinakayao",
-        "个别执法人员检查时暗示企业购买指定产品",
-        "开展专项整治，公开举报电话",
-        ["专项整治", "公开举报电话"],
-    ),
-    (
-        "chinakayao",
-        "中介机构与窗口人员勾连，变相收取“加急费”",
-        "清理中介机构，公开中介服务清单",
-        ["清理中介"],
-    ),
-    (
-        "chinakayao",
-        "验收环节吃拿卡要，企业反映需请客送礼",
-        "移交纪委监委核查，建立验收回访制度",
-        ["线索移交", "建立回访制度"],
-    ),
-    (
-        "budandang",
-        "对超时办件未及时预警，挂起件长期无人跟进",
-        "建立超时预警、周通报制度",
-        ["建立预警机制"],
-    ),
-    (
-        "buguifan",
-        "“体外循环”办件，线下受理未录入系统",
-        "全部办件线上流转，定期比对",
-        ["清理体外件"],
-    ),
+    (p["category"], p["description"], p["measures"], p["milestones"]) for p in DATA["problems"]
 ]
-
-DEMO_UNITS = [
-    "scjg",
-    "zjj",
-    "xzsp",
-    "zrzy",
-    "wjj",
-    "gaj",
-    "chengguan",
-    "rsj",
-    "swj",
-    "jtj",
-    "sthj",
-    "gdj",
-]
-HANDLERS = {
-    "scjg": "scjg_handler",
-    "zjj": "zjj_handler",
-    "xzsp": "xzsp_handler",
-    "zrzy": "zrzy_handler",
-    "wjj": "wjj_handler",
-    "gaj": "gaj_handler",
-    "chengguan": "chengguan",
-}
-LEADERS = ["分管副局长 王强", "分管副局长 刘洋", "党组成员 陈静", "副镇长 周涛", "副局长 孙伟"]
+DEMO_UNITS = DATA["units"]
+HANDLERS = DATA["handlers"]
+LEADERS = DATA["leaders"]
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
@@ -192,7 +71,7 @@ def load_demo(ctx) -> None:
             title=FORM_TITLE,
             items=ITEMS,
             deadline_days=30,
-            intro="各单位对照以下内容开展自查，对号入座、主动认领，挂出作战图、列出时间表、明确任务书，序时完成整改。",
+            intro=DATA["form"]["intro"],
         )
     today = timezone.localdate()
     start = calendar.end_of_day(_day(today, -30))  # the self-inspection was a month and a half ago
@@ -253,7 +132,7 @@ def _advance(p: Problem, i: int, code: str, supervisor) -> None:
     )
     first = p.milestones.filter(done_at__isnull=True).first()
     if first is not None:
-        services.milestone_complete(actor=handler, milestone=first, note="按时完成")
+        services.problem_complete_milestone(actor=handler, milestone=first, note="按时完成")
     if stage == 2:
         return
     services.problem_request_closure(
@@ -376,7 +255,7 @@ def generate(ctx, scale) -> dict:
     while made < n:
         size = min(batch, n - made)
         with transaction.atomic():
-            numbers = services.next_numbers(year, size)
+            numbers = numbering.problem_numbers(year, size)
             last_id = Problem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             rows = []
             for k in range(size):
