@@ -29,9 +29,7 @@ def acquire(actor, order: WorkOrder, action: str) -> WorkOrder:
     the state table's precise 409). Callers reach a service with an order they fetched through
     the actor's scope (pages and API: 404 outside it), so the row is read by key here: a
     person of another unit is told "not yours" (403), as before the kit."""
-    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
-    workflow.gate(actor, order, action, table=ORDER)
-    return order
+    return workflow.lock(actor, order, action=action, table=ORDER)
 
 
 def start_clock(order: WorkOrder, purpose: str, at: dt.datetime) -> Clock:
