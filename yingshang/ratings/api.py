@@ -428,7 +428,7 @@ def rectification_move(request, rect_id: int, payload: MoveIn):
         payload.action,
         actor=request.user,
         obj=_rectification(request, rect_id),
-        data=payload.dict(exclude={"action"}),
+        data=payload.model_dump(exclude={"action"}),
     )
 
 
