@@ -59,6 +59,16 @@ def test_an_unknown_task_is_a_404_not_a_500(personas, cat, api_client):
     assert response.status_code == 404 and response.json()["code"] == "TASK_NOT_FOUND"
 
 
+def test_an_unknown_api_action_is_refused_by_name(personas, cat, api_client):
+    case = CaseFactory(personas=personas, matter=cat.matter)
+    response = api_client(personas.clerk).post(
+        f"/api/v1/cases/{case.number}/transitions/approve_everything",
+        "{}",
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "CASE_ACTION_UNKNOWN"
+
+
 # (action, state the move is allowed in, case options, input)
 SWEEP = [
     ("accept", "submitted", {}, {}),
