@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from yingshang.demo.registry import load_yaml
+from yingshang.hotline import smart_dispatch
 from yingshang.knowledge import services
 from yingshang.knowledge.models import DispatchModel, KnowledgeArticle
 from yingshang.org.models import Unit, User
@@ -49,18 +50,14 @@ def load_demo(ctx) -> None:
         )
         if withdrawn:
             services.article_withdraw(actor=actor, article=article, reason=withdrawn)
-    # a first smart-dispatch model from the hotline's demo orders (hotline demo runs before us)
+    # a first smart-dispatch model from the hotline's demo orders (hotline demo runs before us;
+    # train() returns None when there is nothing to learn from)
     if not DispatchModel.objects.exists():
-        try:
-            from yingshang.hotline import smart_dispatch
-
-            model = smart_dispatch.train(holdout=0.2, actor=actor)
-            if model is not None:
-                ctx.log(
-                    f"    smart dispatch: trained on {model.trained_on} orders, top-1 {model.top1_accuracy}"
-                )
-        except Exception as exc:  # the demo must load even if hotline data is not there yet
-            ctx.log(f"    smart dispatch: not trained ({exc})")
+        model = smart_dispatch.train(holdout=0.2, actor=actor)
+        if model is not None:
+            ctx.log(
+                f"    smart dispatch: trained on {model.trained_on} orders, top-1 {model.top1_accuracy}"
+            )
 
 
 def generate(ctx, scale) -> dict:
