@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.roles import Role
-from yingshang.org.scope import grants
 from yingshang.ratings import schemes
 from yingshang.ratings.models import RatingScheme
 from yingshang.workbench.access import staff_required
@@ -29,7 +28,7 @@ def _line_errors(text: str, what: str) -> tuple[list[dict], list[str]]:
 
 @staff_required(Role.ADMIN, Role.SUPERVISOR)
 def scheme_page(request):
-    can_publish = grants(request.user).has(Role.ADMIN)
+    can_publish = scope.abilities(request.user, RatingScheme())["publish"]
     if request.method == "POST" and not can_publish:
         raise PermissionDenied  # supervisors read the content; only admins publish it
     posted_kind = request.POST.get("kind", "") if request.method == "POST" else ""
