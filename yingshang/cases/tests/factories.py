@@ -43,9 +43,12 @@ class CaseFactory(factory.Factory):
     channel = "online"
     skip = ()
     deficit_sign = False
+    certificate_keys = ()
 
     @classmethod
-    def _create(cls, model_class, *, personas, matter, state, channel, skip, deficit_sign):
+    def _create(
+        cls, model_class, *, personas, matter, state, channel, skip, deficit_sign, certificate_keys
+    ):
         applicant = personas.applicant
         case = services.case_submit(
             actor=applicant,
@@ -54,6 +57,7 @@ class CaseFactory(factory.Factory):
             files=all_files(skip),
             channel=channel,
             deficit_sign=deficit_sign,
+            certificate_keys=list(certificate_keys),
         )
         for who, move in _WALK[state]:
             case = _MOVES[move](personas.by_role(who), case)

@@ -9,9 +9,10 @@ from django.http import Http404
 from django.utils.datastructures import MultiValueDict
 
 from yingshang.audit.models import AuditEvent
+from yingshang.cases import services
 from yingshang.cases.actions import API_ACTIONS, CASE_ACTIONS, NOT_ACTIONS
-from yingshang.cases.models import Case
-from yingshang.cases.tests.conftest import pdf
+from yingshang.cases.models import ApprovalTask, Case
+from yingshang.cases.tests.conftest import all_files, pdf
 from yingshang.cases.tests.factories import CaseFactory
 from yingshang.cases.transitions import CASE
 from yingshang.errors import PermissionDeniedError
@@ -87,10 +88,44 @@ SWEEP = [
     ("terminate", "in_review", {}, {"reason": "申请人失联"}),
     ("assign_assistant", "in_review", {}, "assistant"),
 ]
+
+
+def _paused(personas, case):
+    services.case_special_procedure(
+        actor=personas.handler_a, case=case, start=True, name="专家评审"
+    )
+    return {}
+
+
+def _second_correction(personas, case):
+    services.case_request_correction(actor=personas.clerk, case=case, items=["申请书缺少签名"])
+    services.case_resubmit(actor=personas.applicant, case=case)
+    second = services.case_request_correction(
+        actor=personas.clerk, case=case, items=["身份证明不清晰"]
+    )
+    return {"correction_id": second.pk, "approve": True}
+
+
+def _verification(personas, case):
+    return {"verification_id": case.verifications.get().pk, "truthful": True}
+
+
+SWEEP += [
+    ("special_procedure_end", "in_review", {}, _paused),
+    ("approve_correction", "submitted", {}, _second_correction),
+    (
+        "verify",
+        "accepted",
+        {"certificate_keys": ("health_cert",), "skip": ("health_cert",)},
+        _verification,
+    ),
+]
 PERSONAS = ["applicant", "clerk", "handler_a", "head_a", "handler_b", "supervisor", "outsider"]
 
 
-def _input(personas, data):
+def _input(personas, case, data):
+    if callable(data):
+        return data(personas, case)
     if data == "opinion":
         return {"unit_id": personas.unit_b.pk, "days": 3}
     if data == "assistant":
@@ -104,6 +139,8 @@ def test_each_persona_does_or_is_refused_as_the_abilities_say(
     personas, cat, action, state, options, data, who
 ):
     case = CaseFactory(personas=personas, matter=cat.matter, state=state, **options)
+    data = _input(personas, case, data)
+    case.refresh_from_db()
     actor = personas.by_role(who)
     files = MultiValueDict({"material_id_card": [pdf("id_card.pdf")]})
     events = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).count
@@ -111,9 +148,7 @@ def test_each_persona_does_or_is_refused_as_the_abilities_say(
     visible = scope.visible_to(actor, Case).filter(pk=case.pk).exists()
 
     def run():
-        CASE_ACTIONS.execute(
-            action, actor=actor, obj=case, data=_input(personas, data), files=files
-        )
+        CASE_ACTIONS.execute(action, actor=actor, obj=case, data=data, files=files)
 
     if not visible:
         with pytest.raises(Http404):
@@ -129,3 +164,44 @@ def test_each_persona_does_or_is_refused_as_the_abilities_say(
             run()
         assert exc.value.status == 403 and exc.value.code == allowed.code
         assert events() == before
+
+
+@pytest.mark.parametrize("who", [*PERSONAS, "handler_c"])
+def test_a_parallel_task_is_decided_by_its_own_unit_as_the_task_abilities_say(personas, cat, who):
+    case = services.case_submit(
+        actor=personas.applicant,
+        package=cat.package,
+        form_data={
+            "applicant.name": "张三",
+            "applicant.mobile": "13800138000",
+            "shop.name": "老街小馆",
+            "shop.area": "50",
+        },
+        files=all_files(),
+        channel="online",
+    )
+    case = services.case_accept(actor=personas.clerk, case=case)
+    task = case.tasks.get(unit=cat.unit_c)
+    actor = cat.handler_c if who == "handler_c" else personas.by_role(who)
+
+    def run():
+        CASE_ACTIONS.execute(
+            "task_decide",
+            actor=actor,
+            obj=case,
+            data={"task_id": task.pk, "decision": "approved"},
+        )
+
+    if not scope.visible_to(actor, ApprovalTask).filter(pk=task.pk).exists():
+        with pytest.raises(Http404):
+            run()
+        return
+    allowed = scope.abilities(actor, task)["decide"]
+    if allowed:
+        run()
+        assert ApprovalTask.objects.get(pk=task.pk).status == "done"
+    else:
+        with pytest.raises(PermissionDeniedError) as exc:
+            run()
+        assert exc.value.code == allowed.code == "TASK_FORBIDDEN"
+        assert ApprovalTask.objects.get(pk=task.pk).status == "pending"
