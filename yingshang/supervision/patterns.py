@@ -10,8 +10,7 @@ from yingshang.errors import PermissionDeniedError
 from yingshang.hotline.models import Supervision, Topic
 from yingshang.org import scope
 from yingshang.org.models import Unit
-from yingshang.org.roles import Role
-from yingshang.supervision import services
+from yingshang.supervision import scopes, services
 from yingshang.supervision.models import Problem
 from yingshang.workcal import periods
 
@@ -44,8 +43,9 @@ def overdue_order_patterns(*, month: dt.date, threshold: int = 3) -> list[dict]:
 def problems_from_overdue_orders(*, actor, month: dt.date, threshold: int = 3) -> list[Problem]:
     """The supervisor's action: one problem (source 12345, category 中梗阻) per pattern, idempotent
     per unit × topic × month."""
-    if not scope.grants(actor).has(Role.SUPERVISOR):
-        raise PermissionDeniedError("PROBLEM_CREATE_FORBIDDEN", _("只有营商办督查人员可以登记问题"))
+    allowed = scopes.may_create_from_patterns(scope.grants(actor))
+    if not allowed:
+        raise PermissionDeniedError(allowed.code, allowed.message)
     made = []
     for row in overdue_order_patterns(month=month, threshold=threshold):
         unit, topic, n = row["unit"], row["topic"], row["count"]

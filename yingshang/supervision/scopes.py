@@ -138,6 +138,15 @@ def may_create(grants) -> workflow.Ability:
     )
 
 
+def may_create_from_patterns(grants) -> workflow.Ability:
+    """Turning patterns in other modules' data into problems: a supervisor's decision."""
+    return workflow.allow(
+        grants.has(Role.SUPERVISOR),
+        "PROBLEM_CREATE_FORBIDDEN",
+        _("只有营商办督查人员可以登记问题"),
+    )
+
+
 def may_report_for(grants, unit) -> workflow.Ability:
     """A self-inspection form is filled in only in the name of one's own unit."""
     return workflow.allow(
