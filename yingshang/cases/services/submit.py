@@ -26,7 +26,8 @@ from yingshang.workcal import clocks
 
 PHONE_RE = re.compile(r"^1\d{10}$")
 
-# the documents of every submission: SQL built once (yingshang.rowload)
+# the rows of every submission: SQL built once (yingshang.rowload; the same on every database)
+_CASES = RowInserter(Case)
 _DOCUMENTS = RowInserter(Document)
 # the id of the county's service centre of online submissions (a unit row, changed by admins)
 _CENTRE = TTLCache("cases.centre")
@@ -251,7 +252,7 @@ def case_submit(
             case.deficit_signed_at = at
         if certificate_keys:
             case.certificate_signed_text = texts[CommitmentText.Kind.CERTIFICATE]
-        case.save()  # created_at names the documents' folder
+        _CASES.insert(case)  # created_at names the documents' folder
         store_documents(
             case,
             {k: v for k, v in checked.items() if k in known or not known},
