@@ -1,7 +1,6 @@
 """Reads of the catalogue: which matters are public, the merged form and materials of a 一件事
 package, guide lists and the Chinese search (jieba)."""
 
-import copy
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -17,7 +16,6 @@ from yingshang.catalog.models import (
     PackageMember,
 )
 from yingshang.org import scope
-from yingshang.processcache import TTLCache
 
 
 # --- public matters ----------------------------------------------------------------------------
@@ -402,30 +400,6 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
         pscored.append((score, p.pk, p))
     pscored.sort(key=lambda s: (-s[0], s[1]))
     return SearchResult([s[3] for s in scored[:limit]], [s[2] for s in pscored], words)
-
-
-# Published versions are never changed (a change publishes a new one), so a process keeps the
-# field values of the versions it has read (yingshang.processcache: plain values, never the
-# instance; off in tests). The case-submission API reads one on every request.
-_PUBLISHED = TTLCache("catalog.versions", seconds=3600)
-_VERSION_COLUMNS = tuple(f.attname for f in MatterVersion._meta.concrete_fields)
-
-
-def _version_values(pk) -> tuple | None:
-    row = MatterVersion.objects.filter(pk=pk).values_list(*_VERSION_COLUMNS).first()
-    return None if row is None else tuple(row)
-
-
-def published_version(pk) -> MatterVersion | None:
-    """The MatterVersion with this pk (None for None or a missing one): a new instance for each
-    caller, built from the values read once per process."""
-    if pk is None:
-        return None
-    values = _PUBLISHED.get(pk, lambda: _version_values(pk))
-    if values is None:
-        return None
-    # the JSON lists (faq, themes …) are the cache's own: each caller gets copies
-    return MatterVersion.from_db(MatterVersion.objects.db, _VERSION_COLUMNS, copy.deepcopy(values))
 
 
 def matter_for_submission(user, pk):

@@ -1,6 +1,6 @@
 """The catalogue's rules, each stated once: who may maintain a matter or a package (the
 abilities, swept over every persona), in which capacity the audit log records it, which
-matters are public, and what the published-version cache keeps."""
+matters are public."""
 
 import pytest
 from django.http import Http404
@@ -8,7 +8,7 @@ from django.http import Http404
 from yingshang import workflow
 from yingshang.audit.models import AuditEvent
 from yingshang.catalog import selectors, services
-from yingshang.catalog.models import Matter, MatterVersion, Package
+from yingshang.catalog.models import Package
 from yingshang.catalog.tests.factories import MatterFactory, PackageFactory
 from yingshang.errors import DomainError, PermissionDeniedError
 from yingshang.org import scope
@@ -124,26 +124,3 @@ def test_a_deactivated_matter_is_not_public_anywhere(personas, client, api_clien
     with pytest.raises(DomainError) as exc:
         PackageFactory(actor=personas.admin, lead_unit=personas.unit_a, matters=[kept, gone])
     assert "停用的许可" in exc.value.message
-
-
-# --- the published-version cache ---------------------------------------------------------------
-def test_published_versions_are_cached_as_values_and_given_out_as_new_instances(
-    personas, settings, django_assert_num_queries
-):
-    settings.PROCESS_CACHE_SECONDS = 10
-    matter = MatterFactory(actor=personas.admin, unit=personas.unit_a)
-    pk = matter.current_version_id
-    first = selectors.published_version(pk)
-    with django_assert_num_queries(0):
-        second = selectors.published_version(pk)
-    assert isinstance(first, MatterVersion) and first is not second
-    assert (first.pk, first.name, first.themes) == (pk, matter.name, ["market_entry"])
-    first.themes.append("changed by one caller")
-    assert second.themes == ["market_entry"]
-    assert selectors.published_version(pk).themes == ["market_entry"]
-    assert all(
-        not isinstance(value, Matter | MatterVersion)
-        for _expires, values in selectors._PUBLISHED._entries.values()
-        for value in values
-    )
-    assert selectors.published_version(None) is None
