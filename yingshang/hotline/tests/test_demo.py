@@ -1,7 +1,7 @@
 import pytest
 
-from yingshang.demo.registry import DemoContext, Scale
 from yingshang.demo.loaders import hotline as demo
+from yingshang.demo.registry import DemoContext, Scale
 from yingshang.hotline.models import Topic, WorkOrder
 
 pytestmark = pytest.mark.django_db
