@@ -36,9 +36,6 @@ def _fresh_caches(request):
     from django.core.cache import caches
 
     caches["template_fragments"].clear()  # rendered menus and portal home ({% cache %})
-    from yingshang.cases.selectors import clear_caches
-
-    clear_caches()
     from yingshang import processcache
 
     processcache.clear_all()  # every per-process cache: role grants, home cards, names, …

@@ -44,11 +44,6 @@ def package_versions(package) -> list:
 _VERSIONS = TTLCache("cases.version_parts", seconds=3600)
 
 
-def clear_caches() -> None:
-    """Nothing to do: the cache above is a processcache one, which clear_all() empties (kept
-    only for callers of the old name)."""
-
-
 def _version_parts(version) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
     return _VERSIONS.get(
         (version.pk, version.created_at),
