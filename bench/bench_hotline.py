@@ -67,8 +67,8 @@ def main() -> int:
             common.django_setup(env)
             from django.utils import timezone
 
-            from yingshang.demo.registry import DemoContext, Scale
             from yingshang.demo.loaders import hotline as hotline_demo
+            from yingshang.demo.registry import DemoContext, Scale
             from yingshang.hotline import kpis, smart_dispatch
             from yingshang.hotline.models import WorkOrder
             from yingshang.org import scope

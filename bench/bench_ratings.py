@@ -65,9 +65,9 @@ def main() -> int:
             common.django_setup(env)
             from django.utils import timezone
 
+            from yingshang.demo.loaders import hotline as hotline_demo
             from yingshang.demo.loaders import ratings as ratings_demo
             from yingshang.demo.registry import DemoContext, Scale
-            from yingshang.demo.loaders import hotline as hotline_demo
             from yingshang.hotline.models import WorkOrder
             from yingshang.org.models import User
             from yingshang.ratings import selectors

@@ -323,7 +323,9 @@ def test_filters_by_service_code_status_and_dates(client, order, personas):
     food = order()
     noise = order(topic="noise", content="楼下广场舞噪音扰民。")
     closed = order(content="请问营业执照怎么办理？")
-    hotline.workorder_answer_directly(actor=personas.operator, order=closed, reply="到政务服务中心办理。")
+    hotline.workorder_answer_directly(
+        actor=personas.operator, order=closed, reply="到政务服务中心办理。"
+    )
 
     def get(**q):
         return {r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json", q))}
@@ -396,7 +398,9 @@ def test_at_most_1000_requests_newest_first(client, personas, topics):
 def test_request_fields_zoned_datetimes_and_expected_datetime_is_our_due_time(
     client, order, personas
 ):
-    o = hotline.workorder_dispatch(actor=personas.operator, order=order(), main_unit=personas.unit_a)
+    o = hotline.workorder_dispatch(
+        actor=personas.operator, order=order(), main_unit=personas.unit_a
+    )
     row = as_json(client.get(f"{BASE}/requests/{o.number}.json"))
     assert isinstance(row, list) and len(row) == 1
     row = row[0]

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from yingshang.demo.registry import DemoContext, load_demo
 from yingshang.demo.loaders.org import DEMO_PASSWORD, demo_logins
+from yingshang.demo.registry import DemoContext, load_demo
 
 
 class Command(BaseCommand):
