@@ -187,25 +187,3 @@ def by_pk(model, key):
         loader = _by_pk[model] = RowLoader(model, f"{model._meta.pk.column} = %s")
     return loader.one([key])
 
-
-_sequences: dict[tuple[str, str], str] = {}
-
-
-def next_id(model) -> int | None:
-    """PostgreSQL: the next value of the model's primary-key sequence, to write a row whose
-    other columns are derived from its id (a number like GD2026120500001234) in one INSERT
-    instead of an INSERT and an UPDATE (which writes the row and its indexes twice). None on
-    other databases: the caller inserts first and derives afterwards."""
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        return None
-    opts = model._meta
-    key = (alias, opts.db_table)
-    with connection.cursor() as cursor:
-        sequence = _sequences.get(key)
-        if sequence is None:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
-            sequence = _sequences[key] = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        return cursor.fetchone()[0]

@@ -11,7 +11,7 @@ from yingshang.apiaccess.models import IdempotencyRecord
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.names import unit_name
-from yingshang.rowload import RowInserter, next_id
+from yingshang.rowload import RowInserter
 
 pytestmark = pytest.mark.django_db
 
@@ -51,24 +51,6 @@ def test_inserter_fills_defaults_and_skips_a_conflicting_row(personas):
     assert inserter.insert(again) is False  # the unique key refused it, nothing raised
     assert again.pk is None
     assert IdempotencyRecord.objects.filter(key="k1").count() == 1
-
-
-def test_next_id_is_the_id_the_row_gets(personas):
-    pk = next_id(IdempotencyRecord)
-    record = IdempotencyRecord(
-        pk=pk,
-        principal="user:2",
-        key="k2",
-        endpoint="x.create",
-        request_digest="d" * 64,
-        status_code=201,
-        response={},
-    )
-    RowInserter(IdempotencyRecord).insert(record)
-    if pk is None:  # not PostgreSQL: the database assigned it
-        assert record.pk is not None
-    else:
-        assert record.pk == pk and IdempotencyRecord.objects.filter(pk=pk).exists()
 
 
 def test_countywide_read_by_key_is_the_row_and_misses_are_404(personas):
