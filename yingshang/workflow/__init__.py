@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from yingshang import audit
@@ -153,11 +154,21 @@ def acquire(
     `gate(...)` when an action is given. SYSTEM reads the row without a scope."""
     require_actor(actor)
     pk = getattr(pk, "pk", pk)
-    qs = (queryset if queryset is not None else model._default_manager.all()).select_for_update()
+    base = queryset if queryset is not None else model._default_manager.all()
+    # lock the row itself only (`of`): a select_related join may reach nullable rows
+    qs = base.select_for_update(of=("self",))
     if is_system(actor):
         obj = qs.get(**{field: pk})
     else:
-        obj = scope.get_for(actor, model, pk, queryset=qs, field=field)
+        key = scope.lookup_key(model, field, pk)
+        visible = scope.visible_to(actor, model, base)
+        if visible is not base:
+            # the scope as a subquery: a rule may need DISTINCT, which FOR UPDATE refuses
+            qs = qs.filter(pk__in=visible.values("pk"))
+        try:
+            obj = qs.get(**{field: key})
+        except model.DoesNotExist:  # type: ignore[attr-defined]  # stubs: per model, not on type[M]
+            raise Http404 from None
     if action is not None:
         gate(actor, obj, action, table=table)
     return obj
