@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
@@ -274,7 +275,15 @@ def co_opinion(request, order_id: int, payload: CoOpinionBody):
 
 
 def _respond(request, order, result):
-    return order_out(request.auth, _get(request, order.pk))
+    """The order after the action. A unit that has just returned it no longer sees it: it is
+    told the order's state at that moment (the page sends it back to its queue instead)."""
+    try:
+        return order_out(request.auth, _get(request, order.pk))
+    except Http404:
+        gone = WorkOrder.objects.select_related("main_unit", "topic", "merged_into").get(
+            pk=order.pk
+        )
+        return order_out(request.auth, gone, full=False)
 
 
 # POST /orders/{order_id}/<action>: one endpoint per action, each with its own input schema
