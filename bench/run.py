@@ -365,6 +365,9 @@ def write_doc() -> None:
         for label, run_data in (d.get("runs") or {}).items():
             if isinstance(run_data, dict) and run_data.get("auth_fallback"):
                 lines += [f"Note ({label}): {run_data['auth_fallback']}.", ""]
+    comparison = common.RESULTS_DIR / "comparison.md"  # written by bench/compare.py
+    if comparison.exists():
+        lines += ["", comparison.read_text(encoding="utf-8").rstrip(), ""]
     analysis = HERE / "analysis.md"
     if analysis.exists():
         lines += ["", analysis.read_text(encoding="utf-8").rstrip(), ""]
