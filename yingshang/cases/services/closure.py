@@ -4,9 +4,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingshang import audit, workflow
+from yingshang import workflow
 from yingshang.cases.models import Case, ClosureKind
-from yingshang.cases.services.common import cancel_tasks, notify_applicant, stop_all_case_clocks
+from yingshang.cases.services.common import (
+    cancel_tasks,
+    notify_applicant,
+    record_early_closure,
+    stop_all_case_clocks,
+)
 from yingshang.cases.transitions import CASE
 from yingshang.credit import services as credit_services
 from yingshang.credit.models import Commitment
@@ -27,20 +32,14 @@ def case_withdraw(*, actor, case, reason: str = "", at=None) -> Case:
         case.closed_at = at
         case.deficit_open = False
         case.save()
-        event = workflow.record(
+        record_early_closure(
             actor,
-            "case.withdraw",
             case,
+            "case.withdraw",
             before=before,
-            after={"status": case.status, "closure_kind": case.closure_kind},
             reason=reason,
-        )
-        audit.record_return(
-            event=event,
+            due_before=due_before,
             kind="withdraw",
-            unit=case.unit,
-            due_at=due_before,
-            label=f"{case.number} {case.title}",
         )
     return case
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from yingshang import audit, workflow
 from yingshang.cases.models import ApprovalTask, Case, ClockState
 from yingshang.notify import services as notify
 from yingshang.workcal import clocks
@@ -61,3 +62,24 @@ def notify_applicant(case: Case, body: str, *, sms: bool = True) -> None:
     phone = case.contact_phone or case.applicant.mobile
     if sms and phone:
         notify.send(channel="sms", recipient=case.applicant, address=phone, body=body, related=case)
+
+
+def record_early_closure(actor, case: Case, action: str, *, before, reason, due_before, kind: str):
+    """The audit event of a case closed before a decision (withdrawn, refused at intake) and
+    its entry in the suspicious-returns report (audit.record_return)."""
+    event = workflow.record(
+        actor,
+        action,
+        case,
+        before=before,
+        after={"status": case.status, "closure_kind": case.closure_kind},
+        reason=reason,
+    )
+    audit.record_return(
+        event=event,
+        kind=kind,
+        unit=case.unit,
+        due_at=due_before,
+        label=f"{case.number} {case.title}",
+    )
+    return event

@@ -5,13 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingshang import audit, workflow
+from yingshang import workflow
 from yingshang.cases import selectors
 from yingshang.cases.models import ApprovalTask, Case, Channel, ClosureKind, Verification
 from yingshang.cases.services.common import (
     PURPOSE_INTAKE,
     PURPOSE_TASK,
     notify_applicant,
+    record_early_closure,
     start_case_clock,
     stop_all_case_clocks,
     touch_first_responder,
@@ -231,20 +232,14 @@ def case_reject_intake(*, actor, case, reason: str, at=None) -> Case:
         case.closed_at = at
         touch_first_responder(case, actor)
         case.save()
-        event = workflow.record(
+        record_early_closure(
             actor,
-            "case.reject_intake",
             case,
+            "case.reject_intake",
             before=before,
-            after={"status": case.status, "closure_kind": case.closure_kind},
             reason=reason,
-        )
-        audit.record_return(
-            event=event,
+            due_before=due_before,
             kind="return",
-            unit=case.unit,
-            due_at=due_before,
-            label=f"{case.number} {case.title}",
         )
         notify_applicant(
             case,
