@@ -20,6 +20,21 @@ from yingshang.org.roles import Role
 
 PASSWORD = "Test2026password"
 
+# every person of `make_personas()`, for role sweeps (parametrize over these names)
+PEOPLE = (
+    "applicant",
+    "firm_user",
+    "clerk",
+    "handler_a",
+    "head_a",
+    "handler_b",
+    "operator",
+    "supervisor",
+    "leader",
+    "admin",
+    "outsider",
+)
+
 
 @dataclass
 class Personas:

@@ -12,22 +12,11 @@ from yingshang.catalog.models import Package
 from yingshang.catalog.tests.factories import MatterFactory, PackageFactory
 from yingshang.errors import DomainError, PermissionDeniedError
 from yingshang.org import scope
+from yingshang.testing.personas import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "applicant",
-    "firm_user",
-    "clerk",
-    "handler_a",
-    "head_a",
-    "handler_b",
-    "operator",
-    "supervisor",
-    "leader",
-    "admin",
-    "outsider",
-]
+PERSONAS = list(PEOPLE)
 
 MATTER_MOVES = {
     "revise": lambda user, m: services.matter_revise(

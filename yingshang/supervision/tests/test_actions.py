@@ -13,22 +13,11 @@ from yingshang.supervision import transitions as t
 from yingshang.supervision.actions import PROBLEM_ACTIONS
 from yingshang.supervision.models import Problem
 from yingshang.supervision.tests.factories import ProblemFactory
+from yingshang.testing.personas import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "applicant",
-    "firm_user",
-    "clerk",
-    "handler_a",
-    "head_a",
-    "handler_b",
-    "operator",
-    "supervisor",
-    "leader",
-    "admin",
-    "outsider",
-]
+PERSONAS = list(PEOPLE)
 
 
 def test_the_registry_offers_exactly_the_moves_of_the_table():
