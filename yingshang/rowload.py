@@ -186,4 +186,3 @@ def by_pk(model, key):
     if loader is None:
         loader = _by_pk[model] = RowLoader(model, f"{model._meta.pk.column} = %s")
     return loader.one([key])
-
