@@ -47,48 +47,39 @@ class AppealDecisionIn(Schema):
 
 RECTIFICATION_ACTIONS = ActionSet(
     Rectification,
+    target="rectification",  # the services' keyword; the schemas' fields are their arguments
     table=RECTIFICATION,
     actions=[
         Action(
             "verify",
             _("核实"),
             RectificationVerifyIn,
-            run=lambda *, actor, obj, data, files: rectifications.rectification_verify(
-                actor=actor, rectification=obj, note=data.note
-            ),
+            service=rectifications.rectification_verify,
         ),
         Action(
             "reply",
             _("提交整改答复"),
             RectificationReplyIn,
-            run=lambda *, actor, obj, data, files: rectifications.rectification_reply(
-                actor=actor, rectification=obj, outcome=data.outcome, reply=data.reply
-            ),
+            service=rectifications.rectification_reply,
         ),
         Action(
             "callback",
             _("记录回访"),
             RectificationCallbackIn,
-            run=lambda *, actor, obj, data, files: rectifications.rectification_callback(
-                actor=actor, rectification=obj, result=data.result, note=data.note
-            ),
+            service=rectifications.rectification_callback,
         ),
         Action(
             "close",
             _("复核办结"),
             RectificationCloseIn,
-            run=lambda *, actor, obj, data, files: rectifications.rectification_close(
-                actor=actor, rectification=obj, note=data.note
-            ),
+            service=rectifications.rectification_close,
         ),
         Action(
             "send_back",
             _("退回重改"),
             RectificationSendBackIn,
             style="outline-danger",
-            run=lambda *, actor, obj, data, files: rectifications.rectification_send_back(
-                actor=actor, rectification=obj, reason=data.reason
-            ),
+            service=rectifications.rectification_send_back,
         ),
     ],
 )
