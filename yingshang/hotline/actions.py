@@ -223,6 +223,7 @@ def _attach(*, actor, obj, data, files):
 
 ORDER_ACTIONS = ActionSet(
     WorkOrder,
+    target="order",  # the services' keyword; where a schema's fields are their arguments
     table=ORDER,
     actions=[
         Action("dispatch", _("派单"), DispatchIn, run=_dispatch),
@@ -230,15 +231,13 @@ ORDER_ACTIONS = ActionSet(
         Action(
             "sign",
             _("签收"),
-            run=lambda *, actor, obj, data, files: services.workorder_sign(actor=actor, order=obj),
+            service=services.workorder_sign,
         ),
         Action(
             "return",
             _("退单"),
             ReasonIn,
-            run=lambda *, actor, obj, data, files: services.workorder_return(
-                actor=actor, order=obj, reason=data.reason
-            ),
+            service=services.workorder_return,
         ),
         Action(
             "rule_return",
@@ -291,29 +290,19 @@ ORDER_ACTIONS = ActionSet(
             "callback",
             _("回访"),
             CallbackIn,
-            run=lambda *, actor, obj, data, files: services.workorder_callback(
-                actor=actor,
-                order=obj,
-                resolved=data.resolved,
-                satisfied=data.satisfied,
-                note=data.note,
-            ),
+            service=services.workorder_callback,
         ),
         Action(
             "redo",
             _("重办"),
             ReasonIn,
-            run=lambda *, actor, obj, data, files: services.workorder_redo(
-                actor=actor, order=obj, reason=data.reason
-            ),
+            service=services.workorder_redo,
         ),
         Action(
             "close",
             _("办结"),
             NoteIn,
-            run=lambda *, actor, obj, data, files: services.workorder_close(
-                actor=actor, order=obj, note=data.note
-            ),
+            service=services.workorder_close,
         ),
         Action("merge", _("合并重复工单"), MergeIn, run=_merge),
         Action("reclassify", _("调整分类"), ReclassifyIn, run=_reclassify),
@@ -323,9 +312,7 @@ ORDER_ACTIONS = ActionSet(
             "co_opinion",
             _("提交协办意见"),
             CoOpinionIn,
-            run=lambda *, actor, obj, data, files: services.workorder_co_opinion(
-                actor=actor, order=obj, opinion=data.opinion, unit_id=data.unit_id
-            ),
+            service=services.workorder_co_opinion,
             move=None,
         ),
         Action("attach", _("上传附件"), run=_attach, move=None, files=("file",)),
