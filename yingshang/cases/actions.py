@@ -192,15 +192,13 @@ CASE_ACTIONS = ActionSet(
         Action(
             "accept",
             gettext_lazy("受理"),
-            run=lambda *, actor, obj, data, files: services.case_accept(actor=actor, case=obj),
+            service=services.case_accept,
         ),
         Action(
             "accept_with_deficit",
             gettext_lazy("容缺受理"),
             CaseDeficitIn,
-            run=lambda *, actor, obj, data, files: services.case_accept_with_deficit(
-                actor=actor, case=obj, signed_at_window=data.signed_at_window
-            ),
+            service=services.case_accept_with_deficit,
         ),
         Action(
             "request_correction",
@@ -278,23 +276,19 @@ CASE_ACTIONS = ActionSet(
             "decide",
             gettext_lazy("作出决定"),
             CaseDecisionIn,
-            run=lambda *, actor, obj, data, files: services.case_decide(
-                actor=actor, case=obj, decision=data.decision, reasons=data.reasons
-            ),
+            service=services.case_decide,
         ),
         Action("deliver", gettext_lazy("送达"), CaseDeliveryIn, run=_deliver, files=("file",)),
         Action(
             "close",
             gettext_lazy("办结归档"),
-            run=lambda *, actor, obj, data, files: services.case_close(actor=actor, case=obj),
+            service=services.case_close,
         ),
         Action(
             "withdraw",
             gettext_lazy("撤回申请"),
             CaseReasonIn,
-            run=lambda *, actor, obj, data, files: services.case_withdraw(
-                actor=actor, case=obj, reason=data.reason
-            ),
+            service=services.case_withdraw,
             confirm=gettext_lazy("确定撤回该申请吗？"),
             style="danger",
         ),
@@ -302,9 +296,7 @@ CASE_ACTIONS = ActionSet(
             "terminate",
             gettext_lazy("终止办理"),
             CaseReasonIn,
-            run=lambda *, actor, obj, data, files: services.case_terminate(
-                actor=actor, case=obj, reason=data.reason
-            ),
+            service=services.case_terminate,
             style="danger",
         ),
         Action("verify", gettext_lazy("告知承诺核查"), CaseVerificationIn, run=_verify),
