@@ -59,6 +59,7 @@ run: $(VENV)/.installed messages
 
 demo: $(VENV)/.installed messages
 	rm -f data/yingshang.sqlite3 data/yingshang.sqlite3-wal data/yingshang.sqlite3-shm
+	rm -rf data/audit-checkpoints  # the checkpoints of the database just removed
 	YINGSHANG_DEMO=1 $(YS) migrate --no-input -v0
 	YINGSHANG_DEMO=1 $(YS) createcachetable
 	YINGSHANG_DEMO=1 $(YS) demo

@@ -2,8 +2,8 @@
 events; `yingshang audit verify` (verify_chain) checks ≥ 50,000 events/s.
 
 Per backend (each in its own process, Django is configured once per process):
-1. a fresh database; 1,000,000 chained events bulk-inserted (hashes computed with the app's own
-   yingshang.audit.chain.event_hash, rows written with COPY on PostgreSQL and executemany on
+1. a fresh database; 1,000,000 chained events bulk-inserted (keyed MACs computed with the app's
+   own yingshang.audit.chain.event_mac, the key from the environment/key file; rows written with COPY on PostgreSQL and executemany on
    SQLite) — a valid chain that verify accepts;
 2. N transactions of a small service-like write *with* audit.record() and N *without* it,
    interleaved; reported: the time of the record() call inside the transaction and the time it
@@ -71,6 +71,7 @@ def _rows(
             seq=seq,
             created_at=created_at,
             actor_id=actor_id,
+            actor_name="经办人",
             role=role,
             unit_id=None,
             action=action,
@@ -97,6 +98,7 @@ def _rows(
                 ip,
                 prev,
                 h,
+                2,
             )
         )
         prev = h
@@ -122,13 +124,15 @@ COLUMNS = (
     "ip",
     "prev_hash",
     "hash",
+    "scheme",
 )
 
 
 def bulk_load(count: int) -> dict:
     from django.db import connection
 
-    from yingshang.audit.chain import GENESIS, event_hash
+    from yingshang.audit.chain import GENESIS
+    from yingshang.audit.chain import event_mac as event_hash
     from yingshang.audit.models import AuditEvent
     from yingshang.org.models import User
 

@@ -2,48 +2,83 @@
 
 Error body everywhere: {"code": "STABLE_CODE", "message": "中文说明", "details": {...}}.
 Validation errors → 422 naming the fields; domain errors → 409 (or their own status);
-out-of-scope and missing → 404 alike; unauthenticated → 401."""
+out-of-scope and missing → 404 alike; unauthenticated → 401; malformed or oversized requests →
+400/413; too many writes → 429. No input a client can send yields a 500.
+
+Every write is counted against its account and its address (apiaccess.ratelimit.api_write),
+whichever way it authenticates. The OpenAPI document lists the error responses of every
+operation with the error schema (`_document_errors`)."""
 
 import logging
+from decimal import InvalidOperation
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from yingshang.apiaccess import keys, ratelimit
 from yingshang.apiaccess.services import authenticate
 from yingshang.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 
+def _authenticated(request, user):
+    if user is not None:
+        keys.check(user, request.path)  # an integration key only within its areas (403)
+        request.user = user
+        ratelimit.api_write(request, user)  # raises RATE_LIMITED (429) past the limits
+    return user
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        return _authenticated(request, authenticate(token))
 
 
 class ApiKeyHeader(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request, key):
-        user = authenticate(key)
-        if user is not None:
-            request.user = user
-        return user
+        return _authenticated(request, authenticate(key))
+
+
+class Session(SessionAuth):
+    """The browser's session, with its CSRF check. Without a logged-in session the request is
+    unauthenticated (401) before any CSRF question arises: a 403 would tell an anonymous
+    client it is forbidden when it is only not logged in."""
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request, key):
+        return _authenticated(request, request.user if request.user.is_authenticated else None)
 
 
 # a bearer token / API key (systems) or the session (browser, with its CSRF check). Token
 # authenticators come first: ninja's session auth runs the CSRF check on every POST before it
 # looks for a session and would refuse a token-authenticated POST; a request without a token
 # header still falls through to the session auth and its CSRF check.
-AUTH = [BearerToken(), ApiKeyHeader(), django_auth]
+AUTH = [BearerToken(), ApiKeyHeader(), Session()]
+
+
+class ErrorOut(Schema):
+    """The one error body of the API."""
+
+    code: str
+    message: str
+    details: dict = {}
 
 
 def error(request, status: int, code: str, message: str, details: dict | None = None):
@@ -52,7 +87,12 @@ def error(request, status: int, code: str, message: str, details: dict | None = 
     )
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return _document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = Api(
     title="营商通 Yingshang API",
     version="1",
     description=_("县级营商环境平台接口。错误统一为 {code, message, details}。"),
@@ -104,6 +144,27 @@ def _http_error(request, exc: HttpError):
     )
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return error(request, 413, "REQUEST_TOO_LARGE", _("提交的数据过大"))
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(MultiPartParserError)
+def _malformed(request, exc):
+    return error(request, 400, "MALFORMED_REQUEST", _("请求格式有误，无法解析"))
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(InvalidOperation)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):
+    """A value the schema let through but the database cannot hold (a number out of range, a
+    character it refuses): the client's input, not our fault."""
+    log.warning("API input refused by the database: %s", exc)
+    return error(request, 400, "INVALID_VALUE", _("提交的数值或字符超出允许范围"))
+
+
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     log.exception("unhandled API error")
@@ -148,3 +209,34 @@ def _mount_app_routers() -> None:
 
 
 _mount_app_routers()
+
+
+# --- the error responses in the OpenAPI document ------------------------------------------------
+ERROR_RESPONSES = {
+    "400": "请求格式或内容有误（code 说明原因）",
+    "401": "未登录或令牌无效",
+    "403": "无权执行此操作",
+    "404": "对象不存在或无权访问",
+    "409": "当前状态不允许此操作",
+    "413": "提交的数据过大",
+    "422": "字段校验失败（details.fields 列出字段）",
+    "429": "操作过于频繁",
+}
+
+
+def _document_errors(schema: dict) -> dict:
+    """Every operation answers with the error format on these statuses; say so once, for all of
+    them, instead of on each route (401 only where the operation needs authentication)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = (
+        ErrorOut.model_json_schema()
+    )
+    ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, description in ERROR_RESPONSES.items():
+                if status == "401" and not operation.get("security"):
+                    continue
+                operation["responses"].setdefault(int(status), {"description": description, **ref})
+    return schema

@@ -2,6 +2,7 @@
 environment variable read through the typed helpers in envconf (see README for the table)."""
 
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -26,8 +27,14 @@ DEBUG = env_bool("DEBUG", False)
 # DEMO enables the demo county and prints its logins; never set it in production.
 DEMO = env_bool("YINGSHANG_DEMO", False)
 TESTING = "pytest" in sys.modules or env_bool("YINGSHANG_TESTING", False)
-# Production mode refuses insecure defaults (secret, hosts); `make run` runs in demo mode.
+# Production mode refuses insecure defaults (secret, hosts, debug pages); `make run` runs in
+# demo mode.
 PRODUCTION = env_bool("YINGSHANG_PRODUCTION", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG must not be set in production (YINGSHANG_PRODUCTION=1): its error pages show "
+        "settings, SQL and personal data to anyone. 生产模式不得开启 DEBUG。"
+    )
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -80,15 +87,28 @@ INSTALLED_APPS = [
     "yingshang.open311",
     "yingshang.ratings",
     "yingshang.supervision",
+    "yingshang.inspections",
+    "yingshang.indicators",
+    "yingshang.assessment",
+    "yingshang.arrears",
+    "yingshang.projects",
+    "yingshang.policies",
     # interfaces
     "yingshang.portal",
     "yingshang.workbench",
+    "yingshang.useradmin",
     "yingshang.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # first after security: malformed input (NUL, oversized or unparsable bodies, numbers out of
+    # range) gets a 4xx before any view, form or query sees it
+    "yingshang.apiaccess.middleware.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before any view reads: pins a request that writes, or follows its browser's write, to
+    # the primary database (yingshang.dbrouting; does nothing without DATABASE_REPLICA_URL)
+    "yingshang.dbrouting.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yingshang.org.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,10 +116,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yingshang.useradmin.middleware.MustChangePasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yingshang.audit.middleware.RequestContextMiddleware",
+    # after authentication: a staff-only area refuses applicants whatever the view checks, and
+    # the public's writes to pages are counted against their address and account
+    "yingshang.apiaccess.middleware.StaffAreaMiddleware",
+    "yingshang.apiaccess.middleware.PublicWriteLimitMiddleware",
     # axes last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,6 +193,61 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- read replica and connection pooler (yingshang/dbrouting.py, docs/operations.md) --------
+# A streaming standby that reports, statistics and exports read (inside dbrouting.reporting());
+# empty: one database, everything as without it.
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql"))
+# a replica further behind than this is not read (its lag is measured at most once every
+# REPLICA_CHECK_SECONDS per process); the browser that wrote reads the primary for
+# READ_YOUR_WRITES_SECONDS after (default: the largest lag the replica may then have)
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10, minimum=0)
+REPLICA_CHECK_SECONDS = 0 if TESTING else env_int("REPLICA_CHECK_SECONDS", 5, minimum=1)
+READ_YOUR_WRITES_SECONDS = env_int(
+    "READ_YOUR_WRITES_SECONDS", REPLICA_MAX_LAG_SECONDS + max(REPLICA_CHECK_SECONDS, 5), minimum=0
+)
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        # an unreachable replica costs a request this long once, then is skipped (dbrouting)
+        "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2, minimum=1),
+    }
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+elif TESTING:
+    # the routing tests turn the replica on with a second connection to the test database
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+if "replica" in DATABASES:
+    DATABASE_ROUTERS = ["yingshang.dbrouting.ReplicaRouter"]
+
+# DATABASE_POOLER=pgbouncer: the application connects through pgbouncer in transaction pooling
+# mode, where consecutive transactions of one client may run on different server connections.
+# Nothing may outlive a transaction there: no server-side cursors (.iterator() declares one
+# WITH HOLD otherwise), no prepared statements (psycopg prepares a query after 5 runs), no
+# startup "options" (pgbouncer refuses them: set jit=off and timezone=UTC on the role instead,
+# see docs/operations.md). Advisory locks here are all transaction-level (pg_advisory_xact_lock).
+# CONN_MAX_AGE keeps the cheap connection to pgbouncer; pgbouncer bounds the server connections.
+DATABASE_POOLER = env_str("DATABASE_POOLER", "")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER must be empty or pgbouncer; got {DATABASE_POOLER!r}"
+    )
+if DATABASE_POOLER == "pgbouncer":
+    for _db in DATABASES.values():
+        if _db["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_POOLER=pgbouncer needs DATABASE_URL on PostgreSQL")
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
+        _db["OPTIONS"].pop("options", None)
+
 # --- cache, tasks --------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
@@ -227,7 +307,12 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
+# per account, whatever name it was typed as (username or mobile: org.auth.lockout_name); per
+# address with a higher limit (org.auth counts failures per IP: an office shares one address)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "yingshang.org.auth.lockout_name"
+AXES_CLIENT_IP_CALLABLE = "yingshang.org.auth.client_ip"
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 30, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -311,8 +396,21 @@ MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "files")
 # needs a non-empty value distinct from STATIC_URL.
 MEDIA_URL = "/_media_is_not_served_directly/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# a request body that is not an uploaded file (JSON, form fields): the API takes a document as
+# base64 in JSON (4/3 of its size), so one file's worth plus its fields; a larger body is
+# refused with 413 before it is parsed (uploaded files are checked one by one instead). Text
+# fields have their own max_length in the schemas and forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES * 4 // 3 + 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# 政策日历: working days the owner unit has for the weekly review of a policy, from the Monday
+POLICY_REVIEW_DAYS = env_int("POLICY_REVIEW_DAYS", 3, minimum=1)
+
+# --- 清欠 (arrears) ----------------------------------------------------------------------------
+# working days the 清欠办 has to verify a firm's report with the debtor
+ARREARS_VERIFY_WORKING_DAYS = env_int("ARREARS_VERIFY_WORKING_DAYS", 10, minimum=1)
+# overdue interest per day where the contract agreed none: empty = not computed (the default);
+# "0.0005" applies the 万分之五 of 国务院令第728号
+ARREARS_INTEREST_DAILY_RATE = env_str("ARREARS_INTEREST_DAILY_RATE", "") or None
 
 # --- notifications -------------------------------------------------------------------------
 EMAIL_URL = env_url("EMAIL_URL", schemes=("smtp", "smtps", "smtp+tls"))
@@ -357,19 +455,62 @@ ROLE_CACHE_SECONDS = env_int("ROLE_CACHE_SECONDS", 60, minimum=0)
 # on every worker)
 CLOCK_SWEEP_PARALLEL = env_int("CLOCK_SWEEP_PARALLEL", 2, minimum=1)
 API_RATE_LIMIT_PER_MINUTE = env_int("PUBLIC_RATE_LIMIT_PER_MINUTE", 30, minimum=1)
+# --- audit chain key and checkpoints (docs/audit.md) --------------------------------------
+# The key of the audit chain's HMAC (64 hex characters), kept outside the database: either the
+# variable or a file (created with mode 0600 on first use; keep it apart from the database and
+# back it up: without it the chain cannot be verified). Signed checkpoints are JSON lines written
+# to AUDIT_CHECKPOINT_DIR (outside the database) every AUDIT_CHECKPOINT_SECONDS and on demand.
+AUDIT_KEY = env_str("YINGSHANG_AUDIT_KEY")
+AUDIT_KEY_FILE = env_path("YINGSHANG_AUDIT_KEY_FILE", DATA_DIR / "audit_key")
+AUDIT_CHECKPOINT_DIR = env_path("YINGSHANG_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
+AUDIT_CHECKPOINT_SECONDS = env_int("YINGSHANG_AUDIT_CHECKPOINT_SECONDS", 3600, minimum=60)
+if PRODUCTION and not AUDIT_KEY and not AUDIT_KEY_FILE.exists():
+    # every server must use the same key, and a key created next to the database protects nothing
+    raise ImproperlyConfigured(
+        "YINGSHANG_AUDIT_KEY is not set. In production (YINGSHANG_PRODUCTION=1) the audit chain's "
+        "key must be configured explicitly and be the same on every server: export "
+        "YINGSHANG_AUDIT_KEY=$(openssl rand -hex 32), or YINGSHANG_AUDIT_KEY_FILE=<an existing "
+        "file>; keep it apart from the database (docs/audit.md). "
+        "生产模式必须通过 YINGSHANG_AUDIT_KEY 配置审计密钥。"
+    )
+if TESTING:
+    # a fixed key, so tests never create key files; no checkpoints unless a test gives a folder
+    # (one test's checkpoint would contradict the next test's database)
+    AUDIT_KEY = AUDIT_KEY or "7e57" * 16
+    AUDIT_CHECKPOINT_DIR = None
+# writes through the API (apiaccess.ratelimit.api_write): an applicant's account, an address
+# writing as applicants, and a staff or integration account
+API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 20, minimum=1)
+API_WRITES_PER_HOUR = env_int("API_WRITES_PER_HOUR", 200, minimum=1)
+API_WRITES_PER_IP_PER_MINUTE = env_int("API_WRITES_PER_IP_PER_MINUTE", 60, minimum=1)
+API_STAFF_WRITES_PER_MINUTE = env_int("API_STAFF_WRITES_PER_MINUTE", 600, minimum=1)
 
+# A quiet log by default (LOG_LEVEL=DEBUG shows everything): periodic jobs log only when they
+# did something (yingshang.logconfig.quiet_task_logs), jieba only its warnings.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"warnings_only": {"()": "yingshang.logconfig.MinLevel", "level": "WARNING"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
-        "jieba": {"level": "WARNING"},
+        # jieba sets DEBUG on its logger when imported (after this configuration) and prints
+        # through a handler of its own as well: a filter on the logger holds whatever it sets
+        "jieba": {"level": "WARNING", "filters": ["warnings_only"]},
     },
 }
+# jieba imports pkg_resources, which newer setuptools answers with a multi-line deprecation
+# warning on every start; it is the library's business, not the operator's.
+warnings.filterwarnings("ignore", message=r"pkg_resources is deprecated", category=UserWarning)
+warnings.filterwarnings(
+    "ignore", message=r"pkg_resources is deprecated", category=DeprecationWarning
+)
+warnings.filterwarnings(
+    "ignore", message=r"Deprecated call to `pkg_resources", category=DeprecationWarning
+)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

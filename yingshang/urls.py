@@ -3,12 +3,24 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 
 from yingshang.api import api, unknown_path
 from yingshang.org import views as org_views
 
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; not permanent, since the static
+    file's name carries its hash."""
+    return HttpResponseRedirect(static("yingshang/favicon.ico"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("api/v1/", api.urls),
     # any other path under the API answers in the API's error format, not with an HTML page
     re_path(r"^api/v1/", unknown_path),

@@ -13,3 +13,13 @@ class ApiaccessConfig(AppConfig):
 
         if find_spec(f"{self.name}.scopes"):
             import_module(f"{self.name}.scopes")
+        from yingshang.audit import labels
+
+        labels.register(
+            {
+                "apikey.issue": _("签发接口密钥"),
+                "apikey.revoke": _("吊销接口密钥"),
+                "apikey.rotate": _("轮换接口密钥"),
+                "apikey.scope": _("调整接口密钥权限"),
+            }
+        )

@@ -40,6 +40,18 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.CharField(max_length=200, blank=True)
+    # integration keys: the API areas the key may call (apiaccess.keys.AREAS: "open311" or an
+    # /api/v1/ router prefix such as "hotline"); empty for personal tokens (they act as a person)
+    areas = models.JSONField(_("可调用接口"), default=list, blank=True)
+    role = models.CharField(_("角色"), max_length=20, blank=True)
+    rotated_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rotated_to",
+        verbose_name=_("轮换自"),
+    )
 
     class Meta:
         verbose_name = _("接口凭证")
@@ -70,9 +82,9 @@ class IdempotencyRecord(models.Model):
 
 
 class RateCount(models.Model):
-    """A fixed-window request counter of the abuse limits (`apiaccess.ratelimit`): one row per
-    key and window, counted by one upsert. Ephemeral: windows older than a day are purged."""
+    """A request counter of the abuse limits (`apiaccess.ratelimit`): one row per key and
+    bucket (a twelfth of the window), counted by one upsert. Ephemeral: purged after two days."""
 
-    key = models.CharField(max_length=200, primary_key=True)  # "<name>:<window start>"
+    key = models.CharField(max_length=200, primary_key=True)  # "<name>:<bucket start>"
     count = models.PositiveIntegerField(default=0)
     window_start = models.DateTimeField(db_index=True)

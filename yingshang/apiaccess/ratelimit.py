@@ -1,12 +1,17 @@
-"""Fixed-window abuse limits counted in the database, one statement per hit, shared by every
-app server (no Redis needed; with Redis it is still one round trip, and the counts survive a
-cache flush). The one rate limiter of the project, and the one rule for a client's address.
+"""Abuse limits counted in the database, shared by every app server (no Redis needed, and the
+counts survive a cache flush). The one rate limiter of the project, and the one rule for a
+client's address.
 
     if not ratelimit.hit(f"ratings:ip:{request_ip(request)}", limit=30, window=60):
         raise DomainError("RATE_LIMITED", ...)
 
-A window is a fixed slot of `window` seconds: its count never outlives it, whoever else hits
-the key (unlike a cache `incr`, which can push a key's expiry forward).
+"`limit` per `window`" means: in any `window` seconds, at most `limit` hits. A fixed slot
+aligned to the clock does not say that (five portal submissions at 10:55 would be allowed again
+at 11:00), so each key counts in BUCKETS slices of the window and a hit sums the slices of the
+last whole window: a counted hit stops counting between `window` and `window` × 13/12 seconds
+later, never sooner. Counting is one upsert; the sum one indexed read. Keys name their subject
+(`…:ip:<address>`, `…:user:<id>`, `…:obj:<kind>:<id>`): a limit must be used up by the one it
+protects against, not by whoever else knocks on the same door.
 """
 
 import datetime as dt
@@ -14,10 +19,13 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingshang.apiaccess.models import RateCount
+from yingshang.errors import DomainError
 
 log = logging.getLogger(__name__)
 TABLE = RateCount._meta.db_table
@@ -36,28 +44,63 @@ def request_ip(request) -> str:
     return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
-def _row_key(key: str, window: int) -> tuple[str, int]:
-    start = int(time.time() // window) * window
-    return f"{key}:{start}"[:200], start
+BUCKETS = 12
+
+
+def _bucket_size(window: int) -> int:
+    return max(1, window // BUCKETS)
+
+
+def _row_key(key: str, start: int) -> str:
+    # the key is cut so that the bucket suffix always survives (a long key must not make two
+    # buckets share a row)
+    return f"{key[:180]}:{start}"
+
+
+def _window_keys(key: str, window: int) -> tuple[str, int, list[str]]:
+    """The current bucket's row key and start, and the row keys of the buckets that count."""
+    size = _bucket_size(window)
+    current = int(time.time() // size)
+    span = -(-window // size)  # whole buckets in a window
+    keys = [_row_key(key, (current - i) * size) for i in range(span + 1)]
+    return keys[0], current * size, keys
+
+
+def _sum(keys: list[str]) -> int:
+    return RateCount.objects.filter(key__in=keys).aggregate(n=Sum("count"))["n"] or 0
 
 
 def peek(key: str, *, window: int) -> int:
-    """The current window's count of `key`, without counting."""
-    row_key, _start = _row_key(key, window)
-    return RateCount.objects.filter(key=row_key).values_list("count", flat=True).first() or 0
+    """The count of `key` in the last `window` seconds, without counting."""
+    _current, _start, keys = _window_keys(key, window)
+    return _sum(keys)
 
 
 def count(key: str, *, window: int) -> int:
-    """Add one to `key`'s current window and return the window's count."""
-    row_key, start = _row_key(key, window)
+    """Count one hit of `key` and return its count in the last `window` seconds."""
+    row_key, start, keys = _window_keys(key, window)
     table = connection.ops.quote_name(TABLE)
+    upsert = (
+        f"INSERT INTO {table} (key, count, window_start) VALUES (%s, 1, %s) "  # noqa: S608 (table name from the model)
+        f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1"
+    )
+    params = [row_key, dt.datetime.fromtimestamp(start, tz=dt.UTC)]
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # PostgreSQL: the upsert and the sum in one statement, in a transaction of its own that
+        # does not wait for the WAL flush (a count lost in a crash costs nothing; waiting for
+        # the flush cost every API write a second disk sync: bench/analysis.md, session 9)
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL synchronous_commit TO OFF")
+            cur.execute(
+                f"WITH hit AS ({upsert} RETURNING count) "  # noqa: S608
+                f"SELECT (SELECT count FROM hit) + COALESCE("
+                f"(SELECT SUM(count) FROM {table} WHERE key = ANY(%s)), 0)",
+                [*params, keys[1:]],
+            )
+            return int(cur.fetchone()[0])
     with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} (key, count, window_start) VALUES (%s, 1, %s) "  # noqa: S608 (table name from the model)
-            f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1 RETURNING count",
-            [row_key, dt.datetime.fromtimestamp(start, tz=dt.UTC)],
-        )
-        return cur.fetchone()[0]
+        cur.execute(upsert, params)
+    return _sum(keys)
 
 
 def hit(key: str, *, limit: int, window: int) -> bool:
@@ -71,6 +114,65 @@ def hit(key: str, *, limit: int, window: int) -> bool:
         return True
 
 
-def purge(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+def refuse(message: str | None = None) -> DomainError:
+    return DomainError("RATE_LIMITED", message or _("操作过于频繁，请稍后再试"), status=429)
+
+
+# --- every write through the API -------------------------------------------------------------
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_staff(user) -> bool:
+    return getattr(user, "kind", "staff") == "staff"
+
+
+def api_write(request, user) -> None:
+    """Count a write through the API against its account and its address; raise RATE_LIMITED
+    (429) past either limit. Applicants (people, firms) get the public limits; staff and
+    integration accounts (the city platform pushes for many people) a higher per-account
+    limit and none per address (an office shares one NAT address). Reads are not counted."""
+    if request.method in SAFE_METHODS or getattr(request, "_write_counted", False):
+        return
+    request._write_counted = True  # one count per request, whichever authenticator answers
+    if _is_staff(user):
+        if not hit(
+            f"api:write:user:{user.pk}",
+            limit=settings.API_STAFF_WRITES_PER_MINUTE,
+            window=60,
+        ):
+            raise refuse()
+        return
+    ip = request_ip(request)
+    if not (
+        hit(f"api:write:ip:{ip}", limit=settings.API_WRITES_PER_IP_PER_MINUTE, window=60)
+        and hit(f"api:write:user:{user.pk}", limit=settings.API_WRITES_PER_MINUTE, window=60)
+        and hit(f"api:write:user-h:{user.pk}", limit=settings.API_WRITES_PER_HOUR, window=3600)
+    ):
+        raise refuse()
+
+
+def page_write(request, user) -> None:
+    """Count a write to a page (a form) from the public — anonymous, or an applicant's account
+    — against its address and its account; raise RATE_LIMITED past either. Staff forms are not
+    counted here (their services and the API's limits hold)."""
+    if request.method in SAFE_METHODS:
+        return
+    authenticated = user is not None and user.is_authenticated
+    if authenticated and _is_staff(user):
+        return
+    if not hit(
+        f"page:write:ip:{request_ip(request)}",
+        limit=settings.API_WRITES_PER_IP_PER_MINUTE,
+        window=60,
+    ):
+        raise refuse()
+    if authenticated and not hit(
+        f"page:write:user:{user.pk}", limit=settings.API_WRITES_PER_MINUTE, window=60
+    ):
+        raise refuse()
+
+
+def purge(older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
+    """Delete buckets no window still counts (the longest window in use is a day)."""
     deleted, _ = RateCount.objects.filter(window_start__lt=timezone.now() - older_than).delete()
     return deleted

@@ -38,8 +38,11 @@ def token_create(
     unit=None,
     role: str = "",
     expires_at=None,
+    areas: list[str] | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token; returns it and the secret, which is shown once and never stored."""
+    """Create a token; returns it and the secret, which is shown once and never stored.
+    An integration key is limited to `areas` (apiaccess.keys.AREAS; default all of them):
+    the workbench issues them through apiaccess.keys.key_issue."""
     if kind == ApiToken.Kind.INTEGRATION:
         if not grants(actor).has(Role.ADMIN):
             raise DomainError(
@@ -52,7 +55,11 @@ def token_create(
         from yingshang.org import services as org_services
 
         user = org_services.system_account_create(actor=actor, name=name, unit=unit, role=role)
+        from yingshang.apiaccess.keys import AREAS
+
+        areas = list(AREAS) if areas is None else areas
     else:
+        areas = []
         user = actor
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -64,6 +71,8 @@ def token_create(
         digest=digest(secret),
         created_by=actor,
         expires_at=expires_at,
+        role=role if kind == ApiToken.Kind.INTEGRATION else "",
+        areas=areas,
     )
     audit.record(
         actor=actor,

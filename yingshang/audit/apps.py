@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self) -> None:
-        from yingshang.audit import scopes  # noqa: F401
+        from yingshang.audit import keys, scopes  # noqa: F401  (keys: reset on setting_changed)

@@ -1,10 +1,12 @@
-"""The append-only, hash-chained event log (DESIGN.md §4).
+"""The append-only, keyed event log (DESIGN.md §4, docs/audit.md).
 
-Each event stores the hash of the one before it (`prev_hash`) and its own `hash` over a
-canonical serialisation of every field, so a changed, removed or inserted row breaks the chain
-at that point; `seq` has no gaps, so a removed row is caught where the gap is. (Removing the newest
-rows leaves a shorter valid chain: compare the last seq/hash with a copy kept elsewhere, e.g. the
-nightly `audit verify` output.)
+Each event stores the MAC of the one before it (`prev_hash`) and its own `hash`: an HMAC-SHA256,
+with a key kept outside the database, over every field (scheme 2; events written before the keyed
+chain keep their unkeyed SHA-256, scheme 1). A changed, removed, inserted or forged row breaks the
+chain at that point; `seq` has no gaps. Removing the newest rows or recomputing the whole chain is
+caught by the signed checkpoints written outside the database (checkpoints.py). Return records
+form a second keyed chain (`rseq`, `prev_mac`, `mac`), each bound to its event's seq and hash.
+Triggers refuse UPDATE and DELETE on both tables (migrations 0003, 0008).
 """
 
 from django.conf import settings
@@ -45,6 +47,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # how `hash` is computed (chain.py): 1 unkeyed SHA-256 (before the keyed chain), 2 HMAC
+    scheme = models.PositiveSmallIntegerField()
 
     class Meta:
         verbose_name = _("审计事件")
@@ -81,6 +85,10 @@ class ReturnRecord(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     # working days left until the item's deadline at the moment of the return (negative: overdue)
     working_days_left = models.IntegerField(null=True, blank=True)
+    # the chain of return records (chain.return_mac); null/empty for records written before it
+    rseq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_mac = models.CharField(max_length=64, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [

@@ -1,5 +1,6 @@
 from django.db.models import Count, Q, QuerySet
 
+from yingshang.audit import labels
 from yingshang.audit.models import AuditEvent, ReturnRecord
 from yingshang.org import scope
 
@@ -35,7 +36,8 @@ def search(
     if object_id:
         qs = qs.filter(object_id=object_id)
     if action:
-        qs = qs.filter(action__icontains=action)
+        # people type what the timeline says ("受理"); the code ("case.accept") works too
+        qs = qs.filter(Q(action__icontains=action) | Q(action__in=labels.actions_matching(action)))
     if since:
         qs = qs.filter(created_at__gte=since)
     if until:

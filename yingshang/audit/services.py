@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
-from yingshang.audit.chain import GENESIS, event_hash, jsonable
+from yingshang.audit.chain import GENESIS, KEYED, event_mac, jsonable, return_mac
 from yingshang.audit.context import current
 from yingshang.audit.models import AuditEvent, ReturnRecord
 from yingshang.rowload import RowInserter
@@ -60,6 +60,10 @@ def _lock_chain() -> None:
     # write lock of the database.
 
 
+def _actor_name(actor) -> str:
+    return (getattr(actor, "display_name", "") or "")[:60] if actor is not None else ""
+
+
 def record(
     *,
     actor,
@@ -94,11 +98,12 @@ def record(
     seq, prev_hash = _chain_head()
     seq += 1
     created_at = timezone.now()
-    # Two events in the same microsecond keep their order through seq; the hash covers both.
+    # Two events in the same microsecond keep their order through seq; the MAC covers both.
     fields = {
         "seq": seq,
         "created_at": created_at,
         "actor_id": actor_id,
+        "actor_name": _actor_name(actor),
         "role": role or "",
         "unit_id": unit_id,
         "action": action,
@@ -109,11 +114,7 @@ def record(
         "ip": ip,
         "prev_hash": prev_hash,
     }
-    event = AuditEvent(
-        actor_name=(getattr(actor, "display_name", "") or "")[:60] if actor is not None else "",
-        hash=event_hash(**fields),
-        **fields,
-    )
+    event = AuditEvent(hash=event_mac(**fields), scheme=KEYED, **fields)
     _EVENTS.insert(event)
     return event
 
@@ -136,7 +137,7 @@ def record_many(
         return 0
     actor_id = getattr(actor, "pk", None)
     unit_id = getattr(unit, "pk", unit)
-    actor_name = (getattr(actor, "display_name", "") or "")[:60] if actor is not None else ""
+    actor_name = _actor_name(actor)
     ip = current().ip
     seq, prev_hash = _chain_head()
     created_at = timezone.now()
@@ -148,6 +149,7 @@ def record_many(
             "seq": seq,
             "created_at": created_at,
             "actor_id": actor_id,
+            "actor_name": actor_name,
             "role": role or "",
             "unit_id": unit_id,
             "action": action,
@@ -158,8 +160,8 @@ def record_many(
             "ip": ip,
             "prev_hash": prev_hash,
         }
-        prev_hash = event_hash(**fields)
-        rows.append(AuditEvent(actor_name=actor_name, hash=prev_hash, **fields))
+        prev_hash = event_mac(**fields)
+        rows.append(AuditEvent(hash=prev_hash, scheme=KEYED, **fields))
     AuditEvent.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -172,22 +174,54 @@ def record_return(
     due_at: dt.datetime | None = None,
     label: str = "",
 ) -> ReturnRecord:
-    """Feed the suspicious-returns report with a return/withdrawal already recorded as `event`."""
+    """Feed the suspicious-returns report with a return/withdrawal already recorded as `event`,
+    in the same transaction. The record is appended to the chain of return records: its MAC
+    covers its fields, the previous record's MAC and its event's seq and hash."""
     from yingshang.workcal import calendar
 
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record_return() must be called inside the service's transaction")
     left = None
     if due_at is not None:
         now_day = timezone.localdate(event.created_at)
         due_day = timezone.localdate(due_at)
         left = calendar.working_days_between(now_day, due_day)
-    return ReturnRecord.objects.create(
+    _lock_chain()  # already held if `event` was recorded in this transaction (re-entrant)
+    rseq, prev_mac = 1, GENESIS
+    head = (
+        ReturnRecord.objects.filter(rseq__isnull=False)
+        .order_by("-rseq")
+        .values_list("rseq", "mac")
+        .first()
+    )
+    if head is not None and head[0] is not None:
+        rseq, prev_mac = head[0] + 1, head[1]
+    record = ReturnRecord(
         event=event,
         kind=kind,
         object_type=event.object_type,
         object_id=event.object_id,
         object_label=label[:120],
-        unit=unit,
+        unit_id=getattr(unit, "pk", unit),
         at=event.created_at,
         due_at=due_at,
         working_days_left=left,
+        rseq=rseq,
+        prev_mac=prev_mac,
     )
+    record.mac = return_mac(
+        rseq=rseq,
+        event_seq=event.seq,
+        event_hash=event.hash,
+        kind=record.kind,
+        object_type=record.object_type,
+        object_id=record.object_id,
+        object_label=record.object_label,
+        unit_id=record.unit_id,
+        at=record.at,
+        due_at=due_at,
+        working_days_left=left,
+        prev_mac=prev_mac,
+    )
+    record.save(force_insert=True)
+    return record

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from yingshang import inputs
 from yingshang.cases import services
 from yingshang.cases.models import Case
 from yingshang.cases.transitions import CASE
@@ -50,10 +51,10 @@ class CaseDeficitIn(Schema):
 
 
 class CaseCorrectionIn(Schema):
-    items: list[str] = Field(
-        default_factory=list, description="一次性告知的全部事项（页面：每行一项）"
+    items: list[inputs.Line] = Field(
+        default_factory=list, max_length=100, description="一次性告知的全部事项（页面：每行一项）"
     )
-    reason: str = Field("", description="说明")
+    reason: inputs.Content = Field("", description="说明")
 
     @field_validator("items")
     @classmethod
@@ -62,25 +63,38 @@ class CaseCorrectionIn(Schema):
 
 
 class CaseReasonIn(Schema):
-    reason: str = ""
+    reason: inputs.Content = ""
 
 
 class CaseCorrectionApprovalIn(Schema):
     correction_id: int = Field(..., description="等待审批的第二次补正告知")
     approve: bool = False
-    reason: str = ""
+    reason: inputs.Content = ""
 
 
 class CaseTaskDecisionIn(Schema):
     task_id: int | None = Field(None, description="并联审批任务")
     decision: str = Field("", description="approved 或 not_approved")
-    opinion: str = ""
+    opinion: inputs.Content = ""
+    produced_keys: list[inputs.Line] = Field(
+        default_factory=list,
+        description="本事项在一件事内产出的信息的标识（与 produced_values 对应）",
+    )
+    produced_values: list[inputs.Line] = Field(
+        default_factory=list, description="产出信息的值，如核发营业执照的统一社会信用代码"
+    )
 
 
 class CaseOpinionTaskIn(Schema):
     unit_id: int = Field(..., description="征求意见的单位")
     days: int = Field(..., description="时限（工作日）")
-    title: str = ""
+    title: inputs.Line = ""
+
+
+class CaseTaskReassignIn(Schema):
+    task_id: int | None = Field(None, description="并联审批任务")
+    unit_id: int | None = Field(None, description="改派给的单位")
+    reason: str = Field("", description="改派理由")
 
 
 class CaseProcedureIn(Schema):
@@ -89,25 +103,31 @@ class CaseProcedureIn(Schema):
 
 class CaseDecisionIn(Schema):
     decision: str = Field("", description="approved 或 not_approved")
-    reasons: str = ""
+    reasons: inputs.Content = ""
 
 
 class CaseDeliveryIn(Schema):
     method: str = Field("", description="window_pickup / mail / e_licence")
-    tracking_number: str = ""
-    address: str = ""
+    tracking_number: inputs.Text[60] = ""
+    address: inputs.Line = ""
     file: FileIn | None = Field(None, description="电子证照文件（页面：上传）")
 
 
 class CaseAssistantIn(Schema):
     assistant: str = Field("", description="帮办代办员的账号")
-    reason: str = ""
+    reason: inputs.Content = ""
+
+
+class CaseSupplementReviewIn(Schema):
+    material_key: str = Field("", max_length=60, description="容缺材料标识")
+    accept: bool = Field(False, description="true 审核接收；false 退回（须填理由）")
+    reason: str = Field("", description="退回理由")
 
 
 class CaseVerificationIn(Schema):
     verification_id: int | None = Field(None, description="告知承诺核查")
     truthful: bool | None = None
-    reason: str = Field("", description="核查情况")
+    reason: inputs.Content = Field("", description="核查情况")
 
 
 # --- what each action runs ------------------------------------------------------------------
@@ -128,8 +148,24 @@ def _task_decide(*, actor, obj, data, files):
     if task is None:
         raise _not_found("TASK_NOT_FOUND", _("该办件没有这个审批任务"))
     return services.task_decide(
-        actor=actor, task=task, decision=data.decision, opinion=data.opinion
+        actor=actor,
+        task=task,
+        decision=data.decision,
+        opinion=data.opinion,
+        produced=dict(zip(data.produced_keys, data.produced_values, strict=False)),
     )
+
+
+def _reassign_task(*, actor, obj, data, files):
+    from yingshang.org.models import Unit
+
+    task = obj.tasks.filter(pk=data.task_id).first() if data.task_id else None
+    if task is None:
+        raise _not_found("TASK_NOT_FOUND", _("该办件没有这个审批任务"))
+    unit = Unit.objects.filter(pk=data.unit_id).first() if data.unit_id else None
+    if data.unit_id and unit is None:
+        raise _not_found("UNIT_NOT_FOUND", _("没有这个单位"))
+    return services.task_reassign(actor=actor, task=task, unit=unit, reason=data.reason)
 
 
 def _approve_correction(*, actor, obj, data, files):
@@ -242,6 +278,18 @@ CASE_ACTIONS = ActionSet(
             files=("material_*",),
         ),
         Action(
+            "review_supplement",
+            gettext_lazy("审核容缺补交材料"),
+            CaseSupplementReviewIn,
+            run=lambda *, actor, obj, data, files: services.case_review_supplement(
+                actor=actor,
+                case=obj,
+                material_key=data.material_key,
+                accept=data.accept,
+                reason=data.reason,
+            ),
+        ),
+        Action(
             "start_review",
             gettext_lazy("开始审查"),
             run=lambda *, actor, obj, data, files: services.case_start_review(
@@ -250,6 +298,12 @@ CASE_ACTIONS = ActionSet(
         ),
         Action(
             "task_decide", gettext_lazy("办理并联审批任务"), CaseTaskDecisionIn, run=_task_decide
+        ),
+        Action(
+            "reassign_task",
+            gettext_lazy("改派并联审批任务"),
+            CaseTaskReassignIn,
+            run=_reassign_task,
         ),
         Action(
             "add_opinion_task",

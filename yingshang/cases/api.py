@@ -6,6 +6,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from yingshang import inputs
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.cases import services
 from yingshang.cases.actions import API_ACTIONS, CASE_ACTIONS, FileIn, decode_file
@@ -14,6 +15,7 @@ from yingshang.catalog import selectors as catalog_selectors
 from yingshang.catalog.models import Package
 from yingshang.errors import InvalidInput
 from yingshang.org import scope
+from yingshang.workcal import calendar
 
 router = Router(tags=["办件 cases"])
 PREFIX = "/"  # paths below start with /cases
@@ -21,15 +23,17 @@ PREFIX = "/"  # paths below start with /cases
 
 class SubmitIn(Schema):
     matter_id: int | None = Field(None, description="事项ID（与 package_code 二选一）")
-    package_code: str | None = Field(None, description="一件事代号")
-    form_data: dict = Field(default_factory=dict, description="申请表：字段标识 → 值")
-    channel: str = Field("mobile_api", description="mobile_api / online / terminal")
-    contact_phone: str = ""
-    deficit_sign: bool = Field(False, description="申请人签署当前版本的容缺受理承诺书")
-    certificate_keys: list[str] = Field(
-        default_factory=list, description="以告知承诺代替的证明材料标识"
+    package_code: inputs.Text[40] | None = Field(None, description="一件事代号")
+    form_data: dict[inputs.Text[60], object] = Field(
+        default_factory=dict, max_length=200, description="申请表：字段标识 → 值"
     )
-    files: list[FileIn] = Field(default_factory=list)
+    channel: inputs.Text[20] = Field("mobile_api", description="mobile_api / online / terminal")
+    contact_phone: inputs.Text[20] = ""
+    deficit_sign: bool = Field(False, description="申请人签署当前版本的容缺受理承诺书")
+    certificate_keys: list[inputs.Text[60]] = Field(
+        default_factory=list, max_length=100, description="以告知承诺代替的证明材料标识"
+    )
+    files: list[FileIn] = Field(default_factory=list, max_length=50)
 
 
 class SupplementIn(Schema):
@@ -42,6 +46,7 @@ class TaskOut(Schema):
     title: str
     status: str
     due_at: dt.datetime | None
+    due_provisional: bool = False
     decision: str
     late: bool
 
@@ -56,6 +61,9 @@ class CaseOut(Schema):
     received_at: dt.datetime | None
     accepted_at: dt.datetime | None
     due_at: dt.datetime | None
+    due_provisional: bool = Field(
+        False, description="时限按尚未公布节假日安排的年度推算（预计），公布后自动重算"
+    )
     clock_state: str
     decision: str
     closure_kind: str
@@ -81,6 +89,7 @@ def _out(case: Case, *, with_tasks: bool = True) -> dict:
         "received_at": case.received_at,
         "accepted_at": case.accepted_at,
         "due_at": case.due_at,
+        "due_provisional": calendar.is_provisional(case.due_at),
         "clock_state": case.clock_state or "",
         "decision": case.decision,
         "closure_kind": case.closure_kind,
@@ -94,6 +103,7 @@ def _out(case: Case, *, with_tasks: bool = True) -> dict:
                 "title": t.title,
                 "status": t.status,
                 "due_at": t.due_at,
+                "due_provisional": calendar.is_provisional(t.due_at),
                 "decision": t.decision,
                 "late": t.late,
             }
@@ -140,10 +150,10 @@ def submit(request, payload: SubmitIn):
 @router.get("/cases", response=CaseListOut, summary="办件列表（调用者可见范围）")
 def list_cases(
     request,
-    status: str = "",
-    unit_id: int | None = None,
-    limit: int = Query(50, le=200),
-    offset: int = 0,
+    status: inputs.Text[20] = "",
+    unit_id: inputs.DbId | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: inputs.Offset = 0,
 ):
     qs = scope.visible_to(request.user, Case).select_related("unit")
     if status:

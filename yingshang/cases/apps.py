@@ -31,6 +31,7 @@ class CasesConfig(AppConfig):
                 "case.task_decide": _("并联审批意见"),
                 "case.task_done": _("并联审批意见返回"),
                 "case.add_opinion_task": _("征求意见"),
+                "case.task_reassign": _("改派并联审批任务"),
                 "case.special_procedure_start": _("特别程序开始（暂停计时）"),
                 "case.special_procedure_end": _("特别程序结束（恢复计时）"),
                 "case.decide": _("作出决定"),
@@ -39,10 +40,31 @@ class CasesConfig(AppConfig):
                 "case.withdraw": _("申请人撤回"),
                 "case.terminate": _("终止办理"),
                 "case.supply_documents": _("补交材料"),
+                "case.review_supplement": _("审核容缺补交材料"),
                 "case.assign_assistant": _("指定帮办代办员"),
                 "case.verify": _("告知承诺核查"),
                 "case.revoke_decision": _("撤销决定"),
                 "appointment.book": _("预约"),
                 "appointment.cancel": _("取消预约"),
             }
+        )
+        # how this app's events read in timelines (model fields need nothing)
+        labels.register_field_models("cases.case", "cases.delivery", "cases.correctionrequest")
+        labels.register_fields(
+            "cases.case",
+            {
+                "deficit_signed": _("已签署容缺承诺书"),
+                "items": _("补正事项"),
+                "sequence": _("补正次数"),
+                "material": _("材料"),
+                "result": labels.Field(
+                    _("审核结果"),
+                    {
+                        "supplied": _("已补交待审核"),
+                        "accepted": _("审核接收"),
+                        "refused": _("退回补交"),
+                    },
+                ),
+                "deficit_supplied": _("补交的容缺材料"),
+            },
         )

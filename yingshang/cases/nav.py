@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingshang.org.roles import Role
 from yingshang.workbench.navigation import HomeCard, NavItem
+from yingshang.workbench.overview import OverviewPart
 
 STAFF = {
     Role.WINDOW_CLERK,
@@ -77,3 +78,12 @@ HOME_CARDS = [
     HomeCard("cases/_home_card.html", roles=STAFF, context=_counts, order=10),
     HomeCard("cases/_home_mine.html", roles={Role.APPLICANT}, context=_mine, order=10),
 ]
+
+
+def _overview(user, period):
+    from yingshang.cases import overview
+
+    return overview.section(user, period)
+
+
+OVERVIEW = [OverviewPart(build=_overview, order=10)]

@@ -24,6 +24,7 @@ from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from yingshang import dbrouting
 from yingshang.audit.models import AuditEvent
 from yingshang.cases.models import (
     Case,
@@ -165,6 +166,7 @@ def _remember(seq: int) -> None:
         CaseStatsState.objects.create(pk=1, audit_seq=seq, refreshed_at=timezone.now())
 
 
+@dbrouting.primary()  # reads what it is about to write: never the replica
 def refresh() -> dict:
     """Catch up with the audit chain; returns what was done (for the job log and tests)."""
     state = CaseStatsState.objects.filter(pk=1).first()

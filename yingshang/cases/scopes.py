@@ -105,10 +105,26 @@ def _supervisor(grants, case: Case) -> bool:
     return grants.has(Role.SUPERVISOR)
 
 
+def is_lead_head(grants, case: Case) -> bool:
+    return case.unit_id in grants.units(Role.DEPT_HEAD)
+
+
+def is_centre(grants, case: Case) -> bool:
+    """The service centre the case came through: its window clerks and its head."""
+    return case.centre_id is not None and case.centre_id in grants.units(
+        Role.WINDOW_CLERK, Role.DEPT_HEAD
+    )
+
+
+def _admin(grants, case: Case) -> bool:
+    return grants.has(Role.ADMIN)
+
+
 # who may make each move of the case (its state is the transition table's business)
 WHO = {
     "resubmit": (is_owner, is_clerk),
     "supply_documents": (is_owner, is_clerk),
+    "review_supplement": (is_clerk, is_unit_staff),
     "withdraw": (is_owner,),
     "accept": (is_clerk,),
     "accept_with_deficit": (is_clerk,),
@@ -123,12 +139,32 @@ WHO = {
     "verify": (is_unit_staff,),
     "revoke_decision": (is_unit_staff,),
     "task_decide": (_has_task,),
+    # 改派 a parallel task (cases/services/reassign.py)
+    "reassign_task": (is_lead_head, is_centre, _admin),
     "assign_assistant": (is_clerk, is_unit_staff),
     "deliver": (is_clerk, is_unit_staff),
     "close": (is_clerk, is_unit_staff),
     "terminate": (is_clerk, is_unit_staff),
 }
 FORBIDDEN = _("您无权对该办件执行此操作")
+# who a refusal names, so the page can say why a button is missing
+WHO_LABELS = {
+    is_owner: _("申请人本人或其帮办代办员"),
+    is_clerk: _("收件大厅的窗口工作人员"),
+    is_unit_staff: _("承办单位的经办人或负责人"),
+    _has_task: _("持有本单位审批任务的部门人员"),
+    _supervisor: _("营商办督查人员"),
+    is_lead_head: _("牵头单位负责人"),
+    is_centre: _("政务服务中心"),
+    _admin: _("系统管理员"),
+}
+
+
+def _only(action: str) -> str:
+    names = [str(WHO_LABELS[rule]) for rule in WHO.get(action, ()) if rule in WHO_LABELS]
+    if not names:
+        return str(FORBIDDEN)
+    return _("只有%(who)s可以执行此操作") % {"who": _("或").join(names)}
 
 
 def role_allows(grants, case: Case, action: str) -> bool:
@@ -144,11 +180,16 @@ def case_abilities(grants, case: Case) -> dict:
     `decide_ready` / `accept_with_deficit_ready` say whether the page offers the button now."""
     out: dict = {"view": True}
     for action in CASE.moves:
-        out[action] = workflow.allow(
-            role_allows(grants, case, action) and CASE.can(action, case.status),
-            f"CASE_{action.upper()}_FORBIDDEN",
-            FORBIDDEN,
-        )
+        code = f"CASE_{action.upper()}_FORBIDDEN"
+        if not CASE.can(action, case.status):
+            out[action] = workflow.Denied(
+                code,
+                _("办件当前为“%(status)s”，不能执行此操作") % {"status": case.status_label},
+            )
+        elif not role_allows(grants, case, action):
+            out[action] = workflow.Denied(code, _only(action))
+        else:
+            out[action] = True
     out["decide_ready"] = bool(out["decide"]) and decide_ready(case)
     out["accept_with_deficit_ready"] = bool(out["accept_with_deficit"]) and workflow.allow(
         bool(case.deficit_signed_text_id) or case.channel == "window",

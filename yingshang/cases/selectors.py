@@ -31,6 +31,17 @@ def _field_dict(f) -> dict:
     }
 
 
+def member_outputs(case, matter_id) -> list[dict]:
+    """What the package member `matter_id` produces for the later members of the case's package
+    ([{key, name, kind}], from the catalogue's package definition)."""
+    from yingshang.catalog.models import PackageMember
+
+    if not case.package_id or not matter_id:
+        return []
+    pm = PackageMember.objects.filter(package_id=case.package_id, matter_id=matter_id).first()
+    return list(pm.outputs or []) if pm else []
+
+
 def package_versions(package) -> list:
     """Current versions of the package's active members (the catalogue decides which count)."""
     from yingshang.catalog.selectors import package_versions as catalog_package_versions
@@ -60,7 +71,20 @@ def materials_for(*, version=None, package=None) -> list[dict]:
         return [dict(m) for m in _version_parts(version)[1]]
     from yingshang.catalog.selectors import merged_materials
 
-    return [_material_dict(m) for m in merged_materials(package)]
+    out = []
+    for m in merged_materials(package):
+        item = _material_dict(m)
+        if m.produced_by is not None:
+            # produced by a member inside the package: listed, never asked or counted missing
+            item.update(
+                required=False,
+                deficit_allowed=False,
+                commitment_replaces=False,
+                produced_by=m.produced_by.name,
+                produced_matter_id=m.produced_by.pk,
+            )
+        out.append(item)
+    return out
 
 
 def form_fields_for(*, version=None, package=None) -> list[dict]:
@@ -68,7 +92,8 @@ def form_fields_for(*, version=None, package=None) -> list[dict]:
         return [{**f, "choices": list(f["choices"])} for f in _version_parts(version)[0]]
     from yingshang.catalog.selectors import merged_form_fields
 
-    return [_field_dict(f) for f in merged_form_fields(package)]
+    # a field a member produces inside the package is not asked (data entered once)
+    return [_field_dict(f) for f in merged_form_fields(package) if f.produced_by is None]
 
 
 PROFILE_SOURCES = {
@@ -149,6 +174,7 @@ QUEUE_FIELDS = (
     "number",
     "title",
     "applicant_name",
+    "firm",  # a firm's name is shown in full, a person's masked (masking.mask_party)
     "status",
     "deficit_open",
     "due_at",

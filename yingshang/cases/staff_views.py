@@ -11,16 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yingshang import workflow
 from yingshang.cases import selectors, stats
 from yingshang.cases.actions import CASE_ACTIONS
 from yingshang.cases.models import ApprovalTask, Case, CorrectionRequest
+from yingshang.cases.scopes import WHO, is_owner
+from yingshang.cases.transitions import CASE
 from yingshang.cases.views import _apply, _case_context
 from yingshang.catalog.models import Matter, Package
 from yingshang.catalog.selectors import public_matters
+from yingshang.dbrouting import reporting
 from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
+from yingshang.org.staff import staff_of
 from yingshang.workbench.access import staff_required
 
 STAFF = (
@@ -93,6 +98,11 @@ def case_page(request, pk: int):
         and t.unit_id in my_units
         and case.status in ("accepted", "in_review")
     ]
+    for t in ctx["my_tasks"]:
+        # what this member produces for the later members of the package: entered on approval
+        t.produces = [
+            o for o in selectors.member_outputs(case, t.matter_id) if o["kind"] == "field"
+        ]
     ctx["tasks_done"] = sum(1 for t in ctx["tasks"] if t.status == ApprovalTask.Status.DONE)
     ctx["tasks_total"] = sum(1 for t in ctx["tasks"] if t.status != ApprovalTask.Status.CANCELLED)
     ctx["pending_second"] = case.corrections.filter(
@@ -101,7 +111,37 @@ def case_page(request, pk: int):
     ctx["units"] = Unit.objects.filter(
         kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWN], is_active=True
     ).exclude(pk=case.unit_id)
+    ctx["unavailable"] = _unavailable(ctx["ab"], case)
+    if ctx["ab"].get("reassign_task"):
+        ctx["reassign_units"] = Unit.objects.filter(
+            kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWN], is_active=True
+        )
+        # pending tasks at a unit nobody can act for: the page says so beside the 改派 form
+        ctx["unattended_tasks"] = {
+            t.pk
+            for t in ctx["tasks"]
+            if t.status == ApprovalTask.Status.PENDING and not staff_of(t.unit_id).exists()
+        }
     return render(request, "cases/staff_case.html", ctx)
+
+
+def _unavailable(ab: dict, case) -> list[tuple[str, str]]:
+    """(button, why) for the staff moves this case's state allows but this user cannot make
+    now: another role's work, or a step that waits for something (并联意见, 容缺材料…)."""
+    out = []
+    for action, ability in CASE_ACTIONS.buttons(ab):
+        staff_move = set(WHO.get(action.name, ())) - {is_owner}
+        if ability or not staff_move or not CASE.can(action.name, case.status):
+            continue
+        out.append((str(action.label), workflow.reason(ab, action.name)))
+    for ready, label in (
+        ("decide_ready", _("作出决定")),
+        ("accept_with_deficit_ready", _("容缺受理")),
+    ):
+        base = ready.removesuffix("_ready")
+        if ab.get(base) and not ab.get(ready) and workflow.reason(ab, ready):
+            out.append((str(label), workflow.reason(ab, ready)))
+    return out
 
 
 @staff_required(*STAFF)
@@ -150,6 +190,7 @@ def window_submit(request):
 @staff_required(
     Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN
 )
+@reporting()
 def statistics(request):
     ctx = stats.report(request.user, request.GET)
     ctx["drill"] = (
@@ -162,6 +203,7 @@ def statistics(request):
 @staff_required(
     Role.WINDOW_CLERK, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN
 )
+@reporting()
 def statistics_cases(request):
     qs = stats.drill_down(request.user, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

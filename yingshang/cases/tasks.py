@@ -36,16 +36,20 @@ def run_deemed_acceptance(now=None) -> int:
 
 
 def run_deficit_breaches(now=None) -> int:
-    """容缺 not supplied by the deadline ⇒ terminate and mark the commitment broken."""
+    """容缺 not supplied by the deadline ⇒ terminate and mark the commitment broken. A case whose
+    every item was supplied in time and waits for the clerk's acceptance is not in breach."""
     from yingshang.cases.models import Case, Status
     from yingshang.cases.services import case_terminate
+    from yingshang.cases.services.corrections import deficit_state
 
     now = now or timezone.now()
     done = 0
     qs = Case.objects.filter(
         deficit_open=True, deficit_due_at__lt=now, status__in=[Status.ACCEPTED, Status.IN_REVIEW]
     )
-    for pk in qs.values_list("pk", flat=True)[:1000]:
+    for pk, items in qs.values_list("pk", "deficit_items")[:1000]:
+        if all(deficit_state(i) in ("supplied", "accepted") for i in items or []):
+            continue
         try:
             case_terminate(
                 actor=workflow.SYSTEM, case=pk, reason="容缺材料逾期未补齐，终止办理", at=now
@@ -83,11 +87,14 @@ def run_verification_reminders(now=None) -> int:
 
 
 def run_appointment_slots() -> int:
-    """Keep the next 10 working days of regular and off-hours slots open at every active window."""
+    """Keep the next 10 working days of regular and off-hours slots open at every active intake
+    window (出件窗口 take no appointments)."""
     from yingshang.cases.services import slots_ensure
+    from yingshang.cases.services.appointments import PICKUP_WORD
     from yingshang.org.models import Window
 
-    return sum(slots_ensure(window=w, days=10) for w in Window.objects.filter(is_active=True))
+    windows = Window.objects.filter(is_active=True).exclude(name__contains=PICKUP_WORD)
+    return sum(slots_ensure(window=w, days=10) for w in windows)
 
 
 def _on_case_clock(new_state: str, moved) -> None:

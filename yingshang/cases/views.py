@@ -1,34 +1,39 @@
 """Portal pages of cases: apply for a matter or package, my cases, a case page with notices and
 documents, progress lookup by number + phone, window appointments."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingshang.apiaccess import ratelimit
 from yingshang.apiaccess.ratelimit import request_ip
-from yingshang.cases import selectors, services
+from yingshang.cases import formdisplay, notices, selectors, services
 from yingshang.cases.actions import APPLICANT_DONE, CASE_ACTIONS, material_files
 from yingshang.cases.forms import LookupForm, build_form, form_values
 from yingshang.cases.models import (
+    OPEN_STATES,
     Appointment,
-    AppointmentSlot,
     Case,
-    CorrectionRequest,
     Document,
 )
+from yingshang.cases.services.corrections import deficit_state
 from yingshang.catalog.models import Matter, Package
-from yingshang.credit import selectors as credit_selectors
+from yingshang.credit import sanctions
 from yingshang.credit import services as credit_services
 from yingshang.credit.models import Commitment, CommitmentText
 from yingshang.errors import DomainError
-from yingshang.org import masking, scope
-from yingshang.org.models import User, Window
+from yingshang.org import identifiers, masking, scope
+from yingshang.org.models import User
 from yingshang.workbench.access import login_required_view
+from yingshang.workcal import calendar
 
 LOOKUP_LIMIT = 10  # per IP per 10 minutes
 LOOKUP_WINDOW = 600
@@ -48,10 +53,15 @@ def _apply(request, *, matter=None, package=None, staff: bool = False):
     applicant_error = ""
     if staff:
         who = (request.POST.get("applicant") or request.GET.get("applicant") or "").strip()
+        # stored normalised (org.identifiers): 全角 digits or spaces typed at the window match
         applicant = (
             (
-                User.objects.filter(kind__in=["person", "firm"]).filter(mobile=who).first()
-                or User.objects.filter(kind__in=["person", "firm"], id_number=who).first()
+                User.objects.filter(kind__in=["person", "firm"])
+                .filter(mobile=identifiers.normalize_mobile(who))
+                .first()
+                or User.objects.filter(
+                    kind__in=["person", "firm"], id_number=identifiers.normalize_id_number(who)
+                ).first()
             )
             if who
             else None
@@ -59,8 +69,12 @@ def _apply(request, *, matter=None, package=None, staff: bool = False):
         if who and applicant is None:
             applicant_error = _("未找到该申请人账号（按手机号或身份证号查找）")
     texts = credit_services.ensure_texts()
-    dishonest = applicant is not None and credit_selectors.is_dishonest(
-        applicant.firm if applicant.kind == "firm" else applicant
+    # 联合惩戒 (credit.sanctions): the form offers neither 容缺 nor 告知承诺 when either is blocked
+    subject_of = (
+        None if applicant is None else (applicant.firm if applicant.kind == "firm" else applicant)
+    )
+    dishonest = subject_of is not None and (
+        sanctions.blocked(subject_of, "deficit") or sanctions.blocked(subject_of, "certificate")
     )
     error = None
     typed = {}
@@ -149,6 +163,19 @@ def my_cases(request):
     return render(request, "cases/my_cases.html", {"cases": rows})
 
 
+def _working_days_left(due_at, running: bool) -> int | None:
+    """Working days from today to the deadline's day (0: due today; negative once passed);
+    None when nothing is running."""
+    if not running or due_at is None:
+        return None
+    try:
+        return calendar.working_days_between(
+            calendar.local_date(timezone.now()), calendar.local_date(due_at)
+        )
+    except calendar.CalendarRangeError:
+        return None
+
+
 def _case_context(request, case: Case) -> dict:
     docs = list(
         Document.objects.filter(case=case)
@@ -160,23 +187,50 @@ def _case_context(request, case: Case) -> dict:
         for d in docs
         if d.superseded_by_id is None and d.purpose != Document.Purpose.RESULT
     }
+    # 容缺 items until the clerk accepts the supplied file (with its review state and reason)
+    outstanding = [
+        {**i, "state": deficit_state(i)}
+        for i in (case.deficit_items or [])
+        if deficit_state(i) != "accepted"
+    ]
+    refused = (
+        {i["key"] for i in outstanding if i["state"] == "refused"} if case.deficit_open else ()
+    )
+    tasks = list(case.tasks.select_related("unit"))
+    # produced inside the package: ready once the producing member's task is approved
+    produced_ready = {
+        t.matter_id for t in tasks if t.status == t.Status.DONE and t.decision == "approved"
+    }
     materials = [
-        {**m, "present": m["key"] in present, "replaced": m["key"] in (case.certificate_keys or [])}
+        {
+            **m,
+            "present": m["key"] in present,
+            "replaced": m["key"] in (case.certificate_keys or []),
+            "refused": m["key"] in refused,
+            "produced_ready": m.get("produced_matter_id") in produced_ready,
+        }
         for m in case.materials
     ]
-    outstanding = [i for i in (case.deficit_items or []) if i["key"] not in present]
+    for task in tasks:
+        task.remaining_days = _working_days_left(task.due_at, task.status == task.Status.PENDING)
     return {
         "case": case,
         "documents": docs,
         "materials": materials,
         "outstanding": outstanding,
         "corrections": list(case.corrections.order_by("sequence")),
-        "tasks": list(case.tasks.select_related("unit")),
+        "tasks": tasks,
+        "tasks_done": sum(1 for t in tasks if t.status == t.Status.DONE),
+        "remaining_days": _working_days_left(
+            case.due_at, case.status in OPEN_STATES and case.clock_state != "paused"
+        ),
+        "notices": notices.available(case),
         "deliveries": list(case.deliveries.select_related("document")),
         "commitments": list(Commitment.objects.filter(case=case).order_by("signed_at")),
         "verifications": list(case.verifications.all()),
         "ab": scope.abilities(request.user, case),
         "flag": selectors.flag(case.due_at, case.clock_state),
+        "form_rows": formdisplay.form_rows(case),
     }
 
 
@@ -215,31 +269,22 @@ def my_case_action(request, number: str, action: str):
 
 @login_required_view
 def notice(request, number: str, kind: str):
-    """Printable notices: 容缺受理通知书, 一次性告知书, 受理通知书."""
-    case = scope.get_for(request.user, Case, number, field="number")
-    ctx = _case_context(request, case)
-    if kind == "deficit" and not case.has_deficit:
-        raise Http404
-    if kind == "correction":
-        ctx["correction"] = (
-            case.corrections.exclude(
-                status__in=[
-                    CorrectionRequest.Status.PENDING_APPROVAL,
-                    CorrectionRequest.Status.REFUSED,
-                ]
-            )
-            .order_by("-sequence")
-            .first()
+    """The case's notices and decisions (cases.notices): a printable page, or `?format=docx`
+    as a Word file to keep."""
+    case = scope.get_for(
+        request.user, Case, number, field="number", queryset=Case.objects.select_related("unit")
+    )
+    document = notices.build(case, kind)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(
+            notices.as_docx(document),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
-        if ctx["correction"] is None:
-            raise Http404
-    if kind == "acceptance" and not case.accepted_at:
-        raise Http404
-    if kind not in ("deficit", "correction", "acceptance"):
-        raise Http404
-    ctx["kind"] = kind
-    ctx["today"] = timezone.localdate()
-    return render(request, "cases/notice.html", ctx)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{case.number}-{document.filename}"
+        )
+        return response
+    return render(request, "cases/notice.html", {"case": case, "notice": document})
 
 
 @login_required_view
@@ -271,7 +316,7 @@ def lookup(request):
             case = (
                 Case.objects.filter(
                     number=form.cleaned_data["number"].strip(),
-                    contact_phone=form.cleaned_data["phone"].strip(),
+                    contact_phone=form.cleaned_data["phone"],
                 )
                 .select_related("unit")
                 .first()
@@ -283,7 +328,7 @@ def lookup(request):
                     "number": case.number,
                     "title": case.title,
                     "status": case.get_status_display(),
-                    "applicant": masking.mask_name(case.applicant_name),
+                    "applicant": masking.mask_party(case.applicant_name, firm=bool(case.firm_id)),
                     "phone": masking.mask_phone(case.contact_phone),
                     "unit": case.unit.name,
                     "received_at": case.received_at,
@@ -298,40 +343,110 @@ def lookup(request):
     )
 
 
+def _appointment_target(params):
+    """The matter (or 一件事) an appointment is for, from ?matter= / ?package= (public only)."""
+    from yingshang.catalog import selectors as catalog_selectors
+
+    matter = package = None
+    if (params.get("matter") or "").isdigit():
+        matter = (
+            catalog_selectors.public_matters()
+            .select_related("current_version", "unit")
+            .filter(pk=params["matter"])
+            .first()
+        )
+    elif (params.get("package") or "").isdigit():
+        package = Package.objects.filter(pk=params["package"], is_active=True).first()
+    return matter, package
+
+
 def appointment(request):
-    """Book a window slot (regular and 错时延时 off-hours slots)."""
-    windows = list(Window.objects.filter(is_active=True).select_related("hall").order_by("number"))
-    today = timezone.localdate()
-    slots = list(
-        AppointmentSlot.objects.filter(date__gt=today, window__in=windows)
-        .select_related("window")
-        .order_by("date", "start")[:200]
-    )
-    if request.method == "POST":
+    """预约办事: choose the matter and the day, see the free times (regular and 错时延时), book a
+    time; the centre assigns a window that serves the matter."""
+    from yingshang.cases.services import appointments as appts
+    from yingshang.catalog import selectors as catalog_selectors
+
+    params = request.POST if request.method == "POST" else request.GET
+    matter, package = _appointment_target(params)
+    if request.method == "POST" and request.POST.get("cancel"):
         if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
-        slot = get_object_or_404(AppointmentSlot, pk=request.POST.get("slot") or 0)
-        matter = Matter.objects.filter(pk=request.POST.get("matter") or 0).first()
+            return redirect(f"/login/?next={request.get_full_path()}")
+        booked = get_object_or_404(
+            Appointment,
+            pk=request.POST["cancel"] if request.POST["cancel"].isdigit() else 0,
+            user=request.user,
+        )
         try:
-            appt = services.appointment_book(actor=request.user, slot=slot, matter=matter)
+            appts.appointment_cancel(actor=request.user, appointment=booked, reason="")
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(
-                request,
-                _("预约成功，预约号 %(code)s，请按时到 %(w)s 办理")
-                % {"code": appt.code, "w": slot.window},
-            )
+            messages.success(request, _("预约 %(code)s 已取消") % {"code": booked.code})
         return redirect("cases:appointment")
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/login/?next={request.get_full_path()}")
+        try:
+            day = dt.date.fromisoformat(request.POST.get("date", ""))
+            start = dt.time.fromisoformat(request.POST.get("start", ""))
+        except ValueError:
+            messages.error(request, _("请选择预约日期和时段"))
+        else:
+            try:
+                appt = appts.appointment_request(
+                    actor=request.user, date=day, start=start, matter=matter, package=package
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("预约成功，预约号 %(code)s：%(day)s %(time)s 请到 %(w)s 办理“%(what)s”")
+                    % {
+                        "code": appt.code,
+                        "day": day.isoformat(),
+                        "time": start.strftime("%H:%M"),
+                        "w": appt.slot.window,
+                        "what": matter or package,
+                    },
+                )
+        query = f"?matter={matter.pk}" if matter else f"?package={package.pk}" if package else ""
+        return redirect(reverse("cases:appointment") + query)
+    dates = times = []
+    day = None
+    if matter or package:
+        dates = appts.bookable_dates(matter=matter, package=package)
+        try:
+            day = dt.date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            day = None
+        if day not in dates:
+            day = dates[0] if dates else None
+        if day is not None:
+            times = appts.free_times(date=day, matter=matter, package=package)
+    today = timezone.localdate()
     mine = []
     if request.user.is_authenticated:
         mine = list(
             Appointment.objects.filter(
                 user=request.user, status=Appointment.Status.BOOKED, slot__date__gte=today
-            ).select_related("slot__window")
+            )
+            .select_related("slot__window", "matter", "package")
+            .order_by("slot__date", "slot__start")
         )
     return render(
         request,
         "cases/appointment.html",
-        {"slots": slots, "mine": mine, "matter_id": request.GET.get("matter", "")},
+        {
+            "matter": matter,
+            "package": package,
+            "matters": catalog_selectors.public_matters()
+            .filter(current_version__appointment=True)
+            .order_by("name_cache")
+            .only("pk", "name_cache"),
+            "dates": dates,
+            "day": day,
+            "times": times,
+            "mine": mine,
+        },
     )

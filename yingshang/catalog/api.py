@@ -97,10 +97,16 @@ class MatterFilters(Schema):
 
 class MergedMaterialOut(MaterialOut):
     matter_ids: list[int]
+    produced_by_matter_id: int | None = Field(
+        None, description="由本件内该成员事项办理产出：申请人无需提交"
+    )
 
 
 class MergedFieldOut(FormFieldOut):
     matter_ids: list[int]
+    produced_by_matter_id: int | None = Field(
+        None, description="由本件内该成员事项办理产出：申请表不再询问"
+    )
 
 
 class PackageSummary(Schema):
@@ -279,10 +285,24 @@ def get_package(request: HttpRequest, code: str):
         **_package_summary(package, [v.matter.pk for v in versions]),
         "matters": [_summary(v.matter) for v in versions],
         "materials": [
-            {**_material(m, m.template, m.example), "matter_ids": [x.pk for x in m.matters]}
+            {
+                **_material(m, m.template, m.example),
+                **(
+                    {"template_url": m.joint_form_url, "example_url": None}
+                    if m.joint_form_url
+                    else {}
+                ),
+                "matter_ids": [x.pk for x in m.matters],
+                "produced_by_matter_id": m.produced_by.pk if m.produced_by else None,
+            }
             for m in merged_materials
         ],
         "form_fields": [
-            {**_field(f), "matter_ids": [x.pk for x in f.matters]} for f in merged_fields
+            {
+                **_field(f),
+                "matter_ids": [x.pk for x in f.matters],
+                "produced_by_matter_id": f.produced_by.pk if f.produced_by else None,
+            }
+            for f in merged_fields
         ],
     }

@@ -264,6 +264,10 @@ class Package(models.Model):
     life_event = models.CharField(_("生命周期事件"), max_length=60, blank=True)
     theme = models.CharField(_("主题"), max_length=60, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # the package's own joint application form (一表申请): a list of fields {key, label,
+    # field_type, required, choices, profile_source}; members' fields it does not cover, and no
+    # member before them produces, are asked after it
+    form_fields = models.JSONField(_("联办申请表字段"), default=list, blank=True)
     matters = models.ManyToManyField(Matter, through="PackageMember", related_name="packages")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -281,6 +285,10 @@ class PackageMember(models.Model):
     package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="members")
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="package_memberships")
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # what this member's handling produces inside the package: [{key, name, kind}] with kind
+    # "material" (e.g. business_licence 营业执照) or "field" (e.g. firm.uscc); a later member's
+    # input with the same key is satisfied by it and not asked of the applicant
+    outputs = models.JSONField(_("办理产出"), default=list, blank=True)
 
     class Meta:
         ordering = ["package_id", "order", "id"]

@@ -4,6 +4,7 @@ package, guide lists and the Chinese search (jieba)."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yingshang import rowload
@@ -48,6 +49,8 @@ class MergedField:
     order: int
     fields: list[FormField] = field(default_factory=list)  # one per member version that asks it
     matters: list[Matter] = field(default_factory=list)
+    # the member whose handling produces it inside the package: not asked of the applicant
+    produced_by: Matter | None = None
 
     def get_field_type_display(self) -> str:
         return str(FormField.FieldType(self.field_type).label)
@@ -65,6 +68,9 @@ class MergedMaterial:
     notes: str
     materials: list[Material] = field(default_factory=list)
     matters: list[Matter] = field(default_factory=list)
+    produced_by: Matter | None = None  # as MergedField.produced_by
+    # the package's own blank joint form (一表申请) replaces the members' templates and examples
+    joint_form_url: str = ""
 
     @property
     def template(self):
@@ -76,10 +82,14 @@ class MergedMaterial:
 
     @property
     def template_url(self) -> str:
+        if self.joint_form_url:
+            return self.joint_form_url
         return self.template.template_url if self.template else ""
 
     @property
     def example_url(self) -> str:
+        if self.joint_form_url:
+            return ""
         return self.example.example_url if self.example else ""
 
     def get_form_display(self) -> str:
@@ -108,8 +118,32 @@ def package_versions(package: Package) -> list[MatterVersion]:
     for pm in members:
         version = pm.matter.current_version
         version.matter = pm.matter  # keep the loaded unit
+        version.outputs = list(pm.outputs or [])  # what the member produces in the package
         versions.append(version)
     return versions
+
+
+def _producers(versions: list[MatterVersion]) -> dict[tuple[str, str], tuple[int, Matter]]:
+    """(kind, key) → (position, member matter) of the first member that produces it."""
+    out: dict[tuple[str, str], tuple[int, Matter]] = {}
+    for i, version in enumerate(versions):
+        for item in getattr(version, "outputs", None) or []:
+            out.setdefault((item.get("kind") or "material", item["key"]), (i, version.matter))
+    return out
+
+
+def _mark_produced(items, kind: str, versions: list[MatterVersion]) -> None:
+    """An input is produced inside the package when a member produces it and every member that
+    asks it comes later (data entered once: the applicant is not asked)."""
+    producers = _producers(versions)
+    position = {v.matter.pk: i for i, v in enumerate(versions)}
+    for item in items:
+        found = producers.get((kind, item.key))
+        if found is None:
+            continue
+        at, matter = found
+        if all(position.get(m.pk, -1) > at for m in item.matters):
+            item.produced_by = matter
 
 
 def merged_form_fields(
@@ -143,7 +177,39 @@ def merged_form_fields(
             item.fields.append(f)
             if version.matter not in item.matters:
                 item.matters.append(version.matter)
-    return list(merged.values())
+    items = _with_package_form(package, list(merged.values()))
+    _mark_produced(items, "field", versions)
+    return items
+
+
+def _with_package_form(package: Package, items: list[MergedField]) -> list[MergedField]:
+    """The package's own joint form first (its labels, types and required flags), then the
+    members' fields it does not cover."""
+    own = list(package.form_fields or [])
+    if not own:
+        return items
+    by_key = {i.key: i for i in items}
+    out = []
+    for position, spec in enumerate(own):
+        member = by_key.pop(spec["key"], None)
+        out.append(
+            MergedField(
+                key=spec["key"],
+                label=spec.get("label") or (member.label if member else spec["key"]),
+                field_type=spec.get("field_type") or (member.field_type if member else "text"),
+                required=bool(spec.get("required", True)),
+                choices=list(spec.get("choices") or (member.choices if member else [])),
+                profile_source=spec.get("profile_source")
+                or (member.profile_source if member else ""),
+                order=position,
+                fields=member.fields if member else [],
+                matters=member.matters if member else [],
+            )
+        )
+    for position, item in enumerate(by_key.values(), start=len(out)):
+        item.order = position
+        out.append(item)
+    return out
 
 
 # Material keys of each matter's own application form: in a package they merge into one form.
@@ -193,7 +259,11 @@ def merged_materials(
         if item is not None and len(item.matters) > 1:
             # 一表申请: the members' application forms become the package's one form
             item.name = _("《%(p)s》一件事联办申请表") % {"p": package.name}
-    return list(merged.values())
+            # its blank form is the package's own (its fields), not the first member's template
+            item.joint_form_url = reverse("catalog:package_form", args=[package.code])
+    items = list(merged.values())
+    _mark_produced(items, "material", versions)
+    return items
 
 
 def package_members(package: Package) -> list[Matter]:

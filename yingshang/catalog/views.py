@@ -22,7 +22,6 @@ from yingshang.catalog.forms import (
     MaterialFormSet,
     MatterFilterForm,
     NewMatterForm,
-    PackageForm,
     ReviseForm,
     save_material_file,
 )
@@ -165,7 +164,12 @@ def guide_detail(request, pk: int):
             "themes": [THEMES.get(t, t) for t in version.themes or []],
             "life_events": [LIFE_EVENTS.get(t, t) for t in version.life_events or []],
             "apply_url": reverse_or_none("cases:apply_matter", [matter.pk]),
-            "appointment_url": reverse_or_none("cases:appointment") if version.appointment else "",
+            # 预约 from the guide carries the matter
+            "appointment_url": (
+                f"{reverse_or_none('cases:appointment')}?matter={matter.pk}"
+                if version.appointment and reverse_or_none("cases:appointment")
+                else ""
+            ),
         },
     )
 
@@ -195,7 +199,33 @@ def package_detail(request, code: str):
             "fees": sorted({v.fee for v in versions}),
             "apply_url": reverse_or_none("cases:apply_package", [package.code])
             or reverse_or_none("cases:apply_package", [package.pk]),
-            "appointment_url": reverse_or_none("cases:appointment"),
+            "appointment_url": (
+                f"{reverse_or_none('cases:appointment')}?package={package.pk}"
+                if reverse_or_none("cases:appointment")
+                else ""
+            ),
+        },
+    )
+
+
+def package_form(request, code: str):
+    """The package's own blank joint application form (一件事联办申请表), to print and fill in:
+    the package's form definition with the members' fields it does not cover; what a member
+    produces inside the package is not asked."""
+    package = scope.get_for(request.user, Package, code, field="code")
+    versions = selectors.package_versions(package)
+    return render(
+        request,
+        "catalog/package_form.html",
+        {
+            "package": package,
+            "fields": [
+                f for f in selectors.merged_form_fields(package, versions) if f.produced_by is None
+            ],
+            "produced": [
+                f for f in selectors.merged_form_fields(package, versions) if f.produced_by
+            ],
+            "members": [v.matter for v in versions],
         },
     )
 
@@ -274,12 +304,14 @@ def staff_matter_detail(request, pk: int):
     shown = matter.current_version
     if request.GET.get("version", "").isdigit():
         shown = versions.filter(version=int(request.GET["version"])).first() or shown
-    from yingshang.audit.labels import label
     from yingshang.audit.models import AuditEvent
 
-    events = AuditEvent.objects.filter(
-        object_type="catalog.matter", object_id=str(matter.pk)
-    ).order_by("-seq")[:50]
+    # the latest 50, oldest first like every timeline
+    events = list(
+        AuditEvent.objects.filter(object_type="catalog.matter", object_id=str(matter.pk))
+        .select_related("unit")
+        .order_by("-seq")[:50]
+    )[::-1]
     return render(
         request,
         "catalog/staff/matter_detail.html",
@@ -288,7 +320,7 @@ def staff_matter_detail(request, pk: int):
             "shown": shown,
             "versions": versions,
             "abilities": scope.abilities(request.user, matter),
-            "events": [(e, label(e.action)) for e in events],
+            "events": events,
             "deactivate_form": DeactivateForm(),
             "materials": shown.materials.all() if shown else [],
             "fields": shown.form_fields.all() if shown else [],
@@ -487,102 +519,3 @@ def staff_template(request):
     response = HttpResponse(excel.workbook_bytes(excel.template_workbook()), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''catalog-template.xlsx"
     return response
-
-
-@staff_required(*EDITORS)
-def staff_packages(request):
-    packages = (
-        scope.visible_to(request.user, Package)
-        .select_related("lead_unit")
-        .annotate(n=Count("members"))
-        .order_by("id")
-    )
-    return render(
-        request,
-        "catalog/staff/packages.html",
-        {
-            "packages": packages,
-            "is_admin": scope.grants(request.user).has(Role.ADMIN),
-        },
-    )
-
-
-def _package_matters(user):
-    return (
-        selectors.public_matters(scope.visible_to(user, Matter))
-        .select_related("unit")
-        .order_by("unit__sort_order", "name_cache")
-    )
-
-
-@staff_required(Role.ADMIN)
-def staff_package_edit(request, code: str | None = None):
-    package = None
-    if code is not None:
-        package = scope.get_for(request.user, Package, code, field="code")
-    matters = _package_matters(request.user)
-    if request.method == "POST":
-        form = PackageForm(
-            request.POST,
-            matters=matters,
-            editing=package is not None,
-            initial={"code": package.code} if package else None,
-        )
-        if form.is_valid():
-            d = form.cleaned_data
-            # keep the existing order; newly chosen matters go to the end
-            chosen = {m.pk: m for m in d["matters"]}
-            ordered = [pm.matter_id for pm in package.members.order_by("order")] if package else []
-            ids = [i for i in ordered if i in chosen] + sorted(
-                i for i in chosen if i not in ordered
-            )
-            try:
-                if package is None:
-                    package = services.package_create(
-                        actor=request.user,
-                        code=d["code"],
-                        name=d["name"],
-                        lead_unit=d["lead_unit"],
-                        promised_limit_days=d["promised_limit_days"],
-                        matters=ids,
-                        description=d["description"],
-                        life_event=d["life_event"],
-                        theme=d["theme"],
-                    )
-                else:
-                    services.package_update(
-                        actor=request.user,
-                        package=package,
-                        reason=d.get("reason", ""),
-                        changes={
-                            "name": d["name"],
-                            "lead_unit": d["lead_unit"],
-                            "promised_limit_days": d["promised_limit_days"],
-                            "description": d["description"],
-                            "life_event": d["life_event"],
-                            "theme": d["theme"],
-                            "is_active": d["is_active"],
-                            "matters": ids,
-                        },
-                    )
-            except DomainError as exc:
-                _apply_field_errors(form, exc)
-            else:
-                messages.success(request, _("已保存“%(n)s”") % {"n": package.name})
-                return redirect("catalog:staff_packages")
-    else:
-        initial = {}
-        if package is not None:
-            initial = {
-                "code": package.code,
-                "name": package.name,
-                "lead_unit": package.lead_unit_id,
-                "promised_limit_days": package.promised_limit_days,
-                "description": package.description,
-                "life_event": package.life_event,
-                "theme": package.theme,
-                "is_active": package.is_active,
-                "matters": [pm.matter_id for pm in package.members.all()],
-            }
-        form = PackageForm(initial=initial, matters=matters, editing=package is not None)
-    return render(request, "catalog/staff/package_form.html", {"form": form, "package": package})

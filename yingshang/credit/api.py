@@ -227,3 +227,11 @@ def text_list(request) -> list[dict]:
         {"kind": t.kind, "version": t.version, "body": t.body, "published_at": t.created_at}
         for t in qs
     ]
+
+
+# the full credit file (penalties, praise, repair, rules, public list)
+from yingshang.credit.api_records import router as _records  # noqa: E402
+from yingshang.credit.api_rules import router as _rules  # noqa: E402
+
+router.add_router("", _records)
+router.add_router("", _rules)

@@ -6,6 +6,7 @@ from yingshang.workbench.navigation import NavItem
 # The credit administrator (营商办 supervisor, DESIGN.md §1 "credit lists") and the admin keep
 # the lists; leaders read them.
 _READERS = {Role.SUPERVISOR, Role.ADMIN, Role.LEADER}
+_RECORDERS = _READERS | {Role.DEPT_HANDLER, Role.DEPT_HEAD}
 
 WORKBENCH = [
     NavItem(
@@ -35,4 +36,38 @@ WORKBENCH = [
         order=82,
         group=_("信用管理"),
     ),
+    NavItem(
+        _("行政处罚"),
+        "credit:penalties",
+        roles=_RECORDERS,
+        icon="exclamation-octagon",
+        order=83,
+        group=_("信用管理"),
+    ),
+    NavItem(
+        _("守信激励"),
+        "credit:praises",
+        roles=_RECORDERS,
+        icon="award",
+        order=84,
+        group=_("信用管理"),
+    ),
+    NavItem(
+        _("信用修复审核"),
+        "credit:repairs",
+        roles=_READERS,
+        icon="arrow-repeat",
+        order=85,
+        group=_("信用管理"),
+    ),
+    NavItem(
+        _("信用规则"),
+        "credit:rules",
+        roles=_READERS,
+        icon="sliders",
+        order=86,
+        group=_("信用管理"),
+    ),
 ]
+
+PORTAL = [NavItem(_("信用公示"), "credit:public", icon="shield-exclamation", order=60)]

@@ -55,6 +55,10 @@ class CreditFile:
     pending: int
     false: int
     dishonest: bool
+    penalties: list = None
+    praises: list = None
+    repairs: list = None
+    blocks: dict = None  # benefit label → refusal message (联合惩戒 in force)
 
 
 def credit_file(subject: CreditSubject) -> CreditFile:
@@ -72,7 +76,24 @@ def credit_file(subject: CreditSubject) -> CreditFile:
         pending=count(Commitment.Status.PENDING),
         false=count(Commitment.Status.FALSE),
         dishonest=is_dishonest(subject),
+        penalties=list(subject.penalties.select_related("unit").order_by("-decided_on", "-pk")),
+        praises=list(subject.praises.select_related("unit").order_by("-decided_on", "-pk")),
+        repairs=list(
+            subject.repair_applications.select_related("penalty", "listing").order_by("-pk")
+        ),
+        blocks=blocks_of(subject),
     )
+
+
+def blocks_of(subject) -> dict:
+    from yingshang.credit import sanctions
+
+    out = {}
+    for code, label in sanctions.BENEFITS.items():
+        message = sanctions.refusal(subject, code)
+        if message:
+            out[str(label)] = message
+    return out
 
 
 def current_text(kind: str):
@@ -104,11 +125,8 @@ def find_subject_of(*, kind: str, identifier: str):
             "CREDIT_SUBJECT_REQUIRED", _("请填写统一社会信用代码、身份证号码或手机号码")
         )
     if kind == "firm":
-        code = identifiers.normalize_uscc(identifier)
-        try:
-            identifiers.validate_uscc(code)
-        except ValidationError as exc:  # its Chinese message is the answer
-            raise InvalidInput("CREDIT_USCC_INVALID", " ".join(exc.messages)) from None
+        # USCC_INVALID, the code every form and API uses for a wrong USCC
+        code = identifiers.require_uscc(identifier, field="identifier")
         firm = Firm.objects.filter(uscc=code).first()
         if firm is None:
             raise DomainError(
@@ -118,7 +136,7 @@ def find_subject_of(*, kind: str, identifier: str):
             )
         return firm
     if identifiers.is_mobile(identifier):
-        lookup = {"mobile": identifier}
+        lookup = {"mobile": identifiers.normalize_mobile(identifier)}
     else:
         code = identifiers.normalize_id_number(identifier)
         try:
@@ -146,12 +164,16 @@ def listings_for(user, *, q: str = "", active_only: bool = False):
     )
     q = (q or "").strip()
     if q:
+        from yingshang.org import identifiers
+
+        # codes are stored normalised (org.identifiers): match them however they were typed
+        code = identifiers.normalize(q)
         qs = qs.filter(
             Q(subject__firm__name__icontains=q)
-            | Q(subject__firm__uscc__iexact=q)
+            | Q(subject__firm__uscc=code)
             | Q(subject__person__real_name__icontains=q)
-            | Q(subject__person__id_number__iexact=q)
-            | Q(subject__person__mobile=q)
+            | Q(subject__person__id_number=code)
+            | Q(subject__person__mobile=identifiers.normalize_mobile(q))
         )
     if active_only:
         qs = qs.filter(active=True).filter(

@@ -1,10 +1,13 @@
 """Writes of the credit file. Every change is audited in the caller's transaction."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingshang import audit
+from yingshang.credit import publicity
 from yingshang.credit.models import Commitment, CommitmentText, CreditSubject, DishonestListing
 from yingshang.credit.selectors import active_listings, subject_for
 from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
@@ -155,7 +158,9 @@ def commitment_resolve(
     return commitment
 
 
-def listing_add(*, actor, subject_of, reason: str, until=None) -> DishonestListing:
+def listing_add(
+    *, actor, subject_of, reason: str, until=None, legal_basis: str = "", unit=None
+) -> DishonestListing:
     """Put a firm or person on the dishonest list; from now on they cannot use 容缺 or 告知承诺
     (selectors.is_dishonest). One active listing per subject: a second reason is a new listing
     only after the first one ended."""
@@ -170,11 +175,17 @@ def listing_add(*, actor, subject_of, reason: str, until=None) -> DishonestListi
         CreditSubject.objects.select_for_update().filter(pk=subject.pk).first()
         if active_listings(subject).exists():
             raise DomainError("CREDIT_LISTING_EXISTS", _("该主体已在失信名单内，请勿重复列入"))
+        # in force at once (notice and objection happened outside Yingshang; the steps in
+        # Yingshang are records.listing_notice → listing_object/confirm)
+        period = publicity.listing_period(timezone.localdate())
         listing = DishonestListing.objects.create(
             subject=subject,
             reason=reason.strip(),
+            legal_basis=(legal_basis or "").strip(),
+            unit=unit,
             listed_at=timezone.now(),
-            until=until,
+            until=until or period.public_until - dt.timedelta(days=1),
+            repair_from=period.repair_from,
             listed_by=actor,
         )
         audit.record(
@@ -197,10 +208,13 @@ def listing_remove(*, actor, listing: DishonestListing, reason: str) -> Dishones
         if not listing.active:
             raise DomainError("LISTING_NOT_ACTIVE", _("该记录已移出失信名单"))
         listing.active = False
+        listing.status = DishonestListing.Status.REMOVED
         listing.delisted_at = timezone.now()
         listing.delist_reason = reason.strip()
         listing.delisted_by = actor
-        listing.save(update_fields=["active", "delisted_at", "delist_reason", "delisted_by"])
+        listing.save(
+            update_fields=["active", "status", "delisted_at", "delist_reason", "delisted_by"]
+        )
         audit.record(
             actor=actor,
             action="credit.delist",

@@ -2,6 +2,7 @@
 applicant themself and for staff whose scope includes the subject."""
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from yingshang.cases.models import Case
 from yingshang.credit import selectors
@@ -13,8 +14,15 @@ from yingshang.workbench.access import login_required_view, staff_required
 def _render(request, subject, base: str):
     if subject is None:
         return render(request, "credit/file.html", {"file": None, "base": base})
+    file = selectors.credit_file(subject)
+    today = timezone.localdate()
+    for listing in file.listings:
+        listing.abilities = scope.abilities(request.user, listing)
+    own = base == "portal/base.html"
     return render(
-        request, "credit/file.html", {"file": selectors.credit_file(subject), "base": base}
+        request,
+        "credit/file.html",
+        {"file": file, "base": base, "own": own, "today": today},
     )
 
 

@@ -12,6 +12,7 @@ They run in INSTALLED_APPS order, so an app's generator can use what the apps be
 (org first: units and people; then catalogue, cases, hotline, ratings, supervision)."""
 
 import random
+import time
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
@@ -32,6 +33,7 @@ SCALES = {
 class Scale:
     name: str
     factor: float
+    days: int = 365  # how far back the generated records reach
 
     def n(self, county_year_count: int) -> int:
         return int(county_year_count * self.factor)
@@ -43,10 +45,40 @@ class DemoContext:
     rng: random.Random = field(default_factory=lambda: random.Random(20261122))
     stdout: object = None
     data: dict = field(default_factory=dict)  # what earlier generators made, for later ones
+    # also make the last three months (HISTORY); `seed` and tests of one state skip them
+    history: bool = True
+
+    def rng_for(self, label: str) -> random.Random:
+        """A generator of its own per loader, seeded from the demo seed: a loader's numbers do
+        not depend on which loaders ran before it."""
+        return random.Random(f"{self.seed}:{label}")
 
     def log(self, message: str) -> None:
         if self.stdout is not None:
             self.stdout.write(message)
+
+
+# The demo county's own history (`yingshang demo`): the last three months, by app: ~800 cases
+# over all matters, ~3,000 work orders (every unit's monthly KPIs have a sample, smart dispatch
+# learns from and is measured on past decisions); ratings rate the finished ones.
+HISTORY = {
+    "cases": Scale("history", 0.004, days=92),
+    "hotline": Scale("history", 0.02, days=92),
+}
+
+
+def history_made(label: str) -> bool:
+    """Whether `label`'s history was made in this database (a numbering series marks it, so a
+    second `yingshang demo` adds nothing)."""
+    from yingshang.numbering.models import Counter
+
+    return Counter.objects.filter(series=f"demo-history:{label}").exists()
+
+
+def mark_history_made(label: str) -> None:
+    from yingshang import numbering
+
+    numbering.take(f"demo-history:{label}")
 
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -75,10 +107,21 @@ def _modules():
 
 
 def load_demo(ctx: DemoContext) -> None:
+    """Each app's demo records, then its history (`history(ctx)`: the last three months made
+    with the app's generator at the HISTORY scale, once per database), app by app, so a later
+    app sees the earlier apps' history (ratings rate the cases and orders, knowledge trains
+    smart dispatch on the orders)."""
     for label, module in _modules():
         if hasattr(module, "load_demo"):
             ctx.log(f"  · {label}")
+            started = time.perf_counter()
             module.load_demo(ctx)
+            ctx.log(f"    ({time.perf_counter() - started:.1f} s)")
+        if ctx.history and hasattr(module, "history"):
+            ctx.log(f"  · {label} history")
+            started = time.perf_counter()
+            module.history(ctx)
+            ctx.log(f"    ({time.perf_counter() - started:.1f} s)")
 
 
 def generate(ctx: DemoContext, scale: Scale) -> dict:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from yingshang import inputs
 from yingshang.errors import DomainError, InvalidInput
 from yingshang.hotline import services
 from yingshang.hotline.models import Extension, ReturnRequest, Supervision, Topic, WorkOrder
@@ -42,42 +43,47 @@ def _not_found(code: str, message: str, field: str):
 # --- inputs -----------------------------------------------------------------------------------
 class DispatchIn(Schema):
     main_unit_id: int | None = Field(None, description="主办单位")
-    co_unit_ids: list[int] = Field([], description="协办单位")
+    co_unit_ids: list[inputs.DbId] = Field([], max_length=50, description="协办单位")
     suggested_unit_id: int | None = Field(
         None, description="派单建议给出的单位（用于统计建议采纳率）"
     )
-    note: str = ""
+    note: inputs.Content = ""
+
+
+class ReassignIn(Schema):
+    main_unit_id: int | None = Field(None, description="改派给的主办单位")
+    reason: str = Field("", description="改派理由")
 
 
 class AnswerIn(Schema):
-    reply: str = Field("", description="答复内容")
-    text: str = Field("", description="答复内容（同 reply）")
-    note: str = ""
+    reply: inputs.Content = Field("", description="答复内容")
+    text: inputs.Content = Field("", description="答复内容（同 reply）")
+    note: inputs.Content = ""
     article_id: int | None = Field(None, description="引用的知识库条目")
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: inputs.Content = ""
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: inputs.Content = ""
 
 
 class RuleReturnIn(Schema):
     return_id: RowId = Field(None, description="退单记录")
     justified: bool | None = Field(None, description="退单是否成立")
-    note: str = ""
+    note: inputs.Content = ""
 
 
 class AskExtensionIn(Schema):
     days: int | None = Field(None, description="延期工作日数（1–30）")
-    reason: str = ""
+    reason: inputs.Content = ""
 
 
 class ExtensionIn(Schema):
     extension_id: RowId = Field(None, description="延期申请")
-    note: str = ""
+    note: inputs.Content = ""
 
 
 class DecideExtensionIn(ExtensionIn):
@@ -85,30 +91,35 @@ class DecideExtensionIn(ExtensionIn):
 
 
 class ReplyIn(Schema):
-    text: str = Field("", description="办理结果")
+    text: inputs.Content = Field("", description="办理结果")
 
 
 class ReviewIn(Schema):
     approve: bool | None = None
-    note: str = ""
+    note: inputs.Content = ""
 
 
 class CallbackIn(Schema):
     resolved: bool | None = None
     satisfied: bool | None = None
-    note: str = ""
+    note: inputs.Content = ""
+
+
+class CallbackRedoIn(Schema):
+    reason: str = Field("", description="不满意的原因（即重办原因，承办单位原因）")
+    resolved: bool | None = Field(None, description="问题是否已解决（可不填）")
 
 
 class MergeIn(Schema):
     into_number: str = Field("", description="并入的工单编号")
-    reason: str = ""
+    reason: inputs.Content = ""
 
 
 class ReclassifyIn(Schema):
     category: str = Field("", description="诉求类别（空：不变）")
     topic_code: str | None = Field(None, description="分类代码")
     topic_id: RowId = Field(None, description="分类（页面表单）")
-    reason: str = ""
+    reason: inputs.Content = ""
 
 
 class CoOpinionIn(Schema):
@@ -133,6 +144,13 @@ def _dispatch(*, actor, obj, data: DispatchIn, files):
         note=data.note,
         suggested_unit_id=data.suggested_unit_id,
     )
+
+
+def _reassign(*, actor, obj, data: ReassignIn, files):
+    unit = Unit.objects.filter(pk=data.main_unit_id).first() if data.main_unit_id else None
+    if data.main_unit_id and unit is None:
+        raise _not_found("HOTLINE_UNIT_NOT_FOUND", _("没有这个单位"), "main_unit_id")
+    return services.workorder_reassign(actor=actor, order=obj, main_unit=unit, reason=data.reason)
 
 
 def _answer(*, actor, obj, data: AnswerIn, files):
@@ -227,6 +245,7 @@ ORDER_ACTIONS = ActionSet(
     table=ORDER,
     actions=[
         Action("dispatch", _("派单"), DispatchIn, run=_dispatch),
+        Action("reassign", _("改派"), ReassignIn, run=_reassign),
         Action("answer_directly", _("直接答复办结"), AnswerIn, run=_answer),
         Action(
             "sign",
@@ -299,6 +318,14 @@ ORDER_ACTIONS = ActionSet(
             service=services.workorder_redo,
         ),
         Action(
+            "callback_redo",
+            _("不满意，退回重办"),
+            CallbackRedoIn,
+            service=services.workorder_callback_redo,
+            ability="redo",
+            move="redo",
+        ),
+        Action(
             "close",
             _("办结"),
             NoteIn,
@@ -323,6 +350,7 @@ ORDER_ACTIONS = ActionSet(
 # and the multipart upload are page-only)
 API_ACTIONS = [
     "dispatch",
+    "reassign",
     "answer_directly",
     "sign",
     "return",
@@ -335,6 +363,7 @@ API_ACTIONS = [
     "send_back",
     "callback",
     "redo",
+    "callback_redo",
     "close",
     "merge",
     "reclassify",

@@ -2,13 +2,13 @@
 and external number + source system for city orders), list in scope, detail, transitions."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from yingshang import inputs
 from yingshang.apiaccess.idempotency import idempotent
 from yingshang.errors import InvalidInput, PermissionDeniedError
 from yingshang.hotline import rules, services
@@ -17,27 +17,36 @@ from yingshang.hotline.actions import CoOpinionIn as CoOpinionForm
 from yingshang.hotline.models import Topic, WorkOrder
 from yingshang.org import scope
 from yingshang.org.roles import Role
+from yingshang.workcal import calendar
 
 router = Router(tags=["12345热线"])
 
 
 class OrderIn(Schema):
-    content: str = Field(..., description="诉求内容")
-    channel: str = Field("app_api", description="phone/web/app_api/open311/city/window/letter")
-    category: str = "consult"
-    urgency: str = "normal"
-    topic_code: str | None = None
-    caller_name: str = ""
-    caller_phone: str = ""
+    content: inputs.Content = Field(..., description="诉求内容")
+    channel: inputs.Text[12] = Field(
+        "app_api", description="phone/web/app_api/open311/city/window/letter"
+    )
+    category: inputs.Text[12] = "consult"
+    urgency: inputs.Text[10] = "normal"
+    topic_code: inputs.Text[40] | None = None
+    caller_name: inputs.Text[40] = ""
+    caller_phone: inputs.Text[30] = ""
     anonymous: bool = False
     confidential: bool = False
-    firm_uscc: str | None = None
-    address: str = ""
-    lat: Decimal | None = None
-    lng: Decimal | None = None
-    external_number: str = Field("", description="市平台工单编号（市平台下派时必填，幂等）")
-    source_system: str = Field("", description="来源系统，如 city")
-    attributes: dict = {}
+    firm_uscc: inputs.Text[40] | None = None
+    address: inputs.Text[200] = ""
+    lat: inputs.Latitude | None = None
+    lng: inputs.Longitude | None = None
+    external_number: inputs.Text[40] = Field(
+        "", description="市平台工单编号（市平台下派时必填，幂等）"
+    )
+    source_system: inputs.Text[20] = Field(
+        "", description="来源系统，如 city（仅热线坐席与对接系统可填）"
+    )
+    attributes: dict[inputs.Text[40], inputs.Text[500] | int | float | bool | None] = Field(
+        {}, max_length=30
+    )
 
 
 class CoOpinionBody(CoOpinionForm):
@@ -89,6 +98,9 @@ class OrderOut(Schema):
     closed_at: dt.datetime | None
     due_at: dt.datetime | None
     handle_due_at: dt.datetime | None
+    due_provisional: bool = Field(
+        False, description="时限按尚未公布节假日安排的年度推算（预计），公布后自动重算"
+    )
     reply: str
     resolved: bool | None
     satisfied: bool | None
@@ -128,6 +140,7 @@ def order_out(user, o: WorkOrder, *, full: bool = True) -> dict:
         "closed_at": o.closed_at,
         "due_at": o.due_at,
         "handle_due_at": o.handle_due_at,
+        "due_provisional": calendar.is_provisional(o.handle_due_at or o.due_at),
         "reply": o.reply,
         "resolved": o.resolved,
         "satisfied": o.satisfied,
@@ -182,11 +195,12 @@ def create_order(request, payload: OrderIn):
             data["caller_phone"] = data["caller_phone"] or (user.mobile or "")
             data["caller_name"] = data["caller_name"] or user.display_name
             data["external_number"] = ""
+            data["source_system"] = ""  # only the hotline and its integrations name a source
         firm = None
         if data.get("firm_uscc"):
-            from yingshang.enterprises.models import Firm
+            from yingshang.enterprises.selectors import firm_by_uscc
 
-            firm = Firm.objects.filter(uscc=data["firm_uscc"].strip().upper()).first()
+            firm = firm_by_uscc(data["firm_uscc"], field="firm_uscc")
             if firm is None:
                 raise InvalidInput(
                     "HOTLINE_FIRM_NOT_FOUND",
@@ -225,12 +239,12 @@ def create_order(request, payload: OrderIn):
 @router.get("/orders", response=list[OrderOut], summary="工单列表（本人可见范围）")
 def list_orders(
     request,
-    status: str = "",
-    unit_id: int | None = None,
-    since: dt.datetime | None = None,
-    q: str = "",
-    limit: int = 50,
-    offset: int = 0,
+    status: inputs.Text[20] = "",
+    unit_id: inputs.DbId | None = None,
+    since: inputs.DateTime | None = None,
+    q: inputs.Text[100] = "",
+    limit: inputs.Limit = 50,
+    offset: inputs.Offset = 0,
 ):
     qs = scope.visible_to(request.auth, WorkOrder).select_related(
         "main_unit", "topic", "merged_into"
@@ -243,7 +257,6 @@ def list_orders(
         qs = qs.filter(registered_at__gte=since)
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(content__icontains=q))
-    limit = max(1, min(limit, 500))
     return [
         order_out(request.auth, o, full=False)
         for o in qs.order_by("-registered_at", "-id")[offset : offset + limit]

@@ -24,6 +24,7 @@ class HotlineConfig(AppConfig):
                 "hotline.register": _("登记工单"),
                 "hotline.answer_directly": _("直接答复办结"),
                 "hotline.dispatch": _("派单"),
+                "hotline.reassign": _("改派"),
                 "hotline.sign": _("签收"),
                 "hotline.return": _("退单"),
                 "hotline.rule_return": _("退单认定"),
@@ -50,3 +51,16 @@ class HotlineConfig(AppConfig):
                 "hotline.city_figure": _("记录市平台考核数据"),
             }
         )
+        from yingshang.hotline.models import ReturnRequest
+
+        # how this app's events read in timelines (model fields need nothing)
+        labels.register_fields(
+            "hotline.workorder",
+            {
+                "days": _("延期天数"),
+                "extension_id": _("延期申请编号"),
+                "return_id": _("退单编号"),
+                "return_ruling": labels.Field(_("退单认定"), choices=ReturnRequest.Ruling.choices),
+            },
+        )
+        labels.register_sentences({"hotline.dispatch": _("派至{main_unit_id}办理")})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.hotline.models import Topic, WorkOrder
+from yingshang.org.identifiers import MobileField, USCCField
 from yingshang.org.models import Unit
 
 
@@ -72,9 +73,8 @@ class ConsoleForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"tabindex": 9, "autocomplete": "off"}),
     )
-    firm_uscc = forms.CharField(
+    firm_uscc = USCCField(
         label=_("涉及企业（统一社会信用代码）"),
-        max_length=18,
         required=False,
         widget=forms.TextInput(attrs={"tabindex": 10, "autocomplete": "off"}),
     )
@@ -122,12 +122,8 @@ class ConsoleForm(forms.Form):
 
 class PortalSubmitForm(forms.Form):
     caller_name = forms.CharField(label=_("姓名"), max_length=40)
-    caller_phone = forms.RegexField(
-        label=_("手机号码"),
-        regex=r"^1\d{10}$",
-        max_length=11,
-        error_messages={"invalid": _("请输入11位手机号码")},
-    )
+    # stored normalised (org.identifiers): 全角 digits or spaces typed here are the same number
+    caller_phone = MobileField(label=_("手机号码"))
     category = forms.ChoiceField(
         label=_("诉求类别"), choices=WorkOrder.Category.choices, initial="consult"
     )
@@ -145,6 +141,8 @@ class PortalSubmitForm(forms.Form):
     )
     confidential = forms.BooleanField(label=_("请为我的身份保密"), required=False)
     website = forms.CharField(
+        # people never see it (the block is hidden); a bot filling every box reads a label
+        label=_("请勿填写此项"),
         required=False,
         widget=forms.TextInput(
             attrs={
@@ -154,7 +152,8 @@ class PortalSubmitForm(forms.Form):
                 "aria-hidden": "true",
             }
         ),
-    )  # honeypot
+    )
+    website.honeypot = True  # _form.html hides the whole block, label included
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yingshang.inputs import TolerantDecimalField
+
 
 class Topic(models.Model):
     """The classification tree (分类). `extra_fields` is a list of Open311-style attribute
@@ -124,8 +126,9 @@ class WorkOrder(models.Model):
     title = models.CharField(_("标题"), max_length=120, blank=True)
     content = models.TextField(_("诉求内容"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # tolerant: a coordinate stored before the edge checked it reads as empty, not as a 500
+    lat = TolerantDecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = TolerantDecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     attributes = models.JSONField(_("附加信息"), default=dict, blank=True)
 
     status = models.CharField(
@@ -139,6 +142,16 @@ class WorkOrder(models.Model):
         related_name="hotline_orders",
         verbose_name=_("主办单位"),
         db_index=False,  # hl_order_unit_period leads with it (every index is paid on each insert)
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+        help_text=_("承办单位中签收或最后答复工单的人：工单的评价计入其名下"),
+        db_index=False,  # nothing lists work orders by handler; ratings keep their own staff_id
     )
     co_units = models.ManyToManyField(
         "org.Unit",
@@ -213,6 +226,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["registered_at"], name="hl_order_registered"),
             models.Index(fields=["dispatched_at", "main_unit"], name="hl_order_dispatched"),
             models.Index(fields=["caller_phone", "registered_at"], name="hl_order_phone"),
+            # the firm page's latest work orders about the firm (one firm, thousands of orders)
+            models.Index(fields=["firm", "-registered_at", "-id"], name="hl_order_firm_latest"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.workbench.navigation import HomeCard, NavItem
+from yingshang.workbench.overview import OverviewPart
 
 CENTRE = {Role.HOTLINE_OPERATOR, Role.ADMIN}
 UNIT = {Role.DEPT_HANDLER, Role.DEPT_HEAD}
@@ -103,3 +104,12 @@ HOME_CARDS = [
         order=31,
     ),
 ]
+
+
+def _overview(user, period):
+    from yingshang.hotline import overview
+
+    return overview.section(user, period)
+
+
+OVERVIEW = [OverviewPart(build=_overview, order=20)]

@@ -124,6 +124,7 @@ def abilities(grants, order) -> dict[str, workflow.Ability]:
     return {
         "answer_directly": may(centre, "answer_directly"),
         "dispatch": may(centre, "dispatch"),
+        "reassign": may(centre, "reassign"),
         "sign": may(unit, "sign"),
         "return": may(unit, "return"),
         "rule_return": workflow.allow(centre or supervisor, FORBIDDEN, not_yours),

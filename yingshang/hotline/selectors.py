@@ -96,8 +96,12 @@ def co_queue_counts(user) -> dict:
     return {key: co_queue(user, key).count() for key in CO_QUEUES}
 
 
-def centre_queue(user, queue: str):
+def centre_queue(user, queue: str, now: dt.datetime | None = None):
     qs = orders(user)
+    if queue == "overdue":  # waiting on a unit past its sign or handling deadline
+        return qs.filter(
+            status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], due_at__lt=now or timezone.now()
+        ).order_by("due_at")
     if queue == "registered":
         return qs.filter(status=S.REGISTERED).order_by("registered_at")
     if queue == "review":

@@ -17,6 +17,7 @@ ORDER = TransitionTable(
         ("dispatch", {REG}, SIGN),
         ("sign", {SIGN}, PROG),
         ("return", {SIGN}, REG),
+        ("reassign", {SIGN, PROG}, SIGN),  # 改派 (services/reassign.py)
         ("rule_return", OPEN | {CLOSED}, None),
         ("ask_extension", {PROG}, None),
         ("decide_extension", {PROG, REVIEW}, None),

@@ -25,3 +25,21 @@ class KnowledgeConfig(AppConfig):
                 "dispatch_model.retrain_requested": _("申请重新训练派单模型"),
             }
         )
+        # how this app's events read in timelines (model fields need nothing)
+        labels.register_fields(
+            "knowledge.dispatchmodel",
+            {
+                "holdout": labels.Field(_("留出比例"), percent=True),
+                "top1": labels.Field(_("首选准确率"), percent=True),
+                "top3": labels.Field(_("前三准确率"), percent=True),
+                "topic_top1": labels.Field(_("分类首选准确率"), percent=True),
+            },
+        )
+        labels.register_fields(
+            "knowledge.knowledgearticle",
+            {
+                "topic_code": labels.Field(
+                    _("诉求分类"), lookup=labels.related_names("hotline.topic")
+                )
+            },
+        )

@@ -58,6 +58,51 @@ def send(
     return message
 
 
+def send_many(messages: list[dict], *, batch_size: int = 1000) -> int:
+    """Queue many messages at once (the weekly policy digest to every subscriber): each dict
+    holds `send`'s keyword arguments. Multi-row INSERTs of `batch_size` rows instead of one
+    INSERT and one delivery task per message (`send` took 60 s for the 106,510 messages of the
+    policies benchmark); SMS and e-mail go to the worker in one task per batch after the
+    commit. Call inside the event's transaction, like `send`. Returns the number queued."""
+    now = timezone.now()
+    rows = []
+    for m in messages:
+        channel, recipient = m["channel"], m.get("recipient")
+        address = m.get("address", "")
+        if channel != Message.Channel.INAPP and not address and recipient is not None:
+            address = (
+                (recipient.mobile or "")
+                if channel == Message.Channel.SMS
+                else (recipient.email or "")
+            )
+        related = m.get("related")
+        inapp = channel == Message.Channel.INAPP
+        rows.append(
+            Message(
+                channel=channel,
+                recipient=recipient,
+                address=address,
+                subject=m.get("subject", "")[:200],
+                body=m["body"],
+                link=m.get("link", "")[:300],
+                related_type=related._meta.label_lower if related is not None else "",
+                related_id=str(related.pk) if related is not None else "",
+                status=Message.Status.SENT if inapp else Message.Status.PENDING,
+                sent_at=now if inapp else None,
+                next_attempt_at=None if inapp else now,
+            )
+        )
+    made = Message.objects.bulk_create(rows, batch_size=batch_size)
+    pending = [m.pk for m in made if m.status == Message.Status.PENDING and m.pk]
+    if pending:
+        from yingshang.notify.tasks import deliver_messages
+
+        for start in range(0, len(pending), 500):
+            chunk = pending[start : start + 500]
+            transaction.on_commit(lambda chunk=chunk: _enqueue(deliver_messages, chunk))
+    return len(made)
+
+
 def send_to(
     users,
     *,

@@ -17,9 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from yingshang.apiaccess.models import ApiToken
-from yingshang.apiaccess.services import authenticate
-from yingshang.errors import DomainError
+from yingshang import inputs
 from yingshang.hotline.models import Topic, WorkOrder, WorkOrderAttachment
 from yingshang.open311.formats import FORMATS, ListOf, errors, parse_w3c, render, w3c
 from yingshang.org import masking
@@ -29,17 +27,22 @@ CHANGESET = "2026-11-22T00:00:00+08:00"  # when this endpoint's behaviour last c
 MAX_ROWS = 1000
 WINDOW = dt.timedelta(days=90)
 MAX_DESCRIPTION = 4000
+FIELD_MAX = 200  # every other argument: names, phone, address, ids, e-mail, media_url
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 _ATTR = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_IDNO = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
-_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 
 
 def _fmt_ok(fmt: str):
     if fmt not in FORMATS:
         return errors("xml", 400, _("不支持的格式：%(f)s（仅支持 xml 与 json）") % {"f": fmt})
     return None
+
+
+def _not_allowed(fmt: str, allow: str):
+    """405 with the methods the resource takes (PUT, DELETE, … are not part of GeoReport v2)."""
+    response = errors(fmt, 405, _("此资源只支持 %(m)s 请求") % {"m": allow})
+    response["Allow"] = allow
+    return response
 
 
 def _get(request, name: str) -> str:
@@ -107,20 +110,22 @@ def _attributes(topic: Topic) -> list[dict]:
     return sorted(out, key=lambda a: a["order"])
 
 
+@csrf_exempt  # an API of api_keys, no session: a PUT gets its 405, not a CSRF page
 def service_list(request, fmt):
     if bad := _fmt_ok(fmt):
         return bad
-    if request.method != "GET":
-        return errors(fmt, 400, _("此资源只支持 GET"))
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(fmt, "GET, HEAD")
     topics = _public_topics().order_by("sort_order", "id")
     return render(fmt, "services", ListOf("service", [_service(t) for t in topics]))
 
 
+@csrf_exempt  # an API of api_keys, no session: a PUT gets its 405, not a CSRF page
 def service_definition(request, code, fmt):
     if bad := _fmt_ok(fmt):
         return bad
-    if request.method != "GET":
-        return errors(fmt, 400, _("此资源只支持 GET"))
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(fmt, "GET, HEAD")
     topic = _public_topics().filter(code=code).first()
     if topic is None:
         return errors(fmt, 404, _("服务代码不存在：%(c)s") % {"c": code})
@@ -128,9 +133,12 @@ def service_definition(request, code, fmt):
     return render(fmt, "service_definition", body)
 
 
+@csrf_exempt  # an API of api_keys, no session: a PUT gets its 405, not a CSRF page
 def discovery(request, fmt):
     if bad := _fmt_ok(fmt):
         return bad
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(fmt, "GET, HEAD")
     base = request.build_absolute_uri("/open311/v2/")
     changed = CHANGESET
     contact = getattr(settings, "OPEN311_CONTACT", "") or _("12345政务服务便民热线分中心")
@@ -157,13 +165,8 @@ def discovery(request, fmt):
 
 # --- reading requests -------------------------------------------------------------------------
 def _scrub(text: str, caller_name: str) -> str:
-    text = _MOBILE.sub(lambda m: masking.mask_phone(m.group(0)), text or "")
-    text = _IDNO.sub(lambda m: masking.mask_id_number(m.group(0)), text)
-    text = _LANDLINE.sub(lambda m: masking.mask_phone(m.group(0)), text)
-    name = (caller_name or "").strip()
-    if len(name) >= 2 and name in text:
-        text = text.replace(name, masking.mask_name(name))
-    return text
+    # the one masking of public free text (org.masking): numbers in any spelling, the caller's name
+    return masking.mask_text(text, names=[caller_name])
 
 
 ROW_FIELDS = (
@@ -317,7 +320,7 @@ def _request_row(o: tuple, labels: _Labels) -> dict:
         "requested_datetime": _when(registered_at, tz),
         "updated_datetime": _when(updated_at, tz),
         "expected_datetime": _when(expected_at, tz),
-        "address": "" if confidential else (address or ""),
+        "address": "" if confidential else _scrub(address or "", caller_name),
         "address_id": "",
         "zipcode": "",
         "lat": None if confidential or lat is None else float(lat),
@@ -337,6 +340,10 @@ def _rows(qs) -> ListOf:
     return ListOf("request", [_request_row(r, labels) for r in _row_values(qs, labels.tz)])
 
 
+def _in_range(when: dt.datetime) -> bool:
+    return inputs.DATE_MIN <= when.date() <= inputs.DATE_MAX
+
+
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -346,9 +353,11 @@ def request_list(request, fmt):
     if bad := _fmt_ok(fmt):
         return bad
     if request.method == "POST":
+        from yingshang.open311.submit import create_request
+
         return create_request(request, fmt)
-    if request.method != "GET":
-        return errors(fmt, 400, _("此资源只支持 GET 与 POST"))
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(fmt, "GET, HEAD, POST")
     ids = _split(_get(request, "service_request_id"))
     if ids:  # overrides every other filter
         return render(
@@ -360,6 +369,10 @@ def request_list(request, fmt):
     start_raw, end_raw = _get(request, "start_date"), _get(request, "end_date")
     start = parse_w3c(start_raw) if start_raw else None
     end = parse_w3c(end_raw) if end_raw else None
+    # a date outside the years anything happens in is as unusable as an unparseable one (and
+    # year 1 minus the 90-day window would overflow)
+    start = start if start is None or _in_range(start) else None
+    end = end if end is None or _in_range(end) else None
     if start_raw and start is None:
         problems.append(_("start_date 不是有效的 W3C 日期时间（如 2026-11-01T00:00:00+08:00）"))
     if end_raw and end is None:
@@ -394,179 +407,29 @@ def request_list(request, fmt):
     return render(fmt, "service_requests", _rows(qs.order_by("-registered_at", "-pk")[:MAX_ROWS]))
 
 
+@csrf_exempt  # an API of api_keys, no session: a PUT gets its 405, not a CSRF page
 def request_detail(request, request_id, fmt):
     if bad := _fmt_ok(fmt):
         return bad
-    if request.method != "GET":
-        return errors(fmt, 400, _("此资源只支持 GET"))
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(fmt, "GET, HEAD")
     rows = _rows(_orders().filter(number=request_id))
     if not rows.items:
         return errors(fmt, 404, _("服务请求不存在：%(i)s") % {"i": request_id})
     return render(fmt, "service_requests", rows)
 
 
+@csrf_exempt  # an API of api_keys, no session: a PUT gets its 405, not a CSRF page
 def token(request, token, fmt):
     """We are a realtime back end and answer with the id at once, so a token is only ever
     the request id itself; anything else is unknown (404)."""
     if bad := _fmt_ok(fmt):
         return bad
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(fmt, "GET, HEAD")
     number = WorkOrder.objects.filter(number=token).values_list("number", flat=True).first()
     if number is None:
         return errors(fmt, 404, _("令牌不存在：%(t)s") % {"t": token})
     return render(
         fmt, "service_requests", ListOf("request", [{"service_request_id": number, "token": token}])
-    )
-
-
-# --- creating a request -----------------------------------------------------------------------
-def _submitted_attributes(request) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for source in (request.GET, request.POST):
-        for key in source:
-            m = _ATTR.match(key)
-            if m:
-                values = [v for v in source.getlist(key) if v != ""]
-                if values:
-                    found.setdefault(m.group(1), []).extend(values)
-    return found
-
-
-def _validate_attributes(topic: Topic, submitted: dict[str, list[str]]) -> tuple[dict, list[str]]:
-    problems, clean = [], {}
-    for attr in _attributes(topic):
-        code, datatype = attr["code"], attr["datatype"]
-        values = submitted.get(code, [])
-        if not attr["variable"]:
-            continue
-        if not values:
-            if attr["required"]:
-                problems.append(
-                    _("缺少必填属性 attribute[%(c)s]（%(d)s）")
-                    % {"c": code, "d": attr["description"]}
-                )
-            continue
-        if datatype == "multivaluelist":
-            keys = {v["key"] for v in attr["values"].items}
-            wrong = [v for v in values if v not in keys]
-            if wrong:
-                problems.append(
-                    _("attribute[%(c)s] 的取值无效：%(v)s") % {"c": code, "v": ",".join(wrong)}
-                )
-            else:
-                clean[code] = list(dict.fromkeys(values))
-            continue
-        if len(values) > 1:
-            problems.append(_("attribute[%(c)s] 只能有一个值") % {"c": code})
-            continue
-        value = values[0]
-        if datatype == "singlevaluelist":
-            if value not in {v["key"] for v in attr["values"].items}:
-                problems.append(_("attribute[%(c)s] 的取值无效：%(v)s") % {"c": code, "v": value})
-                continue
-        elif datatype == "number":
-            try:
-                float(value)
-            except ValueError:
-                problems.append(_("attribute[%(c)s] 应为数字") % {"c": code})
-                continue
-        elif datatype == "datetime" and parse_w3c(value) is None:
-            problems.append(_("attribute[%(c)s] 应为 W3C 日期时间") % {"c": code})
-            continue
-        clean[code] = value
-    return clean, problems
-
-
-def _coordinate(value: str, low: float, high: float):
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if low <= number <= high else None
-
-
-@csrf_exempt
-def create_request(request, fmt):
-    if bad := _fmt_ok(fmt):
-        return bad
-    if request.method != "POST":
-        return errors(fmt, 400, _("此资源只支持 POST"))
-    user = authenticate(_get(request, "api_key"))
-    token = getattr(user, "_api_token", None)
-    if user is None or token is None or token.kind != ApiToken.Kind.INTEGRATION:
-        # personal access tokens act as a person; only a system integration key may post
-        return errors(fmt, 403, _("api_key 缺失或无效"))
-    code = _get(request, "service_code")
-    if not code:
-        return errors(fmt, 400, _("缺少 service_code"))
-    topic = _public_topics().filter(code=code).first()
-    if topic is None:
-        return errors(fmt, 404, _("服务代码不存在：%(c)s") % {"c": code})
-    problems = []
-    lat_raw, long_raw = _get(request, "lat"), _get(request, "long")
-    address, address_id = _get(request, "address_string"), _get(request, "address_id")
-    lat = lng = None
-    if lat_raw or long_raw:
-        lat, lng = _coordinate(lat_raw, -90, 90), _coordinate(long_raw, -180, 180)
-        if lat is None or lng is None:
-            problems.append(_("lat 与 long 须同时提供且为有效的 WGS84 坐标"))
-    elif not address and not address_id:
-        problems.append(_("须提供位置：lat 与 long，或 address_string，或 address_id"))
-    description = _get(request, "description")
-    if len(description) > MAX_DESCRIPTION:
-        problems.append(_("description 不能超过4000个字符"))
-    attributes, attr_problems = _validate_attributes(topic, _submitted_attributes(request))
-    problems.extend(attr_problems)
-    if problems:
-        return errors(fmt, 400, *problems)
-    name = (_get(request, "last_name") + _get(request, "first_name")).strip()
-    phone = _get(request, "phone")
-    extra = {
-        k: _get(request, k)
-        for k in ("email", "device_id", "account_id", "media_url")
-        if _get(request, k)
-    }
-    if address_id:
-        extra["address_id"] = address_id
-    # stored text stays Chinese whatever language the client asked for
-    content = description or "【{}】{}".format(topic.name, address or address_id or "见定位")
-    if len(content) < 5:
-        content = f"{topic.name}：{content}"
-    try:
-        order = _register(
-            user, topic, content, name, phone, address or address_id, lat, lng, attributes, extra
-        )
-    except DomainError as exc:
-        status = exc.status if exc.status in (400, 403, 404) else 400
-        return errors(fmt, status, exc.message)
-    row = {
-        "service_request_id": order.number,
-        "service_notice": _("已受理，将由12345热线分中心派单办理"),
-    }
-    if extra.get("account_id"):
-        row["account_id"] = extra["account_id"]
-    return render(fmt, "service_requests", ListOf("request", [row]), status=201)
-
-
-def _register(user, topic, content, name, phone, address, lat, lng, attributes, extra):
-    from decimal import Decimal
-
-    from yingshang.hotline import services as hotline
-
-    data = dict(attributes)
-    if extra:
-        data["_open311"] = extra
-        if extra.get("media_url"):
-            data["media_url"] = extra["media_url"]
-    return hotline.workorder_register(
-        actor=user,
-        content=content,
-        channel=WorkOrder.Channel.OPEN311,
-        topic=topic,
-        caller_name=name,
-        caller_phone=phone,
-        anonymous=not phone,
-        address=address,
-        lat=None if lat is None else Decimal(str(round(lat, 6))),
-        lng=None if lng is None else Decimal(str(round(lng, 6))),
-        attributes=data,
     )

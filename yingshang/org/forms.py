@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from yingshang.org import identifiers
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -25,9 +27,8 @@ class LoginForm(AuthenticationForm):
 
 
 class _RegisterBase(forms.Form):
-    mobile = forms.CharField(
+    mobile = identifiers.MobileField(
         label=_("手机号码"),
-        max_length=11,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "tel"}),
     )
     password = forms.CharField(
@@ -56,18 +57,16 @@ class PersonRegisterForm(_RegisterBase):
         max_length=40,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
     )
-    id_number = forms.CharField(
+    id_number = identifiers.IDNumberField(
         label=_("身份证号码"),
-        max_length=18,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     field_order = ["real_name", "id_number", "mobile", "password", "password2"]
 
 
 class FirmRegisterForm(_RegisterBase):
-    uscc = forms.CharField(
+    uscc = identifiers.USCCField(
         label=_("统一社会信用代码"),
-        max_length=18,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     firm_name = forms.CharField(

@@ -72,22 +72,11 @@ def unit_update(*, actor, unit: Unit, reason: str = "", **fields) -> Unit:
 
 
 def _clean_identity(*, mobile: str | None, id_number: str | None) -> tuple[str | None, str | None]:
+    # stored normalised (org.identifiers): uniqueness holds however the number was typed
     if mobile:
-        mobile = mobile.strip()
-        try:
-            identifiers.validate_mobile(mobile)
-        except ValidationError as exc:
-            raise DomainError(
-                "MOBILE_INVALID", exc.messages[0], details={"field": "mobile"}, status=400
-            ) from exc
+        mobile = identifiers.require_mobile(mobile)
     if id_number:
-        id_number = identifiers.normalize_id_number(id_number)
-        try:
-            identifiers.validate_id_number(id_number)
-        except ValidationError as exc:
-            raise DomainError(
-                "ID_NUMBER_INVALID", exc.messages[0], details={"field": "id_number"}, status=400
-            ) from exc
+        id_number = identifiers.require_id_number(id_number)
     return mobile or None, id_number or None
 
 
@@ -215,13 +204,8 @@ def applicant_register_firm(
     """A firm registers its applicant account; the USCC must be valid and not yet bound."""
     from yingshang.enterprises.models import Firm
 
-    code = identifiers.normalize_uscc(uscc)
-    try:
-        identifiers.validate_uscc(code)
-    except ValidationError as exc:
-        raise DomainError(
-            "USCC_INVALID", exc.messages[0], details={"field": "uscc"}, status=400
-        ) from exc
+    code = identifiers.require_uscc(uscc)
+    mobile = identifiers.require_mobile(mobile)
     firm = Firm.objects.select_for_update().filter(uscc=code).first()
     if firm is not None and firm.accounts.exists():
         raise DomainError(

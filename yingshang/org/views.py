@@ -11,6 +11,18 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Staff start at the workbench; applicants (people and firms) at their own portal
+        pages, never at the staff shell."""
+        from django.urls import reverse
+
+        from yingshang.org.models import User
+
+        user = self.request.user
+        if isinstance(user, User) and user.kind != User.Kind.STAFF:
+            return reverse("cases:my_cases")
+        return super().get_default_redirect_url()
+
 
 @require_POST
 def logout_view(request):
@@ -18,13 +30,21 @@ def logout_view(request):
     return redirect("portal:home")
 
 
+# a mobile or ID number already registered is answered like a new registration
+ALREADY_REGISTERED = frozenset({"USERNAME_TAKEN", "MOBILE_TAKEN", "ID_NUMBER_TAKEN"})
+
+
+def REGISTERED_MESSAGE() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("注册已提交。请用手机号码和密码登录；如该手机号码此前已注册，请直接登录或找回密码。")
+
+
 def register(request):
     """Applicant self-registration: a person with a validated ID number, or a firm with a
     validated USCC."""
     from django.contrib import messages
-    from django.contrib.auth import login
     from django.shortcuts import render
-    from django.utils.translation import gettext as _
 
     from yingshang.errors import DomainError
     from yingshang.org import services
@@ -42,7 +62,7 @@ def register(request):
         data = form.cleaned_data
         try:
             if kind == "person":
-                user = services.user_create(
+                services.user_create(
                     actor=None,
                     username=data["mobile"],
                     password=data["password"],
@@ -52,7 +72,7 @@ def register(request):
                     id_number=data["id_number"],
                 )
             else:
-                user = services.applicant_register_firm(
+                services.applicant_register_firm(
                     uscc=data["uscc"],
                     firm_name=data["firm_name"],
                     contact_name=data["contact_name"],
@@ -60,6 +80,11 @@ def register(request):
                     password=data["password"],
                 )
         except DomainError as exc:
+            if exc.code in ALREADY_REGISTERED:
+                # the same answer as a new account: whether a mobile or ID number is registered
+                # is nobody's business but its owner's (who logs in or resets the password)
+                messages.success(request, REGISTERED_MESSAGE())
+                return redirect("login")
             field: str = exc.details.get("field") or ""
             prefix = {"username": "mobile"}.get(field, field)
             if prefix and prefix in form.fields:
@@ -69,9 +94,8 @@ def register(request):
             else:
                 form.add_error(None, exc.message)
         else:
-            login(request, user, backend="yingshang.org.auth.UsernameOrMobileBackend")
-            messages.success(request, _("注册成功，欢迎使用营商通"))
-            return redirect("workbench:home")
+            messages.success(request, REGISTERED_MESSAGE())
+            return redirect("login")
     return render(
         request,
         "registration/register.html",

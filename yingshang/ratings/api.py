@@ -8,11 +8,14 @@ import datetime as dt
 from typing import Literal
 
 from django.http import Http404
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from yingshang import inputs
 from yingshang.apiaccess.idempotency import idempotent
+from yingshang.dbrouting import reporting
 from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.masking import mask_phone
@@ -32,21 +35,23 @@ router = Router(tags=["ratings"])
 
 class RatingIn(Schema):
     object: Literal["case", "work_order", "visit"] = Field(..., description="被评对象类型")
-    id: int = Field(..., description="被评对象编号")
+    id: inputs.DbId = Field(..., description="被评对象编号")
     level: int = Field(..., ge=1, le=5, description="5 非常满意 … 1 非常不满意")
-    point: str | None = Field(None, description="评价节点：receive/accept/deliver/visit/workorder")
+    point: inputs.Text[20] | None = Field(
+        None, description="评价节点：receive/accept/deliver/visit/workorder"
+    )
     channel: Literal[
         "app_api", "web", "terminal", "hotline_callback", "window_pad", "qr", "sms"
     ] = "app_api"
-    dimensions: dict[str, int] = {}
-    problems: list[str] = []
-    comment: str = ""
+    dimensions: dict[inputs.Text[40], int] = Field({}, max_length=20)
+    problems: list[inputs.Text[40]] = Field([], max_length=20)
+    comment: inputs.Text[1000] = ""
     anonymous: bool = False
-    visit_token: str = ""
+    visit_token: inputs.Text[64] = ""
 
 
 class LinkRatingIn(Schema):
-    token: str = Field(..., description="短信/二维码评价链接中的签名令牌")
+    token: inputs.Text[500] = Field(..., description="短信/二维码评价链接中的签名令牌")
     level: int = Field(..., ge=1, le=5)
     anonymous: bool = False
     channel: Literal["sms", "qr"] = "sms"
@@ -129,8 +134,11 @@ def _target(request, payload: RatingIn) -> T.Target:
     "/ratings", response={201: RatingOut}, summary="提交评价（App/小程序/网站/自助终端/12345回访）"
 )
 def submit(request, payload: RatingIn):
-    ratelimit.check(request, obj_key=f"{payload.object}:{payload.id}", per_ip=False)
-    target = _target(request, payload)
+    target = _target(request, payload)  # 404 for an object the caller cannot see
+    # the object's allowance is spent only by those who may rate it (the account's own writes
+    # are counted by the API): others' refused attempts must not use up its owner's
+    if target.kind != T.KIND_VISIT or constant_time_compare(payload.visit_token, target.obj.token):
+        ratelimit.check(request, obj_key=f"{target.kind}:{target.pk}", per_ip=False)
 
     def create():
         rating = services.rating_submit(
@@ -206,8 +214,8 @@ def rating_list(
     bad: bool = False,
     start: dt.date | None = None,
     end: dt.date | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: inputs.Limit = 100,
+    offset: inputs.Offset = 0,
 ):
     params = {
         "unit": unit,
@@ -238,6 +246,34 @@ def rating_detail(request, rating_id: int):
     )
 
 
+class DetailsIn(Schema):
+    problems: list[str] = Field([], description="差评问题（评价方案中的问题代码）")
+    comment: str = Field("", description="意见建议")
+    dimensions: dict[str, int] = Field({}, description="分项评价")
+
+
+@router.post(
+    "/ratings/{rating_id}/details",
+    response=RatingOut,
+    summary="补充评价的问题和意见（评价人本人，评价后限期内一次）",
+)
+def rating_details(request, rating_id: int, payload: DetailsIn):
+    rating = scope.get_for(request.user, Rating, rating_id)
+    if not services.is_own_rating(request.user, rating):
+        raise DomainError("RATING_NOT_RATER", _("只有评价人本人可以补充评价内容"), status=403)
+    services.rating_add_details(
+        rating=rating,
+        dimensions=payload.dimensions,
+        problems=payload.problems,
+        comment=payload.comment,
+    )
+    return rating_out(
+        Rating.objects.select_related("unit", "case", "work_order", "rectification").get(
+            pk=rating.pk
+        )
+    )
+
+
 class StatOut(Schema):
     key: str | None
     label: str
@@ -254,6 +290,7 @@ class StatOut(Schema):
 
 
 @router.get("/stats", response=list[StatOut], summary="好差评统计（单位/事项/人员/窗口/渠道）")
+@reporting()
 def stats(
     request,
     group: Literal["unit", "matter", "staff", "window", "channel"] = "unit",
@@ -382,15 +419,20 @@ class MoveIn(Schema):
     """The older single endpoint's body: the action's name and its fields."""
 
     action: Literal["verify", "reply", "callback", "close", "send_back"]
-    note: str = ""
-    outcome: str = ""
-    reply: str = ""
-    result: str = ""
-    reason: str = ""
+    note: inputs.Content = ""
+    outcome: inputs.Text[40] = ""
+    reply: inputs.Content = ""
+    result: inputs.Content = ""
+    reason: inputs.Content = ""
 
 
 @router.get("/rectifications", response=list[RectificationOut], summary="差评整改列表")
-def rectification_list(request, status: str | None = None, limit: int = 100, offset: int = 0):
+def rectification_list(
+    request,
+    status: inputs.Text[20] | None = None,
+    limit: inputs.Limit = 100,
+    offset: inputs.Offset = 0,
+):
     qs = scope.visible_to(request.user, Rectification)
     if status:
         qs = qs.filter(status=status)
@@ -434,7 +476,7 @@ def rectification_move(request, rect_id: int, payload: MoveIn):
 
 class AppealIn(Schema):
     kind: Literal["malicious", "mistaken"]
-    reason: str
+    reason: inputs.Text[2000]
 
 
 class AppealOut(Schema):

@@ -43,3 +43,13 @@ class RatingsConfig(AppConfig):
                 "appeal.decide": _("审核申诉"),
             }
         )
+        # how this app's events read in timelines (model fields need nothing)
+        labels.register_fields(
+            "ratings.rectification",
+            {
+                "verified_on_time": _("按时核实"),
+                "replied_on_time": _("按时答复"),
+                "ledger_intent": _("台账问题登记号"),
+            },
+        )
+        labels.register_fields("ratings.appeal", {"rating": _("被申诉的评价")})

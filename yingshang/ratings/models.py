@@ -99,6 +99,11 @@ class RatingSettings(models.Model):
     reply_days = models.PositiveSmallIntegerField(_("整改答复时限（工作日）"), default=5)
     invite_after_days = models.PositiveSmallIntegerField(_("办结后邀评（天）"), default=3)
     link_valid_days = models.PositiveSmallIntegerField(_("评价链接有效期（天）"), default=15)
+    # the rater may come back to give the problems and comments of a rating (from 我的评价 or
+    # the API) for this many days after rating; the page right after the click is one of them
+    details_days = models.PositiveSmallIntegerField(
+        _("评价后补充问题和意见的期限（天）"), default=7
+    )
     public_per_ip_per_minute = models.PositiveIntegerField(
         _("公共评价入口每IP每分钟次数"), default=20
     )

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.workbench.navigation import HomeCard, NavItem
+from yingshang.workbench.overview import OverviewPart
 
 _STAFF = {Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.ADMIN} | COUNTYWIDE_ROLES
 
@@ -112,3 +113,12 @@ HOME_CARDS = [
         order=50,
     ),
 ]
+
+
+def _overview(user, period):
+    from yingshang.ratings import overview
+
+    return overview.section(user, period)
+
+
+OVERVIEW = [OverviewPart(build=_overview, order=30)]

@@ -10,7 +10,8 @@ Seeing:
 Anonymous ratings are in a unit's scope like any other, but carry no personal link at all.
 
 Doing (the 差评 loop, cn_rules.md §1): the unit rated verifies, replies and appeals; a supervisor
-reviews (closes or sends back) and decides appeals; both may record the callback (回访). The
+reviews (closes or sends back), records the callback (回访: never the rated unit itself —
+separation of duty) and decides appeals. The
 abilities below are the one rule for the pages' buttons and the services' gate; a refusal says
 why (`workflow.Denied`): `*_FORBIDDEN` — not this person's to do; any other code — not now."""
 
@@ -102,8 +103,16 @@ def _move(who: bool, why_not: str, rect: Rectification, action: str) -> workflow
 def rectification_abilities(g, rect: Rectification) -> dict[str, workflow.Ability]:
     unit = is_unit_staff(g, rect.unit_id)
     sup = is_supervisor(g)
-    callback = _move(unit or sup, _("只有责任单位或督查人员可以记录回访"), rect, "callback")
-    if (unit or sup) and not rect.callback_required:  # in no state: nobody to call
+    # separation of duty: the satisfaction callback checks the rated unit's own work, so that
+    # unit never records it (not even a person who is also a supervisor); a supervisor does
+    if unit:
+        callback = workflow.Denied(
+            "RECTIFICATION_SELF_CALLBACK_FORBIDDEN",
+            _("被评价单位不能自行记录满意度回访，回访由督查人员进行"),
+        )
+    else:
+        callback = _move(sup, _("只有督查人员可以记录回访"), rect, "callback")
+    if sup and not unit and not rect.callback_required:  # in no state: nobody to call
         callback = workflow.Denied("RECTIFICATION_NO_CALLBACK", _("匿名差评无法回访"))
     if not unit:
         appeal = workflow.Denied("APPEAL_FORBIDDEN", _("只有被评价单位可以申诉"))

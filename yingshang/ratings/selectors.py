@@ -416,3 +416,11 @@ def public_rectifications(start: dt.date, end: dt.date, limit: int = 100):
         )
         .order_by("-closed_at")[:limit]
     )
+
+
+def overdue_rectifications(qs, now: dt.datetime):
+    """Rectifications past the deadline of the step they wait on (核实 or 整改答复)."""
+    R = Rectification.Status
+    return qs.filter(
+        Q(status=R.VERIFYING, verify_due_at__lt=now) | Q(status=R.RECTIFYING, reply_due_at__lt=now)
+    )

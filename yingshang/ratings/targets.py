@@ -99,7 +99,7 @@ class Target:
         if self.kind == KIND_WORK_ORDER:
             return {
                 "unit_id": o.main_unit_id,
-                "staff_id": work_order_handler_id(o),
+                "staff_id": o.handler_id,
                 "window_id": None,
                 "matter_id": None,
             }
@@ -172,25 +172,6 @@ class Target:
             raise DomainError("RATING_NOT_YET", _("办件接件后才能进行接件评价"))
         if self.kind == KIND_WORK_ORDER and status != "closed":
             raise DomainError("RATING_NOT_YET", _("工单办结后才能评价"))
-
-
-def work_order_handler_id(order) -> int | None:
-    """The staff member a work order's rating counts for: who handled it in the unit — the one who
-    gave its (last) reply, else who signed for it. A work order keeps no handler column; its
-    audit timeline names them (one read of the object-timeline index)."""
-    from yingshang.audit.models import AuditEvent
-
-    return (
-        AuditEvent.objects.filter(
-            object_type=order._meta.label_lower,
-            object_id=str(order.pk),
-            action__in=("hotline.reply", "hotline.sign"),
-            actor__isnull=False,
-        )
-        .order_by("-seq")
-        .values_list("actor_id", flat=True)
-        .first()
-    )
 
 
 def for_visit(visit: WindowVisit) -> Target:

@@ -13,6 +13,9 @@ class SchedulerConfig(AppConfig):
         # background jobs write messages (SMS, notices) in the default language, whatever a
         # previous job or request on this thread activated
         task_started.connect(_default_language, dispatch_uid="default_language_task")
+        from yingshang.logconfig import quiet_task_logs
+
+        quiet_task_logs()
 
 
 def _default_language(**_kwargs) -> None:

@@ -12,3 +12,19 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerLease(models.Model):
+    """A running worker process and its heartbeat. A task the database queue shows RUNNING on a
+    worker whose lease has lapsed (no beat for WORKER_LEASE_SECONDS, or stopped) was interrupted:
+    the recovery (scheduler.recovery) retries it or marks it failed."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=100, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -35,7 +35,17 @@ class SupervisionConfig(AppConfig):
                 "problem.overdue": _("整改逾期"),
                 "problem.remind": _("到期提醒"),
                 "problem.import": _("台账导入"),
+                "problem.import_update": _("台账导入更新"),
+                "supervision.import_retry": _("台账导入重试"),
+                "unit_alias.save": _("保存单位别名"),
+                "unit_alias.withdraw": _("停用单位别名"),
                 "inspection.publish": _("发布自查表"),
                 "inspection.submit": _("填报自查表"),
             }
+        )
+        from yingshang.audit import labels
+
+        # how this app's events read in timelines (model fields need nothing)
+        labels.register_fields(
+            "supervision.problem", {"evidence": _("佐证材料"), "milestone": _("整改节点")}
         )

@@ -15,11 +15,16 @@ from openpyxl.utils.datetime import from_excel
 from yingshang.org.models import Unit
 from yingshang.supervision import services
 from yingshang.supervision import transitions as t
-from yingshang.supervision.models import Category, ImportJob
+from yingshang.supervision.models import Category, ImportJob, Problem, UnitAlias
+from yingshang.workcal import calendar
 
 # field → (label, header names that suggest it), in the order the guess is made
 FIELDS = [
+    # a row with the number of a problem already in the ledger updates it (an exported ledger
+    # comes back); an empty number registers a new problem
+    ("number", gettext_lazy("问题编号"), ["问题编号"]),
     ("seq", gettext_lazy("序号"), ["序号", "编号"]),
+    ("source", gettext_lazy("问题来源"), ["问题来源", "来源"]),
     ("category", gettext_lazy("问题类别"), ["问题类别", "问题类型", "类别", "类型"]),
     ("status", gettext_lazy("状态"), ["状态", "整改状态", "完成情况", "是否完成"]),
     ("progress", gettext_lazy("进展"), ["进展", "整改进展", "进展情况", "推进情况"]),
@@ -42,7 +47,11 @@ STATUS_WORDS = {
     t.RECTIFYING: ["整改中", "正在整改", "推进中", "持续整改", "未完成", "进行中"],
     t.CLAIMED: ["已认领"],
     t.ASSIGNED: ["待认领", "未启动", "未开始", "已交办"],
+    # the rest of the statuses as the export writes them (a round trip reads its own file)
+    t.CLOSURE_REQUESTED: ["申请销号", "已申请销号"],
+    t.REOPENED: ["退回重改"],
 }
+OVERDUE_MARK = "（逾期）"  # the export's mark after an overdue problem's status
 log = logging.getLogger(__name__)
 
 DAY_WORDS = {"立行立改": 5, "长期坚持": 250}
@@ -118,14 +127,42 @@ class _Lookups:
             for key in (unit.name, unit.short_name, unit.code):
                 if key:
                     self.units.setdefault(key.strip(), unit)
+        # the admin's aliases (审批局 → 行政审批局); a unit's own names win
+        self.aliases: dict[str, Unit] = {
+            a.alias: a.unit
+            for a in UnitAlias.objects.filter(is_active=True, unit__is_active=True).select_related(
+                "unit"
+            )
+        }
         services.ensure_categories()
         self.categories = {}
         for c in Category.objects.filter(is_active=True):
             self.categories[c.name] = c
             self.categories[c.code] = c
+        self.sources = {str(label): value for value, label in Problem.Source.choices}
+        self.sources.update({value: value for value in Problem.Source.values})
+        self.numbers_seen: dict[str, int] = {}
 
     def unit(self, name: str) -> Unit | None:
-        return self.units.get(name.strip()) or self.units.get(re.sub(r"\s+", "", name))
+        key = re.sub(r"\s+", "", name)
+        return (
+            self.units.get(name.strip())
+            or self.units.get(key)
+            or self.aliases.get(name.strip())
+            or self.aliases.get(key)
+        )
+
+    def alias_of(self, name: str) -> Unit | None:
+        """The unit `name` stands for when it is an alias, not one of the unit's own names."""
+        key = re.sub(r"\s+", "", name)
+        if self.units.get(name.strip()) or self.units.get(key):
+            return None
+        return self.aliases.get(name.strip()) or self.aliases.get(key)
+
+    def problem(self, number: str) -> Problem | None:
+        return (
+            Problem.objects.select_related("owner_unit", "category").filter(number=number).first()
+        )
 
 
 def parse_date(v) -> dt.date | None:
@@ -162,6 +199,8 @@ def parse_row(values, mapping, lookups: _Lookups, row_no: int) -> tuple[dict | N
     unit_name = _text(cell("unit"))
     data["unit"] = None
     co_units = []
+    aliases: list[dict] = []  # names read through the admin's aliases (shown in the preview)
+    data["aliases"] = aliases
     if not unit_name:
         err("unit", _("责任单位为空"))
     else:
@@ -176,12 +215,16 @@ def parse_row(values, mapping, lookups: _Lookups, row_no: int) -> tuple[dict | N
                 data["unit"] = u
             else:
                 co_units.append(u)
+            if u is not None and lookups.alias_of(n):
+                aliases.append({"name": n, "unit": u.name})
     for n in [n for n in re.split(r"[、,，;；/\s]+", _text(cell("co_units"))) if n]:
         u = lookups.unit(n)
         if u is None:
             err("co_units", _("未知的配合单位“%(name)s”") % {"name": n})
         else:
             co_units.append(u)
+            if lookups.alias_of(n):
+                aliases.append({"name": n, "unit": u.name})
     data["co_units"] = [u for u in co_units if u != data["unit"]]
     data["leader_name"] = _text(cell("leader"))[:60]
     data["measures"] = _text(cell("measures"))
@@ -207,7 +250,7 @@ def parse_row(values, mapping, lookups: _Lookups, row_no: int) -> tuple[dict | N
                         "deadline",
                         _("日期超出可用范围（2000—2099年）：“%(value)s”") % {"value": word},
                     )
-    status_text = _text(cell("status"))
+    status_text = _text(cell("status")).removesuffix(OVERDUE_MARK)
     data["status"] = t.ASSIGNED
     if status_text:
         found = next((s for s, words in STATUS_WORDS.items() if status_text in words), None)
@@ -225,7 +268,60 @@ def parse_row(values, mapping, lookups: _Lookups, row_no: int) -> tuple[dict | N
         data["category"] = lookups.categories.get(category_text)
         if data["category"] is None:
             err("category", _("未知的问题类别“%(value)s”") % {"value": category_text})
+    source_text = _text(cell("source"))
+    data["source"] = None
+    if source_text:
+        data["source"] = lookups.sources.get(source_text)
+        if data["source"] is None:
+            err(
+                "source",
+                _("未知的问题来源“%(value)s”（可填：%(choices)s）")
+                % {"value": source_text, "choices": "、".join(map(str, Problem.Source.labels))},
+            )
+    _existing(data, _text(cell("number")), lookups, err)
     return (None if errors else data), errors
+
+
+def _existing(data: dict, number: str, lookups: _Lookups, err) -> None:
+    """A row with a problem number updates that problem: it must exist, once per file, and its
+    deadline may only move later (an earlier one is a decision for the problem's page)."""
+    data["problem_id"] = None
+    if not number:
+        return
+    problem = lookups.problem(number)
+    if problem is None:
+        err("number", _("问题编号“%(number)s”不存在（新问题请留空编号）") % {"number": number})
+        return
+    if number in lookups.numbers_seen:
+        err(
+            "number",
+            _("问题编号“%(number)s”与第%(row)d行重复")
+            % {"number": number, "row": lookups.numbers_seen[number]},
+        )
+        return
+    lookups.numbers_seen[number] = data["row"]
+    if problem.status == t.VOIDED:
+        err("number", _("问题%(number)s已作废，不能通过导入修改") % {"number": number})
+        return
+    data["problem_id"] = problem.pk
+    data["problem"] = problem
+    day = data.get("deadline")
+    current = timezone.localtime(problem.deadline_at).date() if problem.deadline_at else None
+    if day and current and day != current:
+        if problem.status not in t.OPEN:
+            err("deadline", _("问题%(number)s已办结，不能修改整改时限") % {"number": number})
+        elif day < current:
+            err(
+                "deadline",
+                _("问题%(number)s的整改时限不能通过导入提前（现为%(day)s）")
+                % {"number": number, "day": current.isoformat()},
+            )
+        elif calendar.working_days_between(current, day) < 1:
+            err(
+                "deadline",
+                _("问题%(number)s的新时限%(day)s比原时限晚不足一个工作日")
+                % {"number": number, "day": day.isoformat()},
+            )
 
 
 def _rows(job: ImportJob):
@@ -299,4 +395,59 @@ def _run(job: ImportJob) -> ImportJob:
             else ""
         )
         job.save()
+    return job
+
+
+# --- interrupted runs (scheduler.recovery) and the retry button ---------------------------------
+# The write is one transaction, so a worker killed at any point leaves either every row or none:
+# a rerun starts again from the stored upload and mapping.
+_UNFINISHED = (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING, ImportJob.Status.SAVING)
+
+
+def requeue_interrupted(job_id: int) -> bool:
+    """The worker died while running the job: put it back in the queue (False: it had finished)."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status__in=_UNFINISHED).update(
+            status=ImportJob.Status.QUEUED,
+            processed=0,
+            message=_("后台处理中断，正在自动重试。"),
+        )
+    )
+
+
+def fail_interrupted(job_id: int) -> None:
+    """The job was interrupted again and again: fail it visibly, with nothing imported."""
+    ImportJob.objects.filter(pk=job_id, status__in=_UNFINISHED).update(
+        status=ImportJob.Status.FAILED,
+        finished_at=timezone.now(),
+        message=_("后台处理多次中断，本次未导入任何问题。可点击“重新导入”再试。"),
+    )
+
+
+@transaction.atomic
+def import_retry(*, actor, job: ImportJob) -> ImportJob:
+    """Run a failed import again from its stored upload: only the person who started it."""
+    from yingshang import audit
+    from yingshang.errors import DomainError
+    from yingshang.supervision.tasks import run_import
+
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != actor.pk:
+        raise DomainError("IMPORT_RETRY_FORBIDDEN", _("只有发起导入的人可以重新导入"), status=403)
+    if job.status != ImportJob.Status.FAILED:
+        raise DomainError("IMPORT_NOT_FAILED", _("只有失败的导入可以重新导入"), status=409)
+    job.status = ImportJob.Status.QUEUED
+    job.processed = 0
+    job.errors = []
+    job.message = ""
+    job.finished_at = None
+    job.save(update_fields=["status", "processed", "errors", "message", "finished_at"])
+    audit.record(
+        actor=actor,
+        action="supervision.import_retry",
+        object_type="supervision.importjob",
+        object_id=str(job.pk),
+        after={"status": job.status},
+    )
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job

@@ -348,3 +348,26 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+
+class UnitAlias(models.Model):
+    """A name the county's spreadsheets use for a unit (审批局 → 行政审批局). The admin keeps the
+    list (services.unit_alias_save / unit_alias_withdraw, audited); ledger imports read it and
+    the import preview shows every name it resolved this way. Withdrawn, never deleted."""
+
+    alias = models.CharField(_("别名"), max_length=60, unique=True)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+
+    def __str__(self) -> str:
+        return self.alias

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingshang.org.roles import Role
 from yingshang.workbench.navigation import HomeCard, NavItem
+from yingshang.workbench.overview import OverviewPart
 
 LEDGER_ROLES = {Role.SUPERVISOR, Role.LEADER, Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.ADMIN}
 
@@ -45,8 +46,25 @@ WORKBENCH = [
         order=63,
         group=_("督查整改"),
     ),
+    NavItem(
+        _("单位别名"),
+        "supervision:aliases",
+        roles={Role.ADMIN, Role.SUPERVISOR},
+        icon="signpost-split",
+        order=64,
+        group=_("督查整改"),
+    ),
 ]
 
 HOME_CARDS = [
     HomeCard("supervision/_home_card.html", roles=LEDGER_ROLES, context=_card, order=40),
 ]
+
+
+def _overview(user, period):
+    from yingshang.supervision import overview
+
+    return overview.section(user, period)
+
+
+OVERVIEW = [OverviewPart(build=_overview, order=40)]

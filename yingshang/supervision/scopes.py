@@ -17,6 +17,7 @@ from yingshang.supervision.models import (
     Problem,
     ProblemCoUnit,
     ProgressReport,
+    UnitAlias,
 )
 
 UNIT_WORK_ROLES = (Role.DEPT_HANDLER, Role.DEPT_HEAD)
@@ -181,5 +182,6 @@ scope.register(Evidence, _children("problem"))
 scope.register(Category, _public)
 scope.register(InspectionForm, _forms)
 scope.register(ImportJob, _imports)
-for _model in (Problem, InspectionForm, ImportJob):
+scope.register(UnitAlias, _public)  # the names imports accept: no secret
+for _model in (Problem, InspectionForm, ImportJob, UnitAlias):
     workflow.register_audit_role(_model, audit_role)

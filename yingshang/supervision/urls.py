@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yingshang.supervision import views
+from yingshang.supervision import alias_views, views
 
 app_name = "supervision"
 URL_PREFIX = "staff/supervision/"
@@ -20,6 +20,9 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_map, name="import_map"),
     path("import/<int:pk>/status/", views.import_status, name="import_status"),
+    path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
+    path("aliases/", alias_views.alias_list, name="aliases"),
+    path("aliases/<int:pk>/withdraw/", alias_views.alias_withdraw, name="alias_withdraw"),
     path("forms/", views.forms_list, name="forms"),
     path("forms/<int:pk>/", views.form_fill, name="form_fill"),
 ]

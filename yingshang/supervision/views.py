@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yingshang.dbrouting import reporting
 from yingshang.errors import DomainError, InvalidInput
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.spreadsheets import xlsx_response
-from yingshang.supervision import importer, selectors, services
+from yingshang.supervision import import_preview, importer, selectors, services
 from yingshang.supervision.actions import DONE, PROBLEM_ACTIONS
 from yingshang.supervision.models import (
     Category,
@@ -54,6 +55,7 @@ def _filter_context(request) -> dict:
 
 
 @staff_required()
+@reporting()
 def board(request):
     pages = {
         s: int(request.GET.get(f"p_{s}", 1)) if request.GET.get(f"p_{s}", "1").isdigit() else 1
@@ -76,19 +78,39 @@ def problem_list(request):
     return render(request, "supervision/list.html", {**_filter_context(request), "page": page})
 
 
-EXPORT_HEADERS = ["序号", "问题", "责任单位", "责任领导", "整改措施", "时限", "进展", "状态"]
+# the export reads back in (importer.FIELDS guesses every header): a re-import updates each
+# problem by its number
+EXPORT_HEADERS = [
+    "问题编号",
+    "问题类别",
+    "问题来源",
+    "问题描述",
+    "责任单位",
+    "配合单位",
+    "责任领导",
+    "整改措施",
+    "完成时限",
+    "进展情况",
+    "状态",
+]
 
 
 def export_rows(qs):
-    for i, p in enumerate(
-        qs.select_related("owner_unit").order_by("id").iterator(chunk_size=2000), start=1
+    for p in (
+        qs.select_related("owner_unit", "category")
+        .prefetch_related("co_unit_links__unit")
+        .order_by("id")
+        .iterator(chunk_size=2000)
     ):
         deadline = timezone.localtime(p.deadline_at).date() if p.deadline_at else None
-        status = p.get_status_display() + ("（逾期）" if p.overdue and p.is_open else "")
+        status = p.get_status_display() + (importer.OVERDUE_MARK if p.overdue and p.is_open else "")
         yield [
-            i,
+            p.number,
+            p.category.name if p.category else "",
+            p.get_source_display(),
             p.description,
             p.owner_unit.name,
+            "、".join(sorted(c.unit.name for c in p.co_unit_links.all())),
             p.leader_name,
             p.measures,
             deadline,
@@ -98,6 +120,7 @@ def export_rows(qs):
 
 
 @staff_required()
+@reporting()
 def export(request):
     qs = selectors.filtered(request.user, request.GET)
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -107,6 +130,7 @@ def export(request):
 
 
 @staff_required()
+@reporting()
 def unit_summary(request):
     return render(
         request,
@@ -172,6 +196,7 @@ def milestone_calendar(request):
 
 
 @staff_required()
+@reporting()
 def weekly(request):
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
@@ -366,7 +391,13 @@ def import_map(request, pk):
         ]
         if missing:
             error = _("请为以下字段选择对应的列：%(fields)s") % {"fields": "、".join(missing)}
+        elif "refresh" in request.POST:  # 更新预览: the new mapping, nothing started
+            job.mapping = mapping
+            job.save(update_fields=["mapping"])
         else:
+            # the importer's decision on every adjusted deadline (import_preview.decide)
+            shown = import_preview.build(job, _columns(mapping))["adjustments"]
+            mapping[import_preview.ADJUST_KEY] = import_preview.decide(job, request.POST, shown)
             job.mapping = mapping
             job.all_or_nothing = request.POST.get("all_or_nothing") == "1"
             job.status = ImportJob.Status.QUEUED
@@ -389,6 +420,9 @@ def import_map(request, pk):
                 for f in fields
             ]
         )
+    plan = None
+    if all(mapping.get(f) is not None for f in importer.REQUIRED):
+        plan = import_preview.build(job, _columns(mapping))
     return render(
         request,
         "supervision/import_map.html",
@@ -397,12 +431,17 @@ def import_map(request, pk):
             "fields": fields,
             "headers": list(enumerate(job.headers)),
             "preview": preview,
+            "plan": plan,
             "error": error,
             "all_or_nothing": job.all_or_nothing
             if request.method == "GET"
             else request.POST.get("all_or_nothing") == "1",
         },
     )
+
+
+def _columns(mapping: dict) -> dict:
+    return {k: v for k, v in mapping.items() if not k.startswith("_")}
 
 
 @staff_required(Role.SUPERVISOR)
@@ -412,6 +451,17 @@ def import_status(request, pk):
         "supervision/_import_progress.html" if request.htmx else "supervision/import_status.html"
     )
     return render(request, template, {"job": job})
+
+
+@staff_required(Role.SUPERVISOR)
+@require_POST
+def import_retry(request, pk):
+    job = scope.get_for(request.user, ImportJob, pk)
+    try:
+        importer.import_retry(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("supervision:import_status", pk=job.pk)
 
 
 # --- self-inspection forms ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ URL_PREFIX = "staff/"
 app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("overview/", views.overview, name="overview"),
     path("inbox/", views.inbox, name="inbox"),
     path("units/", views.units, name="units"),
     path("audit/", views.audit_search, name="audit_search"),

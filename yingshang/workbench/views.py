@@ -11,18 +11,23 @@ from django.views.decorators.http import require_POST
 
 from yingshang.apiaccess import services as token_services
 from yingshang.apiaccess.models import ApiToken
+from yingshang.audit import describe as audit_describe
+from yingshang.audit import labels as audit_labels
 from yingshang.audit import selectors as audit_selectors
+from yingshang.dbrouting import reporting
 from yingshang.errors import DomainError
 from yingshang.notify import services as notify
 from yingshang.org import scope
-from yingshang.org.models import Unit
+from yingshang.org.models import Unit, User
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.org.scope import grants
 from yingshang.spreadsheets import xlsx_response
 from yingshang.workbench import navigation
+from yingshang.workbench import overview as overview_parts
 from yingshang.workbench.access import login_required_view, staff_required
 from yingshang.workbench.context import forget_unread
-from yingshang.workcal import calendar
+from yingshang.workbench.nav import OVERVIEW_ROLES
+from yingshang.workcal import calendar, periods
 from yingshang.workcal import services as workcal_services
 from yingshang.workcal.models import CalendarDay, CalendarYear, WorkSchedule
 
@@ -31,6 +36,8 @@ AUDIT_ROLES = (*COUNTYWIDE_ROLES, Role.ADMIN, Role.DEPT_HEAD)
 
 @login_required_view
 def home(request):
+    if request.user.kind != User.Kind.STAFF:  # applicants have their own pages on the portal
+        return redirect("cases:my_cases")
     g = grants(request.user)
     labels = dict(Role.choices)
     assignments = [
@@ -42,6 +49,28 @@ def home(request):
         {
             "assignments": assignments,
             "cards_html": navigation.home_cards_html(request, g.roles),
+        },
+    )
+
+
+@staff_required(*OVERVIEW_ROLES)
+@reporting()
+def overview(request):
+    """全县概览: every module's headline figures for a month and the overdue items per unit,
+    each number a link to the records behind it (counted from the viewer's scope)."""
+    month = periods.parse_or_current(request.GET.get("period"), "month")
+    if month.kind != "month":
+        month = periods.period_of("month", month.first)
+    found = overview_parts.sections(request.user, month)
+    return render(
+        request,
+        "workbench/overview.html",
+        {
+            "period": month,
+            "previous": month.previous().key,
+            "next": month.next().key if month.last < periods.today() else "",
+            "sections": found,
+            "overdue": overview_parts.overdue_table(found),
         },
     )
 
@@ -73,11 +102,14 @@ class AuditFilter(forms.Form):
     unit = forms.ModelChoiceField(
         label=gettext_lazy("单位"), queryset=Unit.objects.all(), required=False
     )
-    object_type = forms.CharField(
-        label=gettext_lazy("对象类型"), required=False, help_text="cases.case"
-    )
+    # a list of names, not model labels: nobody outside the code knows "cases.case"
+    object_type = forms.ChoiceField(label=gettext_lazy("对象类型"), required=False)
     object_id = forms.CharField(label=gettext_lazy("对象编号"), required=False)
-    action = forms.CharField(label=gettext_lazy("操作"), required=False)
+    action = forms.CharField(
+        label=gettext_lazy("操作"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：受理、派单")}),
+    )
     since = forms.DateField(
         label=gettext_lazy("起始日期"),
         required=False,
@@ -91,8 +123,13 @@ class AuditFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        self.fields["object_type"].choices = [
+            ("", gettext_lazy("全部")),
+            *audit_labels.object_type_choices(),
+        ]
+        for name, field in self.fields.items():
+            css = "form-select form-select-sm" if name in ("unit", "object_type") else None
+            field.widget.attrs.setdefault("class", css or "form-control form-control-sm")
 
 
 def _day_start(day: dt.date | None):
@@ -116,21 +153,23 @@ def audit_search(request):
             until=calendar.end_of_day(c["until"]) if c["until"] else None,
         )
     if request.GET.get("export") == "xlsx":
+        role_names = dict(Role.choices)
         rows = (
             (
-                e.seq,
-                e.created_at,
-                e.actor_name,
-                e.role,
-                e.unit.name if e.unit else "",
-                e.action,
-                e.object_type,
-                e.object_id,
-                str(e.changes),
-                e.reason,
-                e.ip or "",
+                x.event.seq,
+                x.event.created_at,
+                x.actor,
+                str(role_names.get(x.event.role, x.event.role)),
+                x.unit,
+                x.title,
+                x.object_label,
+                x.event.object_id,
+                x.text,
+                x.reason,
+                x.event.ip or "",
             )
-            for e in events[:100000]
+            for chunk in _chunks(events[:100000], 2000)
+            for x in audit_describe.entries(chunk)
         )
         return xlsx_response(
             f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
@@ -156,8 +195,25 @@ def audit_search(request):
     return render(
         request,
         "workbench/audit_search.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "entries": audit_describe.entries(page.object_list),
+            "query": query.urlencode(),
+        },
     )
+
+
+def _chunks(queryset, size: int):
+    """Events in pages of `size` (each page's related names are read with one query)."""
+    batch = []
+    for event in queryset.iterator(chunk_size=size):
+        batch.append(event)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @staff_required(*AUDIT_ROLES)

@@ -10,8 +10,11 @@ Representation: the sorted list of ordinals (date.toordinal()) of every working 
   seconds per working day + seconds worked that day), so adding and measuring working hours
   is the same bisect arithmetic.
 
-Years without an entered arrangement (no CalendarYear row) are computed with weekends only and
-results touching them are flagged `calendar_incomplete`.
+Years without an entered arrangement (no CalendarYear row) are computed on a provisional
+calendar: weekends plus the statutory holidays of the national holiday law (workcal.provisional),
+no guessed make-up working days. Single days stored for such a year override it. Results touching
+such a year are flagged `calendar_incomplete` — shown as provisional (“预计”) — until the year is
+entered and open clocks are recomputed.
 
 Conventions (cn_rules.md §6, DESIGN.md §3):
 - "N working days from an event" counts from the next working day; the event's own day is
@@ -65,6 +68,10 @@ class Deadline:
     due_at: dt.datetime
     calendar_incomplete: bool
 
+    @property
+    def provisional(self) -> bool:
+        return self.calendar_incomplete
+
 
 def _secs(t: dt.time) -> float:
     return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
@@ -78,8 +85,11 @@ class WorkCalendar:
         makeup_workdays: set[dt.date] | frozenset[dt.date] = frozenset(),
         known_years: set[int] | frozenset[int] = frozenset(),
         schedule: Schedule | None = None,
+        provisional_years: set[int] | frozenset[int] = frozenset(),
     ):
         self.known_years = frozenset(known_years)
+        # years whose statutory holidays are in `holidays` by the law, not by an entered notice
+        self.provisional_years = frozenset(provisional_years)
         self.schedule = schedule or Schedule()
         self.warning: tuple[float, int] = (0.2, 1)  # clock warning: ratio of limit, working days
         hol = {d.toordinal() for d in holidays}
@@ -204,6 +214,15 @@ class WorkCalendar:
         lo, hi = (a, b) if a <= b else (b, a)
         return all(y in self.known_years for y in range(lo.year, hi.year + 1))
 
+    def is_provisional(self, due: dt.datetime | dt.date | None) -> bool:
+        """Whether a working-time deadline on `due` rests on a year not yet entered (shown as
+        “预计”). For rows that only keep the due date (ClockMirror): the start of such a clock is
+        never in a later year than its deadline, and entered years come first."""
+        if due is None:
+            return False
+        day = local_date(due)
+        return FIRST_DATE <= day <= LAST_DATE and day.year not in self.known_years
+
     def deadline(self, start: dt.datetime, amount, unit: str) -> Deadline:
         start_local = to_local(start)
         if unit == "working_days":
@@ -304,14 +323,34 @@ def _load() -> tuple[WorkCalendar, int]:
             schedule_row.afternoon_end,
         )
         version = schedule_row.version
+    holidays, provisional_years = provisional_holidays(years)
+    for day, kind in days:  # a day stored for a year not yet entered overrides the law
+        holidays.discard(day)
+        if kind == "holiday":
+            holidays.add(day)
     cal = WorkCalendar(
-        holidays={d for d, k in days if k == "holiday"},
+        holidays=holidays,
         makeup_workdays={d for d, k in days if k == "workday"},
         known_years=years,
         schedule=schedule,
+        provisional_years=provisional_years,
     )
     cal.warning = warning  # clocks' warning thresholds: ratio of the limit, working days
     return cal, version
+
+
+def provisional_holidays(known_years: set[int], today: dt.date | None = None):
+    """The statutory holidays of the years from the law's first year up to HORIZON years past
+    this year and the last entered year, except the entered ones: (dates, years)."""
+    from yingshang.workcal import provisional
+
+    this_year = (today or dt.datetime.now(TZ).date()).year
+    last = min(max([this_year, *known_years]) + provisional.HORIZON, LAST_DATE.year)
+    years = {y for y in range(provisional.FIRST_YEAR, last + 1) if y not in known_years}
+    days: set[dt.date] = set()
+    for year in years:
+        days.update(provisional.statutory_holidays(year))
+    return days, years
 
 
 def _stored_version() -> int:
@@ -376,6 +415,10 @@ def working_hours_between(a: dt.datetime, b: dt.datetime) -> float:
 
 def deadline(start: dt.datetime, amount, unit: str) -> Deadline:
     return (_current or get_calendar()).deadline(start, amount, unit)
+
+
+def is_provisional(due: dt.datetime | dt.date | None) -> bool:
+    return (_current or get_calendar()).is_provisional(due)
 
 
 def missing_years(around: int | None = None) -> list[int]:

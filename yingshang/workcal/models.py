@@ -172,6 +172,11 @@ class Clock(models.Model):
     def is_open(self) -> bool:
         return self.state != self.State.STOPPED
 
+    @property
+    def due_provisional(self) -> bool:
+        """The deadline rests on a year whose arrangement is not yet entered (shown as 预计)."""
+        return self.calendar_incomplete
+
 
 class ClockEvent(models.Model):
     class Kind(models.TextChoices):

@@ -12,7 +12,7 @@ from yingshang import audit
 from yingshang.errors import DomainError
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
-from yingshang.workcal import calendar, clocks
+from yingshang.workcal import calendar, recompute
 from yingshang.workcal.models import CalendarDay, CalendarYear, WorkSchedule
 
 _KIND_WORDS = {
@@ -144,7 +144,7 @@ def calendar_enter_year(*, actor, year: int, text: str, source: str = "") -> Cal
         reason=source,
     )
     _bump_version()
-    clocks.recompute_incomplete(actor=actor, years=[year])
+    recompute.recompute_incomplete(actor=actor, years=[year])
     return row
 
 
@@ -179,6 +179,13 @@ def calendar_set_day(
         reason=reason,
     )
     _bump_version()
+    recompute.recompute_open(
+        actor=actor,
+        first=day,
+        last=day,
+        reason=_("修改 %(day)s 的工作日历后重算：%(reason)s") % {"day": day, "reason": reason},
+        detail={"day": day.isoformat()},
+    )
     return row
 
 

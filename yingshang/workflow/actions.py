@@ -146,6 +146,23 @@ class ActionSet:
         return action.run(actor=actor, obj=obj, data=payload, files=files or {})
 
     # --- pages --------------------------------------------------------------------------------
+    def post(self, name: str, request, obj):
+        """A staff page's POST of one action on `obj` (form fields and files of the request):
+        the DomainError to show the user, or None when it was done."""
+        from yingshang.errors import DomainError
+
+        try:
+            self.execute(
+                name,
+                actor=request.user,
+                obj=obj,
+                data=self.form_data(name, request.POST),
+                files=request.FILES,
+            )
+        except DomainError as exc:
+            return exc
+        return None
+
     def form_data(self, name: str, post) -> dict:
         """A posted form (QueryDict) as the action's input: lists from repeated fields, empty
         optional fields as missing, check boxes and yes/no selects as booleans."""

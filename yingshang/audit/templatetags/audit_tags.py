@@ -1,6 +1,6 @@
 from django import template
 
-from yingshang.audit import selectors
+from yingshang.audit import describe, selectors
 
 register = template.Library()
 
@@ -14,8 +14,21 @@ def audit_timeline(obj, hide_fields: str = ""):
     return {"events": selectors.timeline(obj), "hidden": hidden}
 
 
+@register.simple_tag
+def audit_entries(events, hidden=()):
+    """`{% audit_entries events hidden as entries %}`: events as readable entries (Chinese
+    sentences, local time) for a page that lists events it fetched itself."""
+    return describe.entries(events or [], hidden or ())
+
+
 @register.filter
 def action_label(action: str) -> str:
     from yingshang.audit.labels import label
 
     return label(action)
+
+
+@register.filter
+def local_datetime(value) -> str:
+    """2026年12月6日 14:05, in the county's time zone."""
+    return describe.local_datetime(value)

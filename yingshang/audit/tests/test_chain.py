@@ -9,6 +9,7 @@ from django.db import connection, connections, transaction
 from yingshang import audit
 from yingshang.audit.context import AuditContext, using
 from yingshang.audit.models import AuditEvent
+from yingshang.audit.tests.tampering import tamper
 from yingshang.audit.verify import verify_chain
 
 on_postgres = pytest.mark.skipif(
@@ -73,13 +74,7 @@ def test_verify_command_passes_on_an_intact_chain(personas, capsys):
 
 
 def _tamper(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # what a database superuser could do: switch user triggers off for this session
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = origin")
+    tamper(sql, params)
 
 
 @pytest.mark.django_db

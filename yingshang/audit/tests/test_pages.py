@@ -24,7 +24,8 @@ def test_timeline_shows_who_when_what_and_why(personas):
     html = Template("{% load audit_tags %}{% audit_timeline obj %}").render(
         Context({"obj": personas.unit_a})
     )
-    assert "管理员" in html and "修改单位" in html and "号码变更" in html and "phone" in html
+    assert "管理员" in html and "修改单位" in html and "号码变更" in html
+    assert "联系电话由“1”改为“2”" in html and "phone" not in html
 
 
 def test_timeline_can_hide_field_values(personas):
@@ -57,7 +58,7 @@ def test_audit_search_filters_and_exports(login, personas):
         )
     client = login(personas.supervisor)
     text = client.get(reverse("workbench:audit_search"), {"action": "accept"}).content.decode()
-    assert "case.accept" in text and "case.reject" not in text
+    assert "受理" in text and "case.reject" not in text and "不予受理" not in text
     export = client.get(reverse("workbench:audit_search"), {"action": "accept", "export": "xlsx"})
     assert export.status_code == 200 and export["Content-Type"].startswith(
         "application/vnd.openxmlformats"
@@ -79,7 +80,7 @@ def test_dept_head_sees_only_events_of_own_unit(login, personas):
             unit=personas.unit_b,
         )
     text = login(personas.head_a).get(reverse("workbench:audit_search")).content.decode()
-    assert "case.accept" in text and "case.reject" not in text
+    assert "<td>受理</td>" in text and "不予受理" not in text
 
 
 def test_suspicious_returns_report(login, personas):

@@ -18,7 +18,7 @@ from yingshang.cases.services.common import (
     touch_first_responder,
 )
 from yingshang.cases.transitions import CASE
-from yingshang.credit import selectors as credit_selectors
+from yingshang.credit import sanctions
 from yingshang.credit import services as credit_services
 from yingshang.credit.models import Commitment, CommitmentText
 from yingshang.errors import DomainError, InvalidInput
@@ -119,7 +119,7 @@ def case_accept(*, actor, case, at=None) -> Case:
                 % {"items": "、".join(m["name"] for m in missing)},
                 details={"missing": [m["key"] for m in missing]},
             )
-        if case.certificate_keys and credit_selectors.is_dishonest(case.firm or case.applicant):
+        if case.certificate_keys and sanctions.blocked(case.firm or case.applicant, "certificate"):
             raise DomainError(
                 "CREDIT_DISHONEST", _("申请人在失信名单内或有虚假承诺记录，不能适用告知承诺")
             )
@@ -158,7 +158,7 @@ def case_accept_with_deficit(*, actor, case, signed_at_window: bool = False, at=
         if not missing:
             raise DomainError("DEFICIT_NOTHING_MISSING", _("材料齐全，请直接受理"))
         subject_of = case.firm or case.applicant
-        if credit_selectors.is_dishonest(subject_of):
+        if sanctions.blocked(subject_of, "deficit"):
             raise DomainError(
                 "CREDIT_DISHONEST",
                 _("申请人在失信名单内或有虚假承诺记录，不能容缺受理，请按一般程序补齐材料"),

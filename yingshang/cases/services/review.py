@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingshang import uploads, workflow
+from yingshang.cases import selectors
 from yingshang.cases.models import (
     ApprovalTask,
     Case,
@@ -24,6 +25,7 @@ from yingshang.cases.services.common import (
     touch_first_responder,
 )
 from yingshang.cases.transitions import CASE
+from yingshang.catalog.models import MatterVersion
 from yingshang.credit import services as credit_services
 from yingshang.credit.models import Commitment
 from yingshang.errors import DomainError, InvalidInput
@@ -101,8 +103,31 @@ def task_add_opinion(*, actor, case, unit, days: int, title: str = "", at=None) 
     return task
 
 
-def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> ApprovalTask:
-    """One unit's part of a parallel approval. Its lateness is its own (task.late)."""
+def _produced_values(case, task, produced: dict) -> dict:
+    """The values a producing member's unit enters on approval (e.g. the USCC of the licence
+    it issued), checked like the form's fields; later members' handlers then read them."""
+    from yingshang.cases.services.submit import validate_form
+
+    wanted = [o for o in selectors.member_outputs(case, task.matter_id) if o["kind"] == "field"]
+    if not wanted:
+        return {}
+    types = {}
+    for version_id in (case.member_versions or {}).values():
+        for f in selectors.form_fields_for(version=MatterVersion.objects.get(pk=version_id)):
+            types.setdefault(f["key"], f["field_type"])
+    fields = [
+        {"key": o["key"], "label": o["name"], "required": True, "field_type": types.get(o["key"])}
+        for o in wanted
+    ]
+    return validate_form(fields, produced or {})
+
+
+def task_decide(
+    *, actor, task, decision: str, opinion: str = "", produced: dict | None = None, at=None
+) -> ApprovalTask:
+    """One unit's part of a parallel approval. Its lateness is its own (task.late). A package
+    member that produces data for the later members (catalog outputs, kind "field") records it on
+    approval: the values join the case's form data."""
     at = at or timezone.now()
     if decision not in (Decision.APPROVED, Decision.NOT_APPROVED):
         raise InvalidInput("TASK_DECISION_INVALID", _("请选择同意或不同意"))
@@ -116,6 +141,9 @@ def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> Ap
         )
         if task.status != ApprovalTask.Status.PENDING:
             raise DomainError("TASK_ALREADY_DONE", _("该任务已办理"))
+        values = (
+            _produced_values(case, task, produced or {}) if decision == Decision.APPROVED else {}
+        )
         before = {"status": case.status}
         clock = clocks.clock_stop_open(task, PURPOSE_TASK, at=at)
         task.status = ApprovalTask.Status.DONE
@@ -134,7 +162,9 @@ def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> Ap
             reason=opinion,
         )
         case.status = CASE.target("task_decide", case.status)
-        case.save(update_fields=["status", "updated_at"])
+        if values:
+            case.form_data = {**(case.form_data or {}), **values}
+        case.save(update_fields=["status", "form_data", "updated_at"])
         pending = case.tasks.filter(status=ApprovalTask.Status.PENDING).count()
         total = case.tasks.exclude(status=ApprovalTask.Status.CANCELLED).count()
         workflow.record(
@@ -148,6 +178,7 @@ def task_decide(*, actor, task, decision: str, opinion: str = "", at=None) -> Ap
                 "decision": decision,
                 "done": total - pending,
                 "total": total,
+                **({"produced": values} if values else {}),
             },
         )
         if pending == 0:

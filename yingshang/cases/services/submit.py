@@ -1,9 +1,9 @@
 """Submission (申请): online, by API or terminal by the applicant, or at the window by a clerk for
 the applicant (一窗受理)."""
 
-import re
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,17 +14,16 @@ from yingshang.cases.models import Case, Channel, Document, Status
 from yingshang.cases.services.common import INTAKE_DAYS, PURPOSE_INTAKE, notify_applicant
 from yingshang.cases.transitions import CASE
 from yingshang.catalog import selectors as catalog_selectors
-from yingshang.credit import selectors as credit_selectors
+from yingshang.credit import sanctions
 from yingshang.credit import services as credit_services
 from yingshang.credit.models import CommitmentText
 from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
+from yingshang.org import identifiers
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
 from yingshang.processcache import TTLCache
 from yingshang.rowload import RowInserter
 from yingshang.workcal import clocks
-
-PHONE_RE = re.compile(r"^1\d{10}$")
 
 # the rows of every submission: SQL built once (yingshang.rowload; the same on every database)
 _CASES = RowInserter(Case)
@@ -47,9 +46,23 @@ def online_centre_id() -> int | None:
     )
 
 
+# field types whose value is an identifier: stored normalised (全角 digits, spaces, lower case
+# all become the one form), refused with the validator's message when the check fails
+IDENTIFIER_TYPES = {
+    "phone": identifiers.clean_mobile,
+    "id_number": identifiers.clean_id_number,
+    "uscc": identifiers.clean_uscc,
+}
+# a field named for an identifier is checked as one whatever type the catalogue gave it (a
+# "firm.uscc" defined as plain text would otherwise store a code that fails its check)
+IDENTIFIER_KEYS = {"uscc": "uscc", "id_number": "id_number"}
+
+
 def validate_form(fields: list[dict], data: dict) -> dict:
-    """Required fields present, phone numbers well-formed; returns the cleaned data."""
+    """Required fields present, phone numbers and identifiers well-formed (org.identifiers);
+    returns the cleaned data."""
     errors = {}
+    reasons = {}
     clean = {}
     for field in fields:
         key = field["key"]
@@ -57,10 +70,21 @@ def validate_form(fields: list[dict], data: dict) -> dict:
         value = value.strip() if isinstance(value, str) else value
         if field.get("required") and value in ("", None, []):
             errors[key] = _("请填写“%(label)s”") % {"label": field["label"]}
+            reasons[key] = "required"
             continue
-        if value and field.get("field_type") == "phone" and not PHONE_RE.match(str(value)):
-            errors[key] = _("“%(label)s”应为11位手机号码") % {"label": field["label"]}
-            continue
+        check = IDENTIFIER_TYPES.get(field.get("field_type") or "") or IDENTIFIER_TYPES.get(
+            IDENTIFIER_KEYS.get(key.rsplit(".", 1)[-1], "")
+        )
+        if value and check is not None:
+            try:
+                value = check(str(value))
+            except ValidationError as exc:
+                errors[key] = _("“%(label)s”：%(message)s") % {
+                    "label": field["label"],
+                    "message": exc.messages[0],
+                }
+                reasons[key] = exc.code
+                continue
         if value not in ("", None):
             clean[key] = value
     if errors:
@@ -68,7 +92,7 @@ def validate_form(fields: list[dict], data: dict) -> dict:
             "CASE_FORM_INVALID",
             _("申请表有未填写或格式不正确的项目：%(items)s")
             % {"items": "、".join(errors.values())},
-            details={"fields": errors},
+            details={"fields": errors, "reasons": reasons},
         )
     return clean
 
@@ -114,6 +138,38 @@ def store_documents(
     for key, pks in previous.items():
         Document.objects.filter(pk__in=pks).update(superseded_by=last_of[key])
     return made
+
+
+def _require_materials(materials, checked, certificate_keys, deficit_sign) -> None:
+    """An applicant's own submission (online, API, terminal) carries every required material,
+    or replaces it by a 告知承诺, or — for materials the matter lets wait — signs the 容缺受理
+    承诺书. At the window the clerk receives what is brought and issues the 一次性告知."""
+    uploaded = {key for key, files in checked.items() if files}
+    missing = [
+        m
+        for m in materials
+        if m["required"] and m["key"] not in uploaded and m["key"] not in certificate_keys
+    ]
+    if not missing:
+        return
+    names = "、".join(m["name"] for m in missing)
+    keys = [m["key"] for m in missing]
+    if any(not m["deficit_allowed"] for m in missing):
+        raise InvalidInput(
+            "CASE_MATERIALS_MISSING",
+            _("缺少必要材料：%(names)s。请上传后再提交。") % {"names": names},
+            details={"materials": keys},
+        )
+    if not deficit_sign:
+        raise InvalidInput(
+            "CASE_DEFICIT_COMMITMENT_REQUIRED",
+            _(
+                "缺少材料：%(names)s。这些材料可以容缺后补：请签署容缺受理承诺书后提交，"
+                "或上传材料后再提交。"
+            )
+            % {"names": names},
+            details={"materials": keys},
+        )
 
 
 def case_submit(
@@ -198,15 +254,24 @@ def case_submit(
     replaceable = {m["key"] for m in materials if m["commitment_replaces"]}
     if set(certificate_keys) - replaceable:
         raise InvalidInput("CERTIFICATE_NOT_REPLACEABLE", _("所选证明不适用告知承诺"))
+    if channel != Channel.WINDOW:
+        _require_materials(materials, checked, certificate_keys, deficit_sign)
     subject_of = applicant.firm if applicant.kind == "firm" else applicant
-    if (deficit_sign or certificate_keys) and credit_selectors.is_dishonest(subject_of):
+    if (deficit_sign and sanctions.blocked(subject_of, "deficit")) or (
+        certificate_keys and sanctions.blocked(subject_of, "certificate")
+    ):
         raise DomainError(
             "CREDIT_DISHONEST",
             _(
                 "申请人在失信名单内或有虚假承诺记录，不能适用容缺受理或告知承诺，请按一般程序提交全部材料"
             ),
         )
-    phone = (contact_phone or applicant.mobile or "").strip()
+    # the number the lookup and the SMS notices use: a mobile, stored normalised
+    phone = (
+        identifiers.require_mobile(contact_phone, field="contact_phone")
+        if (contact_phone or "").strip()
+        else applicant.mobile or ""
+    )
     texts = credit_services.ensure_texts() if (deficit_sign or certificate_keys) else {}
     # no savepoint of its own: a submission is all or nothing, and a caller's transaction
     # around it (the API's idempotency record) fails with it

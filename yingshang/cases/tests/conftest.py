@@ -134,3 +134,67 @@ def all_files(skip=()):
         for k in ("application_form", "id_card", "floor_plan", "health_cert")
         if k not in skip
     }
+
+
+# --- a package whose first member produces what the second asks (catalog.package_define) ----
+FIELD = {"field_type": "text", "required": True}
+
+
+def _shop_matter(admin, unit, base, name, materials, fields):
+    return catalog.matter_create(
+        actor=admin,
+        unit=unit,
+        base_code=base,
+        name=name,
+        matter_type="licensing",
+        handling_kind="promised",
+        legal_limit_days=20,
+        promised_limit_days=5,
+        materials=[{"key": k, "name": n, "required": True} for k, n in materials],
+        form_fields=[
+            {"key": k, "label": n, **FIELD, **({"field_type": "uscc"} if k == "firm.uscc" else {})}
+            for k, n in fields
+        ],
+    )
+
+
+@pytest.fixture
+def shop(personas):
+    """企业设立登记 (unit_a) produces the 营业执照 and the USCC that 食品经营许可 (unit_b) asks."""
+    p = personas
+    reg = _shop_matter(
+        p.admin,
+        p.unit_a,
+        "XK00101000",
+        "企业设立登记",
+        [("application_form", "申请书"), ("articles", "公司章程")],
+        [("firm.name", "企业名称"), ("firm.scope", "经营范围")],
+    )
+    food = _shop_matter(
+        p.admin,
+        p.unit_b,
+        "XK00201000",
+        "食品经营许可",
+        [("application_form", "申请书"), ("business_licence", "营业执照"), ("plan", "平面图")],
+        [("firm.name", "企业名称"), ("firm.uscc", "统一社会信用代码"), ("shop.name", "门店名称")],
+    )
+    package = catalog.package_create(
+        actor=p.admin,
+        code="open-shop",
+        name="开办餐饮店",
+        lead_unit=p.unit_a,
+        promised_limit_days=5,
+        matters=[reg, food],
+    )
+    catalog.package_define(
+        actor=p.admin,
+        package=package,
+        outputs={
+            reg.pk: [
+                {"key": "business_licence", "name": "营业执照", "kind": "material"},
+                {"key": "firm.uscc", "name": "统一社会信用代码", "kind": "field"},
+            ]
+        },
+    )
+    package.refresh_from_db()
+    return reg, food, package

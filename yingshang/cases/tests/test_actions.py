@@ -106,6 +106,14 @@ def _second_correction(personas, case):
     return {"correction_id": second.pk, "approve": True}
 
 
+def _supplied(personas, case):
+    services.case_accept_with_deficit(actor=personas.clerk, case=case)
+    services.case_supply_documents(
+        actor=personas.applicant, case=case, files={"floor_plan": [pdf("plan.pdf")]}
+    )
+    return {"material_key": "floor_plan", "accept": True}
+
+
 def _verification(personas, case):
     return {"verification_id": case.verifications.get().pk, "truthful": True}
 
@@ -113,6 +121,12 @@ def _verification(personas, case):
 SWEEP += [
     ("special_procedure_end", "in_review", {}, _paused),
     ("approve_correction", "submitted", {}, _second_correction),
+    (
+        "review_supplement",
+        "submitted",  # _supplied accepts it with 容缺 and supplies the file
+        {"skip": ("floor_plan",), "deficit_sign": True},
+        _supplied,
+    ),
     (
         "verify",
         "accepted",

@@ -64,7 +64,7 @@ def test_api_status_list_scope_and_transition(personas, cat, api_client):
     assert AuditEvent.objects.filter(action="case.accept").count() == 1
 
 
-def test_api_supplement_clears_the_deficit(personas, cat, api_client):
+def test_api_supplement_is_accepted_by_the_clerk_and_clears_the_deficit(personas, cat, api_client):
     body = _payload(cat, deficit_sign=True)
     body["files"] = [f for f in body["files"] if f["material_key"] != "floor_plan"]
     applicant = api_client(personas.applicant)
@@ -86,7 +86,21 @@ def test_api_supplement_clears_the_deficit(personas, cat, api_client):
             ]
         },
     )
-    assert supplied.status_code == 200 and supplied.json()["deficit_open"] is False
+    # the file waits for the clerk: only the clerk's acceptance clears the 容缺
+    assert supplied.status_code == 200 and supplied.json()["deficit_open"] is True
+    assert supplied.json()["deficit_items"][0]["state"] == "supplied"
+    refused = _post(
+        api_client(personas.clerk),
+        f"/api/v1/cases/{number}/transitions/review_supplement",
+        {"material_key": "floor_plan", "accept": False},
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "REASON_REQUIRED"
+    reviewed = _post(
+        api_client(personas.clerk),
+        f"/api/v1/cases/{number}/transitions/review_supplement",
+        {"material_key": "floor_plan", "accept": True},
+    )
+    assert reviewed.status_code == 200 and reviewed.json()["deficit_open"] is False
 
 
 def test_cases_endpoints_are_in_the_openapi_document(client):

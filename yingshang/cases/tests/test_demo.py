@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def _load():
     from yingshang.demo.registry import load_demo
 
-    ctx = DemoContext()
+    ctx = DemoContext(history=False)  # the demo logins' cases (the history: demo/tests)
     load_demo(ctx)
     return ctx
 

@@ -163,8 +163,39 @@ def test_accept_by_staff_of_another_unit_is_404(personas, cat):
         services.case_accept(actor=personas.outsider, case=case)
 
 
+def at_window(personas, cat, *, skip=(), **kw):
+    """What the applicant brought to the window (the clerk receives it, complete or not)."""
+    return services.case_submit(
+        actor=personas.clerk,
+        applicant=personas.applicant,
+        matter=cat.matter,
+        form_data=form_for(personas.applicant),
+        files=all_files(skip),
+        channel="window",
+        at=MONDAY,
+        **kw,
+    )
+
+
+def test_an_online_submission_without_a_required_material_is_refused(personas, cat):
+    with pytest.raises(InvalidInput) as exc:
+        submit(personas, cat, skip=("id_card",))
+    assert exc.value.code == "CASE_MATERIALS_MISSING" and "身份证明" in exc.value.message
+    assert exc.value.details["materials"] == ["id_card"]
+    assert not Case.objects.exists()
+
+
+def test_a_deferrable_material_needs_the_signed_deficit_commitment(personas, cat):
+    with pytest.raises(InvalidInput) as exc:
+        submit(personas, cat, skip=("floor_plan",))
+    assert exc.value.code == "CASE_DEFICIT_COMMITMENT_REQUIRED"
+    assert "经营场所平面图" in exc.value.message and "容缺受理承诺书" in exc.value.message
+    assert not Case.objects.exists()
+    assert submit(personas, cat, skip=("floor_plan",), deficit_sign=True).status == "submitted"
+
+
 def test_accept_with_a_required_material_missing_is_refused(personas, cat):
-    case = submit(personas, cat, skip=("floor_plan",))
+    case = at_window(personas, cat, skip=("floor_plan",))
     with pytest.raises(DomainError) as exc:
         services.case_accept(actor=personas.clerk, case=case)
     assert exc.value.code == "CASE_MATERIALS_MISSING"
@@ -205,30 +236,117 @@ def test_dishonest_applicant_cannot_even_sign_a_deficit_commitment(personas, cat
 
 
 def test_deficit_is_refused_when_a_main_material_is_missing(personas, cat):
-    case = submit(personas, cat, skip=("floor_plan", "id_card"), deficit_sign=True)
+    case = at_window(personas, cat, skip=("floor_plan", "id_card"))
     with pytest.raises(DomainError) as exc:
         services.case_accept_with_deficit(actor=personas.clerk, case=case)
     assert exc.value.code == "DEFICIT_MAIN_MATERIALS_MISSING" and "身份证明" in exc.value.message
 
 
 def test_deficit_is_refused_without_the_signed_commitment(personas, cat):
-    case = submit(personas, cat, skip=("floor_plan",))
+    case = at_window(personas, cat, skip=("floor_plan",))
     with pytest.raises(DomainError) as exc:
         services.case_accept_with_deficit(actor=personas.clerk, case=case)
     assert exc.value.code == "DEFICIT_NOT_SIGNED"
 
 
-def test_supplying_the_missing_material_clears_the_deficit_and_keeps_the_commitment(personas, cat):
-    case = services.case_accept_with_deficit(
-        actor=personas.clerk, case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True)
+def _deficit_case(personas, cat):
+    return services.case_accept_with_deficit(
+        actor=personas.clerk,
+        case=submit(personas, cat, skip=("floor_plan",), deficit_sign=True),
+        at=MONDAY,
     )
+
+
+def test_supplying_the_missing_material_waits_for_the_clerks_acceptance(personas, cat):
     case = services.case_supply_documents(
-        actor=personas.applicant, case=case, files={"floor_plan": [pdf("plan.pdf")]}
+        actor=personas.applicant,
+        case=_deficit_case(personas, cat),
+        files={"floor_plan": [pdf("plan.pdf")]},
+    )
+    assert case.deficit_open and case.deficit_items[0]["state"] == "supplied"
+    assert Commitment.objects.get(case=case).status == "pending"
+    assert Message.objects.filter(
+        recipient=personas.clerk, body__contains="已补交容缺材料"
+    ).exists()  # the centre's clerk is told to check it
+    with pytest.raises(DomainError) as exc:
+        services.case_decide(actor=personas.handler_a, case=case, decision="approved")
+    assert exc.value.code == "CASE_DEFICIT_OPEN"
+    case = services.case_review_supplement(
+        actor=personas.clerk, case=case, material_key="floor_plan", accept=True
     )
     assert not case.deficit_open
     assert Commitment.objects.get(case=case).status == "kept"
-    assert events(case, "case.supply_documents").get().changes["deficit_open"] == [True, False]
+    event = events(case, "case.review_supplement").get()
+    assert event.changes["deficit_open"] == [None, False]
+    assert event.changes["result"] == ["supplied", "accepted"]
     assert credit.credit_file(credit.subject_for(personas.applicant)).kept == 1
+
+
+def test_the_clerk_refuses_a_supplied_file_with_a_reason_and_the_applicant_supplies_again(
+    personas, cat
+):
+    case = services.case_supply_documents(
+        actor=personas.applicant,
+        case=_deficit_case(personas, cat),
+        files={"floor_plan": [pdf("plan.pdf")]},
+    )
+    with pytest.raises(InvalidInput) as exc:
+        services.case_review_supplement(
+            actor=personas.clerk, case=case, material_key="floor_plan", accept=False
+        )
+    assert exc.value.code == "REASON_REQUIRED"
+    case = services.case_review_supplement(
+        actor=personas.clerk,
+        case=case,
+        material_key="floor_plan",
+        accept=False,
+        reason="平面图未标注面积",
+    )
+    assert case.deficit_open and case.deficit_items[0]["state"] == "refused"
+    assert Commitment.objects.get(case=case).status == "pending"
+    assert events(case, "case.review_supplement").get().reason == "平面图未标注面积"
+    assert Message.objects.filter(body__contains="平面图未标注面积").exists()
+    with pytest.raises(DomainError) as exc:  # nothing new to review yet
+        services.case_review_supplement(
+            actor=personas.clerk, case=case, material_key="floor_plan", accept=True
+        )
+    assert exc.value.code == "DEFICIT_NOTHING_TO_REVIEW"
+
+
+def test_a_file_supplied_in_time_and_awaiting_review_is_not_a_breach(personas, cat):
+    case = services.case_supply_documents(
+        actor=personas.applicant,
+        case=_deficit_case(personas, cat),
+        files={"floor_plan": [pdf("plan.pdf")]},
+    )
+    assert tasks.run_deficit_breaches(now=case.deficit_due_at + dt.timedelta(minutes=1)) == 0
+    case.refresh_from_db()
+    assert case.status == "accepted" and case.deficit_open
+
+
+def test_a_refused_file_not_supplied_again_by_the_deadline_is_a_breach(personas, cat):
+    case = services.case_supply_documents(
+        actor=personas.applicant,
+        case=_deficit_case(personas, cat),
+        files={"floor_plan": [pdf("plan.pdf")]},
+    )
+    services.case_review_supplement(
+        actor=personas.clerk, case=case, material_key="floor_plan", accept=False, reason="不清晰"
+    )
+    assert tasks.run_deficit_breaches(now=case.deficit_due_at + dt.timedelta(minutes=1)) == 1
+    assert Commitment.objects.get(case=case).status == "broken"
+
+
+def test_only_the_clerk_or_the_unit_reviews_a_supplied_file(personas, cat):
+    case = services.case_supply_documents(
+        actor=personas.applicant,
+        case=_deficit_case(personas, cat),
+        files={"floor_plan": [pdf("plan.pdf")]},
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.case_review_supplement(
+            actor=personas.applicant, case=case, material_key="floor_plan", accept=True
+        )
 
 
 def test_missed_deficit_deadline_terminates_the_case_and_breaks_the_commitment(personas, cat):
@@ -552,6 +670,9 @@ def test_clerk_assigns_an_assistant_who_may_then_act_for_the_applicant(personas,
     case = services.case_accept_with_deficit(actor=personas.clerk, case=case)
     services.case_supply_documents(
         actor=personas.operator, case=case, files={"floor_plan": [pdf()]}
+    )
+    services.case_review_supplement(
+        actor=personas.clerk, case=case, material_key="floor_plan", accept=True
     )
     assert not Case.objects.get(pk=case.pk).deficit_open
 

@@ -31,6 +31,9 @@ def _decided(personas, cat, *, late: bool, deficit: bool = False, channel="onlin
         case = services.case_supply_documents(
             actor=personas.applicant, case=case, files={"floor_plan": [pdf()]}
         )
+        case = services.case_review_supplement(
+            actor=personas.clerk, case=case, material_key="floor_plan", accept=True
+        )
     else:
         case = services.case_accept(actor=personas.clerk, case=case, at=MONDAY)
     at = case.due_at + dt.timedelta(days=1) if late else MONDAY + dt.timedelta(days=3)

@@ -3,7 +3,7 @@ version N+1 (copied from the current one with the changes applied). Nothing is d
 
     matters.py   matter_create, matter_revise, matter_deactivate, matter_activate
     versions.py  what a version holds, its validation, codes, publishing, search text
-    packages.py  package_create, package_update (一件事)
+    packages.py  package_create, package_update, package_define (一件事: its own form, outputs)
     imports.py   catalog_import (the Excel workbook of excel/, all or nothing)
 """
 
@@ -14,7 +14,12 @@ from yingshang.catalog.services.matters import (
     matter_deactivate,
     matter_revise,
 )
-from yingshang.catalog.services.packages import PACKAGE_FIELDS, package_create, package_update
+from yingshang.catalog.services.packages import (
+    PACKAGE_FIELDS,
+    package_create,
+    package_define,
+    package_update,
+)
 from yingshang.catalog.services.versions import (
     FORM_FIELD_FIELDS,
     MATERIAL_FIELDS,
@@ -45,6 +50,7 @@ __all__ = [
     "matter_deactivate",
     "matter_revise",
     "package_create",
+    "package_define",
     "package_update",
     "region12",
     "validate_form_fields",

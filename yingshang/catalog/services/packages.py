@@ -5,9 +5,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yingshang import workflow
-from yingshang.catalog.models import Matter, Package, PackageMember
+from yingshang.catalog.models import FormField, Matter, Package, PackageMember
 from yingshang.catalog.selectors import is_public
-from yingshang.catalog.services.versions import SLUG, raise_invalid, search_text_refresh
+from yingshang.catalog.services.versions import (
+    SLUG,
+    raise_invalid,
+    search_text_refresh,
+    validate_form_fields,
+)
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
 from yingshang.errors import InvalidInput
 
@@ -179,9 +184,13 @@ def package_update(*, actor, package: Package, changes: dict, reason: str = "") 
     package.save()
     if "matters" in changes and [m.pk for m in members] != before["matters"]:
         # Membership is configuration, not a record of anything done: the audit event keeps the old list.
+        outputs = {pm.matter_id: pm.outputs for pm in old_members}
         package.members.all().delete()
         PackageMember.objects.bulk_create(
-            [PackageMember(package=package, matter=m, order=i) for i, m in enumerate(members)]
+            [
+                PackageMember(package=package, matter=m, order=i, outputs=outputs.get(m.pk, []))
+                for i, m in enumerate(members)
+            ]
         )
     search_text_refresh({m.pk: m for m in [*members, *(pm.matter for pm in old_members)]}.values())
     after = {f: getattr(package, f if f != "lead_unit" else "lead_unit_id") for f in PACKAGE_FIELDS}
@@ -194,4 +203,83 @@ def package_update(*, actor, package: Package, changes: dict, reason: str = "") 
         after=after,
         reason=reason,
     )
+    return package
+
+
+OUTPUT_KINDS = {"material": _("材料"), "field": _("表单信息")}
+
+
+def _clean_outputs(outputs: dict, members: dict) -> tuple[dict[int, list], dict[str, str]]:
+    """{matter (or pk) → [{key, name, kind}]} checked against the package's members."""
+    errors: dict[str, str] = {}
+    clean: dict[int, list] = {}
+    for matter, items in (outputs or {}).items():
+        pk = int(getattr(matter, "pk", matter))
+        if pk not in members:
+            errors[f"outputs.{pk}"] = _("事项 %(m)s 不是该一件事的成员") % {"m": pk}
+            continue
+        rows = []
+        for i, item in enumerate(items or [], start=1):
+            key = (item.get("key") or "").strip()
+            kind = item.get("kind") or "material"
+            name = (item.get("name") or "").strip()
+            where = _("“%(m)s”的第%(i)s项产出") % {"m": members[pk].name, "i": i}
+            if not key or kind not in OUTPUT_KINDS or not name:
+                errors[f"outputs.{pk}.{i}"] = _("%(w)s须有标识、名称和类型（材料或表单信息）") % {
+                    "w": where
+                }
+                continue
+            rows.append({"key": key, "name": name, "kind": kind})
+        clean[pk] = rows
+    return clean, errors
+
+
+@transaction.atomic
+def package_define(
+    *,
+    actor,
+    package: Package,
+    form_fields: list[dict] | None = None,
+    outputs: dict | None = None,
+    reason: str = "",
+) -> Package:
+    """The package's own joint application form (一表申请) and what each member produces for
+    the later ones (a member's output satisfies a later member's input with the same key).
+    `form_fields`: the whole form ([] = the members' merged fields); `outputs`: {member matter →
+    [{key, name, kind: material|field}]}, members not named keep theirs."""
+    package = workflow.acquire(actor, Package, package, action="update")
+    members = {pm.matter_id: pm for pm in package.members.select_related("matter__current_version")}
+    errors: dict[str, str] = {}
+    before: dict = {}
+    after: dict = {}
+    if form_fields is not None:
+        fields = [
+            {
+                "key": (f.get("key") or "").strip(),
+                "label": (f.get("label") or "").strip(),
+                "field_type": f.get("field_type") or FormField.FieldType.TEXT,
+                "required": bool(f.get("required", True)),
+                "choices": list(f.get("choices") or []),
+                "profile_source": f.get("profile_source") or "",
+            }
+            for f in form_fields
+        ]
+        errors.update(validate_form_fields(fields))
+        before["form_fields"] = [f["key"] for f in package.form_fields or []]
+        after["form_fields"] = [f["key"] for f in fields]
+    clean, output_errors = _clean_outputs(
+        outputs or {}, {pk: pm.matter for pk, pm in members.items()}
+    )
+    errors.update(output_errors)
+    raise_invalid(errors)
+    if form_fields is not None:
+        package.form_fields = fields
+        package.save(update_fields=["form_fields", "updated_at"])
+    for pk, rows in clean.items():
+        pm = members[pk]
+        before.setdefault("outputs", {})[pm.matter.name] = [o["name"] for o in pm.outputs or []]
+        after.setdefault("outputs", {})[pm.matter.name] = [o["name"] for o in rows]
+        pm.outputs = rows
+        pm.save(update_fields=["outputs"])
+    workflow.record(actor, "package.define", package, before=before, after=after, reason=reason)
     return package

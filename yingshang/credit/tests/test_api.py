@@ -81,7 +81,7 @@ def test_unknown_or_malformed_subject_has_a_code(api_client, personas):
         f"{BASE}/listings",
         {"subject_kind": "firm", "identifier": "91350100M000100Y44", "reason": "x"},
     )
-    assert response.status_code == 400 and response.json()["code"] == "CREDIT_USCC_INVALID"
+    assert response.status_code == 400 and response.json()["code"] == "USCC_INVALID"
     assert "校验位" in response.json()["message"]
 
 

@@ -1,6 +1,7 @@
 """Browser journey of the credit administrator (Playwright + Debian chromium)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from yingshang.credit import selectors
 from yingshang.credit.models import DishonestListing
@@ -26,7 +27,7 @@ def test_supervisor_lists_a_firm_then_removes_it_and_the_history_shows_both(
     page.get_by_role("button", name="确认列入").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("subject-name").inner_text() == "测试餐饮有限公司"
-    assert page.get_by_test_id("subject-dishonest").is_visible()
+    expect(page.get_by_test_id("subject-dishonest")).to_be_visible()
     assert selectors.is_dishonest(personas.firm)
 
     page.get_by_test_id("subject-listings").get_by_role("link", name="移出名单").click()
@@ -37,7 +38,7 @@ def test_supervisor_lists_a_firm_then_removes_it_and_the_history_shows_both(
     timeline = page.get_by_test_id("timeline").inner_text()
     assert "列入失信名单" in timeline and "拒不履行法院判决，拖欠农民工工资" in timeline
     assert "移出失信名单" in timeline and "已履行判决，信用修复完成" in timeline
-    assert page.get_by_test_id("subject-clear").is_visible()
+    expect(page.get_by_test_id("subject-clear")).to_be_visible()
     assert not selectors.is_dishonest(personas.firm)
     assert DishonestListing.objects.get().delisted_by == personas.supervisor
 

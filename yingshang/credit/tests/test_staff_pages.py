@@ -115,9 +115,9 @@ def test_reason_is_required_and_nothing_is_listed_without_it(personas, login):
 @pytest.mark.parametrize(
     "data, code, message",
     [
-        ({"identifier": "91350100M000100Y44"}, "CREDIT_USCC_INVALID", "校验位不正确"),
-        ({"identifier": "91350100MI00100Y43"}, "CREDIT_USCC_INVALID", "不允许的字符"),
-        ({"identifier": "913501007000000000"}, "CREDIT_USCC_INVALID", "校验位"),
+        ({"identifier": "91350100M000100Y44"}, "USCC_INVALID", "校验位不正确"),
+        ({"identifier": "91350100MI00100Y43"}, "USCC_INVALID", "不允许的字符"),
+        ({"identifier": "913501007000000000"}, "USCC_INVALID", "校验位"),
         ({"kind": "person", "identifier": "13800000000"}, "CREDIT_SUBJECT_NOT_FOUND", "未找到"),
         ({"kind": "person", "identifier": "110105194912310021"}, "CREDIT_ID_NUMBER_INVALID", ""),
         ({"kind": "person", "identifier": ""}, "CREDIT_SUBJECT_REQUIRED", "请填写"),
@@ -298,3 +298,16 @@ def test_menu_shows_the_credit_pages_to_the_supervisor_only(personas, login):
     assert (
         reverse("credit:listings") not in login(personas.handler_a).get("/staff/").content.decode()
     )
+
+
+def test_a_person_is_found_by_a_spaced_mobile_and_searched_by_a_full_width_id(personas, login):
+    # issue 17: identifiers are matched on their normalised form, however they are typed
+    client = login(personas.supervisor)
+    response = _add(client, kind="person", identifier="138 0013 8000", reason="虚假材料骗取许可")
+    assert response.status_code == 302
+    assert DishonestListing.objects.get().subject.person == personas.applicant
+    url = reverse("credit:listings")
+    html = client.get(url, {"q": "１１０１０５１９４９１２３１００２ｘ"}).content.decode()
+    assert "138****8000" in html
+    html = client.get(url, {"q": "9111 0108 5513 8508 2Q"}).content.decode()
+    assert "138****8000" not in html

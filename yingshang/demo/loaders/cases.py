@@ -3,6 +3,7 @@ made through the case services), and a county-year generator for the benchmarks 
 in bulk with precomputed numbers and due dates; the numbers continue the numbering series)."""
 
 import datetime as dt
+from dataclasses import replace
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -13,6 +14,16 @@ from yingshang.demo.registry import load_yaml
 from yingshang.workcal import calendar
 
 PDF = b"%PDF-1.4\n% yingshang demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯佳欣怡"
+
+
+def person_name(i: int) -> str:
+    """A plausible Chinese name for generated applicant number i (deterministic, varied)."""
+    name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)]
+    return name + GIVEN[(i * 13 + 5) % len(GIVEN)] if i % 3 else name
 
 
 def _series(day: dt.date) -> str:
@@ -95,8 +106,13 @@ def load_demo(ctx) -> None:
             **kw,
         )
 
+    recent = now - dt.timedelta(hours=2)
+    if not calendar.get_calendar().is_workday(calendar.local_date(recent)):
+        # online cases do arrive at weekends, but the demo keeps its history on working days
+        last_workday = calendar.add_working_days(timezone.localdate(), -1)
+        recent = dt.datetime.combine(last_workday, dt.time(15, 30), calendar.TZ)
     with transaction.atomic():
-        submit(zhang, now - dt.timedelta(hours=2))  # waiting for intake
+        submit(zhang, recent)  # waiting for intake
         c = submit(zhang, start)  # awaiting correction
         services.case_request_correction(
             actor=clerk, case=c, items=data["correction_items"], at=start + dt.timedelta(hours=1)
@@ -215,8 +231,21 @@ class _Inserter:
                 )
 
 
+def history(ctx) -> None:
+    """The demo county's last three months of cases (registry.HISTORY), made once per database
+    with the generator below: many matters, every outcome, clocks from the work calendar."""
+    from yingshang.demo.registry import HISTORY, history_made, mark_history_made
+
+    if history_made("cases"):
+        return  # idempotent: made once per database
+    with transaction.atomic():
+        made = generate(replace(ctx, rng=ctx.rng_for("cases")), HISTORY["cases"])
+        mark_history_made("cases")
+    ctx.log(f"    {made['cases']} cases, {made['approval_tasks']} package tasks in 3 months")
+
+
 def generate(ctx, scale) -> dict:
-    """`scale.n(200_000)` cases over the past year, bulk-created with precomputed numbers, due
+    """`scale.n(200_000)` cases over the past `scale.days` days, bulk-created with precomputed numbers, due
     dates (from the work calendar) and outcomes; package cases get their parallel tasks."""
     from yingshang.cases.models import ApprovalTask, Case, Channel
     from yingshang.catalog.models import Matter, Package
@@ -282,7 +311,7 @@ def generate(ctx, scale) -> dict:
                 User(
                     username=f"gen_applicant_{i:06d}",
                     kind=User.Kind.PERSON,
-                    real_name=f"申请人{i:06d}",
+                    real_name=person_name(i),
                     password="!",
                 )
                 for i in range(have, pool_size)
@@ -296,7 +325,7 @@ def generate(ctx, scale) -> dict:
     )
 
     today = timezone.localdate()
-    first_day = today - dt.timedelta(days=365)
+    first_day = today - dt.timedelta(days=scale.days)
     workdays = cal.working_days_in(first_day, today - dt.timedelta(days=1)) or [today]
     # numbers continue each day's series (yingshang.numbering); the counters are moved on below
     taken = dict(Counter.objects.filter(series__startswith="case:").values_list("series", "last"))

@@ -177,6 +177,14 @@ def load_demo(ctx) -> None:
             life_event=entry["life_event"],
             theme=entry["theme"],
         )
+        if entry.get("form") or entry.get("outputs"):
+            # the package's own form and its members' outputs (catalog.services.package_define)
+            services.package_define(
+                actor=admin,
+                package=Package.objects.get(code=entry["code"]),
+                form_fields=entry.get("form"),
+                outputs={by_base[b].pk: o for b, o in (entry.get("outputs") or {}).items()},
+            )
     ctx.data["matters"] = by_base
     ctx.data["packages"] = {p.code: p for p in Package.objects.all()}
     ctx.log(f"    {len(by_base)} matters, {Package.objects.count()} packages")

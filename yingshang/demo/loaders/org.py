@@ -5,7 +5,7 @@ from django.db import transaction
 
 from yingshang.demo.registry import load_yaml
 from yingshang.enterprises.models import Firm
-from yingshang.org import services
+from yingshang.org import identifiers, services
 from yingshang.org.models import RoleAssignment, Unit, User, Window
 from yingshang.org.roles import Role
 
@@ -88,7 +88,9 @@ def _applicants(people: list[dict]) -> None:
         firm = None
         if person.get("firm"):
             data = dict(person["firm"])
-            firm, _created = Firm.objects.get_or_create(uscc=data.pop("uscc"), defaults=data)
+            # the one normalisation and check (org.identifiers): a wrong demo code fails the load
+            code = identifiers.clean_uscc(data.pop("uscc"))
+            firm, _created = Firm.objects.get_or_create(uscc=code, defaults=data)
         # applicants register themselves: no acting admin
         services.user_create(
             actor=None,

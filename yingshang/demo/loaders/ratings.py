@@ -1,7 +1,8 @@
 """Demo ratings of 示范县 (data/ratings/demo.yaml): a few hundred ratings over the last two months
-at the service centre's windows (window pad, QR code, terminal) and of delivered demo cases when
-the cases app made some, with 差评 whose rectifications are in every state (待核实, 整改中,
-待复核, 已办结, 申诉核减) and appeals pending/rejected — all through the ratings services.
+at the service centre's windows (window pad, QR code, terminal), of most delivered cases and of
+every 12345 callback of the demo history, with 差评 whose rectifications are in every state
+(待核实, 整改中, 待复核, 已办结, 申诉核减; the old 12345 ones mostly finished) and appeals
+pending/rejected — all through the ratings services.
 Idempotent: runs once per database.
 
 `generate` bulk-creates the benchmark volume (visits + ratings + rectifications) without
@@ -100,6 +101,7 @@ def load_demo(ctx) -> None:
                 level=level,
                 channel=_pick(rng, onsite_channels),
                 visit_token=visit.token,
+                pad=True,  # the demo plays the person served at the pad (or terminal, QR)
                 at=visit.ended_at,
                 problems=[rng.choice(onsite["bad_problems"])] if level in BAD_LEVELS else [],
                 comment=rng.choice(onsite["comments"]),
@@ -120,7 +122,10 @@ def load_demo(ctx) -> None:
                         level=level,
                         channel=Channel.WEB,
                         problems=online["bad_problems"] if level in BAD_LEVELS else [],
-                        at=case.delivered_at + dt.timedelta(hours=online["hours_after_delivery"]),
+                        at=min(
+                            now,
+                            case.delivered_at + dt.timedelta(hours=online["hours_after_delivery"]),
+                        ),
                     )
                 except DomainError:  # a demo case that cannot be rated (no unit …) is skipped
                     continue
@@ -145,12 +150,23 @@ def load_demo(ctx) -> None:
                     actor=admin, user=xzsp_head, role=Role.DEPT_HEAD, unit=centre
                 )
             heads[centre.pk] = xzsp_head
+    # the 12345 callbacks the hotline demo recorded become work-order ratings (their 不满意 are
+    # 差评 of the unit, walked through the loop below with the others)
+    services.rating_import_hotline_callbacks(limit=20_000)
+    bad += list(
+        Rating.objects.filter(
+            work_order__isnull=False,
+            is_bad=True,
+            rectification__status=Rectification.Status.VERIFYING,
+        ).select_related("rectification")
+    )
     for i, rating in enumerate(sorted(bad, key=lambda r: r.created_at)):
         rect = rating.rectification
         handler = heads.get(rect.unit_id)
         if handler is None or supervisor is None:
             continue
-        stage = i % 6
+        # the centre's and the cases' 差评 are in every state in turn; the 12345 callbacks by age
+        stage = i % 6 if rating.work_order_id is None else _stage(i, rect, now)
         t0 = rating.created_at
 
         def at(hours, t0=t0):  # the loop's steps happen after the rating, never in the future
@@ -180,7 +196,8 @@ def load_demo(ctx) -> None:
                     at=at(hours["decide"]),
                 )
                 continue  # 申诉核减
-            outcomes = loop["outcomes"]
+            # a rectification by plan opens a ledger problem: a few of them, not one in three
+            outcomes = loop["outcomes"] if _recent(rect, now) else loop["outcomes"][:2]
             services.rectification_reply(
                 actor=handler,
                 rectification=rect,
@@ -190,7 +207,7 @@ def load_demo(ctx) -> None:
             )
             if rect.callback_required:
                 services.rectification_callback(
-                    actor=handler,
+                    actor=supervisor,  # never the rated unit itself (separation of duty)
                     rectification=rect,
                     result="satisfied",
                     note=loop["callback"],
@@ -203,9 +220,20 @@ def load_demo(ctx) -> None:
             )
         except Exception as exc:  # a demo step refused by a rule is reported, not fatal
             ctx.log(f"    rectification {rect.pk}: {exc}")
-    # the 12345 callbacks the hotline demo recorded become work-order ratings
-    services.rating_import_hotline_callbacks()
     ctx.log(f"    {Rating.objects.count()} ratings, {Rectification.objects.count()} rectifications")
+
+
+def _recent(rect: Rectification, now) -> bool:
+    return rect.reply_due_at is None or rect.reply_due_at > now - dt.timedelta(days=7)
+
+
+def _stage(i: int, rect: Rectification, now) -> int:
+    """How far the i-th 差评 of a 12345 callback has gone: 0 待核实, 1 整改中, 2 待复核, 3 and 4
+    已办结, 5 申诉核减. Recent ones are spread over every state; those whose reply was
+    due long ago are mostly finished, a few still open (overdue) or appealed."""
+    if _recent(rect, now):
+        return i % 6
+    return {0: 1, 10: 5, 20: 2}.get(i % 30, 4)
 
 
 def generate(ctx, scale) -> dict:

@@ -18,13 +18,44 @@ from yingshang.workcal import calendar
 DATA = load_yaml("supervision", "ledger.yaml")
 FORM_TITLE = DATA["form"]["title"]
 ITEMS = [(item["category"], item["question"]) for item in DATA["form"]["items"]]
-# (category code, description, measures, milestone titles)
+# (category code, description, measures, milestone titles, subject)
 PROBLEMS = [
-    (p["category"], p["description"], p["measures"], p["milestones"]) for p in DATA["problems"]
+    (p["category"], p["description"], p["measures"], p["milestones"], p["subject"])
+    for p in DATA["problems"]
 ]
-DEMO_UNITS = DATA["units"]
-HANDLERS = DATA["handlers"]
-LEADERS = DATA["leaders"]
+SUBJECTS = DATA["subjects"]  # subject -> words that show it, units that own such problems
+LEADERS = DATA["leaders"]  # by the owning unit's kind (a town's by 镇/乡/街道)
+
+
+def subject_of(description: str) -> str | None:
+    """The first subject (in the data file's order) whose words occur in the description."""
+    for code, subject in SUBJECTS.items():
+        if any(word in description for word in subject["words"]):
+            return code
+    return None
+
+
+def owners_of(subject: str) -> list[str]:
+    """The unit codes a problem of `subject` can plausibly belong to."""
+    return list(SUBJECTS[subject]["units"])
+
+
+def leader_titles(unit: Unit) -> list[str]:
+    """Plausible 责任领导 of a unit: a department's 副局长, a town's 副镇长 / 副乡长 /
+    街道办事处副主任."""
+    if unit.kind == Unit.Kind.TOWN:
+        for suffix in ("街道", "乡", "镇"):
+            if unit.name.endswith(suffix):
+                return LEADERS[suffix]
+    return LEADERS["department"]
+
+
+def _handler(unit: Unit) -> User | None:
+    """The unit's own handler (经办人, else its head), who claims and rectifies its problems."""
+    from yingshang.org.roles import Role
+    from yingshang.org.staff import staff_of
+
+    return staff_of(unit, [Role.DEPT_HANDLER]).first() or staff_of(unit).first()
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
@@ -59,7 +90,12 @@ def load_demo(ctx) -> None:
     supervisor = User.objects.filter(username="supervisor").first()
     if supervisor is None:
         return
-    units = {u.code: u for u in Unit.objects.filter(code__in=DEMO_UNITS)}
+    units = {
+        u.code: u
+        for u in Unit.objects.filter(
+            code__in={c for subject in SUBJECTS.values() for c in subject["units"]}
+        )
+    }
     if not units:
         return
     services.ensure_categories()
@@ -75,16 +111,20 @@ def load_demo(ctx) -> None:
         )
     today = timezone.localdate()
     start = calendar.end_of_day(_day(today, -30))  # the self-inspection was a month and a half ago
-    codes = [c for c in DEMO_UNITS if c in units]
     for i in range(72):
-        code = codes[i % len(codes)]
-        unit = units[code]
-        cat, desc, measures, ms_titles = PROBLEMS[i % len(PROBLEMS)]
+        cat, desc, measures, ms_titles, subject = PROBLEMS[i % len(PROBLEMS)]
+        # each round of the list gives a problem to the next unit its subject belongs to
+        owners = [units[c] for c in owners_of(subject) if c in units]
+        if not owners:
+            continue
+        unit = owners[(i // len(PROBLEMS)) % len(owners)]
+        others = [u for u in owners if u != unit]
         # a third of them were due already (some overdue), the rest run into next weeks
         deadline = _day(today, -5 + (i % 9) * 4) if i % 3 == 0 else _day(today, 10 + i % 20)
         milestones = [
             (title, _day(start.date(), 8 + k * 10 + i % 5)) for k, title in enumerate(ms_titles)
         ]
+        leaders = leader_titles(unit)
         with transaction.atomic():
             p = services.problem_create(
                 actor=supervisor,
@@ -94,25 +134,23 @@ def load_demo(ctx) -> None:
                 category=cat,
                 measures="" if i % 4 == 0 else measures,
                 severity=("major" if i % 11 == 0 else "serious" if i % 5 == 0 else "normal"),
-                leader_name=LEADERS[i % len(LEADERS)],
+                leader_name=leaders[i % len(leaders)],
                 deadline=deadline,
                 milestones=milestones,
                 source_type="demo",
                 source_id=f"selfcheck-{i + 1}",
                 at=start,
-                co_units=[units[codes[(i + 1) % len(codes)]]] if i % 7 == 0 else (),
+                co_units=others[:1] if i % 7 == 0 else (),
             )
-        _advance(
-            p, i + i // len(codes), code, supervisor
-        )  # every unit gets problems in every state
+        _advance(p, i + i // len(PROBLEMS), unit, supervisor)  # problems in every state
     ctx.data["supervision_form"] = form
 
 
-def _advance(p: Problem, i: int, code: str, supervisor) -> None:
+def _advance(p: Problem, i: int, unit: Unit, supervisor) -> None:
     """Move demo problems along: claimed, rectifying, closure requested, closed, reopened."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    handler = User.objects.filter(username=HANDLERS.get(code, "")).first()
+    handler = _handler(unit)
     if handler is None:
         return
     stage = i % 6
@@ -227,6 +265,12 @@ def generate(ctx, scale) -> dict:
     )
     if not units:
         return {"problems": 0}
+    by_code = dict(Unit.objects.filter(pk__in=units).values_list("code", "pk"))
+    # each description goes to the units its subject belongs to (any unit when none exists)
+    owners = {
+        subject: [by_code[c] for c in owners_of(subject) if c in by_code] or units
+        for subject in SUBJECTS
+    }
     categories = list(Category.objects.values_list("pk", flat=True))
     supervisor_id = (
         User.objects.filter(role_assignments__role="supervisor")
@@ -261,7 +305,7 @@ def generate(ctx, scale) -> dict:
             for k in range(size):
                 status = rng.choice(statuses)
                 deadline = rng.choice(deadlines)
-                _cat, desc, measures, _ms = PROBLEMS[rng.randrange(len(PROBLEMS))]
+                _cat, desc, measures, _ms, subject = PROBLEMS[rng.randrange(len(PROBLEMS))]
                 created = now - dt.timedelta(days=rng.randrange(1, 200), minutes=rng.randrange(600))
                 closed = status == t.CLOSED
                 rows.append(
@@ -272,8 +316,8 @@ def generate(ctx, scale) -> dict:
                         "",
                         desc,
                         rng.choice(categories),
-                        rng.choice(units),
-                        rng.choice(LEADERS),
+                        rng.choice(owners[subject]),
+                        rng.choice(LEADERS["department"]),
                         None,
                         rng.choice(severities),
                         measures,

@@ -28,6 +28,7 @@ from yingshang.hotline.services.oversight import (
     workorder_supervise,
 )
 from yingshang.hotline.services.rating import workorder_portal_rate
+from yingshang.hotline.services.reassign import workorder_reassign
 from yingshang.hotline.services.register import (
     PORTAL_MAX_FILES,
     REQUIRED_TEXT,
@@ -37,6 +38,7 @@ from yingshang.hotline.services.register import (
 )
 from yingshang.hotline.services.reply import (
     workorder_callback,
+    workorder_callback_redo,
     workorder_close,
     workorder_redo,
     workorder_reply,
@@ -56,6 +58,7 @@ __all__ = [
     "workorder_ask_extension",
     "workorder_attach",
     "workorder_callback",
+    "workorder_callback_redo",
     "workorder_close",
     "workorder_co_opinion",
     "workorder_decide_extension",
@@ -63,6 +66,7 @@ __all__ = [
     "workorder_issue_overdue_notices",
     "workorder_merge",
     "workorder_portal_rate",
+    "workorder_reassign",
     "workorder_reclassify",
     "workorder_redo",
     "workorder_register",

@@ -120,6 +120,7 @@ def workorder_sign(*, actor, order: WorkOrder) -> WorkOrder:
         order.status = ORDER.target("sign", order.status)
         order.signed_at = at
         order.signed_on_time = clock.outcome == Clock.Outcome.MET if clock else True
+        order.handler = None if workflow.is_system(actor) else actor
         order.due_at = order.handle_due_at
         order.save()
         workflow.record(

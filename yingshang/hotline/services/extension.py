@@ -66,7 +66,7 @@ def workorder_ask_extension(*, actor, order: WorkOrder, days: int, reason: str) 
     return ext
 
 
-def _extension_amount(clock, days: int):
+def extension_amount(clock, days: int):
     """Extension days in the clock's own unit: a limit in working hours grows by the working
     hours of that many working days of the calendar's schedule."""
     if clock.limit_unit == "working_days":
@@ -91,7 +91,7 @@ def workorder_decide_extension(
             clock = clocks.clock_open(order, "handle")
             if clock is not None:
                 clock = clocks.clock_extend(
-                    clock=clock, amount=_extension_amount(clock, ext.days), reason=ext.reason, at=at
+                    clock=clock, amount=extension_amount(clock, ext.days), reason=ext.reason, at=at
                 )
                 order.handle_due_at = clock.due_at or order.handle_due_at
             ext.new_due_at = order.handle_due_at

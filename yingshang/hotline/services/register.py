@@ -10,6 +10,7 @@ from yingshang.errors import InvalidInput
 from yingshang.hotline.models import Topic, WorkOrder
 from yingshang.hotline.services._kit import S, now
 from yingshang.hotline.services.attachments import store_attachment
+from yingshang.org import identifiers
 from yingshang.rowload import RowInserter
 
 REQUIRED_TEXT = 5
@@ -68,8 +69,9 @@ def workorder_register(
         raise InvalidInput("HOTLINE_BAD_CATEGORY", _("诉求类别无效"), details={"field": "category"})
     if urgency not in WorkOrder.Urgency.values:
         raise InvalidInput("HOTLINE_BAD_URGENCY", _("紧急程度无效"), details={"field": "urgency"})
-    caller_phone = (caller_phone or "").strip().replace(" ", "").replace("-", "")
-    if caller_phone and not caller_phone.isdigit():
+    # one spelling of a number (org.identifiers): 全角 digits, spaces and dashes typed away
+    caller_phone = identifiers.normalize_mobile(caller_phone)
+    if caller_phone and not (caller_phone.isascii() and caller_phone.isdigit()):
         raise InvalidInput(
             "HOTLINE_BAD_PHONE", _("联系电话只能包含数字"), details={"field": "caller_phone"}
         )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from yingshang import workflow
 from yingshang.errors import DomainError, InvalidInput
-from yingshang.hotline.models import Redo, WorkOrder
+from yingshang.hotline.models import Extension, Redo, WorkOrder
 from yingshang.hotline.services._kit import (
     acquire,
     now,
@@ -15,6 +15,7 @@ from yingshang.hotline.services._kit import (
     tell_centre,
     tell_unit,
 )
+from yingshang.hotline.services.extension import extension_amount
 from yingshang.hotline.transitions import ORDER
 from yingshang.workcal import clocks
 from yingshang.workcal.models import Clock
@@ -34,6 +35,7 @@ def workorder_reply(*, actor, order: WorkOrder, text: str) -> WorkOrder:
         order.reply = text
         order.replied_at = at
         order.replied_on_time = order.handle_due_at is None or at <= order.handle_due_at
+        order.handler = None if workflow.is_system(actor) else actor
         clock = clocks.clock_open(order, "handle")
         if clock is not None:  # waiting for the centre's review is not the unit's time
             clocks.clock_pause(
@@ -123,45 +125,100 @@ def workorder_callback(
     return order
 
 
+# 重办的时限规则 (the rule the order page states; docs/hotline_kpis.md, 重办):
+# a redo is handled on a fresh handling clock of the order's limit rule (category × urgency),
+# started at the redo, and the working days of every extension the centre approved on this
+# order are carried over onto it — an approved 延期 is time the centre granted for this
+# matter, and a redo must not silently take it back.
+def approved_extension_days(order: WorkOrder) -> int:
+    return sum(
+        order.extensions.filter(status=Extension.Status.APPROVED).values_list("days", flat=True)
+    )
+
+
 def workorder_redo(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
     """重办: the caller is not satisfied because of the unit; back to in_progress, counted,
-    with a fresh handling limit."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("HOTLINE_REDO_REASON", _("请填写重办原因"), details={"field": "reason"})
+    with a fresh handling limit plus the approved extensions (REDO_RULE)."""
+    reason = _redo_reason(reason)
     with transaction.atomic():
         order = acquire(actor, order, "redo")
         if order.satisfied is not False and order.resolved is not False:
             raise DomainError(
                 "HOTLINE_REDO_NEEDS_UNSATISFIED", _("只有回访不满意或未解决的工单才能重办")
             )
-        at = now()
-        fields = ("status", "redo_count", "satisfied", "resolved")
-        before = workflow.snapshot(order, *fields)
-        clocks.clock_stop_open(order, "callback", at=at)
-        order.status = ORDER.target("redo", order.status)
-        order.redo_count += 1
-        # the previous answers stay in the audit history; the next callback asks again
-        order.satisfied = None
-        order.resolved = None
-        clock = start_clock(order, "handle", at)
-        order.handle_due_at = clock.due_at
-        order.due_at = clock.due_at
-        order.save()
-        Redo.objects.create(
-            order=order, unit_id=order.main_unit_id, reason=reason, created_by=actor, created_at=at
-        )
+        _redo(actor, order, reason)
+    return order
+
+
+def workorder_callback_redo(
+    *, actor, order: WorkOrder, reason: str, resolved: bool | None = None
+) -> WorkOrder:
+    """回访不满意 → 重办 in one step: the callback answer (不满意, with the reason as its note)
+    and the redo are recorded together, and the order goes back to the unit."""
+    reason = _redo_reason(reason)
+    with transaction.atomic():
+        order = acquire(actor, order, "redo")
+        before = workflow.snapshot(order, "resolved", "satisfied", "callback_note")
+        order.satisfied = False
+        if resolved is not None:
+            order.resolved = resolved
+        order.callback_note = reason[:300]
+        order.callback_at = now()
+        order.save(update_fields=["satisfied", "resolved", "callback_note", "callback_at"])
         workflow.record(
             actor,
-            "hotline.redo",
+            "hotline.callback",
             order,
             before=before,
-            after=workflow.snapshot(order, *fields),
-            reason=reason,
+            after=workflow.snapshot(order, "resolved", "satisfied", "callback_note"),
         )
-        tell_unit(order, _("回访不满意，工单退回重办：%(r)s") % {"r": reason})
-        report_city(order, "redo", {"reason": reason})
+        _redo(actor, order, reason)
     return order
+
+
+def _redo_reason(reason) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("HOTLINE_REDO_REASON", _("请填写重办原因"), details={"field": "reason"})
+    return reason
+
+
+def _redo(actor, order: WorkOrder, reason: str) -> None:
+    """The redo itself, on an order the caller has locked and gated."""
+    at = now()
+    fields = ("status", "redo_count", "satisfied", "resolved", "handle_due_at")
+    before = workflow.snapshot(order, *fields)
+    clocks.clock_stop_open(order, "callback", at=at)
+    order.status = ORDER.target("redo", order.status)
+    order.redo_count += 1
+    # the previous answers stay in the audit history; the next callback asks again
+    order.satisfied = None
+    order.resolved = None
+    clock = start_clock(order, "handle", at)
+    carried = approved_extension_days(order)
+    if carried:
+        clock = clocks.clock_extend(
+            clock=clock,
+            amount=extension_amount(clock, carried),
+            reason=str(_("重办带入已批准的延期")),
+            at=at,
+        )
+    order.handle_due_at = clock.due_at
+    order.due_at = clock.due_at
+    order.save()
+    Redo.objects.create(
+        order=order, unit_id=order.main_unit_id, reason=reason, created_by=actor, created_at=at
+    )
+    workflow.record(
+        actor,
+        "hotline.redo",
+        order,
+        before=before,
+        after={**workflow.snapshot(order, *fields), "extension_days_carried": carried},
+        reason=reason,
+    )
+    tell_unit(order, _("回访不满意，工单退回重办：%(r)s") % {"r": reason})
+    report_city(order, "redo", {"reason": reason})
 
 
 def workorder_close(*, actor, order: WorkOrder, note: str = "") -> WorkOrder:

@@ -75,11 +75,16 @@ SETUPS = {
     "send_back": lambda p: (_awaiting_review(p), {"note": "答复过于简单"}),
     "callback": lambda p: (_awaiting_callback(p), {"resolved": True, "satisfied": True}),
     "redo": lambda p: (_unsatisfied(p), {"reason": "群众反映问题仍未解决"}),
+    "callback_redo": lambda p: (_awaiting_callback(p), {"reason": "群众反映问题仍未解决"}),
     "close": lambda p: (_awaiting_callback(p), {"note": "回访满意"}),
     "merge": _merge,
     "reclassify": lambda p: (_registered(p), {"category": "help", "reason": "实为求助"}),
     "supervise": lambda p: (_in_progress(p), {"note": "请加快办理"}),
     "urge": lambda p: (_in_progress(p), {"note": "请今日内答复"}),
+    "reassign": lambda p: (
+        _in_progress(p),
+        {"main_unit_id": p.unit_b.pk, "reason": "不属于本单位"},
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from yingshang.hotline.models import WorkOrder
 from yingshang.notify.models import Message
@@ -99,11 +100,14 @@ def test_call_to_close_with_extension_and_redo(as_user, personas, topic):
     _order_page(op, order)
     op.get_by_role("button", name="审核通过").click()
     _status(op, "待回访")
-    op.get_by_role("button", name="不满意").click()
-    op.get_by_test_id("callback-result").filter(has_text="满意 否").wait_for()
-    op.get_by_label("重办原因", exact=True).fill("来电人反映面馆仍在营业，未整改")
-    op.get_by_role("button", name="退回重办").click()
+    # 不满意 → 重办 in one step: the reason, one button, back to the unit
+    op.get_by_label(re.compile("不满意且属承办单位原因")).fill("来电人反映面馆仍在营业，未整改")
+    op.get_by_role("button", name="不满意，退回重办").click()
     _status(op, "办理中")
+    # the approved extension is carried over, and the page says so
+    op.get_by_test_id("redo-rule").filter(has_text="带入已批准的延期（5个工作日）").wait_for()
+    order.refresh_from_db()
+    assert order.redo_count == 1 and order.callback_note == "来电人反映面馆仍在营业，未整改"
 
     _order_page(unit, order)
     unit.get_by_label("办理结果", exact=True).fill("再次检查，面馆已停业整改完毕，复查合格。")
@@ -202,5 +206,5 @@ def test_co_unit_gives_an_opinion_and_the_main_unit_sees_it(as_user, personas, m
     opinions = main.get_by_test_id("co-opinions")
     opinions.get_by_text("经核查，该店无违章搭建，住建局无异议。").wait_for()
     assert "测试县住房和城乡建设局" in opinions.inner_text() and "住建经办" in opinions.inner_text()
-    assert main.get_by_test_id("reply-submit").is_visible()
+    expect(main.get_by_test_id("reply-submit")).to_be_visible()
     assert Message.objects.filter(recipient=personas.handler_a, body__contains="协办意见").exists()

@@ -6,6 +6,7 @@ from yingshang.hotline import services
 from yingshang.hotline.models import Extension, ReturnRequest, Supervision, WorkOrder
 from yingshang.hotline.tests.conftest import at
 from yingshang.notify.models import Message
+from yingshang.org.roles import Role
 from yingshang.workcal.models import Clock
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +222,18 @@ def test_reply_then_centre_sends_back(in_progress, personas):
     )
     assert order.status == S.IN_PROGRESS
     assert actions(order)[-2:] == ["hotline.reply", "hotline.send_back"]
+
+
+def test_the_handler_is_who_signed_and_then_who_replied(in_progress, personas):
+    """A work order's rating counts for its handler: the signer, then whoever gave the reply."""
+    from yingshang.testing.personas import _user
+
+    order = in_progress()
+    assert order.handler == personas.handler_a
+    colleague = _user("handler_a2", "市场监管经办二", role=Role.DEPT_HANDLER, unit=order.main_unit)
+    order = services.workorder_reply(actor=colleague, order=order, text="已处理完毕，责令整改。")
+    order.refresh_from_db()
+    assert order.handler == colleague
 
 
 def test_send_back_needs_a_reason(in_progress, personas):

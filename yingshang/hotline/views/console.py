@@ -29,12 +29,11 @@ def _knowledge_search(text: str, limit: int = 5) -> list:
 
 
 def _firm(uscc: str):
-    from yingshang.enterprises.models import Firm
+    from yingshang.enterprises.selectors import firm_by_uscc
 
-    uscc = (uscc or "").strip().upper()
-    if not uscc:
+    if not (uscc or "").strip():
         return None
-    firm = Firm.objects.filter(uscc=uscc).first()
+    firm = firm_by_uscc(uscc, field="firm_uscc")
     if firm is None:
         raise DomainError(
             "HOTLINE_FIRM_NOT_FOUND",

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yingshang.dbrouting import reporting
 from yingshang.errors import DomainError
 from yingshang.hotline import kpis, selectors, services
 from yingshang.hotline.models import CityFigure, WorkOrder
@@ -31,6 +32,7 @@ def _period(request) -> str:
 
 
 @staff_required(*SUPERVISORS)
+@reporting()
 def kpi_page(request):
     period = _period(request)
     start, end = kpis.month_bounds(period)
@@ -67,6 +69,7 @@ def kpi_page(request):
 
 
 @staff_required(*SUPERVISORS)
+@reporting()
 def kpi_orders(request):
     period = _period(request)
     start, end = kpis.month_bounds(period)
@@ -102,6 +105,7 @@ def kpi_orders(request):
 
 
 @staff_required(*SUPERVISORS)
+@reporting()
 def criticism(request):
     units, orders = selectors.criticism_list(request.user)
     return render(
@@ -112,6 +116,7 @@ def criticism(request):
 
 
 @staff_required(Role.SUPERVISOR, Role.ADMIN, Role.HOTLINE_OPERATOR)
+@reporting()
 def city_figures(request):
     error = ""
     if request.method == "POST":

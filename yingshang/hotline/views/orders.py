@@ -34,6 +34,7 @@ CENTRE_QUEUES = {
     "callback": _("待回访"),
     "extensions": _("延期待批"),
     "returns": _("退单待认定"),
+    "overdue": _("已超期"),
     "all": _("全部"),
 }
 
@@ -48,6 +49,10 @@ def order_list(request):
     status = request.GET.get("status", "")
     if status in WorkOrder.Status.values:
         qs = qs.filter(status=status)
+    if request.GET.get("unit", "").isdigit():  # the overview's per-unit links
+        qs = qs.filter(main_unit_id=int(request.GET["unit"]))
+    if request.GET.get("firm", "").isdigit():  # the firm page's (一企一档) link
+        qs = qs.filter(firm_id=int(request.GET["firm"]))
     if request.GET.get("export"):
         g = scope.grants(request.user)
 

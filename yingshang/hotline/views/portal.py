@@ -15,7 +15,7 @@ from yingshang.hotline import selectors, services
 from yingshang.hotline.forms import LookupForm, PortalSubmitForm
 from yingshang.hotline.models import WorkOrder
 from yingshang.hotline.views._common import attachment_response
-from yingshang.org import masking, scope
+from yingshang.org import identifiers, masking, scope
 from yingshang.ratings import services as rating_services
 from yingshang.ratings import targets
 from yingshang.ratings.models import Point, Rating
@@ -119,7 +119,7 @@ def portal_lookup(request):
             form.add_error(None, _("查询过于频繁，请一小时后再试。"))
             return render(request, "hotline/portal_lookup.html", {"form": form}, status=429)
         number = form.cleaned_data["number"].strip().upper()
-        phone = form.cleaned_data["phone"].strip()
+        phone = identifiers.normalize_mobile(form.cleaned_data["phone"])
         # not a list: exactly one order, and only with the phone given when it was submitted
         order = (
             WorkOrder.objects.select_related("main_unit")

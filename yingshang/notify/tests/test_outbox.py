@@ -126,3 +126,28 @@ def test_send_to_queues_one_message_per_person(personas):
         )
     assert [m.recipient_id for m in sent] == [personas.handler_a.pk, personas.head_a.pk]
     assert Message.objects.filter(body="新工单待签收").count() == 2
+
+
+def test_send_many_queues_in_bulk_and_the_worker_delivers_the_sms(
+    personas, django_capture_on_commit_callbacks
+):
+    """The weekly digest path: in-app messages are in the inbox at once, SMS are delivered by
+    the batch task after the commit, and nothing exists if the transaction rolls back."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.send_many([{"channel": "inapp", "recipient": personas.applicant, "body": "x"}])
+        raise RuntimeError("the digest failed")
+    assert not Message.objects.exists()
+    people = [personas.applicant, personas.firm_user]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        queued = services.send_many(
+            [
+                {"channel": channel, "recipient": who, "subject": "政策周报", "body": "本周新政策"}
+                for who in people
+                for channel in ("inapp", "sms")
+            ]
+        )
+    assert queued == 4
+    assert services.unread_count(personas.applicant) == 1
+    sms = Message.objects.filter(channel="sms")
+    assert sms.count() == 2 and set(sms.values_list("status", flat=True)) == {"sent"}
+    assert personas.applicant.mobile in set(sms.values_list("address", flat=True))

@@ -291,8 +291,9 @@ def test_several_errors_are_reported_together(client, topics, api_key):
     assert resp.status_code == 400 and len(resp.json()) == 3
 
 
-def test_get_on_post_only_resource_and_post_on_services_are_400(client, topics):
-    assert client.post(f"{BASE}/services.json").status_code == 400
+def test_post_on_read_only_resources_is_405_with_allow(client, topics):
+    response = client.post(f"{BASE}/services.json")
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
 
 
 # --- GET requests ---------------------------------------------------------------------------
@@ -543,3 +544,32 @@ def test_georeport_client_reads_services_definitions_and_requests(live_server, f
     assert one["service_request_id"] == o1.number and one["status"] == "open"
     start = (timezone.localtime() - dt.timedelta(days=1)).replace(microsecond=0).isoformat()
     assert len(client.get_service_requests(start_date=start)) == 2
+
+
+@pytest.mark.parametrize(
+    "written,digits",
+    [
+        ("138 0013 8000", "13800138000"),
+        ("138-0013-8000", "13800138000"),
+        ("１３８００１３８０００", "13800138000"),
+        ("+86 138 0013 8000", "13800138000"),
+        ("0558-1234 5678", "055812345678"),
+        ("（0558）1234567", "05581234567"),
+        ("110105 19491231 002X", "11010519491231002X"),
+    ],
+)
+def test_numbers_written_with_spaces_dashes_or_full_width_are_masked(
+    client, order, written, digits
+):
+    o = order(content=f"请回电{written}，谢谢。")
+    closed = order(content="路灯不亮。")
+    WorkOrder.objects.filter(pk=closed.pk).update(
+        status=WorkOrder.Status.CLOSED, reply=f"已联系反映人（{written}）处理完毕。"
+    )
+    rows = {r["service_request_id"]: r for r in client.get(f"{BASE}/requests.json").json()}
+    description = rows[o.number]["description"]
+    notes = rows[closed.number]["status_notes"]
+    for text in (description, notes):
+        shown = "".join(ch for ch in text if ch.isdigit() or ch in "Xx*")
+        assert digits not in shown and written not in text, text
+        assert "****" in text and digits[-4:] in text, text

@@ -92,3 +92,69 @@ def test_id_check_character_table_maps_remainder_2_to_x():
 )
 def test_mobile_numbers(value, ok):
     assert identifiers.is_mobile(value) is ok
+
+
+# --- one normalisation (issue 17) ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "９１１１０１０８５５１３８５０８２Ｑ",  # full width, as an input method in 全角 types it
+        "91110108551385082q",
+        " 9111 0108 5513 8508 2Q ",
+        "911101-085513-85082Q",
+        "９１１１０１０８５５１３８５０８２ｑ",
+    ],
+)
+def test_uscc_in_any_spelling_normalises_to_the_one_stored_form(typed):
+    assert identifiers.clean_uscc(typed) == "91110108551385082Q"
+    assert identifiers.is_valid_uscc(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["１１０１０５１９４９１２３１００２Ｘ", "11010519491231002x", "110105 19491231 002X"],
+)
+def test_id_number_in_any_spelling_normalises_to_the_one_stored_form(typed):
+    assert identifiers.clean_id_number(typed) == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    "typed", ["１３８００１３８０００", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000"]
+)
+def test_mobile_in_any_spelling_normalises_to_eleven_digits(typed):
+    assert identifiers.clean_mobile(typed) == "13800138000"
+    assert identifiers.is_mobile(typed)
+
+
+def test_digits_of_other_scripts_are_not_taken_for_ascii_digits():
+    # \d matches Arabic-Indic digits; NFKC leaves them, so they must fail, not be stored
+    assert not identifiers.is_valid_id_number("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X")
+
+
+@pytest.mark.parametrize(
+    "require,value,code,reason",
+    [
+        (identifiers.require_uscc, "123", "USCC_INVALID", "uscc_length"),
+        (identifiers.require_uscc, "91110108551385082R", "USCC_INVALID", "uscc_check"),
+        (identifiers.require_id_number, "123", "ID_NUMBER_INVALID", "id_format"),
+        (identifiers.require_mobile, "12345", "MOBILE_INVALID", "mobile"),
+    ],
+)
+def test_services_get_a_stable_code_and_the_reason(require, value, code, reason):
+    from yingshang.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as err:
+        require(value, field="who")
+    assert err.value.code == code and err.value.status == 400
+    assert err.value.details == {"field": "who", "reason": reason}
+
+
+def test_form_field_cleans_to_the_normalised_code_and_shows_the_message():
+    from django import forms
+
+    class F(forms.Form):
+        uscc = identifiers.USCCField()
+
+    assert F({"uscc": "９１１１０１０８５５１３８５０８２ｑ"}).is_valid()
+    bad = F({"uscc": "91110108551385082R"})
+    assert not bad.is_valid() and "统一社会信用代码校验位不正确" in bad.errors["uscc"][0]

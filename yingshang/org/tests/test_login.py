@@ -88,3 +88,38 @@ def test_session_expiry_slides_with_activity_but_is_not_rewritten_on_every_reque
     monkeypatch.setattr(middleware.time, "time", lambda: now + 120)
     client.get(reverse("workbench:home"))
     assert Session.objects.get(session_key=key).expire_date > first_expiry
+
+
+@pytest.mark.django_db
+def test_lockout_counts_per_account_whatever_name_it_is_typed_as(client, personas, settings):
+    """Failures under the username lock the account; its mobile number is the same account."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "handler_a", "password": "wrong-password-1"})
+    response = client.post(reverse("login"), {"username": "13900000003", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_failures_spread_over_both_names_lock_the_account(client, personas, settings):
+    names = ["handler_a", "13900000003"]
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": names[i % 2], "password": "wrong-password-1"})
+    response = client.post(reverse("login"), {"username": "handler_a", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_many_failures_from_one_address_lock_that_address_only(client, personas, settings):
+    """A guesser trying many accounts from one address is stopped at LOGIN_IP_FAILURE_LIMIT;
+    the same account from another address still logs in."""
+    from django.test import Client
+
+    settings.LOGIN_IP_FAILURE_LIMIT = 4
+    for i in range(4):
+        client.post(reverse("login"), {"username": f"nobody{i}", "password": "wrong-password-1"})
+    response = client.post(reverse("login"), {"username": "handler_b", "password": PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3")
+    response = elsewhere.post(reverse("login"), {"username": "handler_b", "password": PASSWORD})
+    assert response.status_code == 302

@@ -75,6 +75,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "YINGSHANG_PRODUCTION": "1",
         "SECRET_KEY": "k" * 20 + "Q9z!x#" * 8,
         "ALLOWED_HOSTS": "ys.example.gov.cn",
+        "YINGSHANG_AUDIT_KEY": "a1" * 32,
         "YINGSHANG_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "yingshang.settings",
     }
@@ -88,3 +89,17 @@ def test_production_settings_pass_check_deploy(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_with_debug_refuses_to_start(tmp_path):
+    result = _run_settings(
+        {
+            "YINGSHANG_PRODUCTION": "1",
+            "DEBUG": "1",
+            "SECRET_KEY": "k" * 20 + "Q9z!x#" * 8,
+            "ALLOWED_HOSTS": "ys.example.gov.cn",
+            "YINGSHANG_DATA_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode != 0
+    assert "DEBUG must not be set in production" in result.stderr

@@ -54,9 +54,9 @@ def test_calendar_admin_is_for_admins_only(login, personas):
 
 
 @pytest.mark.django_db
-def test_applicant_home_shows_applicant(login, personas):
-    text = login(personas.firm_user).get(reverse("workbench:home")).content.decode()
-    assert "测试餐饮有限公司" in text
+def test_an_applicant_is_sent_from_the_staff_home_to_their_own_cases(login, personas):
+    response = login(personas.firm_user).get(reverse("workbench:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("cases:my_cases")
 
 
 @pytest.mark.django_db

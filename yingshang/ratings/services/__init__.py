@@ -12,7 +12,9 @@ from yingshang.ratings.services.appeals import appeal_decide, appeal_submit
 from yingshang.ratings.services.invitations import invitation_link, rating_invite_due
 from yingshang.ratings.services.ratings import (
     COMMENT_MAX,
-    DETAILS_WINDOW,
+    details_open,
+    details_until,
+    is_own_rating,
     rating_add_details,
     rating_import_hotline_callback,
     rating_import_hotline_callbacks,
@@ -36,12 +38,14 @@ from yingshang.ratings.services.visits import (
 
 __all__ = [
     "COMMENT_MAX",
-    "DETAILS_WINDOW",
     "SETTINGS_FIELDS",
     "VISIT_RATABLE_AFTER_END",
     "appeal_decide",
     "appeal_submit",
+    "details_open",
+    "details_until",
     "invitation_link",
+    "is_own_rating",
     "rating_add_details",
     "rating_import_hotline_callback",
     "rating_import_hotline_callbacks",

@@ -25,12 +25,12 @@ from yingshang.org.roles import Role
 from yingshang.org.scope import grants
 from yingshang.ratings import links, schemes
 from yingshang.ratings import targets as T
-from yingshang.ratings.models import BAD_LEVELS, Channel, Level, Point, Rating
+from yingshang.ratings.models import BAD_LEVELS, Channel, Level, Point, Rating, RatingSettings
 from yingshang.ratings.services.rectifications import rectification_open
 from yingshang.rowload import RowInserter
+from yingshang.workcal import calendar
 
 # the optional details page follows the click; after this it is closed
-DETAILS_WINDOW = dt.timedelta(minutes=30)
 COMMENT_MAX = 500
 
 
@@ -102,12 +102,28 @@ def _is_staff(actor) -> bool:
 
 
 def _authorise(
-    *, actor, target: T.Target, channel: str, point: str, link_token: str, visit_token: str
+    *,
+    actor,
+    target: T.Target,
+    channel: str,
+    point: str,
+    link_token: str,
+    visit_token: str,
+    pad: bool = False,
 ) -> str:
-    """How this rating is allowed: "pad", "callback", "owner", "link" or "visit_qr"; raise otherwise."""
+    """How this rating is allowed: "pad", "callback", "owner", "link" or "visit_qr"; raise otherwise.
+
+    A visit is rated by the person served: on the window's pad (the pad page, `pad=True`, the
+    only place a staff session may submit a visit's rating: the person holds the pad) or with
+    the window's QR code on their own phone. A staff account never rates a visit otherwise —
+    not through the API, not with the token printed on the public QR page, and never a visit
+    it served itself."""
+    if target.kind == T.KIND_VISIT and channel == Channel.WINDOW_PAD and not pad:
+        raise PermissionDeniedError("STAFF_CANNOT_RATE", _("窗口评价器的评价只能在评价器上提交"))
     if _is_staff(actor):
         if (
-            channel in (Channel.WINDOW_PAD, Channel.TERMINAL)
+            pad
+            and channel in (Channel.WINDOW_PAD, Channel.TERMINAL)
             and target.kind == T.KIND_VISIT
             and visit_token
             and constant_time_compare(visit_token, target.obj.token)
@@ -163,6 +179,7 @@ def rating_submit(
     anonymous: bool = False,
     link_token: str = "",
     visit_token: str = "",
+    pad: bool = False,
     at: dt.datetime | None = None,
 ) -> Rating:
     """Record one rating. The click is the rating: only `level` is required; details may follow
@@ -179,6 +196,7 @@ def rating_submit(
         point=point,
         link_token=link_token,
         visit_token=visit_token,
+        pad=pad,
     )
     scheme = schemes.active(target.scheme_kind)
     dimensions = _clean_dimensions(scheme, dimensions)
@@ -346,6 +364,28 @@ def rating_import_hotline_callbacks(limit: int = 2000) -> int:
     return sum(1 for order in orders if rating_import_hotline_callback(order=order) is not None)
 
 
+def details_until(rating: Rating) -> dt.datetime:
+    """Until when the rater may add the problems, dimensions and comment of `rating`
+    (RatingSettings.details_days after rating)."""
+    days = RatingSettings.current().details_days
+    return calendar.deadline(rating.created_at, days, "natural_days").due_at
+
+
+def details_open(rating: Rating, at: dt.datetime | None = None) -> bool:
+    return rating.details_added_at is None and (at or timezone.now()) <= details_until(rating)
+
+
+def is_own_rating(actor, rating: Rating) -> bool:
+    """A real-name rating belongs to its rater (an anonymous one to nobody: only the browser
+    session that gave it may complete it, on the page right after the click)."""
+    return (
+        _is_authenticated(actor)
+        and not rating.anonymous
+        and rating.rater_id is not None
+        and rating.rater_id == actor.pk
+    )
+
+
 @transaction.atomic
 def rating_add_details(
     *,
@@ -355,12 +395,19 @@ def rating_add_details(
     comment: str = "",
     at: dt.datetime | None = None,
 ) -> Rating:
-    """The optional page after the click: dimensions, problems (for a 差评) and a comment, once,
-    by whoever just gave the rating (the view checks that from the session)."""
+    """Dimensions, problems (for a 差评) and a comment, once, within RatingSettings.details_days
+    of rating: right after the click, or later from 我的评价 / the API. Who may do it the caller
+    has checked (the session that gave the rating, or `is_own_rating`)."""
     rating = Rating.objects.select_for_update().select_related("scheme").get(pk=rating.pk)
     at = at or timezone.now()
-    if rating.details_added_at is not None or at - rating.created_at > DETAILS_WINDOW:
-        raise DomainError("RATING_DETAILS_CLOSED", _("评价已提交，不能再修改"))
+    if rating.details_added_at is not None:
+        raise DomainError("RATING_DETAILS_CLOSED", _("补充内容已提交，不能再修改"))
+    if at > details_until(rating):
+        raise DomainError(
+            "RATING_DETAILS_EXPIRED",
+            _("已超过补充期限（评价后%(days)d天内可补充）")
+            % {"days": RatingSettings.current().details_days},
+        )
     dims = _clean_dimensions(rating.scheme, dimensions)
     probs = _clean_problems(rating.scheme, problems) if rating.is_bad else []
     comment = _clean_comment(comment)

@@ -13,6 +13,7 @@ SETTINGS_FIELDS = (
     "reply_days",
     "invite_after_days",
     "link_valid_days",
+    "details_days",
     "public_per_ip_per_minute",
     "public_per_object_per_minute",
 )

@@ -49,7 +49,7 @@ def _rect_ready_for(action: str, personas) -> Rectification:
         rect = services.rectification_verify(actor=unit, rectification=rect, note="属实")
     if action in ("close", "send_back"):
         rect = services.rectification_callback(
-            actor=unit, rectification=rect, result="satisfied", note="回访满意"
+            actor=personas.supervisor, rectification=rect, result="satisfied", note="回访满意"
         )
         rect = services.rectification_reply(
             actor=unit, rectification=rect, outcome="explained", reply="已解释"
@@ -148,9 +148,28 @@ def test_a_refused_button_says_why(personas):
     anonymous = RatingFactory(bad=True, unit=personas.unit_a).rectification
     can = scope.abilities(personas.supervisor, anonymous)
     assert workflow.reason(can, "verify") == "只有责任单位可以核实差评"
-    assert workflow.reason(scope.abilities(personas.handler_a, anonymous), "callback") == (
+    assert workflow.reason(scope.abilities(personas.supervisor, anonymous), "callback") == (
         "匿名差评无法回访"
     )
+
+
+def test_the_rated_unit_cannot_record_its_own_callback(personas, api_client):
+    """Separation of duty: the satisfaction callback checks the unit's own work."""
+    rect = _rect_ready_for("callback", personas)
+    for who in ("handler_a", "head_a"):
+        can = scope.abilities(personas.by_role(who), rect)
+        assert not can["callback"]
+        assert can["callback"].code == "RECTIFICATION_SELF_CALLBACK_FORBIDDEN"
+        assert "被评价单位不能自行记录满意度回访" in workflow.reason(can, "callback")
+    r = _post(
+        api_client(personas.handler_a),
+        f"/api/v1/ratings/rectifications/{rect.pk}/callback",
+        BODIES["callback"],
+    )
+    assert r.status_code == 403 and r.json()["code"] == "RECTIFICATION_SELF_CALLBACK_FORBIDDEN"
+    rect.refresh_from_db()
+    assert rect.callback_at is None
+    assert scope.abilities(personas.supervisor, rect)["callback"]
 
 
 def test_the_rectification_page_runs_the_registry(login, personas):

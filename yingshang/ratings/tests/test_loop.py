@@ -52,14 +52,14 @@ def test_full_loop_verify_reply_callback_close_on_time(personas, make_case):
         R.rectification_close(actor=personas.supervisor, rectification=rect)
     assert exc.value.code == "RECTIFICATION_CALLBACK_REQUIRED"
     R.rectification_callback(
-        actor=personas.handler_a, rectification=rect, result="satisfied", note="电话回访满意"
+        actor=personas.supervisor, rectification=rect, result="satisfied", note="电话回访满意"
     )
     rect = R.rectification_close(actor=personas.supervisor, rectification=rect, note="同意")
     assert rect.status == "closed"
     for action, actor in [
         ("rectification.verify", personas.handler_a),
         ("rectification.reply", personas.handler_a),
-        ("rectification.callback", personas.handler_a),
+        ("rectification.callback", personas.supervisor),
         ("rectification.close", personas.supervisor),
     ]:
         assert _has_event(action, rect, actor), action
@@ -230,7 +230,7 @@ def test_statistics_rates_and_coverage(personas, make_case, visit):
         actor=personas.handler_a, rectification=rect, outcome=Outcome.FIXED_NOW, reply="改"
     )
     R.rectification_callback(
-        actor=personas.handler_a, rectification=rect, result="satisfied", note="满意"
+        actor=personas.supervisor, rectification=rect, result="satisfied", note="满意"
     )
     R.rectification_close(actor=personas.supervisor, rectification=rect)
     make_case()  # served, not rated
@@ -310,6 +310,7 @@ def test_settings_change_the_limits_of_new_bad_ratings_and_are_audited(login, pe
             "reply_days": "3",
             "invite_after_days": "3",
             "link_valid_days": "15",
+            "details_days": "7",
             "public_per_ip_per_minute": "20",
             "public_per_object_per_minute": "10",
         },
@@ -325,6 +326,7 @@ def test_settings_change_the_limits_of_new_bad_ratings_and_are_audited(login, pe
             "reply_days": "10",
             "invite_after_days": "3",
             "link_valid_days": "15",
+            "details_days": "7",
             "public_per_ip_per_minute": "20",
             "public_per_object_per_minute": "10",
             "reason": "县委新规",

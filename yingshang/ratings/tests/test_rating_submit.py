@@ -162,6 +162,7 @@ def test_pad_in_applicants_hands_records_with_clerk_session_anonymously(personas
         level=4,
         channel=Channel.WINDOW_PAD,
         visit_token=visit.token,
+        pad=True,
     )
     assert rating.anonymous and rating.rater is None and rating.rater_phone == ""
     assert (
@@ -182,6 +183,7 @@ def test_pad_with_wrong_visit_token_is_refused(personas, visit):
             level=5,
             channel=Channel.WINDOW_PAD,
             visit_token="forged",
+            pad=True,
         )
     assert exc.value.code == "STAFF_CANNOT_RATE"
 

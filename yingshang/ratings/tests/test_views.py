@@ -308,6 +308,7 @@ def test_clerk_cannot_see_ratings(login, personas, visit):
         level=1,
         channel=Channel.WINDOW_PAD,
         visit_token=visit.token,
+        pad=True,
     )
     client = login(personas.clerk)
     assert client.get(reverse("ratings:list")).status_code == 403
@@ -355,7 +356,7 @@ def test_public_page_publishes_satisfaction_and_rectifications_without_personal_
         actor=personas.handler_a, rectification=rect, outcome="fixed_now", reply="已压缩办理时限"
     )
     R.rectification_callback(
-        actor=personas.handler_a, rectification=rect, result="satisfied", note="满意"
+        actor=personas.supervisor, rectification=rect, result="satisfied", note="满意"
     )
     R.rectification_close(actor=personas.supervisor, rectification=rect)
     body = client.get(reverse("ratings:public")).content.decode()

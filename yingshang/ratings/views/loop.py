@@ -13,6 +13,7 @@ from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
+from yingshang.ratings import selectors
 from yingshang.ratings.actions import APPEAL_ACTIONS, RECTIFICATION_ACTIONS
 from yingshang.ratings.models import (
     Appeal,
@@ -39,6 +40,10 @@ def rectification_list(request):
         )
     elif status in Rectification.Status.values:
         qs = qs.filter(status=status)
+    if request.GET.get("unit", "").isdigit():  # the overview's per-unit links
+        qs = qs.filter(unit_id=int(request.GET["unit"]))
+    if request.GET.get("overdue") == "1":
+        qs = selectors.overdue_rectifications(qs, timezone.now())
     page = Paginator(qs.order_by("reply_due_at", "pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

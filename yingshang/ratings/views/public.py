@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,7 +122,12 @@ def window_rate(request, window_id: int):
                 ),
             )
         try:
-            ratelimit.check(request, obj_key=f"window:{window.pk}")
+            # the address pays for its attempts; the window's own allowance only for attempts
+            # that hold the current visit's token (a stranger's refused tries must not use up
+            # the allowance of the person being served)
+            ratelimit.check(request)
+            if constant_time_compare(request.POST.get("token", ""), visit.token):
+                ratelimit.check(request, obj_key=f"window:{window.pk}", per_ip=False)
             rating = services.rating_submit(
                 actor=request.user if request.user.is_authenticated else None,
                 target=T.for_visit(visit),
@@ -150,9 +156,13 @@ def window_rate(request, window_id: int):
 
 def details(request, pk: int):
     """Optional details after the click: dimensions, problems (for a 差评), comment."""
-    if pk not in request.session.get(SESSION_KEY, []):
-        raise Http404
     rating = get_object_or_404(Rating.objects.select_related("scheme"), pk=pk)
+    # the browser that just gave it, or (later, from 我的评价) its real-name rater; for anyone
+    # else the rating does not exist
+    if pk not in request.session.get(SESSION_KEY, []) and not services.is_own_rating(
+        request.user, rating
+    ):
+        raise Http404
     scheme = rating.scheme
     values = {"problems": [], "comment": "", "dimensions": {}}
     if request.method == "POST":
@@ -200,6 +210,8 @@ def details(request, pk: int):
                 for d in scheme.dimensions
             ],
             "closed": rating.details_added_at is not None,
+            "expired": not services.details_open(rating),
+            "until": services.details_until(rating),
             "levels": LEVELS,
             "back": request.GET.get("back", ""),
         },
@@ -226,6 +238,10 @@ def mine(request):
         .select_related("unit")
         .order_by("-created_at")[:50]
     )
+    given = list(given)
+    for r in given:
+        r.may_complete = services.details_open(r)
+        r.until = services.details_until(r)
     return render(
         request, "ratings/mine.html", {"pending": pending, "given": given, "levels": LEVELS}
     )
@@ -340,6 +356,7 @@ def pad_rate(request, window_id: int):
                 level=request.POST.get("level"),
                 channel=Channel.WINDOW_PAD,
                 visit_token=request.POST.get("token", ""),
+                pad=True,  # the pad page itself: the person served holds the pad
             )
         except DomainError as exc:
             error = exc.message

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from yingshang.dbrouting import reporting
 from yingshang.ratings import selectors
 from yingshang.ratings.views.common import STAFF_ROLES
 from yingshang.workbench.access import staff_required
@@ -34,6 +35,7 @@ def _month(key: str | None) -> periods.Period:
 
 
 @staff_required(*STAFF_ROLES)
+@reporting()
 def stats(request):
     period = _period(request)
     start, end = period.first, period.last
@@ -102,6 +104,7 @@ def stats(request):
 
 
 # --- public page (51号: ratings and rectifications published) --------------------------------
+@reporting()
 def public(request):
     month = _month(request.GET.get("month"))
     start, end = month.first, month.last

@@ -9,8 +9,10 @@
 - deadlines: problem_extend, the overdue escalation of the clock sweep, problem_send_reminders
 - evidence: problem_attach_evidence and the upload checks
 - inspections: inspection_form_create, inspection_submit
+- aliases: unit_alias_save, unit_alias_withdraw (the unit names imports accept)
 """
 
+from yingshang.supervision.services.aliases import unit_alias_save, unit_alias_withdraw
 from yingshang.supervision.services.closing import (
     problem_close,
     problem_flag,
@@ -69,4 +71,6 @@ __all__ = [
     "problem_send_reminders",
     "problem_void",
     "require_may_create",
+    "unit_alias_save",
+    "unit_alias_withdraw",
 ]

@@ -39,7 +39,13 @@ def problem_extend(*, actor, problem: Problem, deadline: dt.date, reason: str, a
     if clock is None:
         raise DomainError("PROBLEM_NO_DEADLINE_CLOCK", _("该问题没有可延长的整改时限"))
     current_day = calendar.local_date(problem.deadline_at)
-    amount = calendar.working_days_between(current_day, deadline)
+    # in the clock's own unit: a kept rest-day deadline of an import runs in natural days
+    natural = clock.limit_unit == "natural_days"
+    amount = (
+        (deadline - current_day).days
+        if natural
+        else calendar.working_days_between(current_day, deadline)
+    )
     if amount < 1:
         raise InvalidInput(
             "PROBLEM_EXTEND_NOT_LATER",
@@ -52,7 +58,9 @@ def problem_extend(*, actor, problem: Problem, deadline: dt.date, reason: str, a
     if clock.due_at is not None:
         problem.deadline_at = clock.due_at
         problem.overdue = clock.state == Clock.State.OVERDUE
-    else:  # paused while awaiting verification: the deadline moves by the same working days
+    elif natural:  # paused while awaiting verification: the deadline moves by as much
+        problem.deadline_at = calendar.end_of_day(deadline)
+    else:
         problem.deadline_at = calendar.end_of_day(calendar.add_working_days(current_day, amount))
     problem.save(update_fields=["deadline_at", "overdue", "updated_at"])
     workflow.record(

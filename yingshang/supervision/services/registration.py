@@ -25,6 +25,7 @@ from yingshang.supervision.services.common import (
     tell,
     unit_staff,
 )
+from yingshang.supervision.services.import_updates import problem_import_update
 from yingshang.supervision.services.milestones import add_milestone
 from yingshang.workcal import calendar, clocks
 from yingshang.workcal.models import Clock
@@ -194,32 +195,45 @@ def problem_bulk_import(*, actor, job, rows: list[dict], at: dt.datetime | None 
     `actor`: who uploaded the file (the upload page let only supervisors do it)."""
     workflow.require_actor(actor)
     at = at or timezone.now()
+    # rows naming an existing problem update it (no duplicate; audited per problem)
+    updated = sum(
+        problem_import_update(actor=actor, job=job, data=data, at=at)
+        for data in rows
+        if data.get("problem_id")
+    )
+    rows = [data for data in rows if not data.get("problem_id")]
     if not rows:
-        return 0
+        return updated
     ensure_categories()
     cal = calendar.get_calendar()
     numbers = numbering.problem_numbers(calendar.local_date(at).year, len(rows))
     plans: dict = {}
+    # the rows whose deadline adjustment the importer accepted in the preview
+    # (import_preview.ADJUST_KEY); every other row keeps the date it gives
+    accepted = {int(r) for r in (job.mapping or {}).get("_adjust") or []}
 
     def plan_of(data) -> tuple:
-        key = (
-            data.get("deadline"),
-            data.get("deadline_days") or (None if data.get("deadline") else 30),
-        )
+        day = data.get("deadline")
+        exact = bool(day) and not cal.is_workday(day) and data["row"] not in accepted
+        key = (day, data.get("deadline_days") or (None if day else 30), exact)
         if key not in plans:
-            start, amount = clock_plan(at, key[0], key[1])
-            plans[key] = (start, amount, cal.deadline(start, amount, "working_days"))
+            if exact:
+                start, amount, unit = exact_plan(at, day)
+            else:
+                start, amount = clock_plan(at, key[0], key[1])
+                unit = "working_days"
+            plans[key] = (start, amount, unit, cal.deadline(start, amount, unit))
         return plans[key]
 
     problems = []
     for data, number in zip(rows, numbers, strict=True):
-        _start, _amount, due = plan_of(data)
+        _start, _amount, _unit, due = plan_of(data)
         status = data.get("status") or t.ASSIGNED
         closed = status == t.CLOSED
         problems.append(
             Problem(
                 number=number,
-                source=Problem.Source.IMPORT,
+                source=data.get("source") or Problem.Source.IMPORT,
                 source_type="import",
                 source_id=f"{job.pk}:{data['row']}",
                 description=data["description"],
@@ -265,8 +279,8 @@ def problem_bulk_import(*, actor, job, rows: list[dict], at: dt.datetime | None 
                 )
             )
         if p.status != t.CLOSED:
-            start, amount, _due = plan_of(data)
-            clock_specs.append((p, DEADLINE, amount, "working_days", start))
+            start, amount, unit, _due = plan_of(data)
+            clock_specs.append((p, DEADLINE, amount, unit, start))
             if p.status == t.CLOSURE_REQUESTED:
                 paused.append(len(clock_specs) - 1)
     ProblemCoUnit.objects.bulk_create(co, batch_size=1000, ignore_conflicts=True)
@@ -305,11 +319,22 @@ def problem_bulk_import(*, actor, job, rows: list[dict], at: dt.datetime | None 
         after={
             "file": job.original_name,
             "created": len(problems),
+            "updated": updated,
             "numbers": [p.number for p in problems],
+            "deadlines_adjusted": sorted(accepted),
         },
     )
     _tell_new_assignments({p.owner_unit_id for p in problems if p.status == t.ASSIGNED})
-    return len(problems)
+    return len(problems) + updated
+
+
+def exact_plan(at: dt.datetime, day: dt.date) -> tuple[dt.datetime, int, str]:
+    """A clock that ends at the end of `day` itself, a rest day the importer chose to keep
+    (natural days: the working-day clock would move it). A day already past keeps it overdue."""
+    today = calendar.local_date(at)
+    if day > today:
+        return at, (day - today).days, "natural_days"
+    return calendar.end_of_day(day - dt.timedelta(days=1)), 1, "natural_days"
 
 
 def _tell_new_assignments(unit_ids) -> None:

@@ -81,3 +81,66 @@ def test_import_claim_report_request_closure_send_back_and_close(page, browser_l
     assert Problem.objects.get(pk=mine[1].pk).status == "closed"
     assert AuditEvent.objects.filter(action="problem.close", object_id=str(mine[1].pk)).count() == 1
     assert re.match(r"WT\d{4}-\d{4}", mine[0].number)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_import_preview_shows_adjustments_and_aliases_and_the_importer_decides(
+    page, browser_login, personas
+):
+    import datetime as dt
+    import io
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from openpyxl import Workbook
+
+    from yingshang.workcal import calendar
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "问题描述", "责任单位", "完成时限", "状态"])
+    ws.append([1, "周六到期的问题", "审批局", dt.date(2026, 12, 5), "整改中"])
+    ws.append([2, "上周六已逾期的问题", personas.unit_b.name, dt.date(2026, 11, 21), "整改中"])
+    ws.append([3, "工作日到期的问题", personas.unit_b.name, dt.date(2026, 12, 31), "整改中"])
+    buf = io.BytesIO()
+    wb.save(buf)
+
+    monday = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(monday, tick=True):
+        # the admin maps the spreadsheet's short name to the unit
+        browser_login(page, "admin")
+        page.goto("/staff/supervision/aliases/")
+        page.get_by_label("别名").fill("审批局")
+        page.get_by_label("对应单位").select_option(str(personas.unit_a.pk))
+        page.get_by_role("button", name="保存别名").click()
+        expect(page.get_by_test_id("aliases")).to_contain_text(personas.unit_a.name)
+        _logout(page)
+
+        browser_login(page, "supervisor")
+        page.goto("/staff/supervision/import/")
+        page.get_by_label("Excel文件").set_input_files(
+            {"name": "台账.xlsx", "mimeType": XLSX, "buffer": buf.getvalue()}
+        )
+        page.get_by_role("button", name="上传").click()
+        adjustments = page.get_by_test_id("adjustments")
+        expect(adjustments).to_contain_text("2026-12-05是周末（周六）")
+        expect(adjustments).to_contain_text("调整后将不再显示逾期")
+        expect(page.get_by_test_id("adjustment-row")).to_have_count(2)
+        expect(page.get_by_test_id("alias-uses")).to_contain_text(
+            f"“审批局”按别名对应为“{personas.unit_a.name}”"
+        )
+        # accept the Saturday's move to Friday, keep the overdue one as it is
+        page.get_by_test_id("adjustment-row").filter(has_text="周六到期的问题").get_by_label(
+            "接受调整"
+        ).check()
+        page.get_by_role("button", name="开始导入", exact=True).click()
+        expect(page.get_by_test_id("import-message")).to_contain_text("已导入3个问题")
+
+        def day(description):
+            return calendar.local_date(Problem.objects.get(description=description).deadline_at)
+
+        assert day("周六到期的问题") == dt.date(2026, 12, 4)
+        assert day("上周六已逾期的问题") == dt.date(2026, 11, 21)
+        assert Problem.objects.get(description="上周六已逾期的问题").overdue
+        assert Problem.objects.get(description="周六到期的问题").owner_unit == personas.unit_a

@@ -148,18 +148,22 @@ def test_export_uses_the_county_layout_and_respects_filters(personas, problem_fa
     ws = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == [
-        "序号",
-        "问题",
+        "问题编号",
+        "问题类别",
+        "问题来源",
+        "问题描述",
         "责任单位",
+        "配合单位",
         "责任领导",
         "整改措施",
-        "时限",
-        "进展",
+        "完成时限",
+        "进展情况",
         "状态",
     ]
     assert len(rows) == 2
-    assert rows[1][:5] == (1, "甲问题", personas.unit_a.name, "王副局长", "限期整改")
-    assert rows[1][6] == "已完成一半" and rows[1][7] == "整改中"
+    assert rows[1][0] == p.number and rows[1][3] == "甲问题"
+    assert rows[1][4:8] == (personas.unit_a.name, None, "王副局长", "限期整改")
+    assert rows[1][9] == "已完成一半" and rows[1][10] == "整改中"
     # a unit's export holds only what it may see
     resp = login(personas.handler_b).get("/staff/supervision/export/")
     rows = list(
@@ -167,7 +171,7 @@ def test_export_uses_the_county_layout_and_respects_filters(personas, problem_fa
             values_only=True
         )
     )
-    assert [r[1] for r in rows[1:]] == ["乙问题"]
+    assert [r[3] for r in rows[1:]] == ["乙问题"]
 
 
 def test_progress_partial_polls_every_second_until_the_job_ends(personas, login):

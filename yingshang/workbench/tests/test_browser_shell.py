@@ -1,11 +1,11 @@
 """Browser journeys of the shell: log in as every role, switch language, lockout, phone layout."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROLES = [
-    ("applicant", "申请人"),
     ("clerk", "窗口工作人员"),
     ("handler_a", "部门经办人"),
     ("head_a", "部门负责人"),
@@ -14,6 +14,15 @@ ROLES = [
     ("leader", "县领导/纪委"),
     ("admin", "系统管理员"),
 ]
+
+
+def test_an_applicant_lands_on_their_own_portal_pages_not_the_staff_shell(
+    page, personas, browser_login
+):
+    browser_login(page, personas.applicant.username)
+    assert page.url.endswith("/cases/mine/")
+    page.goto("/staff/")
+    assert page.url.endswith("/cases/mine/")
 
 
 @pytest.mark.parametrize("persona,role_label", ROLES)
@@ -27,7 +36,7 @@ def test_each_role_logs_in_in_chinese_and_sees_its_home(
     page.get_by_role("heading", name=f"您好，{user.display_name}").wait_for()
     assert role_label in page.get_by_test_id("my-roles").inner_text()
     nav = page.get_by_role("navigation", name="工作台菜单")
-    assert nav.get_by_role("link", name="工作台首页").is_visible()
+    expect(nav.get_by_role("link", name="工作台首页")).to_be_visible()
     # only the roles that may use the audit search see it in the menu
     assert (nav.get_by_role("link", name="审计查询").count() == 1) is (
         persona in ("head_a", "supervisor", "leader", "admin")
@@ -77,6 +86,50 @@ def test_portal_home_fits_a_phone_without_horizontal_scrolling(browser, live_ser
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
         # the menu collapses behind a toggle button on a phone
-        assert page.get_by_role("button", name="展开菜单").is_visible()
+        expect(page.get_by_role("button", name="展开菜单")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("persona", ["clerk", "leader"])
+def test_the_workbench_fits_a_phone_with_the_menu_collapsed_and_logout_reachable(
+    browser, live_server, personas, browser_login, persona
+):
+    """390×844: no horizontal scrolling, the header stays on one line, the menu opens from a
+    toggle and leads to a page, and 退出 is visible and logs out."""
+    context = browser.new_context(
+        locale="zh-CN",
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    try:
+        browser_login(page, personas.by_role(persona).username)
+        assert page.url.endswith("/staff/")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        header = page.get_by_test_id("workbench-header")
+        box = header.bounding_box()
+        assert box["width"] <= 390 and box["height"] <= 72  # one row, nothing wraps out
+        logout = page.get_by_role("button", name="退出")
+        expect(logout).to_be_visible()
+        lb = logout.bounding_box()
+        assert lb["x"] >= 0 and lb["x"] + lb["width"] <= 390
+        # the menu is collapsed behind the toggle and opens over the page
+        nav = page.get_by_role("navigation", name="工作台菜单")
+        expect(nav.get_by_role("link", name="工作台首页")).to_be_hidden()
+        page.get_by_role("button", name="菜单").click()
+        menu = page.locator("#wbNav")  # an open offcanvas is a dialog, no longer the navigation
+        page.locator("#wbNav.show:not(.showing)").wait_for()  # slid in: the links stand still
+        menu.get_by_role("link", name="站内信").click()
+        page.wait_for_url("**/staff/inbox/")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.get_by_role("button", name="退出").click()
+        page.wait_for_load_state()
+        assert "/staff/" not in page.url or "/login/" in page.url
     finally:
         context.close()

@@ -24,7 +24,8 @@ class Command(BaseCommand):
                 chosen = Scale(scale, float(scale))
             except ValueError:
                 raise CommandError(f"unknown scale {scale!r}") from None
-        ctx = DemoContext(seed=seed, stdout=self.stdout)
+        # the demo records, then the chosen volume (not the demo's three months on top of it)
+        ctx = DemoContext(seed=seed, stdout=self.stdout, history=False)
         ctx.rng.seed(seed)
         started = time.perf_counter()
         load_demo(ctx)

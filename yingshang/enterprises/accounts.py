@@ -1,0 +1,158 @@
+"""A firm's accounts: the legal representative's account (账号管理人) authorises 经办人 accounts
+and revokes them on the portal. A revoked agent's account is deactivated in the same
+transaction, so from its next request it sees nothing of the firm (every scope reads
+`user.firm_id` of an active user only; org.scope treats an inactive user as anonymous).
+
+Whose account is the legal representative's: the one recorded as such (FirmAccount); a firm
+account registered before these records existed is counted the first time it is looked at —
+the firm's first account is its legal representative's, any later one an agent."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yingshang import audit
+from yingshang.enterprises.models import Firm, FirmAccount
+from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
+from yingshang.org import identifiers
+from yingshang.org.models import User
+
+
+def membership(user) -> FirmAccount | None:
+    """The user's standing in their firm, recorded on first look for older accounts."""
+    if user is None or not user.is_authenticated or user.kind != User.Kind.FIRM:
+        return None
+    if not user.firm_id:
+        return None
+    found = FirmAccount.objects.filter(user_id=user.pk).first()
+    if found is not None:
+        return found
+    first = User.objects.filter(firm_id=user.firm_id, kind=User.Kind.FIRM).order_by("pk").first()
+    has_rep = FirmAccount.objects.filter(
+        firm_id=user.firm_id, role=FirmAccount.Role.LEGAL_REP, revoked_at__isnull=True
+    ).exists()
+    role = (
+        FirmAccount.Role.LEGAL_REP
+        if first is not None and first.pk == user.pk and not has_rep
+        else FirmAccount.Role.AGENT
+    )
+    try:
+        with transaction.atomic():
+            account = FirmAccount.objects.create(
+                user=user, firm_id=user.firm_id, role=role, authorised_at=user.date_joined
+            )
+            audit.record(
+                actor=user,
+                action="firm.account_recorded",
+                obj=account,
+                after={"firm": user.firm_id, "role": role},
+            )
+            return account
+    except IntegrityError:  # counted by a concurrent request
+        return FirmAccount.objects.filter(user_id=user.pk).first()
+
+
+def is_legal_rep(user) -> bool:
+    m = membership(user)
+    return m is not None and m.role == FirmAccount.Role.LEGAL_REP and m.active
+
+
+def _require_legal_rep(actor) -> FirmAccount:
+    m = membership(actor)
+    if m is None or m.role != FirmAccount.Role.LEGAL_REP or not m.active:
+        raise PermissionDeniedError(
+            "FIRM_ACCOUNT_FORBIDDEN", _("只有本企业法定代表人的账号可以授权或撤销经办人")
+        )
+    return m
+
+
+def accounts_of(firm: Firm):
+    """Every account of the firm with its standing, the legal representative first."""
+    for user in User.objects.filter(firm=firm, kind=User.Kind.FIRM):
+        membership(user)  # counts accounts registered before these records
+    return (
+        FirmAccount.objects.filter(firm=firm)
+        .select_related("user", "authorised_by", "revoked_by")
+        .order_by("role", "revoked_at", "-authorised_at")
+    )
+
+
+@transaction.atomic
+def agent_authorise(
+    *,
+    actor,
+    real_name: str,
+    mobile: str,
+    password: str,
+    id_number: str | None = None,
+    scope_note: str = "",
+) -> FirmAccount:
+    """The legal representative creates an agent's account for their firm; the agent logs in
+    with the mobile number and the password given."""
+    from yingshang.org.services import user_create
+
+    rep = _require_legal_rep(actor)
+    real_name = (real_name or "").strip()
+    if not real_name:
+        raise InvalidInput(
+            "AGENT_NAME_REQUIRED", _("请填写经办人姓名"), details={"field": "real_name"}
+        )
+    code = identifiers.require_mobile(mobile)
+    user = user_create(
+        actor=actor,
+        username=f"agent-{code}",
+        password=password,
+        real_name=real_name[:40],
+        kind=User.Kind.FIRM,
+        mobile=code,
+        id_number=id_number or None,
+        firm=rep.firm,
+    )
+    account = FirmAccount.objects.create(
+        user=user,
+        firm=rep.firm,
+        role=FirmAccount.Role.AGENT,
+        authorised_by=actor,
+        authorised_at=timezone.now(),
+        scope_note=(scope_note or "").strip()[:200],
+    )
+    audit.record(
+        actor=actor,
+        action="firm.agent_authorise",
+        obj=account,
+        after={"firm": rep.firm, "agent": user, "scope_note": account.scope_note},
+    )
+    return account
+
+
+@transaction.atomic
+def agent_revoke(*, actor, account: FirmAccount, reason: str) -> FirmAccount:
+    """Revoke an agent: the authorisation ends and the account is deactivated at once."""
+    rep = _require_legal_rep(actor)
+    account = FirmAccount.objects.select_for_update().select_related("user").get(pk=account.pk)
+    if account.firm_id != rep.firm_id:
+        raise DomainError("FIRM_ACCOUNT_NOT_FOUND", _("未找到该经办人"), status=404)
+    if account.role != FirmAccount.Role.AGENT:
+        raise DomainError("FIRM_ACCOUNT_NOT_AGENT", _("法定代表人的账号不能在此撤销"), status=409)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("REASON_REQUIRED", _("请填写撤销原因"), details={"field": "reason"})
+    if account.revoked_at is not None:
+        return account
+    account.revoked_at = timezone.now()
+    account.revoked_by = actor
+    account.revoke_reason = reason[:200]
+    account.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    user = account.user
+    user.is_active = False
+    user.roles_version += 1  # the process-level caches keyed on it forget the account
+    user.save(update_fields=["is_active", "roles_version"])
+    audit.record(
+        actor=actor,
+        action="firm.agent_revoke",
+        obj=account,
+        before={"active": True},
+        after={"active": False, "agent": user},
+        reason=reason,
+    )
+    return account

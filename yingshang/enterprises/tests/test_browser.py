@@ -1,0 +1,76 @@
+"""Browser journeys of the firm page (Playwright + Debian chromium): staff open a firm's page and
+see the panels; the legal representative authorises an agent, who then sees the firm's cases,
+and revokes them, after which the agent's session opens nothing."""
+
+import pytest
+from playwright.sync_api import expect
+
+from yingshang.enterprises.models import FirmAccount
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_supervisor_finds_the_firm_and_sees_its_panels(page, browser_login, personas, firm_case):
+    browser_login(page, "supervisor")
+    page.goto("/staff/firms/")
+    page.get_by_label("名称或统一社会信用代码").fill(personas.firm.uscc.lower())
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="测试餐饮有限公司").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("firm-name").inner_text().startswith("测试餐饮有限公司")
+    assert page.get_by_test_id("firm-uscc").inner_text() == personas.firm.uscc
+    cases = page.get_by_test_id("panel-cases")
+    assert firm_case.number in cases.inner_text()
+    for key in ("hotline", "ratings", "credit"):
+        expect(page.get_by_test_id(f"panel-{key}")).to_be_visible()
+    cases.get_by_role("link", name=firm_case.number, exact=False).click()
+    page.wait_for_load_state()
+    assert firm_case.number in page.content()
+
+
+def test_legal_rep_authorises_an_agent_who_sees_the_cases_until_revoked(
+    page, browser, live_server, browser_login, personas, firm_case
+):
+    browser_login(page, "firm")
+    page.goto("/firm/")
+    page.get_by_test_id("manage-accounts").click()
+    page.wait_for_load_state()
+    page.get_by_label("经办人姓名").fill("钱经办")
+    page.get_by_label("手机号码").fill("139 1111 2222")
+    page.get_by_label("授权事项").fill("代为办理许可")
+    page.get_by_label("初始密码").fill("Agent2026pass")
+    page.get_by_role("button", name="授权").click()
+    page.wait_for_load_state()
+    assert "已授权经办人钱经办" in page.content()
+    row = page.get_by_test_id("account-row").filter(has_text="钱经办")
+    assert "有效" in row.inner_text()
+
+    # the agent logs in (own browser context) with the mobile number and sees the firm's case
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    agent_page = context.new_page()
+    browser_login(agent_page, "13911112222", "Agent2026pass")
+    agent_page.goto("/firm/")
+    assert firm_case.number in agent_page.get_by_test_id("panel-cases").inner_text()
+    assert agent_page.get_by_test_id("manage-accounts").count() == 0
+    agent_page.goto(f"/cases/mine/{firm_case.number}/")
+    assert agent_page.get_by_test_id("case-number").inner_text() == firm_case.number
+
+    # the legal representative revokes; the agent's next request opens nothing
+    row.get_by_test_id("revoke").click()
+    page.wait_for_load_state()
+    page.get_by_label("撤销原因").fill("已离职")
+    page.get_by_test_id("confirm-revoke").click()
+    page.wait_for_load_state()
+    row = page.get_by_test_id("account-row").filter(has_text="钱经办")
+    assert "已撤销" in row.inner_text() and "已离职" in row.inner_text()
+    assert FirmAccount.objects.get(role="agent").revoked_by == personas.firm_user
+
+    agent_page.goto(f"/cases/mine/{firm_case.number}/")
+    agent_page.wait_for_load_state()
+    assert "/login/" in agent_page.url  # the login form, not the case
+    expect(agent_page.get_by_label("用户名或手机号")).to_be_visible()
+    assert agent_page.get_by_test_id("case-number").count() == 0
+    agent_page.goto("/firm/")
+    assert "/login/" in agent_page.url
+    context.close()

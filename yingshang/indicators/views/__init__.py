@@ -1,0 +1,1 @@
+"""Staff pages of the evaluation (scores.py, values.py, tree.py)."""
