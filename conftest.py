@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
 def _fresh_caches(request):
     """Each test starts with an empty cache and the calendar reloaded from its database.
     Transactional tests (browser tests) flush every table, including the rows the data
-    migrations seeded (calendar, hotline limit rules, ledger categories): put them back."""
+    migrations seeded (yingshang.testing.seeds): put them back."""
     from django.conf import settings
     from django.core.cache import cache
     from django.utils import translation
@@ -45,15 +45,10 @@ def _fresh_caches(request):
     if {"db", "transactional_db", "live_server"} & set(
         request.fixturenames
     ) or request.node.get_closest_marker("django_db"):
-        from yingshang.hotline.limits import ensure_defaults
-        from yingshang.supervision.services import ensure_categories
-        from yingshang.workcal.seed import ensure_seeded
+        from yingshang.testing.seeds import ensure_migration_rows
 
         request.getfixturevalue("_django_db_helper")  # the db/transactional_db the test asked for
-        # rows the data migrations seed (a transactional test's flush removes them)
-        ensure_seeded()
-        ensure_defaults()
-        ensure_categories()
+        ensure_migration_rows()  # a transactional test's flush removes them
     yield
     calendar.invalidate()
 
