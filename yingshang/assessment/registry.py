@@ -12,10 +12,8 @@ figure (part: "numerator" or "denominator")."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
+from yingshang import plugins
 
 
 @dataclass(frozen=True)
@@ -46,17 +44,12 @@ def rate(num: int, den: int) -> Decimal | None:
 
 
 def discover() -> dict[str, Metric]:
-    found: dict[str, Metric] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("yingshang."):
-            continue
-        name = f"{config.name}.metrics"
-        if find_spec(name) is None:
-            continue
-        for metric in getattr(import_module(name), "METRICS", None) or []:
-            if isinstance(metric, Metric):
-                found[metric.code] = metric
-    return found
+    return {
+        metric.code: metric
+        for module in plugins.app_modules("metrics")
+        for metric in getattr(module, "METRICS", None) or []
+        if isinstance(metric, Metric)
+    }
 
 
 def get(code: str) -> Metric | None:

@@ -11,10 +11,8 @@ touching this app."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
+from yingshang import plugins
 
 
 @dataclass(frozen=True)
@@ -58,18 +56,12 @@ LIMIT = 10  # rows shown per panel; the rest behind more_url
 
 
 def discover() -> list[FirmPanel]:
-    found: list[FirmPanel] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("yingshang."):
-            continue
-        name = f"{config.name}.firm_panel"
-        if find_spec(name) is None:
-            continue
-        found.extend(
-            p
-            for p in getattr(import_module(name), "PANELS", None) or []
-            if isinstance(p, FirmPanel)
-        )
+    found = [
+        p
+        for module in plugins.app_modules("firm_panel")
+        for p in getattr(module, "PANELS", None) or []
+        if isinstance(p, FirmPanel)
+    ]
     return sorted(found, key=lambda p: (p.order, p.key))
 
 

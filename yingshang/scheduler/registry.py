@@ -7,12 +7,11 @@ and the worker's scheduler thread enqueues them through the Django tasks API whe
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+
+from yingshang import plugins
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +24,9 @@ class Periodic:
 
 
 def discover() -> list[Periodic]:
-    jobs: list[Periodic] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("yingshang."):
-            continue
-        module_name = f"{config.name}.tasks"
-        if find_spec(module_name) is None:
-            continue
-        jobs.extend(getattr(import_module(module_name), "PERIODIC", []))
-    return jobs
+    return [
+        job for module in plugins.app_modules("tasks") for job in getattr(module, "PERIODIC", [])
+    ]
 
 
 def run_due(now: dt.datetime | None = None) -> list[str]:

@@ -9,12 +9,10 @@ so adding a module adds its menu entries and home-page widgets without editing t
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from yingshang import plugins
 from yingshang.processcache import TTLCache
 
 
@@ -52,14 +50,7 @@ def _reverse(url_name: str) -> str:
 
 @cache
 def _collect(attr: str) -> tuple:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("yingshang."):
-            continue
-        name = f"{config.name}.nav"
-        if find_spec(name) is None:
-            continue
-        found.extend(getattr(import_module(name), attr, []))
+    found = [item for module in plugins.app_modules("nav") for item in getattr(module, attr, [])]
     return tuple(sorted(found, key=lambda item: item.order))
 
 

@@ -71,15 +71,18 @@ def test_revision_is_a_new_version_and_the_period_uses_the_one_in_force(personas
 def test_discovery_tolerates_a_metrics_module_without_metrics(monkeypatch):
     import types
 
+    from yingshang import plugins
     from yingshang.assessment import registry
 
-    real = registry.import_module
+    real = plugins.app_modules("metrics")
 
-    def fake(name):
-        if name == "yingshang.supervision.metrics":
-            return types.ModuleType(name)  # e.g. a module still being written
-        return real(name)
+    def fake(suffix):
+        assert suffix == "metrics"
+        return tuple(
+            types.ModuleType(m.__name__) if m.__name__ == "yingshang.supervision.metrics" else m
+            for m in real
+        )  # e.g. a module still being written
 
-    monkeypatch.setattr(registry, "import_module", fake)
+    monkeypatch.setattr(plugins, "app_modules", fake)
     found = registry.discover()
     assert "hotline_response" in found and "ledger_overdue" not in found
