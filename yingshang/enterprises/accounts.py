@@ -89,13 +89,36 @@ def agent_authorise(
 ) -> FirmAccount:
     """The legal representative creates an agent's account for their firm; the agent logs in
     with the mobile number and the password given."""
+    rep = _require_legal_rep(actor)
+    account = _account_create(
+        actor=actor,
+        firm=rep.firm,
+        real_name=real_name,
+        mobile=mobile,
+        password=password,
+        id_number=id_number,
+        scope_note=scope_note,
+    )
+    user = account.user
+    audit.record(
+        actor=actor,
+        action="firm.agent_authorise",
+        obj=account,
+        after={"firm": rep.firm, "agent": user, "scope_note": account.scope_note},
+    )
+    return account
+
+
+def _account_create(
+    *, actor, firm, real_name, mobile, password, id_number=None, scope_note=""
+) -> FirmAccount:
+    """A new firm account authorised by `actor`, as an agent (the caller may make it more)."""
     from yingshang.org.services import user_create
 
-    rep = _require_legal_rep(actor)
     real_name = (real_name or "").strip()
     if not real_name:
         raise InvalidInput(
-            "AGENT_NAME_REQUIRED", _("请填写经办人姓名"), details={"field": "real_name"}
+            "AGENT_NAME_REQUIRED", _("请填写账号持有人的姓名"), details={"field": "real_name"}
         )
     code = identifiers.require_mobile(mobile)
     user = user_create(
@@ -106,23 +129,16 @@ def agent_authorise(
         kind=User.Kind.FIRM,
         mobile=code,
         id_number=id_number or None,
-        firm=rep.firm,
+        firm=firm,
     )
-    account = FirmAccount.objects.create(
+    return FirmAccount.objects.create(
         user=user,
-        firm=rep.firm,
+        firm=firm,
         role=FirmAccount.Role.AGENT,
         authorised_by=actor,
         authorised_at=timezone.now(),
         scope_note=(scope_note or "").strip()[:200],
     )
-    audit.record(
-        actor=actor,
-        action="firm.agent_authorise",
-        obj=account,
-        after={"firm": rep.firm, "agent": user, "scope_note": account.scope_note},
-    )
-    return account
 
 
 @transaction.atomic
@@ -156,3 +172,115 @@ def agent_revoke(*, actor, account: FirmAccount, reason: str) -> FirmAccount:
         reason=reason,
     )
     return account
+
+
+@transaction.atomic
+def legal_rep_transfer(
+    *,
+    actor,
+    firm: Firm,
+    account: FirmAccount,
+    reason: str,
+    revoke_previous: bool = False,
+) -> FirmAccount:
+    """变更法定代表人: the 营商办 (a register editor) makes another active account of the firm
+    its legal representative's (账号管理人) — the firm's own representative cannot hand the
+    role on when the change is the very thing in question. The previous representative's account
+    stays as an agent, or is revoked and deactivated when `revoke_previous`; the profile's
+    legal representative becomes the new account's holder. One audit event on the firm names
+    both accounts."""
+    from yingshang.enterprises import services
+
+    services.require_editor(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("REASON_REQUIRED", _("请填写变更原因"), details={"field": "reason"})
+    for user in User.objects.filter(firm=firm, kind=User.Kind.FIRM):
+        membership(user)  # older accounts get their standing before it changes
+    rows = list(
+        FirmAccount.objects.select_for_update()
+        .select_related("user")
+        .filter(firm=firm, revoked_at__isnull=True)
+        .order_by("pk")
+    )
+    new = next((a for a in rows if a.pk == account.pk), None)
+    if new is None or not new.user.is_active:
+        raise DomainError(
+            "FIRM_ACCOUNT_NOT_FOUND",
+            _("该账号不是本企业的有效账号"),
+            status=404,
+            details={"field": "account"},
+        )
+    if new.role == FirmAccount.Role.LEGAL_REP:
+        raise DomainError(
+            "FIRM_ACCOUNT_ALREADY_LEGAL_REP",
+            _("该账号已是本企业法定代表人的账号"),
+            status=409,
+            details={"field": "account"},
+        )
+    previous = next((a for a in rows if a.role == FirmAccount.Role.LEGAL_REP), None)
+    now = timezone.now()
+    if previous is not None:
+        previous.role = FirmAccount.Role.AGENT
+        fields = ["role"]
+        if revoke_previous:
+            previous.revoked_at, previous.revoked_by = now, actor
+            previous.revoke_reason = reason[:200]
+            fields += ["revoked_at", "revoked_by", "revoke_reason"]
+            previous.user.is_active = False
+            previous.user.roles_version += 1
+            previous.user.save(update_fields=["is_active", "roles_version"])
+        previous.save(update_fields=fields)  # before the new one: one legal rep per firm
+    new.role = FirmAccount.Role.LEGAL_REP
+    new.authorised_by, new.authorised_at = actor, now
+    new.save(update_fields=["role", "authorised_by", "authorised_at"])
+    new.user.roles_version += 1  # cached standings of both accounts are forgotten
+    new.user.save(update_fields=["roles_version"])
+    before_name = firm.legal_representative
+    holder = new.user.real_name or new.user.display_name
+    if holder and holder != before_name:
+        firm.legal_representative = holder
+        firm.save(update_fields=["legal_representative", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="firm.legal_rep_transfer",
+        obj=firm,
+        before={
+            "legal_rep_account": previous.user if previous else None,
+            "legal_representative": before_name,
+        },
+        after={
+            "legal_rep_account": new.user,
+            "legal_representative": firm.legal_representative,
+            "previous_account": "revoked" if previous and revoke_previous else "agent",
+        },
+        reason=reason,
+    )
+    return new
+
+
+@transaction.atomic
+def legal_rep_register(
+    *,
+    actor,
+    firm: Firm,
+    real_name: str,
+    mobile: str,
+    password: str,
+    reason: str,
+    revoke_previous: bool = False,
+) -> FirmAccount:
+    """变更法定代表人 when the new representative has no account yet (the old one may be gone
+    and cannot authorise anyone): the 营商办 opens the account and makes it the firm's legal
+    representative's in one step."""
+    from yingshang.enterprises import services
+
+    services.require_editor(actor)
+    if not (reason or "").strip():  # before an account is made for nothing
+        raise InvalidInput("REASON_REQUIRED", _("请填写变更原因"), details={"field": "reason"})
+    account = _account_create(
+        actor=actor, firm=firm, real_name=real_name, mobile=mobile, password=password
+    )
+    return legal_rep_transfer(
+        actor=actor, firm=firm, account=account, reason=reason, revoke_previous=revoke_previous
+    )

@@ -275,6 +275,46 @@ def agent_revoke(request, account_id: int, payload: ReasonIn):
     return account_out(account)
 
 
+class LegalRepIn(Schema):
+    account_id: int | None = Field(None, description="本企业已有的有效账号；不填则新开账号")
+    real_name: inputs.Text[40] = ""
+    mobile: inputs.Text[20] = ""
+    password: inputs.Text[128] = ""
+    reason: inputs.Text[200]
+    revoke_previous: bool = Field(False, description="同时撤销原法定代表人的账号")
+
+
+@router.post(
+    "/firms/{firm_id}/legal-rep",
+    response=AccountOut,
+    summary="变更法定代表人账号（营商办）",
+)
+def legal_rep_transfer(request, firm_id: int, payload: LegalRepIn):
+    firm = scope.get_for(request.user, Firm, firm_id)
+    if payload.account_id is None:
+        account = accounts.legal_rep_register(
+            actor=request.user,
+            firm=firm,
+            real_name=payload.real_name,
+            mobile=payload.mobile,
+            password=payload.password,
+            reason=payload.reason,
+            revoke_previous=payload.revoke_previous,
+        )
+    else:
+        account = FirmAccount.objects.filter(pk=payload.account_id, firm=firm).first()
+        if account is None:
+            raise DomainError("FIRM_ACCOUNT_NOT_FOUND", _("该账号不是本企业的有效账号"), status=404)
+        account = accounts.legal_rep_transfer(
+            actor=request.user,
+            firm=firm,
+            account=account,
+            reason=payload.reason,
+            revoke_previous=payload.revoke_previous,
+        )
+    return account_out(account)
+
+
 # --- import -----------------------------------------------------------------------------------
 class ImportErrorOut(Schema):
     row: int

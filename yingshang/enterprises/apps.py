@@ -26,6 +26,7 @@ class EnterprisesConfig(AppConfig):
                 "firm.status": _("变更登记状态"),
                 "firm.agent_authorise": _("授权经办人"),
                 "firm.agent_revoke": _("撤销经办人授权"),
+                "firm.legal_rep_transfer": _("变更法定代表人账号"),
                 "firm.account_recorded": _("记录企业账号身份"),
             }
         )

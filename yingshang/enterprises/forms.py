@@ -76,6 +76,45 @@ class StatusForm(forms.Form):
         _control(self)
 
 
+class LegalRepForm(forms.Form):
+    """Either an existing account of the firm, or a new account for the new representative."""
+
+    account = forms.TypedChoiceField(
+        label=_("新法定代表人的账号"), coerce=int, required=False, empty_value=None
+    )
+    real_name = forms.CharField(label=_("新法定代表人姓名"), max_length=40, required=False)
+    mobile = MobileField(label=_("手机号码"), required=False, help_text=_("新账号用此号码登录"))
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput(render_value=False),
+        min_length=8,
+        required=False,
+    )
+    revoke_previous = forms.BooleanField(
+        label=_("同时撤销原法定代表人的账号"),
+        required=False,
+        help_text=_("不勾选时，原账号保留为经办人"),
+    )
+    reason = forms.CharField(
+        label=_("变更原因"),
+        max_length=200,
+        help_text=_("如 营业执照法定代表人已变更，附变更登记通知书文号"),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", _("（新开账号，填写下方信息）")), *choices]
+        _control(self)
+
+    def clean(self):
+        d = super().clean()
+        if d.get("account") is None and not self.errors:
+            for name in ("real_name", "mobile", "password"):
+                if not d.get(name):
+                    self.add_error(name, _("选择已有账号，或填写新账号的姓名、手机号码和初始密码"))
+        return d
+
+
 class AgentForm(forms.Form):
     real_name = forms.CharField(label=_("经办人姓名"), max_length=40)
     mobile = MobileField(label=_("手机号码"), help_text=_("经办人用此号码登录"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path(S + "<int:pk>/", views.firm_page, name="firm"),
     path(S + "<int:pk>/edit/", views.firm_edit, name="edit"),
     path(S + "<int:pk>/status/", views.firm_status, name="status"),
+    path(S + "<int:pk>/legal-rep/", views.legal_rep_transfer, name="legal_rep"),
     path("firm/", portal_views.my_firm, name="my_firm"),
     path("firm/accounts/", portal_views.my_accounts, name="my_accounts"),
     path("firm/accounts/<int:pk>/revoke/", portal_views.revoke_agent, name="revoke_agent"),

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from yingshang.enterprises import accounts, imports, industries, panels, selectors, services
-from yingshang.enterprises.forms import FirmForm, ImportForm, StatusForm
+from yingshang.enterprises.forms import FirmForm, ImportForm, LegalRepForm, StatusForm
 from yingshang.enterprises.models import Firm, FirmImport
 from yingshang.enterprises.scopes import sees_firm
 from yingshang.errors import DomainError
@@ -149,6 +149,65 @@ def firm_status(request, pk: int):
         request,
         "enterprises/staff/status.html",
         {"form": form, "firm": firm},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required(*EDITORS)
+def legal_rep_transfer(request, pk: int):
+    """变更法定代表人: another active account of the firm becomes its legal representative's."""
+    firm = scope.get_for(request.user, Firm, pk)
+    current = [a for a in accounts.accounts_of(firm) if a.active]
+    choices = [
+        (a.pk, f"{a.user.display_name}（{a.get_role_display()}）")
+        for a in current
+        if a.role != a.Role.LEGAL_REP
+    ]
+    form = LegalRepForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["account"] is None:
+                account = accounts.legal_rep_register(
+                    actor=request.user,
+                    firm=firm,
+                    real_name=d["real_name"],
+                    mobile=d["mobile"],
+                    password=d["password"],
+                    reason=d["reason"],
+                    revoke_previous=d["revoke_previous"],
+                )
+            else:
+                account = next((a for a in current if a.pk == d["account"]), None)
+                if account is None:
+                    raise DomainError(
+                        "FIRM_ACCOUNT_NOT_FOUND",
+                        _("该账号不是本企业的有效账号"),
+                        details={"field": "account"},
+                    )
+                accounts.legal_rep_transfer(
+                    actor=request.user,
+                    firm=firm,
+                    account=account,
+                    reason=d["reason"],
+                    revoke_previous=d["revoke_previous"],
+                )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已将%(name)s的账号设为法定代表人账号") % {"name": account.user.display_name},
+            )
+            return redirect("enterprises:firm", pk=firm.pk)
+    return render(
+        request,
+        "enterprises/staff/legal_rep.html",
+        {
+            "form": form,
+            "firm": firm,
+            "current": next((a for a in current if a.role == a.Role.LEGAL_REP), None),
+        },
         status=400 if form.errors else 200,
     )
 
