@@ -108,9 +108,9 @@ class LegalRepForm(forms.Form):
 
     def clean(self):
         d = super().clean()
-        if d.get("account") is None and not self.errors:
+        if d.get("account") is None and "account" not in self.errors:
             for name in ("real_name", "mobile", "password"):
-                if not d.get(name):
+                if not d.get(name) and name not in self.errors:
                     self.add_error(name, _("选择已有账号，或填写新账号的姓名、手机号码和初始密码"))
         return d
 

@@ -74,3 +74,40 @@ def test_legal_rep_authorises_an_agent_who_sees_the_cases_until_revoked(
     agent_page.goto("/firm/")
     assert "/login/" in agent_page.url
     context.close()
+
+
+def test_the_office_gives_a_new_legal_representative_an_account(
+    page, browser, live_server, browser_login, personas
+):
+    """变更法定代表人: the old representative is gone; the 营商办 opens the new one's account from
+    the firm page, revokes the old one, and the new representative manages the agents."""
+    browser_login(page, "supervisor")
+    page.goto(f"/staff/firms/{personas.firm.pk}/")
+    page.get_by_role("link", name="变更法定代表人账号").click()
+    expect(page.get_by_test_id("current-legal-rep")).to_contain_text("测试餐饮")
+    page.get_by_role("button", name="确认变更").click()  # nothing chosen: the page says what
+    expect(
+        page.get_by_text("选择已有账号，或填写新账号的姓名、手机号码和初始密码").first
+    ).to_be_visible()
+    page.get_by_label("新法定代表人姓名").fill("周新任")
+    page.get_by_label("手机号码").fill("139 1111 5555")
+    page.get_by_label("初始密码").fill("NewRep2026pass")
+    page.get_by_label("同时撤销原法定代表人的账号").check()
+    page.get_by_label("变更原因").fill("营业执照法定代表人已变更")
+    page.get_by_role("button", name="确认变更").click()
+    expect(page.get_by_text("已将周新任的账号设为法定代表人账号")).to_be_visible()
+    accounts = page.get_by_test_id("firm-accounts")
+    expect(accounts.get_by_role("row").filter(has_text="周新任")).to_contain_text("法定代表人")
+    expect(accounts.get_by_role("row").filter(has_text="测试餐饮")).to_contain_text("已撤销")
+    expect(page.get_by_test_id("firm-history")).to_contain_text(
+        "变更法定代表人账号：营业执照法定代表人已变更"
+    )
+    assert FirmAccount.objects.get(user__mobile="13911115555").role == "legal_rep"
+
+    # the new representative signs in and may authorise agents
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    rep = context.new_page()
+    browser_login(rep, "13911115555", "NewRep2026pass")
+    rep.goto("/firm/")
+    expect(rep.get_by_test_id("manage-accounts")).to_be_visible()
+    context.close()
