@@ -155,7 +155,17 @@ def time_scoring(tree_id: int) -> dict:
         started = time.perf_counter()
         scoring.compute(p)
         per_period.append(time.perf_counter() - started)
+    # the whole tree over all 40 periods at once, as trends and the published list read it
+    # (scoring.compute_many: one read of the tree, two queries for the values)
+    many = []
+    for _ in range(3):
+        started = time.perf_counter()
+        results = scoring.compute_many(periods)
+        many.append(time.perf_counter() - started)
+    assert str(round(results[periods[0].pk].score, 2)) == str(round(scores[0], 2))
     return {
+        "compute_many_all_periods_s": [round(x, 3) for x in many],
+        "compute_many_all_periods_median_s": round(statistics.median(many), 3),
         "build_all_periods_s": [round(x, 3) for x in runs],
         "build_all_periods_median_s": round(statistics.median(runs), 3),
         "compute_from_db_per_period": common.summary_ms(per_period),
@@ -303,7 +313,7 @@ def main() -> int:
                     )
             result["runs"] = {"evaluation_page": page}
             build_s = result["scoring"]["build_all_periods_median_s"]
-            db_s = result["scoring"]["compute_from_db_all_periods_s"]
+            db_s = result["scoring"]["compute_many_all_periods_median_s"]
             measure_s = result["measures"]["seconds_median"]
             result["summary"] = {
                 "score_tree_in_memory": {
@@ -313,6 +323,8 @@ def main() -> int:
                 },
                 "score_tree_from_db": {
                     "seconds_all_periods": db_s,
+                    "how": "scoring.compute_many over the 40 periods (median of 3)",
+                    "one_period_at_a_time_s": result["scoring"]["compute_from_db_all_periods_s"],
                     "per_period_p95_ms": result["scoring"]["compute_from_db_per_period"]["p95_ms"],
                     "target": f"< {TARGET_SCORE_S} s",
                     "verdict": common.verdict(db_s, TARGET_SCORE_S, higher_is_better=False),

@@ -256,8 +256,12 @@ class PublicPeriod(Schema):
 )
 def public(request):
     out = []
-    for p in Period.objects.filter(published=True).select_related("tree").order_by("-ends_on")[:12]:
-        res = scoring.compute(p)
+    periods = list(
+        Period.objects.filter(published=True).select_related("tree").order_by("-ends_on")[:12]
+    )
+    results = scoring.compute_many(periods)
+    for p in periods:
+        res = results[p.pk]
         out.append(
             {
                 "code": p.code,

@@ -30,11 +30,12 @@ def period_from(user, key: str | None) -> Period | None:
     return qs.first()
 
 
-def result(user, period: Period) -> scoring.Result:
+def result(user, period: Period, *, detail: bool = False) -> scoring.Result:
     """The scored tree of the period from the values the user may see (approved ones are
-    visible to every reader, so everybody sees the same scores)."""
+    visible to every reader, so everybody sees the same scores); `detail`: with each site's
+    score (scoring.compute)."""
     values = scope.visible_to(user, Value).filter(period=period)
-    return scoring.compute(period, list(values))  # a site leaf's sites: one query (attach_sites)
+    return scoring.compute(period, list(values), detail=detail)
 
 
 def week_due(today: dt.date | None = None) -> dt.date:

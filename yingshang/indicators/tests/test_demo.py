@@ -41,7 +41,7 @@ def test_load_demo_makes_two_years_and_a_round_in_every_state_once():
     quarter = Period.objects.order_by("-starts_on").first()
     states = set(Value.objects.filter(period=quarter).values_list("status", flat=True))
     assert {"approved", "submitted", "returned", "draft"} <= states
-    res = scoring.compute(quarter)
+    res = scoring.compute(quarter, detail=True)
     flagged = {n.indicator.name for n in res.leaves() if n.flagged}
     assert "招商引资项目落地率" in flagged  # 投促局 (seed 001)
     assert res.score is not None
@@ -49,3 +49,8 @@ def test_load_demo_makes_two_years_and_a_round_in_every_state_once():
     reg = next(n for n in res.leaves() if n.indicator.name == "不动产登记时间")
     assert reg.indicator.by_site and str(reg.value.value) == "11.9624"
     assert len(reg.site_scores) == 3
+    # without the detail (PostgreSQL adds the sites up itself) every score is the same
+    plain = scoring.compute(quarter)
+    assert {pk: n.score for pk, n in plain.nodes.items()} == {
+        pk: n.score for pk, n in res.nodes.items()
+    }

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 
 from yingshang.audit.models import AuditEvent
 from yingshang.errors import DomainError, InvalidInput, PermissionDeniedError
@@ -52,7 +53,7 @@ def test_a_site_leaf_is_scored_as_the_population_weighted_mean_of_its_sites(pers
     v = services.value_submit(actor=personas.handler_a, value=v)
     services.value_approve(actor=personas.supervisor, value=v)
     # scores: 城关镇 100 × (5 − 1) / 5 = 80, 江口镇 6 > 5 → 0; (3 × 80 + 1 × 0) / 4 = 60
-    node = scoring.compute(period).nodes[v.indicator_id]
+    node = scoring.compute(period, detail=True).nodes[v.indicator_id]
     assert node.score == D(60)
     assert [(s[0].name, s[3]) for s in node.site_scores] == [("城关镇", D(80)), ("江口镇", D(0))]
     assert AuditEvent.objects.filter(action="indicator.sites").exists()
@@ -240,3 +241,46 @@ def test_scheduled_measurement_measures_and_refreshes_but_keeps_approved(persona
     assert services.measure_due()["refreshed"] == 0
     v = value_of(period, "政务服务好差评满意率")
     assert v.value == D("66.67") and v.status == "approved"
+
+
+def test_site_sums_in_the_database_score_exactly_as_the_sites_one_by_one(personas, tree):
+    """On PostgreSQL a linear site leaf is added up by the database (scoring._site_sums);
+    with `detail` every site is scored in Python. Both must give the same Decimal — clipped
+    at either bound, for lower- and higher-is-better leaves, with awkward weights."""
+    for code, name, weight in (
+        ("T1", "城关镇", "60000.5"),
+        ("T2", "江口镇", "3"),
+        ("T3", "新桥乡", "7"),
+    ):
+        services.site_create(actor=personas.supervisor, code=code, name=name, weight=weight)
+    lower = leaf(tree, "开办企业费用")  # best 0, worst 5: lower is better
+    higher = next(i for i in tree.indicators.filter(best__gt=F("worst"), children__isnull=True))
+    for ind in (lower, higher):
+        services.indicator_update(
+            actor=personas.supervisor, indicator=ind, by_site=True, lead_unit_id=personas.unit_a.pk
+        )
+    higher = services.indicator_update(
+        actor=personas.supervisor, indicator=higher, best="90", worst="40"
+    )
+    period = _open(personas, tree)
+    numbers = {
+        lower.pk: {"T1": "1.3333", "T2": "0", "T3": "9"},  # T3 over the worst: clipped
+        higher.pk: {"T1": "61.1111", "T2": "95", "T3": "30"},  # T2, T3 clipped to 90, 40
+    }
+    for ind in (lower, higher):
+        v = value_of(period, ind.name)
+        v = services.value_sites(actor=personas.handler_a, value=v, numbers=numbers[ind.pk])
+        v = services.value_enter(actor=personas.handler_a, value=v, files=[evidence()])
+        v = services.value_submit(actor=personas.handler_a, value=v)
+        services.value_approve(actor=personas.supervisor, value=v)
+    summed = scoring.compute(period)
+    one_by_one = scoring.compute(period, detail=True)
+    for ind in (lower, higher):
+        assert summed.nodes[ind.pk].score is not None
+        assert summed.nodes[ind.pk].score == one_by_one.nodes[ind.pk].score
+        assert len(one_by_one.nodes[ind.pk].site_scores) == 3
+    assert summed.score == one_by_one.score
+    # the lower-is-better leaf by hand: clipped numbers 1.3333, 0, 5; weights 60000.5, 3, 7
+    # mean = (60000.5 × 1.3333 + 3 × 0 + 7 × 5) / 60010.5; score = 100 × (5 − mean) / 5
+    mean = (D("60000.5") * D("1.3333") + 7 * 5) / D("60010.5")
+    assert round(summed.nodes[lower.pk].score, 10) == round(100 * (5 - mean) / 5, 10)

@@ -238,9 +238,9 @@ def export_rows(res: scoring.Result):
 
 @staff_required(*READERS)
 def export(request):
-    ctx = _context(request)
-    res = ctx.get("result")
-    period = ctx["period"]
+    period = selectors.period_from(request.user, request.GET.get("period"))
+    # the workbook explains every site's score (分站点)
+    res = selectors.result(request.user, period, detail=True) if period is not None else None
     rows = export_rows(res) if res is not None else iter(())
     name = period.code if period else "empty"
     return xlsx_response(f"营商环境评价得分{name}.xlsx", _("评价得分"), EXPORT_HEADERS, rows)
