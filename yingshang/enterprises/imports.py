@@ -6,16 +6,18 @@ Chinese — on a FirmImport; `apply` then writes all rows in one transaction, or
 was wrong (a bad row changes nothing). A USCC already registered updates that firm's profile with
 the non-empty cells (the change audited, so the history is kept); the same USCC twice in the
 file is one firm, the later row's cells winning. The export writes the same columns, so an
-exported file comes back in unchanged."""
+exported file comes back in unchanged — in whichever language it was exported: headers and size
+words are recognised in every language of the site, whatever the importer's own language."""
 
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 
 from yingshang import audit, spreadsheets
@@ -26,18 +28,18 @@ from yingshang.org import identifiers
 
 # field → (column header, other header names that mean it)
 COLUMNS = [
-    ("uscc", gettext_lazy("统一社会信用代码"), ["信用代码", "社会信用代码"]),
-    ("name", gettext_lazy("企业名称"), ["名称", "单位名称", "市场主体名称"]),
-    ("legal_representative", gettext_lazy("法定代表人"), ["法人", "负责人", "经营者"]),
-    ("firm_type", gettext_lazy("企业类型"), ["类型", "主体类型"]),
-    ("declared_size", gettext_lazy("规模（自报）"), ["自报规模"]),
-    ("size", gettext_lazy("规模（划型）"), ["企业规模", "规模", "划型"]),
-    ("industry_code", gettext_lazy("行业代码"), ["国民经济行业代码", "行业门类", "行业"]),
-    ("established_on", gettext_lazy("成立日期"), ["成立时间", "注册日期"]),
-    ("contact_name", gettext_lazy("联系人"), []),
-    ("contact_phone", gettext_lazy("联系电话"), ["电话", "手机"]),
-    ("address", gettext_lazy("住所"), ["地址", "注册地址", "经营场所"]),
-    ("region_code", gettext_lazy("所在区划"), ["区划代码", "行政区划代码"]),
+    ("uscc", gettext_noop("统一社会信用代码"), ["信用代码", "社会信用代码"]),
+    ("name", gettext_noop("企业名称"), ["名称", "单位名称", "市场主体名称"]),
+    ("legal_representative", gettext_noop("法定代表人"), ["法人", "负责人", "经营者"]),
+    ("firm_type", gettext_noop("企业类型"), ["类型", "主体类型"]),
+    ("declared_size", gettext_noop("规模（自报）"), ["自报规模"]),
+    ("size", gettext_noop("规模（划型）"), ["企业规模", "规模", "划型"]),
+    ("industry_code", gettext_noop("行业代码"), ["国民经济行业代码", "行业门类", "行业"]),
+    ("established_on", gettext_noop("成立日期"), ["成立时间", "注册日期"]),
+    ("contact_name", gettext_noop("联系人"), []),
+    ("contact_phone", gettext_noop("联系电话"), ["电话", "手机"]),
+    ("address", gettext_noop("住所"), ["地址", "注册地址", "经营场所"]),
+    ("region_code", gettext_noop("所在区划"), ["区划代码", "行政区划代码"]),
 ]
 REQUIRED = ("uscc", "name")
 HEADER_SCAN_ROWS = 10
@@ -62,6 +64,17 @@ def _norm_header(h: str) -> str:
     return re.sub(r"[\s*＊]+", "", h or "")
 
 
+def in_every_language(msgid: str) -> list[str]:
+    """`msgid` (the Chinese text) and its translation in every language of the site."""
+    names = [msgid]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            name = _norm_header(_(msgid))
+        if name not in names:
+            names.append(name)
+    return names
+
+
 def map_headers(headers: list[str]) -> dict[str, int]:
     norm = [_norm_header(h) for h in headers]
     mapping: dict[str, int] = {}
@@ -69,7 +82,7 @@ def map_headers(headers: list[str]) -> dict[str, int]:
         for key, label, others in COLUMNS:
             if key in mapping:
                 continue
-            for name in (str(label), *others):
+            for name in (*in_every_language(label), *others):
                 for i, h in enumerate(norm):
                     if not h or i in mapping.values():
                         continue
@@ -86,6 +99,11 @@ def _size(raw: str) -> str:
     for value, words in SIZE_WORDS.items():
         if raw in words or raw == value:
             return value
+    for code, _name in settings.LANGUAGES:  # as an export in another language wrote it
+        with translation.override(code):
+            for value, label in Firm.Size.choices:
+                if raw.casefold() == str(label).casefold():
+                    return value
     raise ValidationError(_("规模应为大型、中型、小型或微型"))
 
 
@@ -140,12 +158,13 @@ def read_rows(path_or_file) -> tuple[list[dict], list[dict], int]:
     try:
         ws = wb.worksheets[0]
         mapping: dict[str, int] | None = None
-        labels = {key: str(label) for key, label, _o in COLUMNS}
+        labels = {key: _(label) for key, label, _o in COLUMNS}
         for no, row in enumerate(ws.iter_rows(values_only=True), start=1):
             if mapping is None:
                 cells = [_text(c) for c in row]
-                if any("信用代码" in c for c in cells):
-                    mapping = map_headers(cells)
+                found = map_headers(cells) if any(cells) else {}
+                if "uscc" in found:  # the header row, in any of the site's languages
+                    mapping = found
                     missing = [labels[k] for k in REQUIRED if k not in mapping]
                     if missing:
                         raise InvalidInput(
@@ -288,7 +307,7 @@ def discard(*, actor, job: FirmImport) -> FirmImport:
 
 
 def export_headers() -> list[str]:
-    return [str(label) for _k, label, _o in COLUMNS]
+    return [_(label) for _k, label, _o in COLUMNS]
 
 
 def export_rows(qs):

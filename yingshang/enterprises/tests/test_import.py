@@ -124,3 +124,21 @@ def test_the_import_pages_preview_then_confirm(personas, login):
     assert "页面导入公司" in page and "确认导入" in page
     client.post(response["Location"], {"action": "apply"})
     assert Firm.objects.filter(uscc=uscc(30), name="页面导入公司").exists()
+
+
+def test_an_english_export_comes_back_in_for_a_chinese_reader(personas, login):
+    """Exported by a reader who uses the English site, imported by one who uses the Chinese one:
+    the headers and the size words are known in either language."""
+    Firm.objects.filter(pk=personas.firm.pk).update(size="small", declared_size="micro")
+    client = login(personas.supervisor)
+    response = client.get("/staff/firms/?export=xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    body = b"".join(response.streaming_content)
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+    assert rows[0][0] != "统一社会信用代码"  # the English headers
+    assert "Small" in rows[1] and "Micro" in rows[1]
+    job = imports.preview(actor=personas.supervisor, file=io.BytesIO(body), file_name="en.xlsx")
+    assert job.errors == []
+    job = imports.apply(actor=personas.supervisor, job=job)
+    assert (job.created_count, job.updated_count) == (0, 0)
+    firm = Firm.objects.get(pk=personas.firm.pk)
+    assert (firm.size, firm.declared_size) == ("small", "micro")
