@@ -204,7 +204,7 @@ def main() -> int:
                     # one reader at a time (a person opening the page on a quiet server),
                     # besides the 10 at once above that measure what 2 workers can serve
                     one = common.wrk(
-                        server.base + path, duration=10, connections=1, headers=headers
+                        server.base + path, duration=10, connections=1, threads=1, headers=headers
                     )
                     run["one_client"] = {
                         "requests_per_s": one["requests_per_s"],
