@@ -155,14 +155,8 @@ def agent_revoke(*, actor, account: FirmAccount, reason: str) -> FirmAccount:
         raise InvalidInput("REASON_REQUIRED", _("请填写撤销原因"), details={"field": "reason"})
     if account.revoked_at is not None:
         return account
-    account.revoked_at = timezone.now()
-    account.revoked_by = actor
-    account.revoke_reason = reason[:200]
-    account.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    account.save(update_fields=_end(account, actor=actor, reason=reason, at=timezone.now()))
     user = account.user
-    user.is_active = False
-    user.roles_version += 1  # the process-level caches keyed on it forget the account
-    user.save(update_fields=["is_active", "roles_version"])
     audit.record(
         actor=actor,
         action="firm.agent_revoke",
@@ -172,6 +166,16 @@ def agent_revoke(*, actor, account: FirmAccount, reason: str) -> FirmAccount:
         reason=reason,
     )
     return account
+
+
+def _end(account: FirmAccount, *, actor, reason: str, at) -> list[str]:
+    """Revoke `account` (the caller saves the fields returned) and deactivate its user at once."""
+    account.revoked_at, account.revoked_by, account.revoke_reason = at, actor, reason[:200]
+    user = account.user
+    user.is_active = False
+    user.roles_version += 1  # the process-level caches keyed on it forget the account
+    user.save(update_fields=["is_active", "roles_version"])
+    return ["revoked_at", "revoked_by", "revoke_reason"]
 
 
 @transaction.atomic
@@ -224,12 +228,7 @@ def legal_rep_transfer(
         previous.role = FirmAccount.Role.AGENT
         fields = ["role"]
         if revoke_previous:
-            previous.revoked_at, previous.revoked_by = now, actor
-            previous.revoke_reason = reason[:200]
-            fields += ["revoked_at", "revoked_by", "revoke_reason"]
-            previous.user.is_active = False
-            previous.user.roles_version += 1
-            previous.user.save(update_fields=["is_active", "roles_version"])
+            fields += _end(previous, actor=actor, reason=reason, at=now)
         previous.save(update_fields=fields)  # before the new one: one legal rep per firm
     new.role = FirmAccount.Role.LEGAL_REP
     new.authorised_by, new.authorised_at = actor, now
@@ -281,6 +280,42 @@ def legal_rep_register(
     account = _account_create(
         actor=actor, firm=firm, real_name=real_name, mobile=mobile, password=password
     )
+    return legal_rep_transfer(
+        actor=actor, firm=firm, account=account, reason=reason, revoke_previous=revoke_previous
+    )
+
+
+def legal_rep_change(
+    *,
+    actor,
+    firm: Firm,
+    reason: str,
+    account_id: int | None = None,
+    real_name: str = "",
+    mobile: str = "",
+    password: str = "",
+    revoke_previous: bool = False,
+) -> FirmAccount:
+    """The staff page's and the API's one entry: an existing account of the firm
+    (`account_id`) becomes the legal representative's, or a new one is opened for them."""
+    if account_id is None:
+        return legal_rep_register(
+            actor=actor,
+            firm=firm,
+            real_name=real_name,
+            mobile=mobile,
+            password=password,
+            reason=reason,
+            revoke_previous=revoke_previous,
+        )
+    account = FirmAccount.objects.filter(pk=account_id, firm=firm).first()
+    if account is None:
+        raise DomainError(
+            "FIRM_ACCOUNT_NOT_FOUND",
+            _("该账号不是本企业的有效账号"),
+            status=404,
+            details={"field": "account"},
+        )
     return legal_rep_transfer(
         actor=actor, firm=firm, account=account, reason=reason, revoke_previous=revoke_previous
     )

@@ -291,27 +291,7 @@ class LegalRepIn(Schema):
 )
 def legal_rep_transfer(request, firm_id: int, payload: LegalRepIn):
     firm = scope.get_for(request.user, Firm, firm_id)
-    if payload.account_id is None:
-        account = accounts.legal_rep_register(
-            actor=request.user,
-            firm=firm,
-            real_name=payload.real_name,
-            mobile=payload.mobile,
-            password=payload.password,
-            reason=payload.reason,
-            revoke_previous=payload.revoke_previous,
-        )
-    else:
-        account = FirmAccount.objects.filter(pk=payload.account_id, firm=firm).first()
-        if account is None:
-            raise DomainError("FIRM_ACCOUNT_NOT_FOUND", _("该账号不是本企业的有效账号"), status=404)
-        account = accounts.legal_rep_transfer(
-            actor=request.user,
-            firm=firm,
-            account=account,
-            reason=payload.reason,
-            revoke_previous=payload.revoke_previous,
-        )
+    account = accounts.legal_rep_change(actor=request.user, firm=firm, **payload.dict())
     return account_out(account)
 
 

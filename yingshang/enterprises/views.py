@@ -167,31 +167,16 @@ def legal_rep_transfer(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            if d["account"] is None:
-                account = accounts.legal_rep_register(
-                    actor=request.user,
-                    firm=firm,
-                    real_name=d["real_name"],
-                    mobile=d["mobile"],
-                    password=d["password"],
-                    reason=d["reason"],
-                    revoke_previous=d["revoke_previous"],
-                )
-            else:
-                account = next((a for a in current if a.pk == d["account"]), None)
-                if account is None:
-                    raise DomainError(
-                        "FIRM_ACCOUNT_NOT_FOUND",
-                        _("该账号不是本企业的有效账号"),
-                        details={"field": "account"},
-                    )
-                accounts.legal_rep_transfer(
-                    actor=request.user,
-                    firm=firm,
-                    account=account,
-                    reason=d["reason"],
-                    revoke_previous=d["revoke_previous"],
-                )
+            account = accounts.legal_rep_change(
+                actor=request.user,
+                firm=firm,
+                account_id=d["account"],
+                real_name=d["real_name"],
+                mobile=d["mobile"],
+                password=d["password"],
+                reason=d["reason"],
+                revoke_previous=d["revoke_previous"],
+            )
         except DomainError as exc:
             _form_error(form, exc)
         else:
