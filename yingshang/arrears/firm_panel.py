@@ -13,20 +13,21 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     from yingshang.arrears import transitions as t
 
     qs = selectors.for_firm(firm, user)
-    total = qs.count()
-    if not total and not public:
-        return None
     # Arrears.remaining, summed in SQL (a firm page may stand on thousands of records)
     remaining = Case(
         When(status=t.REPORTED, then=F("amount")),
         default=F("undisputed_amount") + F("disputed_amount") - F("paid_amount"),
     )
     sums = qs.order_by().aggregate(
+        total=Count("pk"),
         open=Count("pk", filter=Q(status__in=t.OPEN)),
         owed=Sum(remaining, filter=Q(status__in=t.OPEN)),
         paid=Sum("paid_amount"),
         overdue=Count("pk", filter=selectors.overdue_q()),
     )
+    total = sums["total"]
+    if not total and not public:
+        return None
     owed, paid, overdue = sums["owed"] or 0, sums["paid"] or 0, sums["overdue"]
     name = "arrears:portal_detail" if public else "arrears:detail"
     return Panel(
@@ -45,7 +46,7 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
                 url=reverse(name, args=[a.pk]),
                 alert=a.status in t.PAYABLE and a.outstanding > 0 and a.due_on < selectors.today(),
             )
-            for a in qs[:LIMIT]
+            for a in (qs[:LIMIT] if total else [])
         ],
         total=total,
         more_url=reverse("arrears:portal_mine")

@@ -1,6 +1,7 @@
 """The firm page's 评价 panel (enterprises.panels): the real-name ratings the firm's accounts
 gave (anonymous ratings are linked to nobody), from the viewer's scope."""
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,10 +13,11 @@ from yingshang.ratings.models import Rating
 
 def build(firm, user, *, public: bool = False) -> Panel | None:
     qs = scope.visible_to(user, Rating).filter(rater__firm=firm, anonymous=False)
-    total = qs.count()
-    bad = qs.filter(is_bad=True).count() if total else 0
+    n = qs.aggregate(total=Count("pk"), bad=Count("pk", filter=Q(is_bad=True)))
+    total, bad = n["total"], n["bad"]
     rows = []
-    for rating in qs.select_related("unit").order_by("-created_at", "-pk")[:LIMIT]:
+    latest = qs.select_related("unit").order_by("-created_at", "-pk")[:LIMIT] if total else []
+    for rating in latest:
         rows.append(
             Row(
                 label=f"{rating.get_level_display()} · {rating.unit.name if rating.unit_id else ''}",
