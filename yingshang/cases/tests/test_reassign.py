@@ -8,7 +8,8 @@ import pytest
 from yingshang.audit.models import AuditEvent
 from yingshang.cases import services
 from yingshang.cases.models import ApprovalTask
-from yingshang.cases.tests.test_services import MONDAY, _package_case
+from yingshang.cases.tests.test_services import MONDAY
+from yingshang.cases.tests.test_services_decisions import _package_case
 from yingshang.notify.models import Message
 
 pytestmark = pytest.mark.django_db

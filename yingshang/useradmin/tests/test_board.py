@@ -5,7 +5,7 @@ import pytest
 
 from yingshang.cases.models import ApprovalTask
 from yingshang.cases.tests.conftest import cat  # noqa: F401  (fixture)
-from yingshang.cases.tests.test_services import _package_case
+from yingshang.cases.tests.test_services_decisions import _package_case
 from yingshang.hotline import services as hotline
 from yingshang.hotline.tests.factories import WorkOrderFactory
 
