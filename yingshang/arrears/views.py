@@ -100,15 +100,8 @@ def detail(request, pk):
 
 def _act(request, pk, action, *, template: str, back: str):
     a = _get(request, pk)
-    try:
-        ARREARS_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=a,
-            data=ARREARS_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = ARREARS_ACTIONS.post(action, request, a)
+    if exc is not None:
         if exc.status == 404:
             raise Http404(exc.message) from None
         a = _get(request, pk)

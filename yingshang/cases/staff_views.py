@@ -21,7 +21,6 @@ from yingshang.cases.views import _apply, _case_context
 from yingshang.catalog.models import Matter, Package
 from yingshang.catalog.selectors import public_matters
 from yingshang.dbrouting import reporting
-from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
@@ -150,15 +149,8 @@ def case_action(request, pk: int, action: str):
     if action not in CASE_ACTIONS.by_name:
         raise Http404
     case = scope.get_for(request.user, Case, pk)
-    try:
-        CASE_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=case,
-            data=CASE_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = CASE_ACTIONS.post(action, request, case)
+    if exc is not None:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("操作成功"))

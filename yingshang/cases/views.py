@@ -252,15 +252,8 @@ def my_case_action(request, number: str, action: str):
     if action not in APPLICANT_DONE:
         raise Http404
     case = scope.get_for(request.user, Case, number, field="number")
-    try:
-        CASE_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=case,
-            data=CASE_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = CASE_ACTIONS.post(action, request, case)
+    if exc is not None:
         messages.error(request, exc.message)
     else:
         messages.success(request, APPLICANT_DONE[action])

@@ -249,15 +249,8 @@ def inspection_detail(request, pk: int):
 @require_POST
 def inspection_action(request, pk: int, action: str):
     inspection = scope.get_for(request.user, Inspection, pk)
-    try:
-        INSPECTION_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=inspection,
-            data=INSPECTION_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = INSPECTION_ACTIONS.post(action, request, inspection)
+    if exc is not None:
         inspection.refresh_from_db()
         ctx = _inspection_context(
             request, inspection, error=exc.message, error_for=action, posted=request.POST

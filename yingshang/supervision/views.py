@@ -262,15 +262,8 @@ def act(request, pk, action):
     problem = scope.get_for(
         request.user, Problem, pk, queryset=Problem.objects.select_related("owner_unit")
     )
-    try:
-        PROBLEM_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=problem,
-            data=PROBLEM_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = PROBLEM_ACTIONS.post(action, request, problem)
+    if exc is not None:
         problem.refresh_from_db()
         ctx = _detail_context(
             request, problem, error_for=action, error=exc.message, posted=request.POST

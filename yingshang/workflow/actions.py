@@ -147,8 +147,8 @@ class ActionSet:
 
     # --- pages --------------------------------------------------------------------------------
     def post(self, name: str, request, obj):
-        """A staff page's POST of one action on `obj` (form fields and files of the request):
-        the DomainError to show the user, or None when it was done."""
+        """A page's POST of one action on `obj` (form fields and files of the request), on a
+        staff or a portal page: the DomainError to show the user, or None when it was done."""
         from yingshang.errors import DomainError
 
         try:

@@ -311,15 +311,8 @@ def listing_action(request, pk: int, action: str):
     if request.method != "POST" or action not in LISTING_ACTIONS.by_name:
         raise Http404
     listing = scope.get_for(request.user, Listing, pk)
-    try:
-        LISTING_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=listing,
-            data=LISTING_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = LISTING_ACTIONS.post(action, request, listing)
+    if exc is not None:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("落实情况已记录。"))

@@ -113,15 +113,8 @@ def value_detail(request, pk):
 @require_POST
 def act(request, pk, action):
     value = scope.get_for(request.user, Value, pk, queryset=VALUE_QS)
-    try:
-        VALUE_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=value,
-            data=VALUE_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = VALUE_ACTIONS.post(action, request, value)
+    if exc is not None:
         value = scope.get_for(request.user, Value, pk, queryset=VALUE_QS)
         ctx = _detail_context(
             request, value, error_for=action, error=exc.message, posted=request.POST

@@ -193,15 +193,8 @@ def mine_act(request, pk, action):
     if action not in ("resubmit", "cancel"):
         raise Http404
     app = scope.get_for(request.user, Application, pk)
-    try:
-        APPLICATION_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=app,
-            data=APPLICATION_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = APPLICATION_ACTIONS.post(action, request, app)
+    if exc is not None:
         messages.error(request, exc.message)
     else:
         messages.success(request, DONE[action])

@@ -394,15 +394,8 @@ def application_detail(request, pk):
 @require_POST
 def application_act(request, pk, action):
     app = scope.get_for(request.user, Application, pk, queryset=APP_QS)
-    try:
-        APPLICATION_ACTIONS.execute(
-            action,
-            actor=request.user,
-            obj=app,
-            data=APPLICATION_ACTIONS.form_data(action, request.POST),
-            files=request.FILES,
-        )
-    except DomainError as exc:
+    exc = APPLICATION_ACTIONS.post(action, request, app)
+    if exc is not None:
         app = scope.get_for(request.user, Application, pk, queryset=APP_QS)
         ctx = _app_context(request, app, error=exc.message, error_for=action, posted=request.POST)
         return render(request, "policies/application.html", ctx, status=exc.status)
