@@ -6,6 +6,7 @@ import time_machine
 from yingshang.cases import selectors, services, tasks
 from yingshang.cases.models import ApprovalTask, Case, Verification
 from yingshang.cases.tests.conftest import all_files, form_for
+from yingshang.cases.tests.test_services_decisions import _package_case
 from yingshang.notify.models import Message
 from yingshang.workcal import clocks
 from yingshang.workcal.calendar import TZ
@@ -42,15 +43,7 @@ def test_sweep_marks_the_case_overdue_and_sends_a_reminder_to_the_unit(personas,
 
 def test_a_late_parallel_task_reminds_its_own_unit_only(personas, cat):
     with time_machine.travel(MONDAY, tick=False):
-        case = services.case_submit(
-            actor=personas.firm_user,
-            package=cat.package,
-            form_data=form_for(personas.firm_user, **{"shop.area": "80"}),
-            files=all_files(),
-            channel="online",
-            at=MONDAY,
-        )
-        case = services.case_accept(actor=personas.clerk, case=case, at=MONDAY)
+        case = _package_case(personas, cat, at=MONDAY)
     task_c = case.tasks.get(unit=cat.unit_c)
     services.task_decide(
         actor=personas.handler_a,
