@@ -57,8 +57,17 @@ class _Range:
     last_legacy: int | None = None
 
 
+_PAGE = 5000
+
+
 def _rows(lo: int, hi: int):
     sql = f"SELECT {_COLUMNS} FROM audit_auditevent WHERE seq >= %s AND seq <= %s ORDER BY seq"  # noqa: S608
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        # behind pgbouncer in transaction pooling (DATABASE_POOLER=pgbouncer) a server-side
+        # cursor is gone, or on another server connection, at the next fetch ("cursor
+        # _django_curs_… does not exist"): read in pages by seq instead
+        yield from _rows_paged(sql, lo, hi)
+        return
     cursor = connection.chunked_cursor()
     try:
         cursor.execute(sql, [lo, hi])
@@ -69,6 +78,18 @@ def _rows(lo: int, hi: int):
             yield from batch
     finally:
         cursor.close()
+
+
+def _rows_paged(sql: str, lo: int, hi: int):
+    """The rows of seq lo..hi, one query of _PAGE rows at a time (seq is the first column)."""
+    while lo <= hi:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT {_PAGE}", [lo, hi])
+            batch = cursor.fetchall()
+        if not batch:
+            return
+        yield from batch
+        lo = batch[-1][0] + 1
 
 
 def _check_range(lo: int, hi: int, *, child: bool = False) -> _Range:

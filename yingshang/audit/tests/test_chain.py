@@ -149,3 +149,23 @@ def test_concurrent_writers_never_fork_the_chain(personas):
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_verify_behind_pgbouncer_reads_in_pages_without_a_server_side_cursor(personas, monkeypatch):
+    """DATABASE_POOLER=pgbouncer sets DISABLE_SERVER_SIDE_CURSORS: a server-side cursor would not
+    survive transaction pooling (the cluster test's checkpoint job failed with "cursor
+    _django_curs_… does not exist"), so the chain is read in pages by seq."""
+    from yingshang.audit import verify
+
+    _record(personas.admin, personas.unit_a, 7)
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    monkeypatch.setattr(verify, "_PAGE", 3)
+    monkeypatch.setattr(
+        connections["default"], "chunked_cursor", lambda: pytest.fail("server-side cursor")
+    )
+    result = verify_chain(workers=1)
+    assert result.ok and result.checked == AuditEvent.objects.count()
+    victim = AuditEvent.objects.order_by("seq")[4]
+    _tamper("UPDATE audit_auditevent SET reason = %s WHERE id = %s", ["改写历史", victim.pk])
+    assert verify_chain(workers=1).broken_seq == victim.seq
