@@ -8,7 +8,7 @@ YS := $(PY) -m yingshang
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yingshang
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-fast test-pg lint typecheck format bench demo messages install install-test chromium clean help
+.PHONY: run test test-fast test-pg lint typecheck format bench demo messages install install-test chromium cluster-tools cluster-test clean help
 
 help:
 	@echo "make run      install, migrate, load the demo county, start web + worker on http://127.0.0.1:8000"
@@ -18,6 +18,8 @@ help:
 	@echo "make lint     ruff check + format check + mypy on the shared core"
 	@echo "make bench    benchmarks (PostgreSQL), results in bench/results and docs/performance.md"
 	@echo "make demo     reset the demo data (embedded SQLite database)"
+	@echo "make cluster-test  PostgreSQL primary + standby, pgbouncer, Redis, nginx, 2 app servers, 2 workers"
+	@echo "              on loopback ports, a mixed load with faults, proves no write or task lost (~5 min)"
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -48,6 +50,26 @@ chromium:
 	    echo "chromium is missing: run 'sudo apt-get install -y chromium fonts-noto-cjk' (browser tests need it)"; exit 1; \
 	  fi; \
 	fi
+
+# The cluster test (deploy/cluster/cluster_test.py, docs/operations.md "The cluster test"): Debian's
+# nginx and pgbouncer; PostgreSQL (/usr/lib/postgresql/*/bin) and redis-server must be installed.
+CLUSTER_ARGS ?=
+cluster-tools:
+	@missing=""; \
+	for pkg in nginx pgbouncer; do \
+	  command -v $$pkg >/dev/null || [ -x /usr/sbin/$$pkg ] || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian$$missing for the cluster test …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing:$$missing — run 'sudo apt-get install -y$$missing' (the cluster test needs them)"; exit 1; \
+	  fi; \
+	fi
+
+cluster-test: $(VENV)/.installed messages cluster-tools
+	$(PY) deploy/cluster/cluster_test.py $(CLUSTER_ARGS)
 
 run: $(VENV)/.installed messages
 	YINGSHANG_DEMO=1 $(YS) migrate --no-input -v0
