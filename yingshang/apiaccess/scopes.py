@@ -17,4 +17,4 @@ def _tokens(grants, qs):
     return qs.filter(own)
 
 
-scope.register(ApiToken, _tokens)
+scope.register(ApiToken, _tokens, tenant="unit")

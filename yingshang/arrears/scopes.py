@@ -19,7 +19,7 @@ from yingshang.arrears.models import (
     Milestone,
     Payment,
 )
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 
 DEBTOR_ROLES = (Role.DEPT_HANDLER, Role.DEPT_HEAD)
@@ -133,11 +133,27 @@ def audit_role(grants, arrears) -> tuple[str, int | None]:
     return workflow.first_role(grants)
 
 
-scope.register(Arrears, _arrears)
+def _debtor_county(reach: tuple[str, ...]) -> Q:
+    """A government debtor belongs to its unit's county (org.tenancy); a state-owned or large
+    enterprise is one firm for the whole city (the firm register is shared)."""
+    return Q(unit__tenant__in=reach) | Q(unit__isnull=True)
+
+
+def _arrears_county(reach: tuple[str, ...], prefix: str = "") -> Q:
+    return Q(**{f"{prefix}debtor__unit__tenant__in": reach}) | Q(
+        **{f"{prefix}debtor__unit__isnull": True}
+    )
+
+
+def _arrears_county_of(reach: tuple[str, ...]) -> Q:
+    return _arrears_county(reach, "arrears__")
+
+
+scope.register(Arrears, _arrears, tenant=_arrears_county)
 scope.register_abilities(Arrears, arrears_abilities)
-scope.register(Payment, _children)
-scope.register(Milestone, _children)
-scope.register(Attachment, _children)
-scope.register(Debtor, _debtors)
-scope.register(ImportBatch, _imports)
+scope.register(Payment, _children, tenant=_arrears_county_of)
+scope.register(Milestone, _children, tenant=_arrears_county_of)
+scope.register(Attachment, _children, tenant=_arrears_county_of)
+scope.register(Debtor, _debtors, tenant=_debtor_county)
+scope.register(ImportBatch, _imports, tenant=tenancy.created_in)
 workflow.register_audit_role(Arrears, audit_role)

@@ -16,7 +16,7 @@ from yingshang.assessment.models import (
     Snapshot,
     Visit,
 )
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 
 MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
@@ -137,17 +137,23 @@ def audit_role(grants, obj):
     return workflow.first_role(grants, (*MANAGERS, Role.LEADER))
 
 
-scope.register(Scheme, _schemes)
-scope.register(Snapshot, _snapshots)
-scope.register(Adjustment, _adjustments)
-scope.register(Listing, _listings)
+def _county_or_city(reach: tuple[str, ...]) -> Q:
+    """A county's schemes and rankings, and the city's (which rank the counties: every county
+    sees them) — org.tenancy."""
+    return Q(tenant__in=reach) | Q(tenant="")
+
+
+scope.register(Scheme, _schemes, tenant=_county_or_city)
+scope.register(Snapshot, _snapshots, tenant=_county_or_city)
+scope.register(Adjustment, _adjustments, tenant="unit")
+scope.register(Listing, _listings, tenant="unit")
 scope.register_abilities(Scheme, scheme_abilities)
 scope.register_abilities(Snapshot, snapshot_abilities)
 scope.register_abilities(Listing, listing_abilities)
 scope.register_abilities(Adjustment, adjustment_abilities)
-scope.register(Visit, _visits)
-scope.register(Finding, _findings)
-scope.register(Exposure, _exposures)
+scope.register(Visit, _visits, tenant=tenancy.created_in)
+scope.register(Finding, _findings, tenant="unit")
+scope.register(Exposure, _exposures, tenant="unit")
 scope.register_abilities(Visit, visit_abilities)
 scope.register_abilities(Finding, finding_abilities)
 scope.register_abilities(Exposure, exposure_abilities)

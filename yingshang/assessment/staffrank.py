@@ -60,8 +60,12 @@ def visible_centres(user) -> list[Unit] | None:
 def clerks(user) -> list[tuple[int, str, int, str]]:
     """(user id, name, centre id, centre name) of the window clerks in `user`'s scope."""
     g = scope.grants(user)
-    qs = RoleAssignment.objects.filter(
-        role=Role.WINDOW_CLERK, revoked_at__isnull=True, unit__isnull=False
+    qs = scope.within_reach(
+        g,
+        RoleAssignment,
+        RoleAssignment.objects.filter(
+            role=Role.WINDOW_CLERK, revoked_at__isnull=True, unit__isnull=False
+        ),
     )
     if not g.sees_all:
         centres = visible_centres(user)

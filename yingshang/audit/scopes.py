@@ -13,5 +13,5 @@ def _events(grants, qs):
     return qs.filter(unit_id__in=heads) if heads else qs.none()
 
 
-scope.register(AuditEvent, _events)
-scope.register(ReturnRecord, _events)
+scope.register(AuditEvent, _events, tenant="unit")
+scope.register(ReturnRecord, _events, tenant="unit")

@@ -258,12 +258,12 @@ def task_audit_role(grants, task: ApprovalTask):
     return Role.DEPT_HANDLER, task.unit_id
 
 
-scope.register(Case, _cases)
-scope.register(ApprovalTask, _tasks)
-scope.register(Document, _via_case)
-scope.register(CorrectionRequest, _via_case)
-scope.register(Verification, _via_case)
-scope.register(Appointment, _appointments)
+scope.register(Case, _cases, tenant="unit")
+scope.register(ApprovalTask, _tasks, tenant="case__unit")
+scope.register(Document, _via_case, tenant="case__unit")
+scope.register(CorrectionRequest, _via_case, tenant="case__unit")
+scope.register(Verification, _via_case, tenant="case__unit")
+scope.register(Appointment, _appointments, tenant="slot__window__hall")
 scope.register_abilities(Case, case_abilities)
 scope.register_abilities(ApprovalTask, task_abilities)
 workflow.register_audit_role(Case, case_audit_role)

@@ -53,12 +53,16 @@ def stats_scope(grants) -> Q | None:
     `scope.visible_to` shows (a department also *sees* package cases where it only holds an
     approval task; those count for the lead unit)."""
     from yingshang.cases.scopes import DEPT
+    from yingshang.org.models import Unit
     from yingshang.org.roles import Role
 
     if not grants.is_authenticated:
         return Q(pk__in=[])
     if grants.sees_all:
-        return None
+        if grants.reach is None:
+            return None
+        # a county's 营商办/领导 in a city deployment: that county's units (org.tenancy)
+        return Q(unit_id__in=Unit.objects.filter(tenant__in=grants.reach).values("pk"))
     q = Q(pk__in=[])
     units = grants.units(*DEPT)
     if units:

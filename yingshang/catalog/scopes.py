@@ -14,7 +14,7 @@ from yingshang.catalog.models import (
     PackageMember,
 )
 from yingshang.catalog.selectors import public_q
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 
 
@@ -83,12 +83,18 @@ def _package_audit_role(grants, package):
     return Role.ADMIN, package.lead_unit_id
 
 
-scope.register(Matter, _matters)
-scope.register(MatterVersion, _versions)
-scope.register(Material, _version_children)
-scope.register(FormField, _version_children)
-scope.register(Package, _packages)
-scope.register(PackageMember, _members)
+scope.register(Matter, _matters, tenant=tenancy.Within("unit", city_shared=True))
+scope.register(MatterVersion, _versions, tenant=tenancy.Within("matter__unit", city_shared=True))
+scope.register(
+    Material, _version_children, tenant=tenancy.Within("version__matter__unit", city_shared=True)
+)
+scope.register(
+    FormField, _version_children, tenant=tenancy.Within("version__matter__unit", city_shared=True)
+)
+scope.register(Package, _packages, tenant=tenancy.Within("lead_unit", city_shared=True))
+scope.register(
+    PackageMember, _members, tenant=tenancy.Within("package__lead_unit", city_shared=True)
+)
 scope.register_abilities(Matter, _matter_abilities)
 scope.register_abilities(Package, _package_abilities)
 workflow.register_audit_role(Matter, _matter_audit_role)

@@ -17,7 +17,7 @@ from yingshang.credit.models import (
     RepairMaterial,
     SanctionRule,
 )
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 
 
@@ -94,9 +94,9 @@ def _children(grants, qs):
     return qs if q is None else qs.filter(subject__in=CreditSubject.objects.filter(q).values("pk"))
 
 
-scope.register(CreditSubject, _subjects)
-scope.register(Commitment, _children)
-scope.register(DishonestListing, _children)
+scope.register(CreditSubject, _subjects, tenant=tenancy.SHARED)
+scope.register(Commitment, _children, tenant=tenancy.SHARED)
+scope.register(DishonestListing, _children, tenant="unit")
 
 
 def listing_abilities(grants, listing: DishonestListing) -> dict[str, bool]:
@@ -118,7 +118,7 @@ def _texts(grants, qs):
     return qs  # the commitment texts are what every applicant reads before signing
 
 
-scope.register(CommitmentText, _texts)
+scope.register(CommitmentText, _texts, tenant=tenancy.SHARED)
 scope.register_abilities(DishonestListing, listing_abilities)
 scope.register_abilities(Commitment, commitment_abilities)
 
@@ -148,12 +148,12 @@ def _rules(grants, qs):
     return qs  # the rule tables are public information (and read by every module)
 
 
-scope.register(Penalty, _unit_records)
-scope.register(Praise, _unit_records)
-scope.register(RepairApplication, _unit_records)
-scope.register(RepairMaterial, _materials)
-scope.register(PublicityRule, _rules)
-scope.register(SanctionRule, _rules)
+scope.register(Penalty, _unit_records, tenant="unit")
+scope.register(Praise, _unit_records, tenant="unit")
+scope.register(RepairApplication, _unit_records, tenant="unit")
+scope.register(RepairMaterial, _materials, tenant="application__unit")
+scope.register(PublicityRule, _rules, tenant=tenancy.SHARED)
+scope.register(SanctionRule, _rules, tenant=tenancy.SHARED)
 
 
 def is_credit_admin(grants) -> bool:

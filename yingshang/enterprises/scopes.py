@@ -9,7 +9,7 @@ A firm's accounts are seen with the firm; the register imports by those who see 
 from django.db.models import Q
 
 from yingshang.enterprises.models import Firm, FirmAccount, FirmImport
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 
 
 def firm_filter(grants) -> Q | None:
@@ -78,6 +78,6 @@ def _imports(grants, qs):
     return qs if grants.sees_all else qs.none()
 
 
-scope.register(Firm, _firms)
-scope.register(FirmAccount, _accounts)
-scope.register(FirmImport, _imports)
+scope.register(Firm, _firms, tenant=tenancy.SHARED)
+scope.register(FirmAccount, _accounts, tenant=tenancy.SHARED)
+scope.register(FirmImport, _imports, tenant=tenancy.created_in)

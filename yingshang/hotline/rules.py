@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from yingshang import workflow
 from yingshang.hotline.transitions import ORDER, PROG
-from yingshang.org import masking, scope
+from yingshang.org import masking, scope, tenancy
 from yingshang.org.roles import Role
 
 # the hotline centre: registers, dispatches, reviews, calls back
@@ -173,11 +173,21 @@ def config_audit_role(grants, _obj) -> tuple[str, None]:
     return staff_role(grants), None
 
 
+def order_county(reach: tuple[str, ...], prefix: str = "") -> Q:
+    """Which county a work order (or, with `prefix` "order__", a row of one) belongs to
+    (org.tenancy): its main unit's; one not dispatched yet, the county of the operator who
+    registered it."""
+    return Q(**{f"{prefix}main_unit__tenant__in": reach}) | (
+        Q(**{f"{prefix}main_unit__isnull": True})
+        & tenancy.created_in(reach, field=f"{prefix}created_by")
+    )
+
+
 def register_scopes() -> None:
     from yingshang.hotline import models as m
 
-    scope.register(m.WorkOrder, order_rule)
-    scope.register(m.Topic, topic_rule)
+    scope.register(m.WorkOrder, order_rule, tenant=order_county)
+    scope.register(m.Topic, topic_rule, tenant=tenancy.SHARED)  # one topic tree for the city
     for model in (
         m.WorkOrderAttachment,
         m.Extension,
@@ -188,7 +198,7 @@ def register_scopes() -> None:
         m.CityReport,
         m.CoUnit,
     ):
-        scope.register(model, child_rule)
+        scope.register(model, child_rule, tenant=lambda reach: order_county(reach, "order__"))
     scope.register_abilities(m.WorkOrder, abilities)
     workflow.register_audit_role(m.WorkOrder, audit_role)
     for model in (m.LimitRule, m.KpiConfig, m.CityFigure):

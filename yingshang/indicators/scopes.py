@@ -24,7 +24,7 @@ from yingshang.indicators.models import (
     UnitTask,
     Value,
 )
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 
 UNIT_WORK_ROLES = (Role.DEPT_HANDLER, Role.DEPT_HEAD)
@@ -156,14 +156,14 @@ def audit_role(grants, obj) -> tuple[str, int | None]:
     return workflow.first_role(grants)
 
 
-scope.register(Tree, _staff)
-scope.register(Indicator, _staff)
-scope.register(Period, _staff)
-scope.register(Value, _values)
-scope.register(Evidence, _evidence)
-scope.register(Site, _staff)
-scope.register(SiteValue, _site_values)
-scope.register(UnitTask, _tasks)
+scope.register(Tree, _staff, tenant=tenancy.SHARED)
+scope.register(Indicator, _staff, tenant=tenancy.SHARED)
+scope.register(Period, _staff, tenant=tenancy.SHARED)
+scope.register(Value, _values, tenant=tenancy.SHARED)
+scope.register(Evidence, _evidence, tenant=tenancy.SHARED)
+scope.register(Site, _staff, tenant=tenancy.SHARED)
+scope.register(SiteValue, _site_values, tenant=tenancy.SHARED)
+scope.register(UnitTask, _tasks, tenant="unit")
 scope.register_abilities(Value, value_abilities)
 for _model in (Value, Indicator, Tree, Period, Site, UnitTask):
     workflow.register_audit_role(_model, audit_role)

@@ -50,7 +50,7 @@ def week_due(today: dt.date | None = None) -> dt.date:
 def lead_units(user, unit_key: str | None = None):
     """The units whose page the user may open: their own units; the 营商办 and leaders any."""
     g = scope.grants(user)
-    qs = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SECTION)
+    qs = scope.visible_to(user, Unit).filter(is_active=True).exclude(kind=Unit.Kind.SECTION)
     if not g.sees_all:
         qs = qs.filter(pk__in=g.units(*UNIT_WORK_ROLES))
     return qs.order_by("sort_order", "id")

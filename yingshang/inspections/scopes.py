@@ -21,7 +21,7 @@ from yingshang.inspections.models import (
     QuietException,
     RuleDoc,
 )
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 
 WORKERS = (Role.DEPT_HANDLER, Role.DEPT_HEAD)
@@ -75,17 +75,17 @@ def _results(grants, qs):
     return qs  # published results are public (cn_rules §8: 一公开)
 
 
-scope.register(Plan, _plans)
-scope.register(Draw, _of_plans)
-scope.register(Inspection, _inspections)
-scope.register(Photo, _of_inspections)
-scope.register(Objection, _of_inspections)
-scope.register(QuietException, _of_inspections)
-scope.register(PublishedResult, _results)
-scope.register(Matter, _registers)
-scope.register(Inspector, _registers)
-scope.register(RuleDoc, _registers)
-scope.register(Conflict, _conflicts)
+scope.register(Plan, _plans, tenant="lead_unit")
+scope.register(Draw, _of_plans, tenant="plan__lead_unit")
+scope.register(Inspection, _inspections, tenant="plan__lead_unit")
+scope.register(Photo, _of_inspections, tenant="inspection__plan__lead_unit")
+scope.register(Objection, _of_inspections, tenant="inspection__plan__lead_unit")
+scope.register(QuietException, _of_inspections, tenant="inspection__plan__lead_unit")
+scope.register(PublishedResult, _results, tenant="inspection__plan__lead_unit")
+scope.register(Matter, _registers, tenant=tenancy.Within("unit", city_shared=True))
+scope.register(Inspector, _registers, tenant="unit")
+scope.register(RuleDoc, _registers, tenant=tenancy.Within("unit", city_shared=True))
+scope.register(Conflict, _conflicts, tenant="inspector__unit")
 
 
 def works_for(grants, unit_id) -> bool:

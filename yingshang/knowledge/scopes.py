@@ -6,7 +6,7 @@ units the article belongs to."""
 from django.db.models import Q
 
 from yingshang.knowledge.models import DispatchModel, KnowledgeArticle
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 
 EDITORS = (Role.HOTLINE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -43,6 +43,6 @@ def _models(grants, qs):
     return qs.none()
 
 
-scope.register(KnowledgeArticle, _articles)
+scope.register(KnowledgeArticle, _articles, tenant=tenancy.SHARED)
 scope.register_abilities(KnowledgeArticle, _article_abilities)
-scope.register(DispatchModel, _models)
+scope.register(DispatchModel, _models, tenant=tenancy.SHARED)

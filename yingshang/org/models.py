@@ -13,6 +13,7 @@ from yingshang.org.roles import Role
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
+        CITY = "city", _("市")
         COUNTY = "county", _("县/区")
         DEPARTMENT = "department", _("部门")
         TOWN = "town", _("镇乡/街道")
@@ -41,6 +42,10 @@ class Unit(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     # Materialised path "/1/4/17/" so a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The county (区县) this unit belongs to when the deployment hosts a city and its counties:
+    # the county's path; "" for the city's own units and in a one-county deployment, where the
+    # county is the root (org.tenancy: who sees which county's records).
+    tenant = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
     class Meta:
         ordering = ["sort_order", "id"]

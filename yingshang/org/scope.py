@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404
 
 from yingshang import rowload
+from yingshang.org import tenancy
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.processcache import TTLCache
 
@@ -23,11 +24,16 @@ M = TypeVar("M", bound=models.Model)
 Rule = Callable[[Any, models.QuerySet], models.QuerySet]
 
 _rules: dict[type[models.Model], Rule] = {}
+_tenants: dict[type[models.Model], Callable[[tuple[str, ...]], models.Q] | None] = {}
 _abilities: dict[type[models.Model], Callable[[Any, Any], dict[str, bool]]] = {}
 
 
-def register(model: type[models.Model], rule: Rule) -> None:
+def register(model: type[models.Model], rule: Rule, *, tenant: tenancy.Tenant) -> None:
+    """`rule` decides who sees which rows; `tenant` says which county a row belongs to when the
+    deployment hosts a city and its counties (org.tenancy) — every model says it, `SHARED` for
+    rows the whole city shares."""
     _rules[model] = rule
+    _tenants[model] = tenancy.as_filter(tenant)
 
 
 def register_abilities(
@@ -42,7 +48,19 @@ def visible_to(user, model: type[M], queryset: models.QuerySet | None = None) ->
     qs = model._default_manager.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
         return _rules[model](AnonymousGrants(), qs)
-    return _rules[model](grants(user), qs)
+    g = grants(user)
+    qs = _rules[model](g, qs)
+    return within_reach(g, model, qs)
+
+
+def within_reach(g, model: type[models.Model], qs: models.QuerySet) -> models.QuerySet:
+    """`qs` limited to the counties the reader is bounded to (org.tenancy); unchanged for a
+    reader not bounded by county and for every reader of a one-county deployment."""
+    reach = g.reach
+    tenant = _tenants[model]
+    if reach is None or tenant is None:
+        return qs
+    return qs.filter(tenant(reach))
 
 
 def get_for(
@@ -108,8 +126,8 @@ class Grants:
         self.user = user
 
     @cached_property
-    def held(self) -> list[tuple[str, int | None, str]]:
-        """(role, unit id, unit name) of each role held. Read once per process while the user's
+    def held(self) -> list[tuple[str, int | None, str, str]]:
+        """(role, unit id, unit name, unit's county) of each role held. Read once per process while the user's
         `roles_version` stays the same (a grant or revocation bumps it, and the user row is read
         on every request anyway), for at most ROLE_CACHE_SECONDS (unit names)."""
         version = getattr(self.user, "roles_version", None)
@@ -118,7 +136,7 @@ class Grants:
             return tuple(
                 self.user.role_assignments.filter(revoked_at__isnull=True)
                 .order_by("role", "unit_id")
-                .values_list("role", "unit_id", "unit__name")
+                .values_list("role", "unit_id", "unit__name", "unit__tenant")
             )
 
         if version is None:
@@ -127,7 +145,7 @@ class Grants:
 
     @property
     def assignments(self) -> list[tuple[str, int | None]]:
-        return [(r, u) for r, u, _name in self.held]
+        return [(r, u) for r, u, _name, _tenant in self.held]
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -161,6 +179,15 @@ class Grants:
     def is_staff_member(self) -> bool:
         return self.user.kind == "staff" and bool(self.assignments)
 
+    @cached_property
+    def reach(self) -> tuple[str, ...] | None:
+        """The counties this user reads when every unit they hold a role in lies inside counties
+        of a city (org.tenancy); None — not bounded — for city staff, the administrator without a
+        unit, applicants, and everyone in a one-county deployment."""
+        if Role.ADMIN in self.roles and not any(u for r, u, _n, _t in self.held if r == Role.ADMIN):
+            return None
+        return tenancy.reach_of(t or "" for _r, u, _n, t in self.held if u is not None)
+
 
 class AnonymousGrants:
     is_authenticated = False
@@ -170,6 +197,7 @@ class AnonymousGrants:
     countywide = False
     sees_all = False
     is_staff_member = False
+    reach = None
 
     def has(self, *roles: str) -> bool:
         return False

@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.models import RoleAssignment, Unit, User, Window
 
 
@@ -28,7 +28,13 @@ def _assignments(grants, qs):
     return qs.filter(Q(user=grants.user) | Q(unit_id__in=grants.units()))
 
 
-scope.register(Unit, _units)
-scope.register(Window, _units)
-scope.register(User, _users)
-scope.register(RoleAssignment, _assignments)
+def users_in(reach: tuple[str, ...]) -> Q:
+    """Staff belong to the counties they hold roles in (org.tenancy); applicants (people and
+    firms) to the whole city."""
+    return ~Q(kind=User.Kind.STAFF) | tenancy.created_in(reach, field="")
+
+
+scope.register(Unit, _units, tenant=tenancy.Within(""))  # a unit: its own county
+scope.register(Window, _units, tenant="hall")
+scope.register(User, _users, tenant=users_in)
+scope.register(RoleAssignment, _assignments, tenant="unit")

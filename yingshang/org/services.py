@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from yingshang import audit
 from yingshang.errors import DomainError
-from yingshang.org import identifiers
+from yingshang.org import identifiers, tenancy
 from yingshang.org.models import RoleAssignment, Unit, User
 from yingshang.org.roles import UNIT_ROLES, Role
 from yingshang.org.scope import grants
@@ -23,6 +23,12 @@ def _require_admin(actor) -> None:
 def _set_path(unit: Unit) -> None:
     parent_path = unit.parent.path if unit.parent is not None else "/"
     unit.path = f"{parent_path}{unit.pk}/"
+    # a county under a city is a tenant of its own (org.tenancy); other units belong to their
+    # parent's county, or to the city ("")
+    if unit.kind == Unit.Kind.COUNTY and unit.parent is not None:
+        unit.tenant = unit.path
+    else:
+        unit.tenant = tenancy.tenant_for(unit.parent)
 
 
 @transaction.atomic
@@ -32,6 +38,10 @@ def unit_create(*, actor, parent: Unit | None, kind: str, code: str, name: str, 
         raise DomainError(
             "UNIT_PARENT_REQUIRED", _("县级单位只能有一个，其他单位必须有上级单位"), status=400
         )
+    if kind == Unit.Kind.CITY and parent is not None:
+        raise DomainError("UNIT_CITY_ROOT", _("市级单位只能是最上级单位"), status=400)
+    if kind == Unit.Kind.COUNTY and parent is not None and parent.kind != Unit.Kind.CITY:
+        raise DomainError("UNIT_COUNTY_PARENT", _("县/区的上级单位只能是市"), status=400)
     unit = Unit(parent=parent, kind=kind, code=code, name=name, **fields)
     try:
         unit.full_clean(exclude=["path"])
@@ -41,7 +51,7 @@ def unit_create(*, actor, parent: Unit | None, kind: str, code: str, name: str, 
         ) from exc
     unit.save()
     _set_path(unit)
-    unit.save(update_fields=["path"])
+    unit.save(update_fields=["path", "tenant"])
     audit.record(
         actor=actor,
         action="unit.create",

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yingshang import workflow
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 from yingshang.policies import transitions as t
 from yingshang.policies.models import (
@@ -198,14 +198,14 @@ def _unit_of(obj) -> int | None:
     return getattr(obj, "owner_unit_id", None)
 
 
-scope.register(Policy, _policies)
-scope.register(PolicyItem, _items)
-scope.register(PolicyReview, _reviews)
-scope.register(Application, _applications)
-scope.register(ApplicationMaterial, _materials)
-scope.register(Subscription, _subscriptions)
-scope.register(Digest, _public)
-scope.register(Tag, _public)
+scope.register(Policy, _policies, tenant=tenancy.Within("owner_unit", city_shared=True))
+scope.register(PolicyItem, _items, tenant=tenancy.Within("review_unit", city_shared=True))
+scope.register(PolicyReview, _reviews, tenant="unit")
+scope.register(Application, _applications, tenant="item__review_unit")
+scope.register(ApplicationMaterial, _materials, tenant="application__item__review_unit")
+scope.register(Subscription, _subscriptions, tenant=tenancy.SHARED)
+scope.register(Digest, _public, tenant=tenancy.SHARED)
+scope.register(Tag, _public, tenant=tenancy.SHARED)
 scope.register_abilities(Policy, policy_abilities)
 scope.register_abilities(PolicyReview, review_abilities)
 scope.register_abilities(PolicyItem, item_abilities)

@@ -171,9 +171,16 @@ def _key_role(grants, kp: KeyProject):
     return workflow.first_role(grants)
 
 
-scope.register(Project, _projects)
-scope.register(ProjectStage, _stages)
-scope.register(KeyProject, _key_projects)
+def _project_county(reach: tuple[str, ...]) -> Q:
+    """A project belongs to the counties whose units lead any of its stages (org.tenancy)."""
+    return Q(
+        Exists(ProjectStage.objects.filter(project_id=OuterRef("pk"), lead_unit__tenant__in=reach))
+    )
+
+
+scope.register(Project, _projects, tenant=_project_county)
+scope.register(ProjectStage, _stages, tenant="lead_unit")
+scope.register(KeyProject, _key_projects, tenant="lead_unit")
 scope.register_abilities(Project, _project_abilities)
 scope.register_abilities(ProjectStage, stage_abilities)
 scope.register_abilities(KeyProject, key_abilities)

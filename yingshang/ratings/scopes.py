@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yingshang import workflow
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 from yingshang.org.staff import UNIT_HANDLERS
 from yingshang.ratings.models import (
@@ -199,12 +199,12 @@ def _scheme_role(g, _scheme):
     return Role.ADMIN, None  # only an administrator publishes
 
 
-scope.register(Rating, _ratings)
-scope.register(Rectification, _by_unit)
-scope.register(Appeal, _by_unit)
-scope.register(WindowVisit, _visits)
-scope.register(LedgerIntent, _intents)
-scope.register(RatingScheme, _public)
+scope.register(Rating, _ratings, tenant="unit")
+scope.register(Rectification, _by_unit, tenant="unit")
+scope.register(Appeal, _by_unit, tenant="unit")
+scope.register(WindowVisit, _visits, tenant="unit")
+scope.register(LedgerIntent, _intents, tenant=tenancy.SHARED)
+scope.register(RatingScheme, _public, tenant=tenancy.SHARED)
 scope.register_abilities(Rectification, rectification_abilities)
 scope.register_abilities(Appeal, appeal_abilities)
 scope.register_abilities(Rating, rating_abilities)

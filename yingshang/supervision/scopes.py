@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yingshang import workflow
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.roles import Role
 from yingshang.supervision import transitions as t
 from yingshang.supervision.models import (
@@ -174,14 +174,14 @@ def audit_role(grants, obj) -> tuple[str, int | None]:
     return (sorted(grants.roles)[0] if grants.roles else ""), owner_unit
 
 
-scope.register(Problem, _problems)
+scope.register(Problem, _problems, tenant="owner_unit")
 scope.register_abilities(Problem, problem_abilities)
-scope.register(Milestone, _children("problem"))
-scope.register(ProgressReport, _children("problem"))
-scope.register(Evidence, _children("problem"))
-scope.register(Category, _public)
-scope.register(InspectionForm, _forms)
-scope.register(ImportJob, _imports)
-scope.register(UnitAlias, _public)  # the names imports accept: no secret
+scope.register(Milestone, _children("problem"), tenant="problem__owner_unit")
+scope.register(ProgressReport, _children("problem"), tenant="problem__owner_unit")
+scope.register(Evidence, _children("problem"), tenant="problem__owner_unit")
+scope.register(Category, _public, tenant=tenancy.SHARED)
+scope.register(InspectionForm, _forms, tenant=tenancy.created_in)
+scope.register(ImportJob, _imports, tenant=tenancy.created_in)
+scope.register(UnitAlias, _public, tenant="unit")  # the names imports accept: no secret
 for _model in (Problem, InspectionForm, ImportJob, UnitAlias):
     workflow.register_audit_role(_model, audit_role)

@@ -214,7 +214,7 @@ def _of_visible(user, prefix: str = "problem") -> Q:
     """Children (milestones, progress) of visible, non-voided problems: a join for countywide
     users, an id subquery for units."""
     g = scope.grants(user)
-    if g.sees_all:
+    if g.sees_all and g.reach is None:
         return ~Q(**{f"{prefix}__status": t.VOIDED})
     return Q(**{f"{prefix}__in": problems(user).exclude(status=t.VOIDED).values("pk")})
 
@@ -323,7 +323,7 @@ def weekly(user, monday: dt.date) -> list[dict]:
         action__in=list(kinds),
     ).order_by()
     g = scope.grants(user)
-    if not (g.sees_all):
+    if not g.sees_all or g.reach is not None:  # a unit, or one county of a city
         from django.db.models import CharField
         from django.db.models.functions import Cast
 

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 
+from yingshang.org import tenancy
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
 
@@ -53,6 +54,8 @@ def shell(request) -> dict:
         data["unread_count"] = _unread(request, unread_count)
         data["user_roles"] = g.roles
         data["nav_key"] = ",".join(sorted(g.roles))
+        if g.reach is not None:  # one county of a city (org.tenancy): its name in the header
+            data["county_name"] = tenancy.county_names(g.reach)
         if g.has(Role.ADMIN):
             data["calendar_missing_years"] = calendar.missing_years()
     return data

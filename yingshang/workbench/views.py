@@ -41,7 +41,8 @@ def home(request):
     g = grants(request.user)
     labels = dict(Role.choices)
     assignments = [
-        {"role": labels.get(role, role), "unit": unit_name} for role, _unit, unit_name in g.held
+        {"role": labels.get(role, role), "unit": unit_name}
+        for role, _unit, unit_name, _tenant in g.held
     ]
     return render(
         request,
@@ -121,8 +122,10 @@ class AuditFilter(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:  # the units the auditor sees (one county of a city: org.tenancy)
+            self.fields["unit"].queryset = scope.visible_to(user, Unit)
         self.fields["object_type"].choices = [
             ("", gettext_lazy("全部")),
             *audit_labels.object_type_choices(),
@@ -138,7 +141,7 @@ def _day_start(day: dt.date | None):
 
 @staff_required(*AUDIT_ROLES)
 def audit_search(request):
-    form = AuditFilter(request.GET or None)
+    form = AuditFilter(request.GET or None, user=request.user)
     events = audit_selectors.search(request.user)
     if form.is_valid():
         c = form.cleaned_data

@@ -1,4 +1,4 @@
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.workcal.models import CalendarDay, CalendarYear
 
 
@@ -6,5 +6,5 @@ def _public(grants, qs):
     return qs  # the calendar is public information
 
 
-scope.register(CalendarDay, _public)
-scope.register(CalendarYear, _public)
+scope.register(CalendarDay, _public, tenant=tenancy.SHARED)
+scope.register(CalendarYear, _public, tenant=tenancy.SHARED)

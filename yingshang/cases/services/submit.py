@@ -28,17 +28,23 @@ from yingshang.workcal import clocks
 # the rows of every submission: SQL built once (yingshang.rowload; the same on every database)
 _CASES = RowInserter(Case)
 _DOCUMENTS = RowInserter(Document)
-# the id of the county's service centre of online submissions (a unit row, changed by admins)
+# the id of the service centre that receives a unit's online submissions (unit rows, changed by
+# admins)
 _CENTRE = TTLCache("cases.centre")
 
 
-def online_centre_id() -> int | None:
+def online_centre_id(unit_id: int) -> int | None:
+    """The centre of the county the handling unit belongs to (org.tenancy: in a city deployment
+    each county has its own centre; in a county deployment there is one)."""
+    from django.db.models import Subquery
+
     from yingshang.org.models import Unit
 
+    county = Unit.objects.filter(pk=unit_id).values("tenant")
     return _CENTRE.get(
-        "online",
+        unit_id,
         lambda: (
-            Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True)
+            Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True, tenant=Subquery(county))
             .order_by("sort_order", "id")
             .values_list("pk", flat=True)
             .first()
@@ -299,7 +305,7 @@ def case_submit(
             channel=channel,
             status=CASE.target("submit", Status.DRAFT),
             unit_id=unit_id,
-            centre_id=window.hall_id if window is not None else online_centre_id(),
+            centre_id=window.hall_id if window is not None else online_centre_id(unit_id),
             window=window,
             received_by=actor if channel == Channel.WINDOW else None,
             first_responder=actor if channel == Channel.WINDOW else None,

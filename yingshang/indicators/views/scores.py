@@ -83,7 +83,7 @@ def _home_fragments(user, period) -> dict:
         }
 
     grants = scope.grants(user)
-    reader = "all" if grants.sees_all else f"user:{user.pk}"
+    reader = "all" if grants.sees_all and grants.reach is None else f"user:{user.pk}"
     return scorecache.fragments(period, reader, build)
 
 

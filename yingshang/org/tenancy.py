@@ -1,0 +1,133 @@
+"""Counties as tenants of a city (issue 24).
+
+One deployment may hold a city (the root unit, kind `city`) and its counties (区县, kind
+`county`, children of the city), each with its own departments, centre and towns. Each unit
+carries `tenant`: the path of the county it belongs to, or "" for the city's own units. In a
+one-county deployment the county is the root and every unit's tenant is "" — nothing below
+changes anything there.
+
+The rule: a member of staff whose every unit lies inside counties reads only those counties'
+records — a countywide role (营商办, 县领导) sees everything *of its county*, not of the city;
+anyone holding a role in a city unit (市营商办, 市领导, the city's 12345 centre) or no unit at all
+(the system administrator, applicants, the public) is not bounded by county. `scope.visible_to`
+applies it after each model's own rule, through the model's registered `tenant`:
+
+- a lookup to the unit that places a row in a county (`"unit"`, `"case__unit"`);
+- `Within(lookup, city_shared=True)`: the county's rows and the city's own (a matter the city
+  publishes for every county, a city policy);
+- a function `(reach) -> Q` for rows placed some other way (a work order not yet dispatched, by
+  its creator's county);
+- `SHARED`: one set for the whole city (the calendar, firms, topic tree, credit rules).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from yingshang.processcache import TTLCache
+
+SHARED = "shared"
+
+
+@dataclass(frozen=True)
+class Within:
+    """Rows placed in a county by the unit `lookup` names; with `city_shared`, the city's own
+    rows too (their unit's tenant is "")."""
+
+    lookup: str
+    city_shared: bool = False
+
+    def q(self, reach: tuple[str, ...]) -> Q:
+        prefix = f"{self.lookup}__" if self.lookup else ""
+        q = Q(**{f"{prefix}tenant__in": reach})
+        if self.city_shared:
+            q |= Q(**{f"{prefix}tenant": ""})
+        return q
+
+
+Tenant = str | Within | Callable[[tuple[str, ...]], Q]
+
+
+def as_filter(tenant: Tenant) -> Callable[[tuple[str, ...]], Q] | None:
+    """The function that turns a reader's reach into a filter (None: shared by the city)."""
+    if tenant == SHARED:
+        return None
+    if isinstance(tenant, str):
+        return Within(tenant).q
+    if isinstance(tenant, Within):
+        return tenant.q
+    if callable(tenant):
+        return tenant
+    raise TypeError(f"not a tenant rule: {tenant!r}")
+
+
+def reach_of(tenants: Iterable[str]) -> tuple[str, ...] | None:
+    """The counties a member of staff reads, from the tenants of the units they hold roles in:
+    None (not bounded) when any of them is a city unit ("")."""
+    held = set(tenants)
+    if not held or "" in held:
+        return None
+    return tuple(sorted(held))
+
+
+def home_of(actor) -> str:
+    """The county an actor works for, as a tenant ("" for city staff, the system and everyone in
+    a one-county deployment): what the records they keep for the whole of their area — an
+    assessment scheme, its rankings — belong to."""
+    from yingshang.org.scope import grants
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    reach = grants(actor).reach
+    return reach[0] if reach and len(reach) == 1 else ""
+
+
+def tenant_for(parent) -> str:
+    """The tenant of a new unit under `parent` (a county under a city is its own tenant; it is
+    set once its path is known, by org.services)."""
+    return parent.tenant if parent is not None else ""
+
+
+def created_in(reach: tuple[str, ...], field: str = "created_by") -> Q:
+    """Rows placed in a county by the county of the staff member who made them (imports); with
+    `field` "", users by the counties they hold roles in."""
+    from yingshang.org.models import RoleAssignment
+
+    return Q(
+        Exists(
+            RoleAssignment.objects.filter(
+                user_id=OuterRef(f"{field}_id" if field else "pk"),
+                revoked_at__isnull=True,
+                unit__tenant__in=reach,
+            )
+        )
+    )
+
+
+_NAMES = TTLCache("org.county_names")
+
+
+def county_names(reach: tuple[str, ...]) -> str:
+    """The short names of the counties a reader is bounded to, for the page header ("示范二县")."""
+
+    def load() -> str:
+        from yingshang.org.models import Unit
+
+        units = Unit.objects.filter(path__in=reach).order_by("sort_order", "id")
+        return "、".join(u.display_name for u in units)
+
+    return _NAMES.get(reach, load)
+
+
+def labels() -> dict[str, str]:
+    """{county path: short name} of the counties of a city; empty in a one-county deployment
+    (pages show a 区县 column only when there is more than one)."""
+
+    def load() -> dict[str, str]:
+        from yingshang.org.models import Unit
+
+        counties = Unit.objects.filter(kind=Unit.Kind.COUNTY, parent__isnull=False)
+        return {u.path: u.display_name for u in counties.order_by("sort_order", "id")}
+
+    return dict(_NAMES.get("all", load))
