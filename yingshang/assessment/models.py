@@ -36,11 +36,16 @@ class Scheme(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # whose scheme (org.tenancy): the county whose 营商办 keeps it, "" for the city's (or the one
+    # county's in a one-county deployment); it ranks that county's units
+    tenant = models.CharField(max_length=255, default="", editable=False, db_index=True)
 
     class Meta:
         ordering = ["period_kind", "code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="asm_scheme_code_version")
+            models.UniqueConstraint(
+                fields=["tenant", "code", "version"], name="asm_scheme_code_version"
+            )
         ]
         verbose_name = _("考核方案")
         verbose_name_plural = _("考核方案")
@@ -83,6 +88,7 @@ class SchemeGroup(models.Model):
         DEPARTMENT = "department", _("县直部门")
         TOWN = "town", _("镇乡/街道")
         CENTRE = "centre", _("服务窗口")
+        COUNTY = "county", _("区县（市对县考核）")
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("分组名称"), max_length=60)
@@ -152,6 +158,7 @@ class Snapshot(models.Model):
         FAILED = "failed", _("计算失败")
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="snapshots")
+    tenant = models.CharField(max_length=255, default="", editable=False, db_index=True)
     period_kind = models.CharField(_("考核周期"), max_length=8, choices=PERIOD_KINDS)
     period_key = models.CharField(_("期间"), max_length=12)
     period_first = models.DateField(_("起始日"))
@@ -184,7 +191,8 @@ class Snapshot(models.Model):
         ordering = ["-period_first", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["period_kind", "period_key", "version"], name="asm_snapshot_version"
+                fields=["tenant", "period_kind", "period_key", "version"],
+                name="asm_snapshot_version",
             )
         ]
         verbose_name = _("排名快照")

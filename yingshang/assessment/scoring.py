@@ -103,3 +103,32 @@ def ladder(rows: list[dict], *, praise_top: int) -> dict[str, list[dict]]:
         "top": [r for r in ranked if r["rank"] <= praise_top],
         "last": [r for r in ranked if r["rank"] == places[-1]],
     }
+
+
+def county_figures(figures: dict, kind: str, county_of: dict[int, int]) -> dict:
+    """A metric's figures for the counties of a city (区县 groups, org.tenancy), from the figures
+    of the units in each county (`county_of`: unit id → county unit id). A rate is recomputed
+    from the summed numerators and denominators (not an average of the units' rates); a count
+    is summed; a score is the mean of the units that have one. Units that counted nothing do not
+    pull a county down."""
+    from yingshang.assessment.registry import Figure, rate
+
+    parts: dict[int, list] = {}
+    for unit_id, fig in figures.items():
+        county = county_of.get(unit_id)
+        if county is not None and fig.value is not None:
+            parts.setdefault(county, []).append(fig)
+    out = {}
+    for county, figs in parts.items():
+        sample = sum(f.sample for f in figs)
+        if kind == "rate" and all(f.den is not None for f in figs):
+            num = sum(f.num or 0 for f in figs)
+            den = sum(f.den or 0 for f in figs)
+            out[county] = Figure(value=rate(num, den), sample=sample, num=num, den=den)
+        elif kind == "count":
+            total = sum(f.value for f in figs)
+            out[county] = Figure(value=total, sample=sample, num=sum(f.num or 0 for f in figs))
+        else:
+            mean = sum(f.value for f in figs) / len(figs)
+            out[county] = Figure(value=q2(mean), sample=sample)
+    return out

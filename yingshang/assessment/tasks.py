@@ -41,21 +41,29 @@ def due_periods(today: dt.date) -> list:
 @task()
 def scheduled_rankings() -> list[str]:
     from yingshang import workflow
-    from yingshang.assessment.models import Snapshot
+    from yingshang.assessment.models import Scheme, Snapshot
     from yingshang.assessment.services import in_force, snapshot_request
     from yingshang.workcal import periods
 
     made = []
+    # each county of a city keeps its own schemes (org.tenancy); "" is the city's or the one
+    # county's
+    tenants = sorted(
+        set(Scheme.objects.filter(status=Scheme.Status.ACTIVE).values_list("tenant", flat=True))
+    )
     for period in due_periods(periods.today()):
-        if in_force(period.kind, period.first) is None:
-            continue
-        done = Snapshot.objects.filter(period_kind=period.kind, period_key=period.key).exclude(
-            status__in=[Snapshot.Status.FAILED, Snapshot.Status.DISCARDED]
-        )
-        if done.exists():
-            continue
-        snapshot_request(actor=workflow.SYSTEM, period_key=period.key, reason="定时生成")
-        made.append(period.key)
+        for tenant in tenants:
+            if in_force(period.kind, period.first, tenant) is None:
+                continue
+            done = Snapshot.objects.filter(
+                tenant=tenant, period_kind=period.kind, period_key=period.key
+            ).exclude(status__in=[Snapshot.Status.FAILED, Snapshot.Status.DISCARDED])
+            if done.exists():
+                continue
+            snapshot_request(
+                actor=workflow.SYSTEM, period_key=period.key, reason="定时生成", tenant=tenant
+            )
+            made.append(period.key)
     return made
 
 

@@ -11,7 +11,7 @@ from yingshang.assessment.models import PERIOD_KINDS, Scheme, SchemeGroup, Schem
 from yingshang.assessment.scopes import manages
 from yingshang.assessment.transitions import SCHEME
 from yingshang.errors import InvalidInput, PermissionDeniedError
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 
 
 def require_manager(actor) -> None:
@@ -128,8 +128,9 @@ def scheme_create(
     if not code:
         raise InvalidInput("ASSESSMENT_NO_CODE", _("请填写方案代号"))
     clean_metrics, clean_groups = _clean_metrics(metrics), _clean_groups(groups)
+    tenant = tenancy.home_of(actor)
     with transaction.atomic():
-        if Scheme.objects.filter(code=code).exists():
+        if Scheme.objects.filter(tenant=tenant, code=code).exists():
             raise InvalidInput("ASSESSMENT_CODE_TAKEN", _("方案代号已存在，请修订该方案生成新版本"))
         scheme = Scheme.objects.create(
             code=code,
@@ -142,6 +143,7 @@ def scheme_create(
             talk_after=talk_after,
             note=note,
             created_by=actor or None,
+            tenant=tenant,
         )
         _fill(scheme, clean_metrics, clean_groups)
         workflow.record(actor, "assessment.scheme_create", scheme, after=_summary(scheme))
@@ -169,7 +171,10 @@ def scheme_revise(
     clean_metrics, clean_groups = _clean_metrics(metrics), _clean_groups(groups)
     with transaction.atomic():
         latest = (
-            Scheme.objects.select_for_update().filter(code=scheme.code).order_by("-version").first()
+            Scheme.objects.select_for_update()
+            .filter(tenant=scheme.tenant, code=scheme.code)
+            .order_by("-version")
+            .first()
         )
         new = Scheme.objects.create(
             code=scheme.code,
@@ -182,6 +187,7 @@ def scheme_revise(
             talk_after=talk_after,
             note=note,
             created_by=actor or None,
+            tenant=scheme.tenant,
         )
         _fill(new, clean_metrics, clean_groups)
         workflow.record(
@@ -229,12 +235,16 @@ def _summary(scheme: Scheme) -> dict:
     }
 
 
-def in_force(period_kind: str, first) -> Scheme | None:
+def in_force(period_kind: str, first, tenant: str = "") -> Scheme | None:
     """The active version of `period_kind` whose effective date is the latest on or before
-    `first` (the period's first day)."""
+    `first` (the period's first day), among the schemes of `tenant` (a county of a city; "":
+    the city's, or the one county's)."""
     return (
         Scheme.objects.filter(
-            period_kind=period_kind, status=Scheme.Status.ACTIVE, effective_from__lte=first
+            tenant=tenant,
+            period_kind=period_kind,
+            status=Scheme.Status.ACTIVE,
+            effective_from__lte=first,
         )
         .order_by("-effective_from", "-version", "-id")
         .first()

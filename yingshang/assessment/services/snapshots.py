@@ -17,6 +17,7 @@ from yingshang.assessment.models import Adjustment, Exposure, Listing, Snapshot
 from yingshang.assessment.services.schemes import in_force, require_manager
 from yingshang.assessment.transitions import SNAPSHOT
 from yingshang.errors import DomainError, InvalidInput
+from yingshang.org import tenancy
 from yingshang.org.models import Unit
 from yingshang.workcal import periods
 
@@ -39,14 +40,19 @@ def parse_period(key: str) -> periods.Period:
     return period
 
 
-def snapshot_request(*, actor, period_key: str, reason: str = "") -> Snapshot:
-    """A new version of the period's ranking, computed by the background task."""
+def snapshot_request(
+    *, actor, period_key: str, reason: str = "", tenant: str | None = None
+) -> Snapshot:
+    """A new version of the period's ranking, computed by the background task: the ranking of
+    the actor's county (`tenant`, for the scheduled job acting as the system), or the city's."""
     workflow.require_actor(actor)
     require_manager(actor)
     period = parse_period(period_key)
     if period.first > periods.today():
         raise InvalidInput("ASSESSMENT_FUTURE_PERIOD", _("该期间尚未开始，无法排名"))
-    scheme = in_force(period.kind, period.first)
+    if tenant is None:
+        tenant = tenancy.home_of(actor)
+    scheme = in_force(period.kind, period.first, tenant)
     if scheme is None:
         raise DomainError(
             "ASSESSMENT_NO_SCHEME",
@@ -56,7 +62,7 @@ def snapshot_request(*, actor, period_key: str, reason: str = "") -> Snapshot:
     with transaction.atomic():
         busy = (
             Snapshot.objects.select_for_update()
-            .filter(period_kind=period.kind, period_key=period.key)
+            .filter(tenant=tenant, period_kind=period.kind, period_key=period.key)
             .order_by("-version")
         )
         latest = busy.first()
@@ -75,6 +81,7 @@ def snapshot_request(*, actor, period_key: str, reason: str = "") -> Snapshot:
         )
         snapshot = Snapshot.objects.create(
             scheme=scheme,
+            tenant=tenant,
             period_kind=period.kind,
             period_key=period.key,
             period_first=period.first,
@@ -138,12 +145,12 @@ def snapshot_compute(snapshot_id: int) -> Snapshot:
     return snapshot
 
 
-def _units(kind: str) -> list[tuple[int, str]]:
-    return list(
-        Unit.objects.filter(kind=kind, is_active=True)
-        .order_by("sort_order", "id")
-        .values_list("pk", "name")
-    )
+def _units(kind: str, tenant: str) -> list[tuple[int, str]]:
+    """The units a group ranks: of the scheme's county, or (a city's scheme) of the city."""
+    units = Unit.objects.filter(kind=kind, is_active=True)
+    if tenant:
+        units = units.filter(tenant=tenant)
+    return list(units.order_by("sort_order", "id").values_list("pk", "name"))
 
 
 def _compute(snapshot: Snapshot) -> dict:
@@ -169,6 +176,19 @@ def _compute(snapshot: Snapshot) -> dict:
         plugin = known.get(m["code"])
         _progress(snapshot, int(80 * i / max(len(metrics), 1)), _("正在计算：%s") % m["label"])
         figures[m["code"]] = plugin.compute(period, ctx) if plugin else {}
+    if any(g.unit_kind == "county" for g in scheme.groups.all()):
+        # a city ranking its counties: each county's figures from its units' (org.tenancy)
+        counties = dict(Unit.objects.filter(kind=Unit.Kind.COUNTY).values_list("path", "pk"))
+        county_of = {
+            pk: counties[tenant]
+            for pk, tenant in Unit.objects.exclude(tenant="").values_list("pk", "tenant")
+            if tenant in counties
+        }
+        for m in metrics:
+            figures[m["code"]] = {
+                **figures[m["code"]],
+                **scoring.county_figures(figures[m["code"]], m["kind"], county_of),
+            }
     _progress(snapshot, 85, _("正在计算加减分与名次"))
     bonus: dict = {}
     items = Adjustment.objects.filter(
@@ -189,7 +209,7 @@ def _compute(snapshot: Snapshot) -> dict:
         )
     groups = []
     for g in scheme.groups.all():
-        rows = scoring.rank_group(metrics, _units(g.unit_kind), figures, bonus)
+        rows = scoring.rank_group(metrics, _units(g.unit_kind, snapshot.tenant), figures, bonus)
         lad = scoring.ladder(rows, praise_top=scheme.praise_top) if scheme.ladder else {}
         groups.append(
             {
@@ -313,7 +333,10 @@ def _previous_last(snapshot: Snapshot) -> dict[str, set[int]]:
         period = period.previous()
         prev = (
             Snapshot.objects.filter(
-                period_kind=period.kind, period_key=period.key, status=Snapshot.Status.PUBLISHED
+                tenant=snapshot.tenant,
+                period_kind=period.kind,
+                period_key=period.key,
+                status=Snapshot.Status.PUBLISHED,
             )
             .order_by("-version")
             .first()

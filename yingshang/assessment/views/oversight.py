@@ -25,9 +25,11 @@ def _status(exc: DomainError) -> int:
     return exc.status if exc.status in (400, 403, 409) else 409
 
 
-def _units():
-    return Unit.objects.filter(is_active=True, kind__in=SchemeGroup.Kind.values).order_by(
-        "kind", "sort_order", "id"
+def _units(user):
+    return (
+        scope.visible_to(user, Unit)
+        .filter(is_active=True, kind__in=SchemeGroup.Kind.values)
+        .order_by("kind", "sort_order", "id")
     )
 
 
@@ -62,7 +64,7 @@ def visits(request):
         "assessment/visits.html",
         {
             "visits": qs[:300],
-            "units": _units(),
+            "units": _units(request.user),
             "modes": Visit.Mode.choices,
             "methods": Visit.Method.choices,
             "may_manage": bool(manages(g)),
@@ -207,7 +209,7 @@ def exposures(request):
         "assessment/exposures.html",
         {
             "items": qs[:300],
-            "units": _units(),
+            "units": _units(request.user),
             "kinds": Exposure.Kind.choices,
             "statuses": Exposure.Status.choices,
             "may_manage": bool(manages(g)),

@@ -15,7 +15,7 @@ from yingshang.assessment.models import Snapshot
 from yingshang.assessment.scopes import VIEWERS, manages
 from yingshang.dbrouting import reporting
 from yingshang.errors import DomainError
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.workbench.access import staff_required
 from yingshang.workcal import periods
 
@@ -48,11 +48,16 @@ def index(request):
     kind = request.GET.get("kind", "")
     if kind in services.snapshots.RANKED_KINDS:
         qs = qs.filter(period_kind=kind)
+    snapshots = list(qs.select_related("scheme")[:200])
+    counties = tenancy.labels()  # a city and its counties: whose ranking each one is
+    for s in snapshots:
+        s.county = counties.get(s.tenant, _("全市"))
     return render(
         request,
         "assessment/index.html",
         {
-            "snapshots": qs[:200],
+            "snapshots": snapshots,
+            "counties": counties,
             "may_manage": bool(manages(g)),
             "error": error,
             "period": request.POST.get("period") or _default_period(),
@@ -90,7 +95,7 @@ def snapshot_detail(request, pk: int):
 def unit_page(request, unit_id: int):
     from yingshang.org.models import Unit
 
-    unit = Unit.objects.filter(pk=unit_id).first()
+    unit = scope.visible_to(request.user, Unit).filter(pk=unit_id).first()
     if unit is None:
         raise Http404
     kind = request.GET.get("kind", "month")

@@ -247,9 +247,9 @@ def adjustments(request):
         "assessment/adjustments.html",
         {
             "items": selectors.adjustments(request.user, request.GET)[:300],
-            "units": Unit.objects.filter(is_active=True, kind__in=SchemeGroup.Kind.values).order_by(
-                "kind", "sort_order"
-            ),
+            "units": scope.visible_to(request.user, Unit)
+            .filter(is_active=True, kind__in=SchemeGroup.Kind.values)
+            .order_by("kind", "sort_order"),
             "kinds": Adjustment.Kind.choices,
             "may_manage": bool(manages(g)),
             "error": error,
