@@ -210,7 +210,7 @@ def resolve_debtor(user, *, debtor_id=None, unit_code="", uscc="", name="", kind
             kind = ""
         return services.debtor_ensure(kind=kind or DebtorKind.LARGE, name=firm.name, firm=firm)
     if unit_code:
-        unit = Unit.objects.filter(code=unit_code).first()
+        unit = scope.visible_to(user, Unit).filter(code=unit_code).first()
         if unit is None:
             raise InvalidInput(
                 "ARREARS_UNIT_UNKNOWN",

@@ -137,10 +137,11 @@ def attachment(request, pk):
 
 def form_context(request, **extra) -> dict:
     return {
-        "debtors": Debtor.objects.order_by("name"),
+        "debtors": scope.visible_to(request.user, Debtor).order_by("name"),
         "kinds": DebtorKind.choices,
         "sizes": Firm.Size.choices,
-        "units": Unit.objects.filter(is_active=True)
+        "units": scope.visible_to(request.user, Unit)
+        .filter(is_active=True)
         .exclude(kind__in=(Unit.Kind.SECTION, Unit.Kind.VILLAGE))
         .order_by("sort_order", "id"),
         "posted": request.POST,

@@ -20,6 +20,7 @@ from yingshang.cases import services
 from yingshang.cases.models import Case
 from yingshang.cases.transitions import CASE
 from yingshang.errors import DomainError, InvalidInput
+from yingshang.org import scope
 from yingshang.workflow.actions import Action, ActionSet
 
 # moves of the table no one asks for by name: a submission creates the case, deemed acceptance
@@ -162,7 +163,7 @@ def _reassign_task(*, actor, obj, data, files):
     task = obj.tasks.filter(pk=data.task_id).first() if data.task_id else None
     if task is None:
         raise _not_found("TASK_NOT_FOUND", _("该办件没有这个审批任务"))
-    unit = Unit.objects.filter(pk=data.unit_id).first() if data.unit_id else None
+    unit = scope.visible_to(actor, Unit).filter(pk=data.unit_id).first() if data.unit_id else None
     if data.unit_id and unit is None:
         raise _not_found("UNIT_NOT_FOUND", _("没有这个单位"))
     return services.task_reassign(actor=actor, task=task, unit=unit, reason=data.reason)
@@ -180,7 +181,7 @@ def _approve_correction(*, actor, obj, data, files):
 def _add_opinion_task(*, actor, obj, data, files):
     from yingshang.org.models import Unit
 
-    unit = Unit.objects.filter(pk=data.unit_id).first()
+    unit = scope.visible_to(actor, Unit).filter(pk=data.unit_id).first()
     if unit is None:
         raise _not_found("UNIT_NOT_FOUND", _("没有这个单位"))
     return services.task_add_opinion(

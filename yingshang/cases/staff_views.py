@@ -107,12 +107,14 @@ def case_page(request, pk: int):
     ctx["pending_second"] = case.corrections.filter(
         status=CorrectionRequest.Status.PENDING_APPROVAL
     ).first()
-    ctx["units"] = Unit.objects.filter(
-        kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWN], is_active=True
-    ).exclude(pk=case.unit_id)
+    ctx["units"] = (
+        scope.visible_to(request.user, Unit)
+        .filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWN], is_active=True)
+        .exclude(pk=case.unit_id)
+    )
     ctx["unavailable"] = _unavailable(ctx["ab"], case)
     if ctx["ab"].get("reassign_task"):
-        ctx["reassign_units"] = Unit.objects.filter(
+        ctx["reassign_units"] = scope.visible_to(request.user, Unit).filter(
             kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TOWN], is_active=True
         )
         # pending tasks at a unit nobody can act for: the page says so beside the 改派 form

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingshang.catalog.models import HandlingKind, Material, MatterType
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
+from yingshang.org import scope
 from yingshang.org.models import Unit
 
 
@@ -288,9 +289,13 @@ class PackageForm(forms.Form):
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
     reason = forms.CharField(label=_("修改原因"), max_length=200, required=False)
 
-    def __init__(self, *args, matters=None, editing=False, **kwargs):
+    def __init__(self, *args, matters=None, editing=False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["matters"].queryset = matters
+        if user is not None:  # the units the editor sees (one county of a city: org.tenancy)
+            self.fields["lead_unit"].queryset = (
+                scope.visible_to(user, Unit).filter(is_active=True).order_by("sort_order", "id")
+            )
         self.fields["matters"].label_from_instance = lambda m: (
             f"{m.name_cache}（{m.unit.display_name}）"
         )

@@ -165,6 +165,7 @@ def staff_package_edit(request, code: str | None = None):
             matters=matters,
             editing=package is not None,
             initial={"code": package.code} if package else None,
+            user=request.user,
         )
         if form.is_valid():
             d = form.cleaned_data
@@ -222,5 +223,7 @@ def staff_package_edit(request, code: str | None = None):
                 "is_active": package.is_active,
                 "matters": [pm.matter_id for pm in package.members.all()],
             }
-        form = PackageForm(initial=initial, matters=matters, editing=package is not None)
+        form = PackageForm(
+            initial=initial, matters=matters, editing=package is not None, user=request.user
+        )
     return render(request, "catalog/staff/package_form.html", {"form": form, "package": package})

@@ -402,7 +402,7 @@ def _material_items(formset) -> list[dict]:
 @staff_required(*EDITORS)
 def staff_matter_new(request):
     g = scope.grants(request.user)
-    units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+    units = scope.visible_to(request.user, Unit).filter(is_active=True).order_by("sort_order", "id")
     if not g.has(Role.ADMIN):
         units = units.filter(pk__in=g.units(Role.DEPT_HEAD))
     if request.method == "POST":

@@ -28,8 +28,8 @@ from yingshang.org.models import Unit
 router = Router(tags=["credit"])
 
 
-def _unit(pk: int) -> Unit:
-    unit = Unit.objects.filter(pk=pk, is_active=True).first()
+def _unit(user, pk: int) -> Unit:
+    unit = scope.visible_to(user, Unit).filter(pk=pk, is_active=True).first()
     if unit is None:
         raise InvalidInput(
             "CREDIT_UNIT_REQUIRED", "请选择处罚/认定机关", details={"field": "unit_id"}
@@ -117,7 +117,7 @@ def penalty_create(request, payload: PenaltyIn):
             subject_of=selectors.find_subject_of(
                 kind=payload.subject_kind, identifier=payload.identifier
             ),
-            unit=_unit(payload.unit_id),
+            unit=_unit(request.user, payload.unit_id),
             decision_number=payload.decision_number,
             decided_on=payload.decided_on,
             types=list(payload.types),
@@ -205,7 +205,7 @@ def praise_create(request, payload: PraiseIn):
             subject_of=selectors.find_subject_of(
                 kind=payload.subject_kind, identifier=payload.identifier
             ),
-            unit=_unit(payload.unit_id),
+            unit=_unit(request.user, payload.unit_id),
             kind=payload.kind,
             title=payload.title,
             decided_on=payload.decided_on,
@@ -418,7 +418,7 @@ def listing_notice(request, payload: NoticeIn):
             ),
             reason=payload.reason,
             legal_basis=payload.legal_basis,
-            unit=_unit(payload.unit_id) if payload.unit_id else None,
+            unit=_unit(request.user, payload.unit_id) if payload.unit_id else None,
         )
         return 201, step_out(listing)
 

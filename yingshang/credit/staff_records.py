@@ -52,7 +52,7 @@ def parse_date(raw: str, field: str, label: str):
 
 def recordable_units(user):
     g = scope.grants(user)
-    qs = Unit.objects.filter(is_active=True).order_by("code")
+    qs = scope.visible_to(user, Unit).filter(is_active=True).order_by("code")
     return qs if is_credit_admin(g) else qs.filter(pk__in=g.units(*RECORDERS))
 
 
@@ -316,7 +316,9 @@ def listing_notice(request):
         values = {k: request.POST.get(k, "").strip() for k in values}
         try:
             unit = (
-                Unit.objects.filter(pk=values["unit"]).first() if values["unit"].isdigit() else None
+                scope.visible_to(request.user, Unit).filter(pk=values["unit"]).first()
+                if values["unit"].isdigit()
+                else None
             )
             listing = records.listing_notice(
                 actor=request.user,
@@ -338,7 +340,7 @@ def listing_notice(request):
         {
             "values": values,
             "error": error,
-            "units": Unit.objects.filter(is_active=True).order_by("code"),
+            "units": scope.visible_to(request.user, Unit).filter(is_active=True).order_by("code"),
         },
     )
 

@@ -132,7 +132,7 @@ class CoOpinionIn(Schema):
 # --- what each action runs ---------------------------------------------------------------------
 def _dispatch(*, actor, obj, data: DispatchIn, files):
     unit = (
-        Unit.objects.filter(pk=data.main_unit_id, is_active=True).first()
+        scope.visible_to(actor, Unit).filter(pk=data.main_unit_id, is_active=True).first()
         if data.main_unit_id
         else None
     )
@@ -140,14 +140,18 @@ def _dispatch(*, actor, obj, data: DispatchIn, files):
         actor=actor,
         order=obj,
         main_unit=unit,
-        co_units=list(Unit.objects.filter(pk__in=data.co_unit_ids)),
+        co_units=list(scope.visible_to(actor, Unit).filter(pk__in=data.co_unit_ids)),
         note=data.note,
         suggested_unit_id=data.suggested_unit_id,
     )
 
 
 def _reassign(*, actor, obj, data: ReassignIn, files):
-    unit = Unit.objects.filter(pk=data.main_unit_id).first() if data.main_unit_id else None
+    unit = (
+        scope.visible_to(actor, Unit).filter(pk=data.main_unit_id).first()
+        if data.main_unit_id
+        else None
+    )
     if data.main_unit_id and unit is None:
         raise _not_found("HOTLINE_UNIT_NOT_FOUND", _("没有这个单位"), "main_unit_id")
     return services.workorder_reassign(actor=actor, order=obj, main_unit=unit, reason=data.reason)

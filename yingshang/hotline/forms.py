@@ -2,12 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.hotline.models import Topic, WorkOrder
+from yingshang.org import scope
 from yingshang.org.identifiers import MobileField, USCCField
 from yingshang.org.models import Unit
 
 
-def _units():
-    return Unit.objects.filter(is_active=True, kind__in=["department", "town"]).order_by(
+def _units(user=None):
+    """The units an order may be dispatched to: those the operator sees (the county's, when the
+    operator works for one county of a city: org.tenancy)."""
+    units = Unit.objects.all() if user is None else scope.visible_to(user, Unit)
+    return units.filter(is_active=True, kind__in=["department", "town"]).order_by(
         "sort_order", "id"
     )
 
@@ -106,10 +110,10 @@ class ConsoleForm(forms.Form):
         widget=forms.NumberInput(attrs={"tabindex": 15}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["main_unit"].queryset = _units()
-        self.fields["co_units"].queryset = _units()
+        self.fields["main_unit"].queryset = _units(user)
+        self.fields["co_units"].queryset = _units(user)
         for field in self.fields.values():
             w = field.widget
             if isinstance(w, forms.CheckboxInput):

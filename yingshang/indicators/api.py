@@ -137,8 +137,8 @@ class IndicatorIn(Schema):
     reason: str = ""
 
 
-def _unit_id(code: str) -> int:
-    unit = Unit.objects.filter(code=code).first()
+def _unit_id(user, code: str) -> int:
+    unit = scope.visible_to(user, Unit).filter(code=code).first()
     if unit is None:
         raise InvalidInput("UNIT_UNKNOWN", _("未知的单位代号“%(code)s”") % {"code": code})
     return unit.pk
@@ -157,9 +157,9 @@ def update_indicator(request, pk: int, payload: IndicatorIn):
     reason = data.pop("reason", "")
     if "lead_unit" in data:
         code = data.pop("lead_unit")
-        data["lead_unit_id"] = _unit_id(code) if code else None
+        data["lead_unit_id"] = _unit_id(request.user, code) if code else None
     if "co_units" in data:
-        data["co_unit_ids"] = [_unit_id(c) for c in data.pop("co_units") or []]
+        data["co_unit_ids"] = [_unit_id(request.user, c) for c in data.pop("co_units") or []]
     ind = services.indicator_update(actor=request.user, indicator=ind, reason=reason, **data)
     return _ind(_indicator(request, ind.pk))  # a locked tree's edit lands in a new version
 

@@ -162,8 +162,8 @@ def plans_add(request, payload: PlanIn):
         plan = services.plan_create(
             actor=request.auth,
             title=payload.title,
-            lead_unit=_unit(payload.lead_unit_id),
-            units=[_unit(pk) for pk in payload.unit_ids],
+            lead_unit=_unit(request.auth, payload.lead_unit_id),
+            units=[_unit(request.auth, pk) for pk in payload.unit_ids],
             matters=matters,
             ratio_bp=payload.ratio_bp,
             grade_ratios=payload.grade_ratios,

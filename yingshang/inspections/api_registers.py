@@ -17,8 +17,8 @@ from yingshang.org.models import Unit
 router = Router(tags=["inspections"])
 
 
-def unit_or_400(pk: int) -> Unit:
-    unit = Unit.objects.filter(pk=pk).first()
+def unit_or_400(user, pk: int) -> Unit:
+    unit = scope.visible_to(user, Unit).filter(pk=pk).first()
     if unit is None:
         raise InvalidInput(
             "INSPECTIONS_UNIT_UNKNOWN", _("单位不存在"), details={"field": "unit_id"}
@@ -91,7 +91,7 @@ def matters_add(request, payload: MatterIn):
             201,
             services.matter_add(
                 actor=request.auth,
-                unit=_unit(payload.unit_id),
+                unit=_unit(request.auth, payload.unit_id),
                 code=payload.code,
                 name=payload.name,
                 legal_basis=payload.legal_basis,
@@ -156,7 +156,9 @@ def inspectors_add(request, payload: InspectorIn):
     def make():
         data = payload.dict()
         return 201, _inspector_out(
-            services.inspector_add(actor=request.auth, unit=_unit(data.pop("unit_id")), **data)
+            services.inspector_add(
+                actor=request.auth, unit=_unit(request.auth, data.pop("unit_id")), **data
+            )
         )
 
     return idempotent(request, "inspections.inspector_add", payload, make)
@@ -220,7 +222,7 @@ def rules_add(request, payload: RuleIn):
             201,
             services.rule_publish(
                 actor=request.auth,
-                unit=_unit(payload.unit_id),
+                unit=_unit(request.auth, payload.unit_id),
                 title=payload.title,
                 body=payload.body,
             ),

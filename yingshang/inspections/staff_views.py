@@ -68,8 +68,16 @@ def _percent_bp(raw: str, field: str, label: str) -> int:
 def _my_units(user):
     g = scope.grants(user)
     if g.has(Role.ADMIN):
-        return Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).order_by("sort_order", "pk")
-    return Unit.objects.filter(pk__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD)).order_by("pk")
+        return (
+            scope.visible_to(user, Unit)
+            .filter(kind=Unit.Kind.DEPARTMENT)
+            .order_by("sort_order", "pk")
+        )
+    return (
+        scope.visible_to(user, Unit)
+        .filter(pk__in=g.units(Role.DEPT_HANDLER, Role.DEPT_HEAD))
+        .order_by("pk")
+    )
 
 
 @staff_required()
@@ -93,8 +101,10 @@ def home(request):
 @staff_required(Role.DEPT_HANDLER, Role.DEPT_HEAD, Role.ADMIN)
 def plan_new(request):
     units = list(_my_units(request.user))
-    all_units = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, is_active=True).order_by(
-        "sort_order", "pk"
+    all_units = (
+        scope.visible_to(request.user, Unit)
+        .filter(kind=Unit.Kind.DEPARTMENT, is_active=True)
+        .order_by("sort_order", "pk")
     )
     matters = Matter.objects.filter(active=True).select_related("unit").order_by("unit_id", "code")
     ctx = {

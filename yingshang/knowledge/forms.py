@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.knowledge.models import KnowledgeArticle
+from yingshang.org import scope
 from yingshang.org.models import Unit
 
 
@@ -30,8 +31,12 @@ class ArticleForm(forms.Form):
     )
     reason = forms.CharField(label=_("修订说明"), max_length=200, required=False)
 
-    def __init__(self, *args, revising=False, **kwargs):
+    def __init__(self, *args, revising=False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:  # the units the editor sees (one county of a city: org.tenancy)
+            self.fields["units"].queryset = (
+                scope.visible_to(user, Unit).filter(is_active=True).order_by("path")
+            )
         if not revising:
             del self.fields["reason"]
         for field in self.fields.values():

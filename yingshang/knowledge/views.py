@@ -83,7 +83,7 @@ def _form_kwargs(form) -> dict:
 
 @staff_required(*EDITORS)
 def article_create(request):
-    form = ArticleForm(request.POST or None)
+    form = ArticleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             article = services.article_create(
@@ -108,7 +108,7 @@ def article_edit(request, pk: int):
         for f in ("title", "body", "kind", "keywords", "topic_code", "valid_from", "valid_until")
     }
     initial["units"] = list(article.units.all())
-    form = ArticleForm(request.POST or None, initial=initial, revising=True)
+    form = ArticleForm(request.POST or None, initial=initial, revising=True, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.article_revise(

@@ -369,7 +369,9 @@ def key_create(request, payload: KeyProjectIn):
 
     units = {
         u.pk: u
-        for u in Unit.objects.filter(pk__in=[payload.lead_unit, *(h[0] for h in payload.helpers)])
+        for u in scope.visible_to(request.user, Unit).filter(
+            pk__in=[payload.lead_unit, *(h[0] for h in payload.helpers)]
+        )
     }
     missing = [
         uid for uid in [payload.lead_unit, *(h[0] for h in payload.helpers)] if uid not in units
@@ -468,7 +470,7 @@ def key_visit(request, key_id: inputs.DbId, payload: VisitIn):
 
 @router.post("/key/{key_id}/problems", response={201: dict})
 def key_problem(request, key_id: inputs.DbId, payload: ProblemIn):
-    unit = Unit.objects.filter(pk=payload.unit, is_active=True).first()
+    unit = scope.visible_to(request.user, Unit).filter(pk=payload.unit, is_active=True).first()
     link = services.keyproject_raise_problem(
         actor=request.user,
         key_project=_key(request, key_id),

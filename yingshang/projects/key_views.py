@@ -70,9 +70,9 @@ def key_detail(request, pk: int):
             "problems": kp.problems.select_related("problem", "problem__unit"),
             "helpers": kp.helpers.select_related("unit"),
             "milestones": MILESTONES.items(),
-            "units": Unit.objects.filter(is_active=True, kind=Unit.Kind.DEPARTMENT).order_by(
-                "sort_order", "id"
-            ),
+            "units": scope.visible_to(request.user, Unit)
+            .filter(is_active=True, kind=Unit.Kind.DEPARTMENT)
+            .order_by("sort_order", "id"),
         },
     )
 
@@ -108,7 +108,7 @@ def key_action(request, pk: int, action: str):
         elif action == "problem":
             unit_id = post.get("unit", "")
             unit = (
-                Unit.objects.filter(pk=int(unit_id), is_active=True).first()
+                scope.visible_to(request.user, Unit).filter(pk=int(unit_id), is_active=True).first()
                 if unit_id.isdigit()
                 else None
             )
@@ -140,7 +140,7 @@ def key_new(request):
             else None
         )
         unit = (
-            Unit.objects.filter(pk=int(post["lead_unit"])).first()
+            scope.visible_to(request.user, Unit).filter(pk=int(post["lead_unit"])).first()
             if post.get("lead_unit", "").isdigit()
             else None
         )
@@ -148,8 +148,8 @@ def key_new(request):
         for line in post.get("helpers", "").splitlines():
             name, _sep, duty = line.partition("：")
             helper = (
-                Unit.objects.filter(name=name.strip()).first()
-                or Unit.objects.filter(short_name=name.strip()).first()
+                scope.visible_to(request.user, Unit).filter(name=name.strip()).first()
+                or scope.visible_to(request.user, Unit).filter(short_name=name.strip()).first()
             )
             if line.strip() and helper is None:
                 error = DomainError(
@@ -186,8 +186,10 @@ def key_new(request):
         role_assignments__revoked_at__isnull=True,
         is_active=True,
     ).distinct()
-    units = Unit.objects.filter(is_active=True, kind=Unit.Kind.DEPARTMENT).order_by(
-        "sort_order", "id"
+    units = (
+        scope.visible_to(request.user, Unit)
+        .filter(is_active=True, kind=Unit.Kind.DEPARTMENT)
+        .order_by("sort_order", "id")
     )
     return render(
         request,

@@ -22,7 +22,7 @@ def alias_list(request):
     if request.method == "POST":
         typed = {k: request.POST.get(k, "").strip() for k in typed}
         unit = (
-            Unit.objects.filter(pk=typed["unit"], is_active=True).first()
+            scope.visible_to(request.user, Unit).filter(pk=typed["unit"], is_active=True).first()
             if typed["unit"].isdigit()
             else None
         )
@@ -45,7 +45,9 @@ def alias_list(request):
         "supervision/aliases.html",
         {
             "aliases": scope.visible_to(request.user, UnitAlias).select_related("unit"),
-            "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id"),
+            "units": scope.visible_to(request.user, Unit)
+            .filter(is_active=True)
+            .order_by("sort_order", "id"),
             "may_edit": services.may_keep_aliases(request.user),
             "typed": typed,
         },

@@ -158,8 +158,8 @@ class ProblemIn(Schema):
     source_id: str = ""
 
 
-def _unit(code: str) -> Unit:
-    unit = Unit.objects.filter(code=code).first()
+def _unit(user, code: str) -> Unit:
+    unit = scope.visible_to(user, Unit).filter(code=code).first()
     if unit is None:
         raise InvalidInput("UNIT_UNKNOWN", _("未知的单位代号“%(code)s”") % {"code": code})
     return unit
@@ -180,12 +180,12 @@ def create_problem(request, payload: ProblemIn):
             )
         kwargs = {
             "actor": request.user,
-            "unit": _unit(payload.unit),
+            "unit": _unit(request.user, payload.unit),
             "description": payload.description,
             "source": payload.source,
             "category": category,
             "severity": payload.severity,
-            "co_units": [_unit(c) for c in payload.co_units],
+            "co_units": [_unit(request.user, c) for c in payload.co_units],
             "leader_name": payload.leader_name,
             "measures": payload.measures,
             "deadline": payload.deadline,

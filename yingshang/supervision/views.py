@@ -38,7 +38,9 @@ def _filters(request) -> dict:
 def _filter_context(request) -> dict:
     services.ensure_categories()
     g = scope.grants(request.user)
-    units = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SECTION)
+    units = (
+        scope.visible_to(request.user, Unit).filter(is_active=True).exclude(kind=Unit.Kind.SECTION)
+    )
     if not (g.sees_all):
         units = units.filter(pk__in=g.units())
     return {
@@ -295,14 +297,16 @@ def evidence_file(request, pk):
 def create(request):
     ctx = {**_filter_context(request), "posted": request.POST, "error": ""}
     ctx["all_units"] = (
-        Unit.objects.filter(is_active=True)
+        scope.visible_to(request.user, Unit)
+        .filter(is_active=True)
         .exclude(kind=Unit.Kind.SECTION)
         .order_by("sort_order", "id")
     )
     if request.method == "POST":
         post = request.POST
         try:
-            unit = Unit.objects.filter(pk=post.get("unit") or 0).first()
+            units = scope.visible_to(request.user, Unit)
+            unit = units.filter(pk=post.get("unit") or 0).first()
             deadline = _date(post["deadline"], _("整改时限")) if post.get("deadline") else None
             milestones = []
             for title, due in zip(post.getlist("ms_title"), post.getlist("ms_due"), strict=False):
@@ -316,7 +320,7 @@ def create(request):
                 category=Category.objects.filter(pk=post.get("category") or 0).first(),
                 severity=post.get("severity") or None,
                 co_units=list(
-                    Unit.objects.filter(pk__in=[x for x in post.getlist("co_units") if x.isdigit()])
+                    units.filter(pk__in=[x for x in post.getlist("co_units") if x.isdigit()])
                 ),
                 leader_name=post.get("leader_name", ""),
                 measures=post.get("measures", ""),

@@ -45,7 +45,7 @@ def _firm(uscc: str):
 
 @staff_required(Role.HOTLINE_OPERATOR, Role.ADMIN)
 def console(request):
-    form = ConsoleForm(request.POST or None)
+    form = ConsoleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         mode = request.POST.get("mode", "dispatch")

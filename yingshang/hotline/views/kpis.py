@@ -87,7 +87,7 @@ def kpi_orders(request):
         end=end,
     ).order_by("-dispatched_at", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    unit = scope.visible_to(request.user, Unit).filter(pk=unit_id).first() if unit_id else None
     return render(
         request,
         "hotline/kpi_orders.html",

@@ -176,9 +176,9 @@ def _detail_context(request, order, **extra):
         .only("pk", "number"),
         "may_attach": order.status != "closed" and bool(abilities["attach"]),
         "reclassifications": order.reclassifications.select_related("old_topic", "new_topic"),
-        "units": Unit.objects.filter(is_active=True, kind__in=["department", "town"]).order_by(
-            "sort_order", "id"
-        ),
+        "units": scope.visible_to(request.user, Unit)
+        .filter(is_active=True, kind__in=["department", "town"])
+        .order_by("sort_order", "id"),
         "topics": Topic.objects.filter(is_active=True).select_related("parent"),
         "categories": WorkOrder.Category.choices,
         "suggestions": suggest_units(order.content) if order.status == "registered" else [],

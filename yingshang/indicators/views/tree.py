@@ -33,9 +33,10 @@ def _tree(request, year=None) -> Tree | None:
     return qs.first()
 
 
-def _units():
+def _units(user):
     return (
-        Unit.objects.filter(is_active=True)
+        scope.visible_to(user, Unit)
+        .filter(is_active=True)
         .exclude(kind=Unit.Kind.SECTION)
         .order_by("sort_order", "id")
     )
@@ -105,7 +106,7 @@ def _edit_context(request, ind, **extra):
     return {
         "ind": ind,
         "is_leaf": not ind.children.filter(is_active=True).exists(),
-        "units": _units(),
+        "units": _units(request.user),
         "co_ids": set(ind.co_units.values_list("pk", flat=True)),
         "directions": Direction.choices,
         "transforms": Transform.choices,

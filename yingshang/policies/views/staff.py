@@ -64,7 +64,9 @@ ITEM_FIELDS = (
 
 def _units(user):
     g = scope.grants(user)
-    qs = Unit.objects.filter(is_active=True).exclude(kind__in=["section", "village"])
+    qs = (
+        scope.visible_to(user, Unit).filter(is_active=True).exclude(kind__in=["section", "village"])
+    )
     if g.has(OFFICE, "admin"):
         return qs
     return qs.filter(pk__in=g.units(*WORKERS))
@@ -146,7 +148,9 @@ def _policy_context(request, policy, **extra):
         "items": figures,
         "total": selectors.delivery(request.user, policy=policy),
         "reviews": scope.visible_to(request.user, PolicyReview).filter(policy=policy)[:12],
-        "units": Unit.objects.filter(is_active=True).exclude(kind__in=["section", "village"]),
+        "units": scope.visible_to(request.user, Unit)
+        .filter(is_active=True)
+        .exclude(kind__in=["section", "village"]),
         "levels": Policy.Level.choices,
         "tag_groups": _tag_groups(),
         "chosen": {f"{t.kind}:{t.code}" for t in policy.tags.all()},

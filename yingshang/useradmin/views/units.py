@@ -16,7 +16,8 @@ from yingshang.org.staff import UNIT_HANDLERS
 from yingshang.useradmin import coverage, services
 from yingshang.workbench.access import staff_required
 
-KINDS = [(k.value, k.label) for k in Unit.Kind if k != Unit.Kind.COUNTY]
+# the top unit is made once, at installation; a county (区县) can be added under a city
+KINDS = [(k.value, k.label) for k in Unit.Kind if k != Unit.Kind.CITY]
 
 
 @staff_required(Role.ADMIN)
