@@ -8,7 +8,7 @@ YS := $(PY) -m yingshang
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yingshang
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-fast test-pg lint typecheck format bench demo messages install install-test chromium cluster-tools cluster-test clean help
+.PHONY: run test test-fast test-pg lint typecheck format bench demo messages install install-test chromium cluster-tools cluster-test demo-city clean help
 
 help:
 	@echo "make run      install, migrate, load the demo county, start web + worker on http://127.0.0.1:8000"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint     ruff check + format check + mypy on the shared core"
 	@echo "make bench    benchmarks (PostgreSQL), results in bench/results and docs/performance.md"
 	@echo "make demo     reset the demo data (embedded SQLite database)"
+	@echo "make demo-city  the same with two counties under one city (示范市: 示范县, 示范二县)"
 	@echo "make cluster-test  PostgreSQL primary + standby, pgbouncer, Redis, nginx, 2 app servers, 2 workers"
 	@echo "              on loopback ports, a mixed load with faults, proves no write or task lost (~5 min)"
 
@@ -85,6 +86,16 @@ demo: $(VENV)/.installed messages
 	YINGSHANG_DEMO=1 $(YS) migrate --no-input -v0
 	YINGSHANG_DEMO=1 $(YS) createcachetable
 	YINGSHANG_DEMO=1 $(YS) demo
+
+# the two-county demo: 示范市 with 示范县 and 示范二县 (org.tenancy; docs/operations.md "A city and
+# its counties"); replaces the demo database like `make demo`
+demo-city: $(VENV)/.installed messages
+	rm -f data/yingshang.sqlite3 data/yingshang.sqlite3-wal data/yingshang.sqlite3-shm
+	rm -rf data/audit-checkpoints
+	YINGSHANG_DEMO=1 $(YS) migrate --no-input -v0
+	YINGSHANG_DEMO=1 $(YS) createcachetable
+	YINGSHANG_DEMO=1 $(YS) demo --city
+	@echo "start it with: YINGSHANG_DEMO=1 COUNTY_NAME=示范市 .venv/bin/python -m yingshang serve"
 
 test: $(VENV)/.installed-test messages chromium
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q

@@ -47,6 +47,8 @@ class DemoContext:
     data: dict = field(default_factory=dict)  # what earlier generators made, for later ones
     # also make the last three months (HISTORY); `seed` and tests of one state skip them
     history: bool = True
+    # the two-county demo: the city above the demo county, and a second county (data/org/city.yaml)
+    city: bool = False
 
     def rng_for(self, label: str) -> random.Random:
         """A generator of its own per loader, seeded from the demo seed: a loader's numbers do

@@ -49,3 +49,32 @@ def test_the_demo_county_loads_once(settings, tmp_path):
     withdrawn = KnowledgeArticle.objects.get(title="旧版水费标准（已废止示例）")
     assert withdrawn.status == KnowledgeArticle.Status.WITHDRAWN
     assert KnowledgeArticle.objects.count() == len(knowledge.articles())
+
+
+@pytest.mark.django_db
+def test_the_two_county_demo_keeps_each_county_to_itself(settings, tmp_path):
+    """`yingshang demo --city`: 示范县 and 示范二县 under 示范市; each county's leader sees its
+    own county's work orders and problems, the city's leader sees both; loading twice adds
+    nothing."""
+    from yingshang.demo.city import load_records
+    from yingshang.hotline.models import WorkOrder
+    from yingshang.org import scope
+    from yingshang.supervision.models import Problem
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ctx = DemoContext(city=True, history=False)
+    for _run in range(2):
+        org.load_demo(ctx)
+        load_records(ctx)
+    county, county2 = Unit.objects.get(code="county"), Unit.objects.get(code="county2")
+    assert county.parent.code == county2.parent.code == "city"
+    leader, leader2, city_leader = (
+        User.objects.get(username=u) for u in ("leader", "leader2", "city_leader")
+    )
+    assert scope.visible_to(leader2, WorkOrder).count() == 3
+    assert scope.visible_to(leader2, Problem).count() == 2
+    assert scope.visible_to(leader, WorkOrder).count() == 0
+    assert scope.visible_to(city_leader, WorkOrder).count() == 3
+    assert {"city_leader", "leader2", "operator2"} <= {login[1] for login in org.demo_logins()}
+    # a second county has its own units only: no unit of 示范县 among the leader's
+    assert not scope.visible_to(leader2, Unit).filter(tenant=county.tenant).exists()

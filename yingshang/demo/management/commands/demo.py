@@ -9,10 +9,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="do not print the logins")
+        parser.add_argument(
+            "--city",
+            action="store_true",
+            help="two counties under one city (示范市: 示范县 and 示范二县); on an empty database",
+        )
 
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, city=False, **options):
         self.stdout.write("加载演示县数据 / loading the demo county …")
-        load_demo(DemoContext(stdout=self.stdout))
+        ctx = DemoContext(stdout=self.stdout, city=city)
+        load_demo(ctx)
+        if city:
+            from yingshang.demo.city import load_records
+
+            load_records(ctx)
         if quiet:
             return
         self.stdout.write("")
