@@ -2,6 +2,7 @@
 
     .venv/bin/python deploy/cluster/cluster_test.py [--duration 75] [--clients 4] [--keep]
     .venv/bin/python deploy/cluster/cluster_test.py --failover      # the failover drill
+    .venv/bin/python deploy/cluster/cluster_test.py --throughput [--json F]  # proxy cost
 
 `make cluster-test` runs it (after installing Debian's nginx and pgbouncer when run as root).
 In a temporary directory, on loopback ports that no system service uses, it starts:
@@ -36,6 +37,12 @@ second from pg_stat_replication). It prints one table and exits 1 on any loss or
 primary (immediate shutdown: a crash), stop the workers, promote the standby, point pgbouncer's
 both databases at it and RELOAD, empty synchronous_standby_names, start the workers; the load
 resumes; then the same checks on the new primary (no acknowledged write lost).
+
+--throughput: what nginx and a second app server cost (issue 24). No faults; the mixed load
+for `--duration` seconds, alternately (A B A B) through nginx to the two app servers (2 gunicorn
+workers each) and straight to one app server with 4 workers; requests per second of each, and
+the ratio, which should be at least 0.9 (within 10 %). `--json F` writes the figures (used by
+bench/bench_cluster.py).
 
 Every process started is stopped at the end, also on failure or Ctrl-C (process groups).
 """
@@ -621,7 +628,8 @@ http {{
                 raise RuntimeError(f"collectstatic failed: {self.logs / 'collectstatic.log'}")
         log(f"migrated in {time.monotonic() - started:.0f} s; loading the demo county …")
         started = time.monotonic()
-        self.manage("demo", "--quiet")
+        # the demo county without its generated three months: the load makes its own records
+        self.manage("demo", "--quiet", "--no-history")
         log(f"demo loaded in {time.monotonic() - started:.0f} s")
         return json.loads(self.manage_script("prepare"))
 
@@ -739,12 +747,13 @@ class Failure(Exception):
 class Client:
     """One client thread's connection to nginx (keep-alive, reconnects after an error)."""
 
-    def __init__(self):
+    def __init__(self, port: int = PORTS["nginx"]):
         self.conn = None
+        self.port = port
 
     def request(self, method, path, body=None, headers=None):
         if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", PORTS["nginx"], timeout=90)
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=90)
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         hdrs = {"Host": "127.0.0.1", **(headers or {})}
         if data is not None:
@@ -797,6 +806,7 @@ class Load:
         if writes_only:
             weights = {"submit_case": 4, "create_order": 4, "accept_case": 2, "portal": 1}
         self.choices = [k for k, w in weights.items() for _ in range(w)]
+        self.port = PORTS["nginx"]  # where the clients send their requests
 
     def next_number(self) -> int:
         with self.lock:
@@ -999,7 +1009,7 @@ class Load:
             self.report_ok += 1
 
     def run_client(self):
-        client = Client()
+        client = Client(self.port)
         while not self.stop.is_set():
             op = random.choice(self.choices)
             try:
@@ -1353,6 +1363,10 @@ def main() -> int:
     parser.add_argument("--failover", action="store_true", help="run the failover drill")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--drain", type=float, default=150, help="seconds to wait for the outbox")
+    parser.add_argument(
+        "--throughput", action="store_true", help="nginx + 2 app servers against 1 with 4 workers"
+    )
+    parser.add_argument("--json", help="--throughput: write the figures to this file")
     args = parser.parse_args()
 
     busy = [f"{name} :{port}" for name, port in PORTS.items() if not port_free(port)]
@@ -1390,6 +1404,9 @@ def main() -> int:
         ).start()
         setup_s = time.monotonic() - t0
         log(f"cluster up in {setup_s:.0f} s; cases of {prepared['matter']!r}")
+        if args.throughput:
+            supervisor_stop.set()  # the phases stop and start the app servers themselves
+            return throughput(cluster, prepared, args, table)
 
         run_id = uuid.uuid4().hex[:8]
         load = Load(prepared, run_id, lambda: cluster.primary_port, writes_only=args.failover)
@@ -1478,6 +1495,84 @@ def main() -> int:
         cluster.stop_all()
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def throughput(cluster: Cluster, prepared: dict, args, table: Table) -> int:
+    """The same mixed load, no faults, A B A B: (A) through nginx to the two app servers with
+    WEB_WORKERS=2 each, (B) straight to one app server with WEB_WORKERS=4 on app1's port.
+    Requests per second (every HTTP request the clients completed) of each phase."""
+    big_env = dict(cluster.env, BIND=f"127.0.0.1:{PORTS['app1']}", WEB_WORKERS="4")
+    big = cluster.add(
+        Proc(
+            "app1x4",
+            cluster.app_proc("app1").cmd,
+            logfile=cluster.logs / "app1x4.log",
+            env=big_env,
+        )
+    )
+    a_label, b_label = "nginx → 2 app servers × 2 workers", "1 app server × 4 workers, direct"
+    rates: dict[str, list[float]] = {a_label: [], b_label: []}
+    errors = 0
+
+    def run(label: str, port: int) -> None:
+        nonlocal errors
+        load = Load(prepared, uuid.uuid4().hex[:8], lambda: cluster.primary_port)
+        load.port = port
+        threads = load.start(args.clients)
+        begin = time.monotonic()
+        time.sleep(args.duration)
+        load.stop.set()
+        for thread in threads:
+            thread.join(RETRY_FOR + 30)
+        elapsed = time.monotonic() - begin
+        done = sum(load.requests.values()) - len(load.errors)
+        errors += len(load.errors) + len(load.rejected)
+        rates[label].append(done / elapsed)
+        log(f"{label}: {done / elapsed:.1f} requests/s ({done} in {elapsed:.0f} s)")
+
+    for _round in range(2):
+        run(a_label, PORTS["nginx"])
+        for name in ("app1", "app2"):
+            cluster.procs[name].stop()
+        big.start()
+        wait_port(PORTS["app1"], 60, big)
+        run(b_label, PORTS["app1"])
+        big.stop()
+        cluster.start_app("app1")
+        cluster.start_app("app2")
+    a, b = (sum(rates[k]) / len(rates[k]) for k in (a_label, b_label))
+    ratio = a / b if b else 0.0
+    for label in (a_label, b_label):
+        table.add(
+            f"{label}: requests/s",
+            "-",
+            " / ".join(f"{r:.1f}" for r in rates[label]),
+            info=True,
+        )
+    table.add(
+        "ratio (nginx, 2 servers) / (1 server, twice the workers)",
+        "≥ 0.90",
+        f"{ratio:.3f}",
+        ok=ratio >= 0.9,
+    )
+    table.add("failed or refused requests", 0, errors, ok=errors == 0)
+    table.print(f"THROUGHPUT ({args.clients} clients, {args.duration:.0f} s per phase, A B A B)")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "clients": args.clients,
+                    "seconds_per_phase": args.duration,
+                    "requests_per_s": rates,
+                    "ratio": round(ratio, 4),
+                    "errors": errors,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    print("THROUGHPUT: " + ("passed" if not table.failed else "FAILED"))
+    return 1 if table.failed else 0
 
 
 def failover(cluster: Cluster, faults: list) -> None:

@@ -14,10 +14,15 @@ class Command(BaseCommand):
             action="store_true",
             help="two counties under one city (示范市: 示范县 and 示范二县); on an empty database",
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="without the last three months of generated history (the cluster test's setup)",
+        )
 
-    def handle(self, *args, quiet=False, city=False, **options):
+    def handle(self, *args, quiet=False, city=False, no_history=False, **options):
         self.stdout.write("加载演示县数据 / loading the demo county …")
-        ctx = DemoContext(stdout=self.stdout, city=city)
+        ctx = DemoContext(stdout=self.stdout, city=city, history=not no_history)
         load_demo(ctx)
         if city:
             from yingshang.demo.city import load_records
