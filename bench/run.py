@@ -62,6 +62,12 @@ BENCHMARKS = {
         1500,
     ),
     "inspections": (23, "双随机 draw, its verification and the public results page", True, 1800),
+    "cluster": (
+        24,
+        "mixed load through nginx to 2 app servers vs 1 server with twice the workers",
+        False,
+        1800,
+    ),
 }
 DOC = HERE.parent / "docs" / "performance.md"
 
