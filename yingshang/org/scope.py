@@ -127,9 +127,10 @@ class Grants:
 
     @cached_property
     def held(self) -> list[tuple[str, int | None, str, str]]:
-        """(role, unit id, unit name, unit's county) of each role held. Read once per process while the user's
-        `roles_version` stays the same (a grant or revocation bumps it, and the user row is read
-        on every request anyway), for at most ROLE_CACHE_SECONDS (unit names)."""
+        """(role, unit id, unit name, unit's county) of each role held. Read once per process
+        while the user's `roles_version` stays the same (a grant or revocation bumps it, and the
+        user row is read on every request anyway), for at most ROLE_CACHE_SECONDS (unit
+        names)."""
         version = getattr(self.user, "roles_version", None)
 
         def load() -> tuple:

@@ -176,7 +176,8 @@ def _compute(snapshot: Snapshot) -> dict:
         plugin = known.get(m["code"])
         _progress(snapshot, int(80 * i / max(len(metrics), 1)), _("正在计算：%s") % m["label"])
         figures[m["code"]] = plugin.compute(period, ctx) if plugin else {}
-    if any(g.unit_kind == "county" for g in scheme.groups.all()):
+    scheme_groups = list(scheme.groups.all())
+    if any(g.unit_kind == "county" for g in scheme_groups):
         # a city ranking its counties: each county's figures from its units' (org.tenancy)
         counties = dict(Unit.objects.filter(kind=Unit.Kind.COUNTY).values_list("path", "pk"))
         county_of = {
@@ -208,7 +209,7 @@ def _compute(snapshot: Snapshot) -> dict:
             }
         )
     groups = []
-    for g in scheme.groups.all():
+    for g in scheme_groups:
         rows = scoring.rank_group(metrics, _units(g.unit_kind, snapshot.tenant), figures, bonus)
         lad = scoring.ladder(rows, praise_top=scheme.praise_top) if scheme.ladder else {}
         groups.append(

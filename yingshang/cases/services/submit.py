@@ -36,20 +36,22 @@ _CENTRE = TTLCache("cases.centre")
 def online_centre_id(unit_id: int) -> int | None:
     """The centre of the county the handling unit belongs to (org.tenancy: in a city deployment
     each county has its own centre; in a county deployment there is one)."""
-    from django.db.models import Subquery
 
-    from yingshang.org.models import Unit
+    def load() -> int | None:
+        from django.db.models import Subquery
 
-    county = Unit.objects.filter(pk=unit_id).values("tenant")
-    return _CENTRE.get(
-        unit_id,
-        lambda: (
+        from yingshang.org.models import Unit
+
+        county = Unit.objects.filter(pk=unit_id).values("tenant")
+        return (
             Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True, tenant=Subquery(county))
             .order_by("sort_order", "id")
             .values_list("pk", flat=True)
             .first()
-        ),
-    )
+        )
+
+    # the submission's hot path: nothing is built when the centre is cached
+    return _CENTRE.get(unit_id, load)
 
 
 # field types whose value is an identifier: stored normalised (全角 digits, spaces, lower case
