@@ -71,6 +71,7 @@ class MatterAdmin(admin.ModelAdmin):
         "base_code",
         "implementation_code",
         "unit",
+        "localised_from",
         "current_version",
         "is_active",
         "created_at",

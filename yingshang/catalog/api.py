@@ -1,14 +1,19 @@
 """Public read API of the catalogue (no login): matters, their guides, 一件事 packages with the
-merged form and materials."""
+merged form and materials; and, for staff, localising a city matter for a county (本县承接)."""
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from yingshang.catalog import selectors
+from yingshang import inputs
+from yingshang.apiaccess.idempotency import idempotent
+from yingshang.catalog import selectors, services
 from yingshang.catalog.models import Matter, Package
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
+from yingshang.errors import InvalidInput
 from yingshang.org import scope
+from yingshang.org.models import Unit
 
 router = Router(tags=["事项目录 catalog"])
 
@@ -77,6 +82,18 @@ class MatterDetail(MatterSummary):
     special_procedures: list[SpecialProcedureOut]
     materials: list[MaterialOut]
     form_fields: list[FormFieldOut]
+
+
+class LocaliseIn(Schema):
+    """A county unit adopts a city matter; the fields given replace the city version's."""
+
+    unit: inputs.Text[40] = Field(..., description="承接单位代号（县（区）的单位）")
+    promised_limit_days: inputs.Count | None = None
+    fee: inputs.Text[200] | None = None
+    address: inputs.Text[200] | None = None
+    hours: inputs.Text[200] | None = None
+    phone: inputs.Text[60] | None = None
+    note: inputs.Line = ""
 
 
 class MatterPage(Schema):
@@ -226,6 +243,40 @@ def get_matter(request: HttpRequest, matter_id: int):
             "unit", "current_version"
         ),
     )
+    return _detail(matter)
+
+
+@router.post(
+    "/matters/{matter_id}/localise",
+    response={201: MatterDetail},
+    summary="本地化市级事项（本县承接）",
+)
+def localise_matter(request: HttpRequest, matter_id: inputs.DbId, payload: LocaliseIn):
+    """Errors: CATALOG_NOT_CITY_MATTER, CATALOG_UNIT_UNKNOWN, CATALOG_UNIT_NOT_IN_COUNTY,
+    CATALOG_ALREADY_LOCALISED, CATALOG_INVALID (e.g. promised above the legal limit; 400),
+    CATALOG_FORBIDDEN (403)."""
+    source = scope.get_for(request.user, Matter, matter_id)
+    unit = scope.visible_to(request.user, Unit).filter(code=payload.unit).first()
+    if unit is None:
+        raise InvalidInput(
+            "CATALOG_UNIT_UNKNOWN",
+            _("承接单位不存在"),
+            details={"fields": {"unit": _("承接单位不存在")}},
+        )
+    changes = {k: v for k, v in payload.dict(exclude={"unit", "note"}).items() if v is not None}
+
+    def localise():
+        matter = services.matter_localise(
+            actor=request.user, source=source, unit=unit, changes=changes, note=payload.note
+        )
+        return 201, _detail(matter)
+
+    return idempotent(
+        request, "catalog.localise", {"matter": matter_id, **payload.dict()}, localise
+    )
+
+
+def _detail(matter: Matter) -> dict:
     v = matter.current_version
     return {
         **_summary(matter),

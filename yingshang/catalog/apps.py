@@ -22,6 +22,7 @@ class CatalogConfig(AppConfig):
                 "matter.revise": _("修订事项（新版本）"),
                 "matter.deactivate": _("停用事项"),
                 "matter.activate": _("启用事项"),
+                "matter.localise": _("本地化市级事项（本县承接）"),
                 "package.create": _("新增一件事"),
                 "package.define": _("设置一件事的办理顺序与产出"),
                 "package.update": _("修改一件事"),
@@ -37,6 +38,8 @@ class CatalogConfig(AppConfig):
             {
                 "materials": labels.Field(_("申请材料"), lookup=_material_names),
                 "form_fields": _("申请表字段"),
+                "source": _("承接的市级事项"),
+                "changed": _("本地调整的内容"),
                 "themes": labels.Field(_("主题分类"), choices=THEMES),
                 "life_events": labels.Field(_("生命周期事件"), choices=LIFE_EVENTS),
             },

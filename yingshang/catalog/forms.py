@@ -1,5 +1,6 @@
 """Forms of the catalogue workbench."""
 
+import copy
 import os
 import uuid
 
@@ -328,3 +329,24 @@ class NewMatterForm(ReviseForm):
             for k, v in self.cleaned_data.items()
             if k not in ("note", "unit", "base_code", "implementation_code")
         }
+
+
+# What a county sets of its own when it localises a city matter (本县承接): its promised days,
+# fee, place, hours and phone; the rest is the city's.
+LOCAL_FIELDS = ("promised_limit_days", "fee", "address", "hours", "phone")
+
+
+class LocaliseForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("承接单位"), queryset=Unit.objects.none())
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        for name in LOCAL_FIELDS:  # labelled and bounded as on the revise form
+            self.fields[name] = copy.deepcopy(ReviseForm.base_fields[name])
+        self.order_fields(["unit", *LOCAL_FIELDS, "note"])
+        _styled(self)
+
+    def version_changes(self) -> dict:
+        return {k: self.cleaned_data[k] for k in LOCAL_FIELDS}

@@ -39,6 +39,16 @@ class Matter(models.Model):
         verbose_name=_("当前版本"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # A county's own implementation of a matter the city publishes (本地化, issue 24): the
+    # county's readers are offered it instead of the city's (catalog.selectors.for_county).
+    localised_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="localisations",
+        verbose_name=_("承接的市级事项"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     deactivate_reason = models.CharField(_("停用原因"), max_length=200, blank=True)

@@ -3,7 +3,7 @@ package, guide lists and the Chinese search (jieba)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from yingshang.catalog.models import (
     Package,
     PackageMember,
 )
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 
 
 # --- public matters ----------------------------------------------------------------------------
@@ -32,9 +32,41 @@ def public_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}is_active": True, f"{prefix}current_version__isnull": False})
 
 
+def localisable(matter: Matter) -> bool:
+    """A county may localise (本县承接) a public matter of the city's own units (tenant "")."""
+    return is_public(matter) and matter.unit.tenant == ""
+
+
 def public_matters(qs=None):
     """The public matters of `qs` (default: all matters)."""
     return (Matter.objects.all() if qs is None else qs).filter(public_q())
+
+
+# --- one county's catalogue (a city and its counties, org.tenancy) ---------------------------
+def reader_county(user, chosen: str = "") -> str:
+    """The county whose catalogue a reader is offered, as a tenant: the one county a member of
+    staff is bounded to (Grants.reach), else the county a portal visitor chose (`chosen`, a
+    county's path); "" — the whole city — for everyone else and in a one-county deployment."""
+    return tenancy.home_of(user) or chosen
+
+
+def for_county(qs, county: str):
+    """The matters of `qs` offered to a reader of `county`: the county's own and the city's, a
+    city matter the county localised replaced by its localisation (listed once, not twice);
+    another county still gets the city's. "" (the whole city): `qs` unchanged."""
+    if not county:
+        return qs
+    localised = Matter.objects.filter(
+        public_q(), localised_from=OuterRef("pk"), unit__tenant=county
+    )
+    return qs.filter(unit__tenant__in=(county, "")).exclude(Exists(localised))
+
+
+def offered_matters(user, county: str = ""):
+    """The public matters a reader is offered — guides, search, applying: those their scope
+    shows, one county's catalogue for a reader of one county (`county`: the one a portal visitor
+    chose)."""
+    return for_county(public_matters(scope.visible_to(user, Matter)), reader_county(user, county))
 
 
 # --- packages: one form, one set of materials ------------------------------------------------
@@ -271,8 +303,11 @@ def package_members(package: Package) -> list[Matter]:
 
 
 # --- guide lists -------------------------------------------------------------------------------
-def matters_for(user, *, unit_code: str = "", theme: str = "", life_event: str = ""):
-    qs = public_matters(scope.visible_to(user, Matter)).select_related("unit", "current_version")
+def matters_for(
+    user, *, county: str = "", unit_code: str = "", theme: str = "", life_event: str = ""
+):
+    """The public matters of the guides; `county`: the one a portal visitor chose (for_county)."""
+    qs = offered_matters(user, county).select_related("unit", "current_version")
     if unit_code:
         qs = qs.filter(unit__code=unit_code)
     if theme:
@@ -307,8 +342,10 @@ def filter_by_codes(matters, *, theme: str = "", life_event: str = ""):
     return out
 
 
-def packages_for(user, *, theme: str = "", life_event: str = "", unit_code: str = ""):
-    qs = scope.visible_to(user, Package).filter(is_active=True).select_related("lead_unit")
+def packages_for(
+    user, *, county: str = "", theme: str = "", life_event: str = "", unit_code: str = ""
+):
+    qs = _packages_of(user, county).select_related("lead_unit")
     if theme:
         qs = qs.filter(theme=theme)
     if life_event:
@@ -318,6 +355,15 @@ def packages_for(user, *, theme: str = "", life_event: str = "", unit_code: str 
             Q(lead_unit__code=unit_code) | Q(members__matter__unit__code=unit_code)
         ).distinct()
     return qs.order_by("id")
+
+
+def _packages_of(user, county: str = ""):
+    """The active packages a reader sees; with a county chosen, the county's and the city's."""
+    qs = scope.visible_to(user, Package).filter(is_active=True)
+    county = reader_county(user, county)
+    if county:
+        qs = qs.filter(lead_unit__tenant__in=(county, ""))
+    return qs
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -419,7 +465,7 @@ class SearchResult:
     tokens: list[str]
 
 
-def search(user, query: str, *, limit: int = 50) -> SearchResult:
+def search(user, query: str, *, county: str = "", limit: int = 50) -> SearchResult:
     words = tokens(query)
     if not words:
         return SearchResult([], [], [])
@@ -429,9 +475,7 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
     for w, _weight in weighted:
         cond |= Q(search_text__icontains=w)
     candidates = (
-        public_matters(scope.visible_to(user, Matter))
-        .filter(cond)
-        .select_related("unit", "current_version")[:500]
+        offered_matters(user, county).filter(cond).select_related("unit", "current_version")[:500]
     )
     scored = []
     for m in candidates:
@@ -455,11 +499,7 @@ def search(user, query: str, *, limit: int = 50) -> SearchResult:
             | Q(members__matter__name_cache__icontains=w)
         )
     packages = list(
-        scope.visible_to(user, Package)
-        .filter(is_active=True)
-        .filter(pcond)
-        .distinct()
-        .select_related("lead_unit")[:50]
+        _packages_of(user, county).filter(pcond).distinct().select_related("lead_unit")[:50]
     )
     pscored = []
     for p in packages:

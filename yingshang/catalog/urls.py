@@ -20,6 +20,11 @@ urlpatterns = [
         name="staff_matter_revise",
     ),
     path(
+        "staff/catalog/matters/<int:pk>/localise/",
+        views.staff_matter_localise,
+        name="staff_matter_localise",
+    ),
+    path(
         "staff/catalog/matters/<int:pk>/<str:action>/",
         views.staff_matter_status,
         name="staff_matter_status",

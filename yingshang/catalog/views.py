@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from yingshang.catalog import excel, selectors, services
 from yingshang.catalog.forms import (
+    LOCAL_FIELDS,
     DeactivateForm,
     ImportForm,
+    LocaliseForm,
     MaterialFormSet,
     MatterFilterForm,
     NewMatterForm,
@@ -31,6 +33,7 @@ from yingshang.errors import DomainError
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
+from yingshang.portal.county import chooser
 from yingshang.spreadsheets import XLSX
 from yingshang.workbench.access import staff_required
 
@@ -77,9 +80,10 @@ def guide_list(request):
         if request.GET.get("life_event", "") in LIFE_EVENTS
         else ""
     )
+    county = chooser(request)  # a city's counties: the one the visitor reads (portal.county)
     words: list[str] = []
     if q:
-        result = selectors.search(request.user, q)
+        result = selectors.search(request.user, q, county=county.path)
         matters = result.matters
         packages = result.packages
         words = result.tokens
@@ -89,14 +93,22 @@ def guide_list(request):
     else:
         matters = selectors.filter_by_codes(
             selectors.matters_for(
-                request.user, unit_code=unit_code, theme=theme, life_event=life_event
+                request.user,
+                county=county.path,
+                unit_code=unit_code,
+                theme=theme,
+                life_event=life_event,
             ),
             theme=theme,
             life_event=life_event,
         )
         packages = list(
             selectors.packages_for(
-                request.user, theme=theme, life_event=life_event, unit_code=unit_code
+                request.user,
+                county=county.path,
+                theme=theme,
+                life_event=life_event,
+                unit_code=unit_code,
             )
         )
     page = Paginator(matters, 20).get_page(request.GET.get("page"))
@@ -106,6 +118,8 @@ def guide_list(request):
         .annotate(n=Count("matters"))
         .order_by("sort_order", "id")
     )
+    if county.path:
+        units = units.filter(tenant__in=(county.path, ""))
     query = urlencode(
         {
             k: v
@@ -131,6 +145,7 @@ def guide_list(request):
             "theme": theme,
             "life_event": life_event,
             "query": query,
+            "chooser": county,
             "themes": list(THEMES.items()),
             "life_events": list(LIFE_EVENTS.items()),
             "biz_events": [(k, v) for k, v in LIFE_EVENTS.items() if k.startswith("biz_")],
@@ -293,7 +308,10 @@ def staff_matters(request):
 @staff_required(*EDITORS)
 def staff_matter_detail(request, pk: int):
     matter = scope.get_for(
-        request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version")
+        request.user,
+        Matter,
+        pk,
+        queryset=Matter.objects.select_related("unit", "current_version", "localised_from"),
     )
     versions = (
         scope.visible_to(request.user, MatterVersion)
@@ -324,6 +342,10 @@ def staff_matter_detail(request, pk: int):
             "deactivate_form": DeactivateForm(),
             "materials": shown.materials.all() if shown else [],
             "fields": shown.form_fields.all() if shown else [],
+            "can_localise": selectors.localisable(matter) and _county_units(request.user).exists(),
+            "localisations": scope.visible_to(request.user, Matter)
+            .filter(localised_from=matter)
+            .select_related("unit"),
         },
     )
 
@@ -399,12 +421,25 @@ def _material_items(formset) -> list[dict]:
     return materials
 
 
-@staff_required(*EDITORS)
-def staff_matter_new(request):
-    g = scope.grants(request.user)
-    units = scope.visible_to(request.user, Unit).filter(is_active=True).order_by("sort_order", "id")
+def _editable_units(user):
+    """The units whose matters `user` maintains (the matter abilities: the administrator, or a
+    head of the unit), through the scope."""
+    g = scope.grants(user)
+    units = scope.visible_to(user, Unit).filter(is_active=True).order_by("sort_order", "id")
     if not g.has(Role.ADMIN):
         units = units.filter(pk__in=g.units(Role.DEPT_HEAD))
+    return units
+
+
+def _county_units(user):
+    """Of those, the units of a county (org.tenancy): the ones that may localise a city matter
+    (none in a one-county deployment)."""
+    return _editable_units(user).exclude(tenant="")
+
+
+@staff_required(*EDITORS)
+def staff_matter_new(request):
+    units = _editable_units(request.user)
     if request.method == "POST":
         form = NewMatterForm(request.POST, units=units)
         formset = MaterialFormSet(request.POST, request.FILES, prefix="m")
@@ -448,6 +483,39 @@ def staff_matter_new(request):
             "wide_fields": WIDE_FIELDS,
         },
     )
+
+
+@staff_required(*EDITORS)
+def staff_matter_localise(request, pk: int):
+    """本地化（本县承接）: a county unit adopts a city matter with its own local details."""
+    source = scope.get_for(
+        request.user, Matter, pk, queryset=Matter.objects.select_related("unit", "current_version")
+    )
+    units = _county_units(request.user)
+    if not selectors.localisable(source) or not units.exists():
+        raise Http404
+    if request.method == "POST":
+        form = LocaliseForm(request.POST, units=units)
+        if form.is_valid():
+            try:
+                matter = services.matter_localise(
+                    actor=request.user,
+                    source=source,
+                    unit=form.cleaned_data["unit"],
+                    changes=form.version_changes(),
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                _apply_field_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("已本地化，实施编码 %(c)s") % {"c": matter.implementation_code}
+                )
+                return redirect("catalog:staff_matter", matter.pk)
+    else:
+        current = source.current_version
+        form = LocaliseForm(units=units, initial={f: getattr(current, f) for f in LOCAL_FIELDS})
+    return render(request, "catalog/staff/matter_localise.html", {"source": source, "form": form})
 
 
 # The status moves of a matter: URL action → (service, message on success). Both take a reason.

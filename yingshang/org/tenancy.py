@@ -120,14 +120,20 @@ def county_names(reach: tuple[str, ...]) -> str:
     return _NAMES.get(reach, load)
 
 
+def counties() -> tuple[tuple[str, str, str], ...]:
+    """(code, path, short name) of the counties of a city, in their order; empty in a one-county
+    deployment (whose county is the root)."""
+
+    def load() -> tuple[tuple[str, str, str], ...]:
+        from yingshang.org.models import Unit
+
+        rows = Unit.objects.filter(kind=Unit.Kind.COUNTY, parent__isnull=False)
+        return tuple((u.code, u.path, u.display_name) for u in rows.order_by("sort_order", "id"))
+
+    return _NAMES.get("all", load)
+
+
 def labels() -> dict[str, str]:
     """{county path: short name} of the counties of a city; empty in a one-county deployment
     (pages show a 区县 column only when there is more than one)."""
-
-    def load() -> dict[str, str]:
-        from yingshang.org.models import Unit
-
-        counties = Unit.objects.filter(kind=Unit.Kind.COUNTY, parent__isnull=False)
-        return {u.path: u.display_name for u in counties.order_by("sort_order", "id")}
-
-    return dict(_NAMES.get("all", load))
+    return {path: name for _code, path, name in counties()}

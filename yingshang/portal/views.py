@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from yingshang.org import scope
 from yingshang.org.models import Unit
+from yingshang.portal.county import chooser
 
 
 def _url(name: str, default: str = "") -> str:
@@ -34,6 +35,7 @@ def home(request):
             "units": units,
             "tiles": tiles,
             "search_url": _url("catalog:guide_list", "/"),
+            "chooser": chooser(request),
         },
     )
 

@@ -1,7 +1,7 @@
 """Writes to the catalogue. A matter's content is an immutable published version: a change makes
 version N+1 (copied from the current one with the changes applied). Nothing is deleted.
 
-    matters.py   matter_create, matter_revise, matter_deactivate, matter_activate
+    matters.py   matter_create, matter_revise, matter_localise, matter_deactivate, matter_activate
     versions.py  what a version holds, its validation, codes, publishing, search text
     packages.py  package_create, package_update, package_define (一件事: its own form, outputs)
     imports.py   catalog_import (the Excel workbook of excel/, all or nothing)
@@ -12,6 +12,7 @@ from yingshang.catalog.services.matters import (
     matter_activate,
     matter_create,
     matter_deactivate,
+    matter_localise,
     matter_revise,
 )
 from yingshang.catalog.services.packages import (
@@ -48,6 +49,7 @@ __all__ = [
     "matter_activate",
     "matter_create",
     "matter_deactivate",
+    "matter_localise",
     "matter_revise",
     "package_create",
     "package_define",

@@ -26,3 +26,33 @@ def test_anonymous_phone_user_searches_canyin_and_sees_merged_restaurant_materia
     expect(page.get_by_test_id("package-members")).to_contain_text(
         "公众聚集场所投入使用、营业前消防安全检查"
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_chooses_a_county_and_reads_its_localised_guide(page):
+    from yingshang.catalog import services
+    from yingshang.catalog.tests.factories import MatterFactory
+    from yingshang.testing.city import make_city
+
+    c = make_city()
+    city_matter = MatterFactory(actor=c.admin, unit=c.city_office, name="惠企政策兑现申请")
+    services.matter_localise(
+        actor=c.admin,
+        source=city_matter,
+        unit=c.dept_a,
+        changes={"phone": "0399-6612345"},
+        note="A县承接",
+    )
+    page.goto("/")
+    page.get_by_label("选择区县").select_option(label="A县")
+    page.get_by_role("button", name="查看本区县事项").click()
+    expect(page.get_by_test_id("county-current")).to_have_text("A县")
+    results = page.get_by_test_id("matter-results")
+    expect(results.get_by_role("link", name="惠企政策兑现申请")).to_have_count(1)
+    expect(results).to_contain_text("A县市场监管局")
+    expect(results).not_to_contain_text("市营商办")
+    # 全市: the city's guide and the county's, as before
+    page.get_by_label("选择区县").select_option(label="全市")
+    page.get_by_role("button", name="查看本区县事项").click()
+    expect(results.get_by_role("link", name="惠企政策兑现申请")).to_have_count(2)

@@ -134,7 +134,9 @@ def _form_file(base: str, name: str, field_keys, *, example: bool) -> str:
     return default_storage.save(path, ContentFile(buffer.getvalue()))
 
 
-def _matter_create(admin, unit, entry: dict, hall: dict) -> Matter:
+def matter_publish(admin, unit, entry: dict, hall: dict) -> Matter:
+    """A demo matter entry published through the catalogue service, its blank (and example)
+    application form written under MEDIA_ROOT."""
     base, name = entry["base_code"], entry["name"]
     rows = material_rows(entry["materials"], name)
     for material in rows:
@@ -162,7 +164,7 @@ def load_demo(ctx) -> None:
     for unit_code, entry in matters():
         unit = units.get(unit_code) or units["xzsp"]
         matter = Matter.objects.filter(base_code=entry["base_code"], unit=unit).first()
-        by_base[entry["base_code"]] = matter or _matter_create(admin, unit, entry, hall)
+        by_base[entry["base_code"]] = matter or matter_publish(admin, unit, entry, hall)
     for entry in load_yaml("catalog", "packages.yaml"):
         if Package.objects.filter(code=entry["code"]).exists():
             continue

@@ -54,8 +54,8 @@ def test_the_demo_county_loads_once(settings, tmp_path):
 @pytest.mark.django_db
 def test_the_two_county_demo_keeps_each_county_to_itself(settings, tmp_path):
     """`yingshang demo --city`: 示范县 and 示范二县 under 示范市; each county's leader sees its
-    own county's work orders and problems, the city's leader sees both; loading twice adds
-    nothing."""
+    own county's work orders and problems, the city's leader sees both; 示范二县 localises the
+    city's matter; loading twice adds nothing."""
     from yingshang.demo.city import load_records
     from yingshang.hotline.models import WorkOrder
     from yingshang.org import scope
@@ -78,3 +78,10 @@ def test_the_two_county_demo_keeps_each_county_to_itself(settings, tmp_path):
     assert {"city_leader", "leader2", "operator2"} <= {login[1] for login in org.demo_logins()}
     # a second county has its own units only: no unit of 示范县 among the leader's
     assert not scope.visible_to(leader2, Unit).filter(tenant=county.tenant).exists()
+    # the city publishes one matter and 示范二县 localises it (本县承接), once
+    local = Matter.objects.get(localised_from__isnull=False)
+    assert local.unit.tenant == county2.tenant and local.localised_from.unit.tenant == ""
+    assert (local.current_version.promised_limit_days, local.current_version.phone) == (
+        10,
+        "0399-6612345",
+    )
