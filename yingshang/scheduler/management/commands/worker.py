@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 # RQ must run django-tasks jobs with their own job class (a plain RQ job calls the Task object)
 RQ_JOB_CLASS = "django_tasks_rq.Job"
+RQ_RESTART_SECONDS = 2.0
 
 
 def _recover() -> None:
@@ -59,11 +60,27 @@ def _heartbeat_loop(stop: threading.Event, worker_id: str) -> None:
             close_old_connections()
 
 
+def _run_rq(*, burst: bool) -> None:
+    """RQ's worker; started again when it stops because Redis went away. django-rq's rqworker
+    reports a lost connection (redis ConnectionError, e.g. Redis restarting while a job runs)
+    by exiting with status 1: the worker process stays up and reconnects instead of leaving it
+    to systemd (the cluster test restarts Redis under load)."""
+    mode = "--burst" if burst else "--with-scheduler"
+    while True:
+        try:
+            call_command("rqworker", "default", mode, "--job-class", RQ_JOB_CLASS)
+            return
+        except SystemExit as exc:
+            if burst or exc.code in (0, None):
+                raise
+            log.warning("RQ worker lost Redis; starting it again in %s s", RQ_RESTART_SECONDS)
+            time.sleep(RQ_RESTART_SECONDS)
+
+
 def _run_worker(*, burst: bool, worker_id: str) -> None:
     """The queue's own worker: until stopped, or (burst) until the queue is empty."""
     if settings.REDIS_URL:
-        mode = "--burst" if burst else "--with-scheduler"
-        call_command("rqworker", "default", mode, "--job-class", RQ_JOB_CLASS)
+        _run_rq(burst=burst)
     elif burst:
         call_command("db_worker", "--batch", "--no-startup-delay", "--worker-id", worker_id)
     else:
