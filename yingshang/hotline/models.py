@@ -225,6 +225,9 @@ class WorkOrder(models.Model):
             models.Index(fields=["main_unit", "registered_at"], name="hl_order_unit_period"),
             models.Index(fields=["registered_at"], name="hl_order_registered"),
             models.Index(fields=["dispatched_at", "main_unit"], name="hl_order_dispatched"),
+            # one county's KPIs (its units' orders dispatched in the period): 0.55 s instead of
+            # 3.4 s over a city-year of 10M orders (bench/bench_city.py)
+            models.Index(fields=["main_unit", "dispatched_at"], name="hl_order_unit_dispatched"),
             models.Index(fields=["caller_phone", "registered_at"], name="hl_order_phone"),
             # the firm page's latest work orders about the firm (one firm, thousands of orders)
             models.Index(fields=["firm", "-registered_at", "-id"], name="hl_order_firm_latest"),

@@ -177,7 +177,7 @@ def order_county(reach: tuple[str, ...], prefix: str = "") -> Q:
     """Which county a work order (or, with `prefix` "order__", a row of one) belongs to
     (org.tenancy): its main unit's; one not dispatched yet, the county of the operator who
     registered it."""
-    return Q(**{f"{prefix}main_unit__tenant__in": reach}) | (
+    return Q(**{f"{prefix}main_unit__in": tenancy.unit_ids(reach)}) | (
         Q(**{f"{prefix}main_unit__isnull": True})
         & tenancy.created_in(reach, field=f"{prefix}created_by")
     )

@@ -29,35 +29,44 @@ QUEUES = {
 }
 
 
+OPEN = [S.AWAITING_SIGN, S.IN_PROGRESS]
+
+
+def _queue_filters(now: dt.datetime) -> dict[str, Q]:
+    """What puts an order in each of the handler's queues; every queue holds open orders only
+    (awaiting signature or in progress)."""
+    soon = calendar.end_of_day(calendar.add_working_days(calendar.local_date(now), 1))
+    open_ = Q(status__in=OPEN)
+    return {
+        "to_sign": Q(status=S.AWAITING_SIGN),
+        "in_progress": Q(status=S.IN_PROGRESS),
+        "due_soon": open_ & Q(due_at__gte=now, due_at__lte=soon),
+        "overdue": open_ & Q(due_at__lt=now),
+        "sent_back": Q(status=S.IN_PROGRESS) & (Q(redo_count__gt=0) | Q(replied_at__isnull=False)),
+    }
+
+
+def _handled(user, visible=None):
+    units = scope.grants(user).units(Role.DEPT_HANDLER, Role.DEPT_HEAD)
+    return (orders(user) if visible is None else visible).filter(main_unit_id__in=units)
+
+
 def unit_queue(user, queue: str, now: dt.datetime | None = None):
     """The handler's queues, limited to the main units where the user handles orders."""
-    now = now or timezone.now()
-    units = scope.grants(user).units(Role.DEPT_HANDLER, Role.DEPT_HEAD)
-    qs = orders(user).filter(main_unit_id__in=units)
-    if queue == "to_sign":
-        return qs.filter(status=S.AWAITING_SIGN).order_by("due_at")
-    if queue == "in_progress":
-        return qs.filter(status=S.IN_PROGRESS).order_by("due_at")
-    if queue == "due_soon":
-        soon = calendar.end_of_day(calendar.add_working_days(calendar.local_date(now), 1))
-        return qs.filter(
-            status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], due_at__gte=now, due_at__lte=soon
-        ).order_by("due_at")
-    if queue == "overdue":
-        return qs.filter(status__in=[S.AWAITING_SIGN, S.IN_PROGRESS], due_at__lt=now).order_by(
-            "due_at"
-        )
-    if queue == "sent_back":
-        return (
-            qs.filter(status=S.IN_PROGRESS)
-            .filter(Q(redo_count__gt=0) | Q(replied_at__isnull=False))
-            .order_by("due_at")
-        )
-    return qs.none()
+    q = _queue_filters(now or timezone.now()).get(queue)
+    if q is None:
+        return orders(user).none()
+    return _handled(user).filter(q).order_by("due_at")
 
 
 def queue_counts(user, now=None) -> dict:
-    return {key: unit_queue(user, key, now).count() for key in QUEUES}
+    """The size of every queue, in one query over the units' open orders."""
+    filters = _queue_filters(now or timezone.now())
+    return (
+        _handled(user)
+        .filter(status__in=OPEN)
+        .aggregate(**{key: Count("pk", filter=q) for key, q in filters.items()})
+    )
 
 
 # 协办: orders where one of the user's units is a co-handling unit (not the main unit)
@@ -67,17 +76,17 @@ CO_QUEUES = {
 }
 
 
-def co_queue(user, queue: str):
+def co_queue(user, queue: str, *, visible=None):
     """Orders the user's units co-handle. `co_pending`: being handled by the main unit
     (awaiting its signature or in progress) and no opinion from the user's unit yet;
     `co_given`: the user's unit has given its opinion (any state, latest first)."""
+    qs = orders(user) if visible is None else visible
     units = scope.grants(user).units(Role.DEPT_HANDLER, Role.DEPT_HEAD)
     if not units:
-        return orders(user).none()
+        return qs.none()
     links = CoUnit.objects.filter(order_id=OuterRef("pk"), unit_id__in=units).exclude(
         unit_id=OuterRef("main_unit_id")
     )
-    qs = orders(user)
     if queue == "co_pending":
         return qs.filter(
             Exists(links.filter(opinion="")), status__in=[S.AWAITING_SIGN, S.IN_PROGRESS]
@@ -93,7 +102,8 @@ def co_queue(user, queue: str):
 
 
 def co_queue_counts(user) -> dict:
-    return {key: co_queue(user, key).count() for key in CO_QUEUES}
+    visible = orders(user)
+    return {key: co_queue(user, key, visible=visible).count() for key in CO_QUEUES}
 
 
 def centre_queue(user, queue: str, now: dt.datetime | None = None):

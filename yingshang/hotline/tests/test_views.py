@@ -437,3 +437,23 @@ def test_unit_uploads_a_phone_photo_in_webp_and_an_executable_is_refused(
     )
     assert r.status_code == 400 and "不是允许的格式" in r.content.decode()
     assert order.attachments.count() == 1
+
+
+def test_the_queue_tabs_count_what_each_queue_lists(personas, login, clock):
+    """The handler's queue counts (one query over the unit's open orders) equal the lengths of
+    the lists behind each tab."""
+    from yingshang.hotline import selectors
+    from yingshang.hotline.tests.conftest import at
+    from yingshang.hotline.tests.factories import WorkOrderFactory
+
+    orders = [WorkOrderFactory(actor=personas.operator) for _ in range(4)]
+    for order in orders[:3]:
+        services.workorder_dispatch(actor=personas.operator, order=order, main_unit=personas.unit_a)
+    services.workorder_sign(actor=personas.handler_a, order=orders[0])
+    clock(at(30))  # a week later: the two unsigned orders are past their sign deadline
+    counts = selectors.queue_counts(personas.handler_a)
+    lists = {key: selectors.unit_queue(personas.handler_a, key).count() for key in selectors.QUEUES}
+    assert counts == lists
+    assert counts["to_sign"] == 2 and counts["in_progress"] == 1 and counts["overdue"] >= 2
+    html = login(personas.handler_a).get("/staff/hotline/queue/").content.decode()
+    assert "待签收" in html
