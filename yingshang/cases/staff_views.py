@@ -19,12 +19,13 @@ from yingshang.cases.scopes import WHO, is_owner
 from yingshang.cases.transitions import CASE
 from yingshang.cases.views import _apply, _case_context
 from yingshang.catalog.models import Matter, Package
-from yingshang.catalog.selectors import public_matters
+from yingshang.catalog.selectors import offered_matters
 from yingshang.dbrouting import reporting
 from yingshang.org import scope
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.org.staff import staff_of
+from yingshang.paging import CappedPaginator
 from yingshang.workbench.access import staff_required
 
 STAFF = (
@@ -52,7 +53,7 @@ def queue(request):
     if name not in dict(QUEUES):
         raise Http404
     qs = selectors.queue(request.user, name)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     rows = selectors.queue_rows(page)
     return render(
         request,
@@ -171,7 +172,7 @@ def window_submit(request):
         package = scope.get_for(request.user, Package, code, field="code")
         return _apply(request, package=package, staff=True)
     matters = (
-        public_matters(scope.visible_to(request.user, Matter))
+        offered_matters(request.user)
         .select_related("unit")
         .order_by("unit__sort_order", "name_cache")[:500]
     )
@@ -200,7 +201,7 @@ def statistics(request):
 @reporting()
 def statistics_cases(request):
     qs = stats.drill_down(request.user, request.GET)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     rows = selectors.queue_rows(page)
     return render(
         request,

@@ -21,6 +21,7 @@ from yingshang.org import scope
 from yingshang.org.models import Unit, User
 from yingshang.org.roles import COUNTYWIDE_ROLES, Role
 from yingshang.org.scope import grants
+from yingshang.paging import CappedPaginator
 from yingshang.spreadsheets import xlsx_response
 from yingshang.workbench import navigation
 from yingshang.workbench import overview as overview_parts
@@ -192,7 +193,7 @@ def audit_search(request):
             ],
             rows,
         )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

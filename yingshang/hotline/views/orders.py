@@ -25,6 +25,7 @@ from yingshang.hotline.views._common import (
 )
 from yingshang.org import scope
 from yingshang.org.models import Unit
+from yingshang.paging import CappedPaginator
 from yingshang.spreadsheets import xlsx_response
 from yingshang.workbench.access import staff_required
 
@@ -89,7 +90,7 @@ def order_list(request):
             ],
             export_rows(),
         )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "hotline/order_list.html",

@@ -2,7 +2,6 @@
 the unit appeals), the loop's settings and the printable window QR codes."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from yingshang.org import scope
 from yingshang.org.models import Window
 from yingshang.org.roles import Role
 from yingshang.org.scope import grants
+from yingshang.paging import CappedPaginator
 from yingshang.ratings import selectors, services
 from yingshang.ratings.models import (
     Appeal,
@@ -72,7 +72,7 @@ def rating_list(request):
             ],
             rows,
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     for r in page.object_list:
         r.rater_display, r.object_display = rater_display(r), object_display(r)
     query = request.GET.copy()
