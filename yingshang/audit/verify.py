@@ -230,9 +230,10 @@ def verify_chain(
     after it, the first of which must link to that hash."""
     start_seq, start_hash = after or (0, GENESIS)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT MIN(seq), MAX(seq), COUNT(*) FROM audit_auditevent")
-        lo, hi, count = cursor.fetchone()
-    if not count:
+        # the ends from the seq index (a COUNT(*) would read every event: seconds at city scale)
+        cursor.execute("SELECT MIN(seq), MAX(seq) FROM audit_auditevent")
+        lo, hi = cursor.fetchone()
+    if hi is None:
         return VerifyResult(checked=0)
     if lo != 1:
         with connection.cursor() as cursor:
