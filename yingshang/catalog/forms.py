@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingshang.catalog.models import HandlingKind, Material, MatterType
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.models import Unit
 
 
@@ -343,6 +343,11 @@ class LocaliseForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # the county first: a city's counties have units of the same names (综合受理科 …)
+        counties = tenancy.labels()
+        self.fields["unit"].label_from_instance = lambda u: (
+            f"{counties[u.tenant]} · {u}" if u.tenant in counties else str(u)
+        )
         for name in LOCAL_FIELDS:  # labelled and bounded as on the revise form
             self.fields[name] = copy.deepcopy(ReviseForm.base_fields[name])
         self.order_fields(["unit", *LOCAL_FIELDS, "note"])

@@ -240,6 +240,7 @@ def test_a_county_head_localises_from_the_city_matter_page(city, login):
     url = reverse("catalog:staff_matter_localise", args=[c.matter.pk])
     form = client.get(url).content.decode()
     assert f'value="{c.dept_a.pk}"' in form and f'value="{c.dept_b.pk}"' not in form
+    assert f">A县 · {c.dept_a}</option>" in form  # the picker names each unit's county
     response = client.post(
         url,
         {
