@@ -338,7 +338,7 @@ def write_doc() -> None:
     lines += [f"- {m}" for m in sorted(machines)] or ["- (no results yet)"]
     lines += [
         "",
-        "How to run: `make bench` (all, ~20 min) or `.venv/bin/python bench/run.py NAME…`; each benchmark",
+        "How to run: `make bench` (every benchmark in turn; `city` alone ~15 min) or `.venv/bin/python bench/run.py NAME…`; each benchmark",
         "creates and drops its own `ys_bench_*` PostgreSQL database (127.0.0.1:5432, user postgres) and",
         "starts/stops its own gunicorn (2 workers) where it needs HTTP; load comes from `wrk`",
         "(`bench/wrk_report.lua`).",
