@@ -50,7 +50,8 @@ def unit_ids(counties: Iterable[str]) -> list[int]:
     this list of ids rather than a join on the unit's tenant: with the ids PostgreSQL reads a
     county's rows through an index that leads with the unit, where the join made it scan every
     row of the period — one county's monthly hotline KPIs over a city-year of 10M work orders
-    took 3.4 s with the join, 0.55 s with the ids (bench/bench_city.py, docs/performance.md)."""
+    took 0.98 s with the join and 0.42 s with the ids in the same run (3.4 s with the join when a
+    month's orders lay spread over the table; bench/bench_city.py, bench/analysis.md)."""
     from yingshang.org.models import Unit
 
     units = Unit.objects.filter(tenant__in=tuple(counties)).order_by()
