@@ -59,7 +59,9 @@ def for_county(qs, county: str):
     localised = Matter.objects.filter(
         public_q(), localised_from=OuterRef("pk"), unit__tenant=county
     )
-    return qs.filter(unit__tenant__in=(county, "")).exclude(Exists(localised))
+    return qs.filter(tenancy.Within("unit", city_shared=True).q((county,))).exclude(
+        Exists(localised)
+    )
 
 
 def offered_matters(user, county: str = ""):
@@ -362,7 +364,7 @@ def _packages_of(user, county: str = ""):
     qs = scope.visible_to(user, Package).filter(is_active=True)
     county = reader_county(user, county)
     if county:
-        qs = qs.filter(lead_unit__tenant__in=(county, ""))
+        qs = qs.filter(tenancy.Within("lead_unit", city_shared=True).q((county,)))
     return qs
 
 

@@ -30,7 +30,7 @@ from yingshang.catalog.forms import (
 from yingshang.catalog.models import Material, Matter, MatterVersion, Package
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
 from yingshang.errors import DomainError
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.models import Unit
 from yingshang.org.roles import Role
 from yingshang.portal.county import chooser
@@ -119,7 +119,7 @@ def guide_list(request):
         .order_by("sort_order", "id")
     )
     if county.path:
-        units = units.filter(tenant__in=(county.path, ""))
+        units = units.filter(tenancy.Within("", city_shared=True).q((county.path,)))
     query = urlencode(
         {
             k: v

@@ -46,9 +46,10 @@ def _queue_filters(now: dt.datetime) -> dict[str, Q]:
     }
 
 
-def _handled(user, visible=None):
+def _handled(user):
+    """The orders of the main units where the user handles orders."""
     units = scope.grants(user).units(Role.DEPT_HANDLER, Role.DEPT_HEAD)
-    return (orders(user) if visible is None else visible).filter(main_unit_id__in=units)
+    return orders(user).filter(main_unit_id__in=units)
 
 
 def unit_queue(user, queue: str, now: dt.datetime | None = None):
