@@ -5,6 +5,7 @@ request. Not a benchmark (writes no result file); a tool for explaining a missed
     .venv/bin/python bench/profile_page.py /staff/ --user leader -n 200
     .venv/bin/python bench/profile_page.py / -n 300
     .venv/bin/python bench/profile_page.py "/staff/cases/?q=to_review" --user xzsp_handler --seed 0.05
+    .venv/bin/python bench/profile_page.py "/staff/firms/{firm}/" --user supervisor --firm
 """
 
 import argparse
@@ -30,6 +31,11 @@ def main() -> int:
     parser.add_argument(
         "--seed", default="", help="also run `yingshang seed --scale SEED` (e.g. 0.05)"
     )
+    parser.add_argument(
+        "--firm",
+        action="store_true",
+        help="give the demo firm the firms benchmark's 10,000 records; {firm} in PATH is its id",
+    )
     args = parser.parse_args()
     with common.pg_database("profile") as (_url, env, _info):
         demo = common.manage(["demo", "--quiet"], env)
@@ -41,6 +47,10 @@ def main() -> int:
                 raise RuntimeError(seeded.stderr[-2000:])
             print(seeded.stdout.strip().splitlines()[-1])
         common.django_setup(env)
+        if args.firm:
+            import bench_firms
+
+            args.path = args.path.replace("{firm}", str(bench_firms.grow()["firm_id"]))
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext

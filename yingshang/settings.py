@@ -448,6 +448,10 @@ HOME_CARDS_CACHE_SECONDS = 0 if TESTING else env_int("HOME_CARDS_CACHE_SECONDS",
 # seconds a process reuses rarely changed rows read by hot paths (yingshang.processcache:
 # rating settings, the active rating scheme, unit names); a save clears them in its process
 PROCESS_CACHE_SECONDS = 0 if TESTING else env_int("PROCESS_CACHE_SECONDS", 10, minimum=0)
+# seconds a process keeps the firm page's built panels for one reader (enterprises.panelcache):
+# a save of a record a panel reads renews them at once in every process; what no save announces
+# (a clock turning overdue, a unit renamed) shows within this time. 0: built on every request
+FIRM_PANELS_CACHE_SECONDS = 0 if TESTING else env_int("FIRM_PANELS_CACHE_SECONDS", 60, minimum=0)
 # seconds a process reuses a user's roles while their roles_version is unchanged (unit names
 # shown with them may lag a rename by this long in other processes)
 ROLE_CACHE_SECONDS = env_int("ROLE_CACHE_SECONDS", 60, minimum=0)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yingshang.arrears.models import Arrears
 from yingshang.enterprises.panels import LIMIT, Fact, FirmPanel, Panel, Row
 
 
@@ -56,4 +57,12 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("arrears", gettext_lazy("被拖欠账款"), build=build, order=50)]
+PANELS = [
+    FirmPanel(
+        "arrears",
+        gettext_lazy("被拖欠账款"),
+        build=build,
+        order=50,
+        sources=[(Arrears, "creditor_id")],
+    )
+]

@@ -40,4 +40,6 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("cases", gettext_lazy("办件"), build=build, order=10)]
+PANELS = [
+    FirmPanel("cases", gettext_lazy("办件"), build=build, order=10, sources=[(Case, "firm_id")])
+]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from yingshang.credit import sanctions, selectors
 from yingshang.credit.models import (
     Commitment,
+    CreditSubject,
     DishonestListing,
     Penalty,
     Praise,
@@ -129,4 +130,16 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("credit", gettext_lazy("信用档案"), build=build, order=40)]
+PANELS = [
+    FirmPanel(
+        "credit",
+        gettext_lazy("信用档案"),
+        build=build,
+        order=40,
+        sources=[
+            (CreditSubject, "firm_id"),
+            *((m, "subject__firm_id") for m in (Penalty, DishonestListing, Commitment, Praise)),
+            (RepairApplication, "subject__firm_id"),
+        ],
+    )
+]

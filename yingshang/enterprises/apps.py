@@ -14,6 +14,9 @@ class EnterprisesConfig(AppConfig):
         if find_spec(f"{self.name}.scopes"):
             import_module(f"{self.name}.scopes")
         from yingshang.audit import labels
+        from yingshang.enterprises import panels
+
+        panels.watch_sources()
 
         labels.register(
             {

@@ -167,3 +167,19 @@ class FirmImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class FirmStamp(models.Model):
+    """The version of what the firm page's panels show about one firm (enterprises.panelcache):
+    every save of a record a panel reads bumps it after the commit, so a page kept under the old
+    number is never shown again. A row is made on the first bump."""
+
+    firm = models.OneToOneField(Firm, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("企业档案版本")
+        verbose_name_plural = _("企业档案版本")
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} · {self.version}"

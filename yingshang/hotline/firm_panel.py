@@ -52,4 +52,12 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("hotline", gettext_lazy("12345诉求"), build=build, order=20)]
+PANELS = [
+    FirmPanel(
+        "hotline",
+        gettext_lazy("12345诉求"),
+        build=build,
+        order=20,
+        sources=[(WorkOrder, "firm_id")],
+    )
+]

@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yingshang.enterprises.panels import LIMIT, Fact, FirmPanel, Panel, Row
+from yingshang.inspections.models import Inspection, PublishedResult
 
 
 def build(firm, user, *, public: bool = False) -> Panel | None:
     from yingshang.inspections import selectors
-    from yingshang.inspections.models import PublishedResult
 
     if public:
         rows = PublishedResult.objects.filter(firm=firm, current=True).order_by(
@@ -59,4 +59,12 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("inspections", _("双随机抽查"), build=build, order=60)]
+PANELS = [
+    FirmPanel(
+        "inspections",
+        _("双随机抽查"),
+        build=build,
+        order=60,
+        sources=[(Inspection, "firm_id"), (PublishedResult, "firm_id")],
+    )
+]

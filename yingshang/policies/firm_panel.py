@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from yingshang.enterprises.panels import Fact, FirmPanel, Panel, Row
 from yingshang.policies import transitions as t
+from yingshang.policies.models import Application, Payment
 
 LIMIT = 10
 
@@ -14,7 +15,6 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     from django.db.models import Count, Q, Sum
 
     from yingshang.org import scope
-    from yingshang.policies.models import Application
 
     qs = Application.objects.filter(firm=firm)
     if not public:
@@ -54,4 +54,12 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("policies", gettext_lazy("政策兑现"), build=build, order=60)]
+PANELS = [
+    FirmPanel(
+        "policies",
+        gettext_lazy("政策兑现"),
+        build=build,
+        order=60,
+        sources=[(Application, "firm_id"), (Payment, "application__firm_id")],
+    )
+]

@@ -47,4 +47,12 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("projects", _("工程建设项目"), build=build, order=45)]
+PANELS = [
+    FirmPanel(
+        "projects",
+        _("工程建设项目"),
+        build=build,
+        order=45,
+        sources=[(Project, "firm_id"), (KeyProject, "firm_id")],
+    )
+]

@@ -37,4 +37,8 @@ def build(firm, user, *, public: bool = False) -> Panel | None:
     )
 
 
-PANELS = [FirmPanel("ratings", gettext_lazy("评价"), build=build, order=30)]
+PANELS = [
+    FirmPanel(
+        "ratings", gettext_lazy("评价"), build=build, order=30, sources=[(Rating, "rater__firm_id")]
+    )
+]

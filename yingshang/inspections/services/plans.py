@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingshang import numbering, workflow
+from yingshang.enterprises import panelcache
 from yingshang.enterprises.models import Firm
 from yingshang.errors import DomainError, InvalidInput
 from yingshang.inspections import draw as algorithm
@@ -375,6 +376,7 @@ def _create_inspections(plan: Plan, d: Draw, result: list[dict]) -> None:
         ],
         batch_size=5000,
     )
+    panelcache.bump_after_commit(firm_ids.values())  # bulk_create sends no post_save
 
 
 @transaction.atomic
@@ -398,7 +400,9 @@ def plan_redraw(*, actor, plan: Plan, reason: str) -> Draw:
         )
     old.status = Draw.Status.SUPERSEDED
     old.save(update_fields=["status"])
-    old.inspections.filter(status=t.ASSIGNED).update(status=t.VOIDED, void_reason=_("重新抽取作废"))
+    voided = old.inspections.filter(status=t.ASSIGNED)
+    panelcache.bump_after_commit(voided.values_list("firm_id", flat=True))
+    voided.update(status=t.VOIDED, void_reason=_("重新抽取作废"))
     d = _commit(
         actor, plan, round_no=old.round_no, attempt=old.attempt + 1, replaces=old, reason=reason
     )
