@@ -68,8 +68,9 @@ def _require_legal_rep(actor) -> FirmAccount:
 
 def accounts_of(firm: Firm):
     """Every account of the firm with its standing, the legal representative first."""
-    for user in User.objects.filter(firm=firm, kind=User.Kind.FIRM):
-        membership(user)  # counts accounts registered before these records
+    # counts accounts registered before these records (none left once each was looked at)
+    for user in User.objects.filter(firm=firm, kind=User.Kind.FIRM, firm_membership__isnull=True):
+        membership(user)
     return (
         FirmAccount.objects.filter(firm=firm)
         .select_related("user", "authorised_by", "revoked_by")

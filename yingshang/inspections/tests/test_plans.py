@@ -177,3 +177,26 @@ def test_the_next_round_is_committed_until_the_rounds_are_used(world):
     with pytest.raises(DomainError) as e:
         services.plan_commit(actor=world.p.head_a, plan=plan)
     assert e.value.code == "INSPECTIONS_ROUNDS_EXHAUSTED"
+
+
+def test_the_draw_and_the_redraw_renew_the_drawn_firms_pages(
+    world, settings, django_capture_on_commit_callbacks
+):
+    """bulk_create and update() send no post_save: the services bump the firms' versions (the
+    firm page keeps its panels under them, enterprises.panelcache)."""
+    from yingshang.enterprises import panelcache
+
+    settings.FIRM_PANELS_CACHE_SECONDS = 10
+    plan = joint_plan(world)
+    services.plan_commit(actor=world.p.head_a, plan=plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_draw(actor=world.p.head_a, plan=plan)
+    drawn = set(Inspection.objects.filter(plan=plan).values_list("firm_id", flat=True))
+    after_draw = {f: panelcache.version(f) for f in drawn}
+    assert drawn and min(after_draw.values()) >= 1
+    others = {f.pk for f in world.firms} - drawn
+    assert {panelcache.version(f) for f in others} == {0}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_redraw(actor=world.p.head_a, plan=plan, reason="名录库漏录新设立企业")
+    # their inspections were voided by one UPDATE
+    assert all(panelcache.version(f) > v for f, v in after_draw.items())
