@@ -297,7 +297,43 @@ def rows_generic(d):
     return rows
 
 
+FIRM_SETUPS = {
+    "kept_one_save_per_s": "panels kept, one of the firm's records saved each second (judged)",
+    "kept": "panels kept, no saves",
+    "built_every_request": "panels built on every request (FIRM_PANELS_CACHE_SECONDS=0)",
+}
+
+
+def rows_firms(d):
+    """The page in each set-up, then the in-process time; older results have no set-ups."""
+    if "setups" not in d:
+        return rows_generic(d)
+    rows = []
+    for setup, what in FIRM_SETUPS.items():
+        for label, s in d["setups"].get(setup, {}).get("summary", {}).items():
+            judged = setup == "kept_one_save_per_s"
+            measured = (
+                f"p95 {_fmt(s['p95_ms'])} ms, {_fmt(s['requests_per_s'])} requests/s, "
+                f"errors {s['errors']}; one client p95 {_fmt(s['one_client_p95_ms'])} ms"
+            )
+            if "firm_saves_during_run" in s:
+                measured += f"; {s['firm_saves_during_run']} saves during the run"
+            verdict = f"{s['verdict_p95']} / {s['verdict_errors']}" if judged else "info"
+            rows.append((f"{label}, {what}", "p95 < 300 ms, 10 clients", measured, verdict))
+    for label, s in d.get("in_process_service_time", {}).items():
+        rows.append(
+            (
+                f"{label} in process",
+                "—",
+                f"p50 {_fmt(s['p50_ms'])} ms, {s['queries_per_request']} queries",
+                "info",
+            )
+        )
+    return rows
+
+
 RENDERERS = {
+    "firms": rows_firms,
     "pages": rows_pages,
     "calendar": rows_calendar,
     "audit": rows_audit,

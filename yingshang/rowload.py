@@ -82,8 +82,9 @@ class RowInserter:
 
     `ignore_conflicts=True` adds `ON CONFLICT DO NOTHING`: a row refused by a unique constraint
     (or partial unique index) is not inserted and `insert()` returns False — no exception, so no
-    savepoint is needed around it. Models with pre_save/post_save receivers go through
-    `save()` so the receivers still run."""
+    savepoint is needed around it. pre_save and post_save receivers run as `save()` would run
+    them (raw=False, update_fields=None): pre_save before the values are read, post_save only
+    for a row inserted."""
 
     def __init__(self, model, *, ignore_conflicts: bool = False):
         self.model = model
@@ -121,10 +122,9 @@ class RowInserter:
         from django.db.models.signals import post_save, pre_save
 
         model = self.model
-        if pre_save.has_listeners(model) or post_save.has_listeners(model):
-            obj.save(force_insert=True)
-            return True
-        alias = router.db_for_write(model)
+        alias = router.db_for_write(model, instance=obj)
+        if pre_save.has_listeners(model):
+            pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
         sql, sql_pk, fields, _many = self._prepare(alias)
         connection = connections[alias]  # per thread: not kept with the SQL
         values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
@@ -140,6 +140,10 @@ class RowInserter:
         setattr(obj, pk.attname, row[0])
         obj._state.adding = False
         obj._state.db = alias
+        if post_save.has_listeners(model):
+            post_save.send(
+                sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias
+            )
         return True
 
     def insert_many(self, objs: list) -> None:

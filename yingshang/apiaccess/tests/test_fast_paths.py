@@ -53,6 +53,49 @@ def test_inserter_fills_defaults_and_skips_a_conflicting_row(personas):
     assert IdempotencyRecord.objects.filter(key="k1").count() == 1
 
 
+def test_inserter_runs_save_receivers_and_still_skips_a_conflict(personas):
+    """Receivers run as save() runs them — post_save only for a row inserted — and a model with
+    receivers keeps ON CONFLICT DO NOTHING (a save() would raise and break the transaction)."""
+    from django.db import transaction
+    from django.db.models.signals import post_save, pre_save
+
+    seen = []
+
+    def before(sender, instance, **kw):
+        seen.append(("pre", instance.key, kw["raw"], kw["update_fields"]))
+
+    def after(sender, instance, created, **kw):
+        seen.append(("post", instance.key, created, instance.pk is not None))
+
+    pre_save.connect(before, sender=IdempotencyRecord)
+    post_save.connect(after, sender=IdempotencyRecord)
+    try:
+        inserter = RowInserter(IdempotencyRecord, ignore_conflicts=True)
+
+        def record(digest):
+            return IdempotencyRecord(
+                principal="user:1",
+                key="k2",
+                endpoint="x.create",
+                request_digest=digest * 64,
+                status_code=201,
+                response={},
+            )
+
+        with transaction.atomic():
+            assert inserter.insert(record("d")) is True
+            assert inserter.insert(record("e")) is False
+            assert IdempotencyRecord.objects.filter(key="k2").count() == 1  # usable after
+    finally:
+        pre_save.disconnect(before, sender=IdempotencyRecord)
+        post_save.disconnect(after, sender=IdempotencyRecord)
+    assert seen == [
+        ("pre", "k2", False, None),
+        ("post", "k2", True, True),
+        ("pre", "k2", False, None),
+    ]
+
+
 def test_countywide_read_by_key_is_the_row_and_misses_are_404(personas):
     unit = scope.get_for(personas.admin, Unit, personas.unit_a.pk)
     assert unit == personas.unit_a and unit.name == personas.unit_a.name
