@@ -14,16 +14,20 @@ def uscc(n: int) -> str:
     return valid_uscc(f"9134122{n:010d}")
 
 
-@pytest.fixture
-def firm_case(personas, cat):  # noqa: F811  (the fixture imported above)
-    """A case the firm account submitted online (so it is the firm's case, in unit A)."""
+def submit_firm_case(personas, catalogue):
+    """A case the firm account submits online (so it is the firm's case, in unit A)."""
     from yingshang.cases import services
     from yingshang.cases.tests.conftest import all_files, form_for
 
     return services.case_submit(
         actor=personas.firm_user,
-        matter=cat.matter,
+        matter=catalogue.matter,
         form_data=form_for(personas.firm_user),
         files=all_files(),
         channel="online",
     )
+
+
+@pytest.fixture
+def firm_case(personas, cat):  # noqa: F811  (the fixture imported above)
+    return submit_firm_case(personas, cat)

@@ -119,8 +119,7 @@ def test_the_kept_page_shows_a_case_the_firm_submits_next(
     """With the firm page's panels kept (as in production): the supervisor's page, built once,
     shows the firm's next case on reload, and the firm's own page too."""
     from yingshang import processcache
-    from yingshang.cases import services
-    from yingshang.cases.tests.conftest import all_files, form_for
+    from yingshang.enterprises.tests.conftest import submit_firm_case
 
     settings.FIRM_PANELS_CACHE_SECONDS = 60
     processcache.clear_all()
@@ -131,13 +130,7 @@ def test_the_kept_page_shows_a_case_the_firm_submits_next(
         assert firm_case.number in cases.inner_text()
         page.reload()  # served from the kept panels
         assert firm_case.number in page.get_by_test_id("panel-cases").inner_text()
-        second = services.case_submit(
-            actor=personas.firm_user,
-            matter=cat.matter,
-            form_data=form_for(personas.firm_user),
-            files=all_files(),
-            channel="online",
-        )
+        second = submit_firm_case(personas, cat)
         page.reload()
         text = page.get_by_test_id("panel-cases").inner_text()
         assert second.number in text and firm_case.number in text

@@ -10,6 +10,7 @@ from django.urls import reverse
 from yingshang import processcache
 from yingshang.credit import records
 from yingshang.enterprises import panelcache, panels
+from yingshang.enterprises.tests.conftest import submit_firm_case
 from yingshang.org.models import RoleAssignment, User
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +29,6 @@ def _total(firm, user, key, **kw) -> int | None:
     return None if panel is None else panel.total
 
 
-def _second_case(personas, cat):
-    from yingshang.cases import services
-    from yingshang.cases.tests.conftest import all_files, form_for
-
-    return services.case_submit(
-        actor=personas.firm_user,
-        matter=cat.matter,
-        form_data=form_for(personas.firm_user),
-        files=all_files(),
-        channel="online",
-    )
-
-
 def test_a_second_look_reads_only_the_version_and_a_committed_case_shows_at_once(
     personas,
     firm_case,
@@ -55,7 +43,7 @@ def test_a_second_look_reads_only_the_version_and_a_committed_case_shows_at_once
         assert _total(firm, personas.supervisor, "cases") == 1
     before = panelcache.version(firm.pk)
     with django_capture_on_commit_callbacks() as pending:
-        _second_case(personas, cat)
+        submit_firm_case(personas, cat)
     # written but not committed yet (the callbacks have not run): the kept panels stand
     assert panelcache.version(firm.pk) == before
     assert _total(firm, personas.supervisor, "cases") == 1
@@ -120,7 +108,7 @@ def test_with_the_caches_off_nothing_is_kept_and_no_version_is_written(
     assert panelcache.KEPT.lifetime() == 0
     assert _total(personas.firm, personas.supervisor, "cases") == 1
     with django_capture_on_commit_callbacks(execute=True):
-        _second_case(personas, cat)
+        submit_firm_case(personas, cat)
     assert panelcache.version(personas.firm.pk) == 0
     assert len(panelcache.KEPT) == 0
     assert _total(personas.firm, personas.supervisor, "cases") == 2
