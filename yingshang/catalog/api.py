@@ -12,7 +12,7 @@ from yingshang.catalog import selectors, services
 from yingshang.catalog.models import Matter, Package
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
 from yingshang.errors import InvalidInput
-from yingshang.org import scope
+from yingshang.org import scope, tenancy
 from yingshang.org.models import Unit
 
 router = Router(tags=["事项目录 catalog"])
@@ -105,6 +105,12 @@ class MatterPage(Schema):
 
 class MatterFilters(Schema):
     q: str = Field("", max_length=100)
+    county: str = Field(
+        "",
+        max_length=32,
+        description="一个区县的代码（市级部署）：该县的事项与市级事项，市级事项已被该县承接的"
+        "给出本县版本；不填为全市",
+    )
     unit: str = ""
     theme: str = ""
     life_event: str = ""
@@ -205,19 +211,36 @@ def _field(f) -> dict:
     }
 
 
+def _county_path(code: str) -> str:
+    """The path of the county whose code a reader asked for (the portal's chooser, by code);
+    "" for none. An unknown code is refused: a county-less answer would look like its list."""
+    code = (code or "").strip()
+    if not code:
+        return ""
+    paths = {c: path for c, path, _name in tenancy.counties()}
+    if code not in paths:
+        raise InvalidInput(
+            "CATALOG_COUNTY_UNKNOWN",
+            _("没有代码为“%(code)s”的区县") % {"code": code[:32]},
+            details={"field": "county", "counties": sorted(paths)},
+        )
+    return paths[code]
+
+
 @router.get("/matters", response=MatterPage, auth=None, summary="事项列表与搜索（公开）")
 def list_matters(request: HttpRequest, filters: Query[MatterFilters]):
     limit = max(1, min(filters.limit, 200))
     offset = max(0, filters.offset)
     theme = filters.theme if filters.theme in THEMES else ""
     life_event = filters.life_event if filters.life_event in LIFE_EVENTS else ""
+    county = _county_path(filters.county)
     if filters.q.strip():
-        matters = selectors.search(request.user, filters.q, limit=500).matters
+        matters = selectors.search(request.user, filters.q, county=county, limit=500).matters
         if filters.unit:
             matters = [m for m in matters if m.unit.code == filters.unit]
     else:
         matters = selectors.matters_for(
-            request.user, unit_code=filters.unit, theme=theme, life_event=life_event
+            request.user, county=county, unit_code=filters.unit, theme=theme, life_event=life_event
         )
     matters = selectors.filter_by_codes(matters, theme=theme, life_event=life_event)
     return {

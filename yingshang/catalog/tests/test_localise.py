@@ -310,3 +310,24 @@ def test_api_localises_and_answers_with_stable_codes(city, api_client):
     assert (response.status_code, response.json()["code"]) == (403, "CATALOG_FORBIDDEN")
     response = client.post(url, {**body, "unit": "no-such-unit"}, content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (400, "CATALOG_UNIT_UNKNOWN")
+
+
+def test_the_public_api_lists_one_countys_catalogue(client, city):
+    c = city
+    local = _localise(c)
+    url = "/api/v1/catalog/matters"
+
+    def ids(**params) -> set[int]:
+        response = client.get(url, params)
+        assert response.status_code == 200, response.content
+        return {m["id"] for m in response.json()["items"]}
+
+    assert {local.pk, c.matter.pk, c.matter_b.pk} <= ids()  # 全市
+    assert local.pk in ids(county="county-a") and c.matter.pk not in ids(county="county-a")
+    assert c.matter_b.pk not in ids(county="county-a")
+    assert ids(county="county-b", q="惠企政策") == {c.matter.pk}
+    response = client.get(url, {"county": "nowhere"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "CATALOG_COUNTY_UNKNOWN" and "nowhere" in body["message"]
+    assert body["details"]["counties"] == ["county-a", "county-b"]
