@@ -51,6 +51,10 @@ def _fresh_caches(request):
         ensure_migration_rows()  # a transactional test's flush removes them
     yield
     calendar.invalidate()
+    # a module-scoped fixture set up before the next test's clearing must not read this test's
+    # entries either (a cached role grant is keyed by user id and roles version, and ids repeat
+    # once the test's transaction is rolled back)
+    processcache.clear_all()
 
 
 @pytest.fixture

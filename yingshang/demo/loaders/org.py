@@ -38,6 +38,7 @@ def _admin() -> User:
             "admin", password=DEMO_PASSWORD, real_name="系统管理员", mobile="13900000001"
         )
         RoleAssignment.objects.create(user=admin, role=Role.ADMIN)
+        admin.refresh_from_db(fields=["roles_version"])  # the grant bumped it in the database
     return admin
 
 

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
+from yingshang import processcache
 from yingshang.cases.models import Case
 from yingshang.demo.loaders import supervision as ledger
 from yingshang.demo.registry import DemoContext, load_demo
@@ -34,6 +35,7 @@ def county(django_db_setup, django_db_blocker, tmp_path_factory):
         # on this worker may have flushed the calendar, and a calendar without its holidays
         # would put demo cases on 国庆 days the test then finds closed
         ensure_migration_rows()
+        processcache.clear_all()  # role grants cached by an earlier test under reused user ids
         load_demo(DemoContext())
         counts = (Case.objects.count(), WorkOrder.objects.count(), Rating.objects.count())
         load_demo(DemoContext())  # a second `yingshang demo` adds nothing
