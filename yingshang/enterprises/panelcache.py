@@ -10,6 +10,10 @@ process (processcache) under the firm's version number:
   deleting such a row bumps its firm's `FirmStamp` after the commit (a reader between the write
   and the commit must not keep the old panels under the new number). Writes that bypass save()
   and change what a panel counts call `bump()` themselves (the inspections draw and redraw).
+- The numbers live in a table, one row per firm, not in the shared cache as the indicators'
+  single data version does (indicators/scorecache.py): on the embedded database cache an
+  increment reads the entry, counts the cache table and writes (DatabaseCache.incr), where a
+  bump here is one UPDATE, paid after each commit that touches a firm's records.
 - The key is (firm, version, reader, reader's roles version, portal or staff, language, day):
   a reader's scope changes with their roles, and the panels count "in publicity today".
 - An entry lives at most FIRM_PANELS_CACHE_SECONDS (settings, 60 s): what no save announces —
