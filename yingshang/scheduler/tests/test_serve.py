@@ -25,11 +25,9 @@ ROWS = 2000
 SETUP = f"""
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django.db import transaction
 from yingshang.testing.personas import make_personas
 from yingshang.supervision import importer
 from yingshang.supervision.models import ImportJob
-from yingshang.supervision.tasks import run_import
 from yingshang.supervision.tests.sample import ledger
 
 p = make_personas()
@@ -40,9 +38,17 @@ job.headers, job.preview, job.total = headers, preview, count
 job.mapping = {{**importer.guess_mapping(headers), "_header_row": header_no}}
 job.status = ImportJob.Status.QUEUED
 job.save()
-with transaction.atomic():
-    run_import.enqueue(job.pk)
 print(job.pk)
+"""
+
+# enqueued only once the worker is up: enqueued before, the import could run to its end while a
+# slow machine was still starting the web server, and the test never saw it running (CI, once)
+ENQUEUE = """
+from django.db import transaction
+from yingshang.supervision.tasks import run_import
+
+with transaction.atomic():
+    run_import.enqueue({job_id})
 """
 
 
@@ -116,6 +122,7 @@ def test_killing_the_worker_keeps_the_web_up_and_the_interrupted_import_complete
     try:
         _wait(lambda: _get(health) == 200, 120, "the web server")
         first = _wait(workers, 30, "the worker")[0]
+        _run(env, "shell", "--no-imports", "-c", ENQUEUE.format(job_id=job_id), timeout=300)
 
         # the import is running: hold the database's write lock so it cannot finish, then kill
         # its worker outright (SIGKILL: no clean-up at all) and let go of the lock
