@@ -573,3 +573,24 @@ def test_numbers_written_with_spaces_dashes_or_full_width_are_masked(
         shown = "".join(ch for ch in text if ch.isdigit() or ch in "Xx*")
         assert digits not in shown and written not in text, text
         assert "****" in text and digits[-4:] in text, text
+
+
+def test_masked_texts_kept_between_requests_are_masked_the_same(client, order, settings):
+    """The list keeps its masked texts per process (processcache): a second read answers the
+    same, and a text first seen on the second read is masked too."""
+    from yingshang import processcache
+
+    settings.PROCESS_CACHE_SECONDS = 10
+    processcache.clear_all()
+    try:
+        first = order(content="请回电138 0013 8000，谢谢。")
+        once = client.get(f"{BASE}/requests.json").json()
+        assert len(processcache.caches()["open311.masked"]) > 0
+        assert client.get(f"{BASE}/requests.json").json() == once
+        second = order(content="联系电话13900139000。")
+        rows = {r["service_request_id"]: r for r in client.get(f"{BASE}/requests.json").json()}
+        for o, digits in ((first, "13800138000"), (second, "13900139000")):
+            text = rows[o.number]["description"]
+            assert digits not in text.replace(" ", "") and "****" in text, text
+    finally:
+        processcache.clear_all()
