@@ -19,7 +19,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,40 +78,80 @@ def peek(key: str, *, window: int) -> int:
 
 def count(key: str, *, window: int) -> int:
     """Count one hit of `key` and return its count in the last `window` seconds."""
-    row_key, start, keys = _window_keys(key, window)
+    return count_many([(key, window)])[0]
+
+
+def count_many(hits: list[tuple[str, int]]) -> list[int]:
+    """Count one hit of each (key, window) and return each one's count in its last window."""
+    windows = [_window_keys(key, window) for key, window in hits]
+    rows = sorted({row_key: start for row_key, start, _keys in windows}.items())
+    if (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and len(rows) == len(windows)
+    ):
+        return _count_in_one_statement(windows, rows)
     table = connection.ops.quote_name(TABLE)
     upsert = (
         f"INSERT INTO {table} (key, count, window_start) VALUES (%s, 1, %s) "  # noqa: S608 (table name from the model)
         f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1"
     )
-    params = [row_key, dt.datetime.fromtimestamp(start, tz=dt.UTC)]
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # PostgreSQL: the upsert and the sum in one statement, in a transaction of its own that
-        # does not wait for the WAL flush (a count lost in a crash costs nothing; waiting for
-        # the flush cost every API write a second disk sync: bench/analysis.md, session 9)
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute("SET LOCAL synchronous_commit TO OFF")
-            cur.execute(
-                f"WITH hit AS ({upsert} RETURNING count) "  # noqa: S608
-                f"SELECT (SELECT count FROM hit) + COALESCE("
-                f"(SELECT SUM(count) FROM {table} WHERE key = ANY(%s)), 0)",
-                [*params, keys[1:]],
-            )
-            return int(cur.fetchone()[0])
     with connection.cursor() as cur:
-        cur.execute(upsert, params)
-    return _sum(keys)
+        for row_key, start, _keys in windows:
+            cur.execute(upsert, [row_key, dt.datetime.fromtimestamp(start, tz=dt.UTC)])
+    return [_sum(keys) for _row_key, _start, keys in windows]
+
+
+def _count_in_one_statement(windows, rows) -> list[int]:
+    """PostgreSQL, outside a transaction: every key's upsert and sum in one statement — its own
+    transaction, which does not wait for the WAL flush (`set_config(…, true)` holds for the
+    statement's transaction; a count lost in a crash costs nothing, waiting for the flush cost
+    every API write a second disk sync: bench/analysis.md, session 9). An applicant's API write
+    counts three keys: one statement instead of twelve (BEGIN, SET LOCAL, upsert, COMMIT each),
+    −1.6 ms of database and app CPU per write (bench/analysis.md, session 17). The rows are
+    upserted in key order, so two writes counting the same keys cannot deadlock. The sums read
+    the statement's snapshot, which does not see its own upserts: each key's current bucket
+    comes from RETURNING, its older buckets from the table."""
+    table = connection.ops.quote_name(TABLE)
+    values = ", ".join(["(%s, 1, %s)"] * len(rows))
+    sums = ", ".join(
+        [
+            f"(SELECT count FROM hit WHERE key = %s) + COALESCE("  # noqa: S608 (table name from the model)
+            f"(SELECT SUM(count) FROM {table} WHERE key = ANY(%s)), 0)"
+        ]
+        * len(windows)
+    )
+    params: list = []
+    for row_key, start in rows:
+        params += [row_key, dt.datetime.fromtimestamp(start, tz=dt.UTC)]
+    for row_key, _start, keys in windows:
+        params += [row_key, keys[1:]]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"WITH hit AS (INSERT INTO {table} (key, count, window_start) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1 RETURNING key, count) "
+            f"SELECT {sums} FROM (SELECT set_config('synchronous_commit', 'off', true)) AS flush",
+            params,
+        )
+        return [int(n) for n in cur.fetchone()]
 
 
 def hit(key: str, *, limit: int, window: int) -> bool:
     """Count a request; False when it is over `limit` in the window. A failing database must not
     cost the request (the callers' own constraints still hold): the limit then fails open and
     says so in the log."""
+    return hit_all([(key, limit, window)])
+
+
+def hit_all(limits: list[tuple[str, int, int]]) -> bool:
+    """Count a request against each (key, limit, window) — every key counts, also when another
+    is already over — and say whether it is within all of them (fails open like `hit`)."""
     try:
-        return count(key, window=window) <= limit
+        counts = count_many([(key, window) for key, _limit, window in limits])
     except DatabaseError:
         log.exception("rate limit counter unavailable; request allowed")
         return True
+    return all(n <= limit for n, (_key, limit, _window) in zip(counts, limits, strict=True))
 
 
 def refuse(message: str | None = None) -> DomainError:
@@ -143,10 +183,12 @@ def api_write(request, user) -> None:
             raise refuse()
         return
     ip = request_ip(request)
-    if not (
-        hit(f"api:write:ip:{ip}", limit=settings.API_WRITES_PER_IP_PER_MINUTE, window=60)
-        and hit(f"api:write:user:{user.pk}", limit=settings.API_WRITES_PER_MINUTE, window=60)
-        and hit(f"api:write:user-h:{user.pk}", limit=settings.API_WRITES_PER_HOUR, window=3600)
+    if not hit_all(
+        [
+            (f"api:write:ip:{ip}", settings.API_WRITES_PER_IP_PER_MINUTE, 60),
+            (f"api:write:user:{user.pk}", settings.API_WRITES_PER_MINUTE, 60),
+            (f"api:write:user-h:{user.pk}", settings.API_WRITES_PER_HOUR, 3600),
+        ]
     ):
         raise refuse()
 
@@ -160,15 +202,10 @@ def page_write(request, user) -> None:
     authenticated = user is not None and user.is_authenticated
     if authenticated and _is_staff(user):
         return
-    if not hit(
-        f"page:write:ip:{request_ip(request)}",
-        limit=settings.API_WRITES_PER_IP_PER_MINUTE,
-        window=60,
-    ):
-        raise refuse()
-    if authenticated and not hit(
-        f"page:write:user:{user.pk}", limit=settings.API_WRITES_PER_MINUTE, window=60
-    ):
+    limits = [(f"page:write:ip:{request_ip(request)}", settings.API_WRITES_PER_IP_PER_MINUTE, 60)]
+    if authenticated:
+        limits.append((f"page:write:user:{user.pk}", settings.API_WRITES_PER_MINUTE, 60))
+    if not hit_all(limits):
         raise refuse()
 
 

@@ -125,3 +125,29 @@ def test_counts_outside_a_transaction_add_up_across_the_buckets_of_the_window(ti
     assert [ratelimit.hit("t:tx2", limit=1, window=60) for _ in range(2)] == [True, False]
     time_machine.move_to(dt.datetime(2026, 3, 2, 11, 10, tzinfo=dt.UTC), tick=False)
     assert ratelimit.count("t:tx", window=3600) == 2  # 10:00's three have aged out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_keys_count_together_each_in_its_own_window(time_machine):
+    """An applicant's API write counts its address, its account per minute and per hour at
+    once (one statement on PostgreSQL): each key keeps its own count and window, and every key
+    counts even when another is already over its limit."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
+    assert ratelimit.count("m:hour", window=3600) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert ratelimit.count_many([("m:ip", 60), ("m:hour", 3600), ("m:min", 60)]) == [1, 2, 1]
+    if connection.vendor == "postgresql":
+        assert len(queries.captured_queries) == 1
+    limits = [("m:ip", 2, 60), ("m:min", 5, 60)]
+    assert ratelimit.hit_all(limits)  # m:ip 2, m:min 2
+    assert not ratelimit.hit_all(limits)  # m:ip 3 — over
+    assert ratelimit.count("m:min", window=60) == 4  # counted while m:ip was over
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, 2, tzinfo=dt.UTC), tick=False)
+    assert ratelimit.count_many([("m:ip", 60), ("m:hour", 3600)]) == [1, 3]
+    # the same key twice in one call counts twice (the rows cannot be upserted in one statement)
+    assert ratelimit.count_many([("m:dup", 60), ("m:dup", 60)]) == [2, 2]
