@@ -99,7 +99,7 @@ def main() -> int:
         "common.WRITE_CONNECTIONS clients) for SECONDS, with the CPU split per request",
     )
     args = parser.parse_args()
-    name = common.DB_PREFIX + args.what
+    name = os.environ.get("YS_PROFILE_DB") or common.DB_PREFIX + args.what
     env = common.app_env(
         database_url=f"{common.PG_SERVER}/{name}", data_dir=tempfile.mkdtemp(prefix="ys_prof_")
     )

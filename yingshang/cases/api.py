@@ -15,6 +15,7 @@ from yingshang.catalog import selectors as catalog_selectors
 from yingshang.catalog.models import Package
 from yingshang.errors import InvalidInput
 from yingshang.org import scope
+from yingshang.org.names import unit_name
 from yingshang.workcal import calendar
 
 router = Router(tags=["办件 cases"])
@@ -85,7 +86,7 @@ def _out(case: Case, *, with_tasks: bool = True) -> dict:
         "status": case.status,
         "status_label": case.get_status_display(),
         "channel": case.channel,
-        "unit": case.unit.name,
+        "unit": unit_name(case.unit_id),
         "received_at": case.received_at,
         "accepted_at": case.accepted_at,
         "due_at": case.due_at,
@@ -155,7 +156,7 @@ def list_cases(
     limit: int = Query(50, ge=1, le=200),
     offset: inputs.Offset = 0,
 ):
-    qs = scope.visible_to(request.user, Case).select_related("unit")
+    qs = scope.visible_to(request.user, Case)
     if status:
         qs = qs.filter(status=status)
     if unit_id:
