@@ -4,21 +4,47 @@ constant memory).
 User text is written as text, whatever it starts with: openpyxl turns a string beginning with
 "=" into a live formula (`=HYPERLINK(...)` typed into a complaint would run on the reader's
 machine), so every string cell is typed as a string; characters an .xlsx file cannot hold
-(control characters such as ESC) are dropped instead of failing the whole export."""
+(control characters such as ESC) are dropped instead of failing the whole export.
+
+openpyxl is imported on the first export, not when a view module is: with numpy (which it
+imports when installed) it is ~36 MB of every web worker, and most workers never export
+(bench/analysis.md, session 17). The modules that read or write workbooks import it inside
+their functions for the same reason."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@cache
+def _xl() -> SimpleNamespace:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    return SimpleNamespace(
+        Workbook=Workbook,
+        WriteOnlyCell=WriteOnlyCell,
+        ILLEGAL_CHARACTERS_RE=ILLEGAL_CHARACTERS_RE,
+        Alignment=Alignment,
+        Font=Font,
+        PatternFill=PatternFill,
+        WriteOnlyWorksheet=WriteOnlyWorksheet,
+    )
 
 
 def cell_value(v):
@@ -27,14 +53,14 @@ def cell_value(v):
     if isinstance(v, dt.datetime):
         return timezone.localtime(v).replace(tzinfo=None) if timezone.is_aware(v) else v
     if isinstance(v, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", v)
+        return _xl().ILLEGAL_CHARACTERS_RE.sub("", v)
     return v
 
 
-def cell(ws, v) -> WriteOnlyCell:
+def cell(ws, v) -> "WriteOnlyCell":
     """A write-only cell for `v`; text stays text (never a formula)."""
     value = cell_value(v)
-    c = WriteOnlyCell(ws, value=value)
+    c = _xl().WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         c.data_type = "s"
     return c
@@ -42,7 +68,7 @@ def cell(ws, v) -> WriteOnlyCell:
 
 def append_row(ws, row: Iterable) -> None:
     """Append `row` to a worksheet (write-only or normal), text never read as a formula."""
-    if isinstance(ws, WriteOnlyWorksheet):
+    if isinstance(ws, _xl().WriteOnlyWorksheet):
         ws.append([cell(ws, v) for v in row])
         return
     ws.append([cell_value(v) for v in row])
@@ -51,15 +77,16 @@ def append_row(ws, row: Iterable) -> None:
             c.data_type = "s"
 
 
-def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Workbook:
-    wb = Workbook(write_only=True)
+def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> "Workbook":
+    xl = _xl()
+    wb = xl.Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
     header_cells = []
     for h in headers:
-        head = WriteOnlyCell(ws, value=h)
-        head.font = Font(bold=True)
-        head.fill = PatternFill("solid", fgColor="DDEBF7")
-        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        head = xl.WriteOnlyCell(ws, value=h)
+        head.font = xl.Font(bold=True)
+        head.fill = xl.PatternFill("solid", fgColor="DDEBF7")
+        head.alignment = xl.Alignment(horizontal="center", vertical="center", wrap_text=True)
         header_cells.append(head)
     ws.append(header_cells)
     for row in rows:

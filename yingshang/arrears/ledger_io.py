@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 
 from yingshang import workflow
 from yingshang.arrears import services
@@ -80,6 +78,8 @@ def _date(v, label: str) -> dt.date | None:
     if isinstance(v, dt.date):
         return v
     if isinstance(v, int | float):
+        from openpyxl.utils.datetime import from_excel
+
         return from_excel(v).date()
     text = _text(v).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
     try:
@@ -92,6 +92,8 @@ def _date(v, label: str) -> dt.date | None:
 
 def read_rows(path) -> tuple[list[tuple[int, dict]], list[dict]]:
     """(row number, {key: value}) of each non-empty row, and file-level errors."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:

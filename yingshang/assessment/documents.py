@@ -1,18 +1,10 @@
 """The bulletin (.docx, the usual 通报 form) and the workbook (.xlsx, one sheet per table plus the
-detail rows every figure is reproducible from) of a snapshot."""
+detail rows every figure is reproducible from) of a snapshot. python-docx and openpyxl are imported
+when a document is made, not with the views (yingshang.spreadsheets says why)."""
 
 import io
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from yingshang import spreadsheets
 from yingshang.assessment.models import Snapshot
@@ -23,6 +15,10 @@ TITLE_FONT, HEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "仿宋
 
 
 def _font(style_or_run, name: str, size: float, bold: bool = False) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     font = style_or_run.font
     font.name = name
     font.size = Pt(size)
@@ -40,6 +36,7 @@ def _styles(doc) -> None:
     """Paragraph styles named after the fonts of the official form: 方正小标宋 (title), 黑体
     (headings), 仿宋 (body)."""
     from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
 
     for name, font, size, bold in (
         ("方正小标宋", TITLE_FONT, 22, False),  # 二号
@@ -54,6 +51,10 @@ def _styles(doc) -> None:
 
 
 def _page_number(section) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run("— ")
@@ -120,6 +121,11 @@ def summary(snapshot: Snapshot) -> str:
 
 
 def bulletin(snapshot: Snapshot) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
     results = snapshot.results or {}
     metrics = results.get("metrics", [])
     doc = Document()
@@ -259,6 +265,9 @@ def _cn(n: int) -> str:
 
 
 def _sheet(wb, title: str, headers: list, rows) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
     ws = wb.create_sheet(title[:31])
     head = []
     for h in headers:
@@ -281,6 +290,8 @@ def _num(value):
 
 
 def workbook(snapshot: Snapshot) -> bytes:
+    from openpyxl import Workbook
+
     results = snapshot.results or {}
     metrics = results.get("metrics", [])
     wb = Workbook(write_only=True)

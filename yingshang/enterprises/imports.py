@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import load_workbook
 
 from yingshang import audit, spreadsheets
 from yingshang.enterprises import industries, services
@@ -146,6 +145,8 @@ def _clean_cell(key: str, raw):
 
 def read_rows(path_or_file) -> tuple[list[dict], list[dict], int]:
     """(cleaned rows, errors, data rows read). Each row: {"row": n, field: value…}."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path_or_file, read_only=True, data_only=True)
     except Exception:  # not an .xlsx file at all

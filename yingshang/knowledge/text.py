@@ -1,15 +1,15 @@
 """Chinese tokenisation shared by knowledge search and smart dispatch: jieba with the HMM off
 (deterministic and about twice as fast), punctuation and function words dropped, ASCII
 lower-cased. `tokens()` is the precise cut (for classifiers); `search_tokens()` adds the
-sub-words of long words (营业执照 → 营业, 执照, 营业执照) so a query for 执照 finds it."""
+sub-words of long words (营业执照 → 营业, 执照, 营业执照) so a query for 执照 finds it.
+
+jieba is imported on the first cut, not with the views that search: the module (with the
+pkg_resources it imports) is ~18 MB of every web worker before its dictionary is even loaded
+(bench/analysis.md, session 17)."""
 
 import logging
 import re
-from functools import lru_cache
-
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
+from functools import cache, lru_cache
 
 STOPWORDS = frozenset(
     [
@@ -115,14 +115,16 @@ STOPWORDS = frozenset(
     ]
 )
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
-_initialised = False
 
 
-def _ensure_init() -> None:
-    global _initialised
-    if not _initialised:
-        jieba.initialize()
-        _initialised = True
+@cache
+def _jieba():
+    """jieba with its dictionary loaded."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
 
 
 def _clean(words) -> list[str]:
@@ -137,8 +139,7 @@ def _clean(words) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Precise cut without punctuation and stopwords (order kept, duplicates kept)."""
-    _ensure_init()
-    return _clean(jieba.lcut(text or "", HMM=False))
+    return _clean(_jieba().lcut(text or "", HMM=False))
 
 
 @lru_cache(maxsize=200_000)
@@ -148,8 +149,7 @@ def tokens_cached(text: str) -> tuple[str, ...]:
 
 def search_tokens(text: str) -> list[str]:
     """Search-engine cut (long words plus their sub-words), cleaned."""
-    _ensure_init()
-    return _clean(jieba.lcut_for_search(text or "", HMM=False))
+    return _clean(_jieba().lcut_for_search(text or "", HMM=False))
 
 
 def query_terms(text: str) -> list[str]:

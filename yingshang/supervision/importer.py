@@ -9,8 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 
 from yingshang.org.models import Unit
 from yingshang.supervision import services
@@ -68,6 +66,8 @@ def _text(v) -> str:
 
 def read_sheet(path) -> tuple[int, list[str], list[list[str]], int]:
     """(header row number, headers, first rows for the preview, data rows count)."""
+    from openpyxl import load_workbook
+
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
@@ -172,6 +172,8 @@ def parse_date(v) -> dt.date | None:
         return v
     if isinstance(v, int | float):
         if 20000 < v < 80000:  # an Excel serial date without a date format
+            from openpyxl.utils.datetime import from_excel
+
             return from_excel(v).date()
         raise ValueError
     s = _text(v)
@@ -325,6 +327,8 @@ def _existing(data: dict, number: str, lookups: _Lookups, err) -> None:
 
 
 def _rows(job: ImportJob):
+    from openpyxl import load_workbook
+
     header_no = job.mapping.get("_header_row", 1)
     wb = load_workbook(job.file.path, read_only=True, data_only=True)
     try:

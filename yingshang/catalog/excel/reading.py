@@ -4,7 +4,6 @@ import json
 import zipfile
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from yingshang.catalog.excel.sheets import (
     FIELD_COLUMNS,
@@ -151,6 +150,8 @@ def read_workbook(data) -> tuple[list[dict], ImportReport]:
 
 
 def _read_workbook(data) -> tuple[list[dict], ImportReport]:
+    from openpyxl import load_workbook
+
     report = ImportReport()
     try:
         wb = load_workbook(data, read_only=True, data_only=True)

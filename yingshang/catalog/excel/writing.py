@@ -1,11 +1,9 @@
 """Export: the catalogue (or a blank template) as a workbook."""
 
 import io
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from yingshang.catalog.excel.sheets import (
     FIELD_COLUMNS,
@@ -20,6 +18,9 @@ from yingshang.catalog.excel.sheets import (
 )
 from yingshang.catalog.models import FormField, Material, Matter, MatterType
 from yingshang.catalog.vocab import LIFE_EVENTS, THEMES
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is made (yingshang.spreadsheets)
+    from openpyxl import Workbook
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -39,6 +40,8 @@ def _special_text(items) -> str:
 
 
 def _header(ws, columns):
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     ws.append([c[0] + ("*" if c[2] else "") for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -82,8 +85,10 @@ def _guide_sheet(wb):
         ws.append([line])
 
 
-def build_workbook(matters) -> Workbook:
+def build_workbook(matters) -> "Workbook":
     """The catalogue of `matters` (Matter queryset) in the import layout."""
+    from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_MATTERS
@@ -155,7 +160,9 @@ def build_workbook(matters) -> Workbook:
     return wb
 
 
-def template_workbook() -> Workbook:
+def template_workbook() -> "Workbook":
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = build_workbook(Matter.objects.none())
     ws = wb[SHEET_MATTERS]
     ws.append(
@@ -224,7 +231,7 @@ def template_workbook() -> Workbook:
     return wb
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
+def workbook_bytes(wb: "Workbook") -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

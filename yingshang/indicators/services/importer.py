@@ -5,7 +5,6 @@ and the column); imported values go to the 营商办 for review like submitted o
 import io
 from decimal import Decimal
 
-import openpyxl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +66,8 @@ def _cell(row, i):
 
 
 def _read(upload) -> list[tuple]:
+    import openpyxl
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -7,7 +7,6 @@ configured — names its row and column and saves nothing."""
 import io
 from decimal import Decimal, InvalidOperation
 
-import openpyxl
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -86,6 +85,8 @@ def _number(raw):
 
 
 def _read(upload) -> list[tuple]:
+    import openpyxl
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
