@@ -107,8 +107,9 @@ def _count_in_one_statement(windows, rows) -> list[int]:
     transaction, which does not wait for the WAL flush (`set_config(…, true)` holds for the
     statement's transaction; a count lost in a crash costs nothing, waiting for the flush cost
     every API write a second disk sync: bench/analysis.md, session 9). An applicant's API write
-    counts three keys: one statement instead of twelve (BEGIN, SET LOCAL, upsert, COMMIT each),
-    −1.6 ms of database and app CPU per write (bench/analysis.md, session 17). The rows are
+    counts three keys: one statement instead of twelve (BEGIN, SET LOCAL, upsert, COMMIT each;
+    with two reads of the submission made cheaper, a case submission's machine CPU went
+    20.5 → 17.8 ms per request: bench/analysis.md, session 17). The rows are
     upserted in key order, so two writes counting the same keys cannot deadlock. The sums read
     the statement's snapshot, which does not see its own upserts: each key's current bucket
     comes from RETURNING, its older buckets from the table."""
