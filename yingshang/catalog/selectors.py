@@ -516,7 +516,7 @@ def search(user, query: str, *, county: str = "", limit: int = 50) -> SearchResu
 
 
 @cache
-def _public_matters() -> rowload.RowLoader:
+def _matters_with_version() -> rowload.RowLoader:
     table = Matter._meta.db_table
     return rowload.RowLoader(Matter, f"{table}.id = %s", join="current_version")
 
@@ -527,7 +527,7 @@ def matter_for_submission(user, pk):
     submission reads the version's limits next; a lazy load of it compiled a second query,
     ~0.6 ms of a submission's Python — bench/analysis.md, session 17); any other through the
     user's scope (404 unless they see it; the submission then refuses it)."""
-    matter = _public_matters().one([pk]) if rowload.key_fits(pk) else None
+    matter = _matters_with_version().one([pk]) if rowload.key_fits(pk) else None
     if matter is not None and is_public(matter):
         return matter
     return scope.get_for(user, Matter, pk)
