@@ -53,18 +53,30 @@ class TTLCache:
         return self.seconds or ttl
 
     def get(self, key, loader: Callable[[], Any]):
-        ttl = self.lifetime()
-        if ttl <= 0:
+        if self.lifetime() <= 0:
             return loader()
-        now = time.monotonic()
         entry = self._entries.get(key)
-        if entry is not None and entry[0] > now:
+        if entry is not None and entry[0] > time.monotonic():
             return entry[1]
         value = loader()
+        self.put(key, value)
+        return value
+
+    def peek(self, key, default=None):
+        """The live entry of `key`, or `default` (nothing is loaded)."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= time.monotonic() or self.lifetime() <= 0:
+            return default
+        return entry[1]
+
+    def put(self, key, value) -> None:
+        """Keep `value` for the cache's lifetime (nothing is kept while the cache is off)."""
+        ttl = self.lifetime()
+        if ttl <= 0:
+            return
         if len(self._entries) >= self.max_entries:  # bounded: drop all rather than track ages
             self._entries.clear()
-        self._entries[key] = (now + ttl, value)
-        return value
+        self._entries[key] = (time.monotonic() + ttl, value)
 
     def forget(self, key) -> None:
         self._entries.pop(key, None)

@@ -94,3 +94,36 @@ def test_no_cache_keeps_model_instances_after_the_hot_paths_ran(personas, caches
         for key, (_expires, value) in cache._entries.items():
             found += [f"{name}{key!r}: {p}" for p in _model_instances(value)]
     assert found == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rate_limit_key_sums_its_older_buckets_once_per_bucket(caches_on, time_machine):
+    """A request's limits are counted in one statement on PostgreSQL, which keeps the sum of a
+    key's older buckets while its current bucket lasts (apiaccess.ratelimit.OLDER): the counts
+    stay exact; a row written into an older bucket behind the limiter's back (no process does:
+    that bucket's time is over) shows from the key's next bucket on."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.db.models import F
+
+    from yingshang.apiaccess import ratelimit
+    from yingshang.apiaccess.models import RateCount
+
+    def at(second):
+        time_machine.move_to(
+            dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC) + dt.timedelta(seconds=second), tick=False
+        )
+
+    at(0)
+    assert ratelimit.count("t:hot", window=60) == 1
+    at(5)  # the next 5-second bucket
+    assert [ratelimit.count("t:hot", window=60) for _ in range(3)] == [2, 3, 4]
+    ten = int(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC).timestamp())
+    RateCount.objects.filter(key=f"t:hot:{ten}").update(count=F("count") + 10)
+    assert ratelimit.count("t:hot", window=60) == (5 if connection.vendor == "postgresql" else 15)
+    at(10)
+    assert ratelimit.count("t:hot", window=60) == 16
+    at(65)  # 10:00:00's eleven have left the window; 10:00:05's four and 10:00:10's one count
+    assert ratelimit.count("t:hot", window=60) == 6
+    assert ratelimit.count_many([("t:hot", 60), ("t:other", 60)]) == [7, 1]
