@@ -8,7 +8,8 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 
-from yingshang.api import api, unknown_path
+from yingshang.api import unknown_path
+from yingshang.api import urls as api_urls
 from yingshang.org import views as org_views
 
 
@@ -21,7 +22,7 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     # any other path under the API answers in the API's error format, not with an HTML page
     re_path(r"^api/v1/", unknown_path),
     path("admin/", admin.site.urls),
