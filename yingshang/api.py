@@ -247,9 +247,9 @@ def _document_errors(schema: dict) -> dict:
 def urls():
     """`api.urls` with its operations grouped under their first path segment (`hotline/`,
     `cases/`, …), names and views unchanged. Django tries patterns in order, and ninja lists
-    all 325 operations flat: resolving a work order's creation walked some 80 patterns (36 µs
-    per request, 27 µs for a case's submission); grouped, it tries the groups, then one
-    group's own. No route begins with a path parameter, so a path matches the same operation
+    every operation (325 in December 2026) flat: resolving a work order's creation walked some
+    80 patterns; grouped, it tries the groups, then one group's own (32 → 21 µs, a rating
+    41 → 23 µs, a case's submission 25 → 16 µs). No route begins with a path parameter, so a path matches the same operation
     either way (yingshang/tests/test_urls.py resolves every named path)."""
     patterns, app_name, namespace = api.urls
     grouped: list = []

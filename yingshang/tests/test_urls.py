@@ -35,3 +35,24 @@ def test_every_named_path_resolves_to_its_own_view():
         if resolver.resolve(path).view_name != name
     ]
     assert taken == []
+
+
+def test_every_api_operation_resolves_to_its_own_route_once_grouped():
+    """The API's operations are mounted grouped under their first path segment
+    (yingshang.api.urls); each path still reaches the route ninja declared for it."""
+    from yingshang.api import api
+
+    flat, _app, _namespace = api.urls
+    resolver = get_resolver()
+    first_name: dict[str, str] = {}  # operations on one path share its first pattern's view
+    for pattern in flat:
+        first_name.setdefault(str(pattern.pattern), pattern.name)
+    checked = 0
+    for route, name in first_name.items():
+        if not name or route.startswith("^"):
+            continue
+        path = "/api/v1/" + CONVERTER.sub(lambda m: SAMPLE.get(m.group(1), "1"), route)
+        match = resolver.resolve(path)
+        assert (path, match.route, match.url_name) == (path, "api/v1/" + route, name)
+        checked += 1
+    assert checked > 200
