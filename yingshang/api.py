@@ -249,8 +249,9 @@ def urls():
     `cases/`, …), names and views unchanged. Django tries patterns in order, and ninja lists
     every operation (325 in December 2026) flat: resolving a work order's creation walked some
     80 patterns; grouped, it tries the groups, then one group's own (32 → 21 µs, a rating
-    41 → 23 µs, a case's submission 25 → 16 µs). No route begins with a path parameter, so a path matches the same operation
-    either way (yingshang/tests/test_urls.py resolves every named path)."""
+    41 → 23 µs, a case's submission 25 → 16 µs). No route begins with a path parameter, so a
+    path reaches the same route either way (yingshang/tests/test_urls.py resolves every
+    operation's path)."""
     patterns, app_name, namespace = api.urls
     grouped: list = []
     groups: dict[str, list] = {}
